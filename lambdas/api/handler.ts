@@ -1,0 +1,28 @@
+/** Lambda entry for the HTTP API: config and clients once per container, then the Hono app. */
+import { handle } from 'hono/aws-lambda';
+import { dynamoClient, lambdaClient, schedulerClient } from '../aws/clients.js';
+import { LambdaSenderInvoker } from '../aws/invoker.js';
+import { EventBridgeEmailScheduler } from '../aws/scheduler.js';
+import { DynamoInterviewStore } from '../aws/store.js';
+import { loadApiConfig } from '../config.js';
+import { systemClock } from '../core/clock.js';
+import { jsonLogger } from '../core/ports.js';
+import { createApp } from './app.js';
+
+const config = loadApiConfig(process.env);
+const app = createApp({
+  store: new DynamoInterviewStore(dynamoClient(config), config.tableName),
+  scheduler: new EventBridgeEmailScheduler(schedulerClient(config), {
+    groupName: config.scheduleGroup,
+    functionArn: config.senderFunctionArn,
+    roleArn: config.schedulerRoleArn,
+    deadLetterArn: config.scheduleDlqArn,
+  }),
+  invoker: new LambdaSenderInvoker(lambdaClient(config), config.senderFunctionArn),
+  clock: systemClock,
+  log: jsonLogger,
+  apiKeySha256: config.apiKeySha256,
+  ...(config.publicUrl && { publicUrl: config.publicUrl }),
+});
+
+export const handler = handle(app);

@@ -1,0 +1,112 @@
+/**
+ * The API's use cases, written against the ports: submit an interview, read it, cancel what is
+ * pending. The HTTP layer (`app.tsx`) only parses, calls these and maps the results.
+ */
+import type { Clock } from '../core/clock.js';
+import type { ScheduledKind } from '../core/events.js';
+import { type InterviewRecord, type InterviewView, newInterview, SCHEDULED_KINDS, scheduleName, toView } from '../core/interview.js';
+import type { EmailScheduler, InterviewStore, Logger, SenderInvoker } from '../core/ports.js';
+import type { Submission } from '../core/schema.js';
+import { hashSecret, newInterviewId, newToken } from '../core/tokens.js';
+
+export interface ApiDeps {
+  store: InterviewStore;
+  scheduler: EmailScheduler;
+  invoker: SenderInvoker;
+  clock: Clock;
+  log: Logger;
+}
+
+export class ServiceUnavailable extends Error {}
+
+export const CANCELLED_BY_CANDIDATE = 'Cancelled by the candidate.';
+const NOT_SCHEDULED = 'Could not be scheduled; nothing will be sent. Please submit the interview again.';
+
+function pendingKinds(record: InterviewRecord): ScheduledKind[] {
+  return SCHEDULED_KINDS.filter((kind) => record.emails[kind].status === 'scheduled');
+}
+
+export async function submitInterview(
+  deps: ApiDeps,
+  submission: Submission,
+  endsAt: Date,
+  baseUrl: string,
+): Promise<InterviewView & { cancelUrl: string }> {
+  const { store, scheduler, invoker, clock, log } = deps;
+  const id = newInterviewId();
+  const token = newToken();
+  const record = newInterview({ id, tokenHash: hashSecret(token), submission, endsAt, now: clock.now() });
+
+  // The item first: a schedule that fires always finds its interview.
+  await store.create(record);
+
+  const kinds = pendingKinds(record);
+  const created = await Promise.allSettled(
+    kinds.map((kind) =>
+      scheduler.create({
+        name: scheduleName(id, kind),
+        at: new Date(record.emails[kind].sendAt as string),
+        timeZone: record.interview.timeZone,
+        event: { interviewId: id, kind },
+      }),
+    ),
+  );
+  const failure = created.find((r) => r.status === 'rejected');
+  if (failure) {
+    // All or nothing: stop every email of this interview, then clean up whatever schedule exists.
+    log('error', 'scheduling failed; interview withdrawn', { interviewId: id, error: String(failure.reason) });
+    const updatedAt = clock.now().toISOString();
+    for (const kind of [...kinds, 'confirmation' as const]) {
+      await store.transition(id, kind, ['scheduled'], 'failed', { updatedAt, reason: NOT_SCHEDULED });
+    }
+    await Promise.allSettled(kinds.map((kind) => scheduler.delete(scheduleName(id, kind))));
+    throw new ServiceUnavailable('The interview could not be scheduled; nothing will be sent.', {
+      cause: failure.reason,
+    });
+  }
+
+  const cancelUrl = `${baseUrl}/cancel/${token}`;
+  try {
+    await invoker.invokeAsync({ interviewId: id, kind: 'confirmation', cancelUrl });
+  } catch (err) {
+    // The interviewer's emails are scheduled and the response carries the cancel link, so the
+    // submission stands; the missing confirmation is recorded, not hidden.
+    log('error', 'confirmation could not be queued', { interviewId: id, error: String(err) });
+    await store.transition(id, 'confirmation', ['scheduled'], 'failed', {
+      updatedAt: clock.now().toISOString(),
+      reason: 'The confirmation could not be queued.',
+    });
+  }
+  return { ...toView(record), cancelUrl };
+}
+
+export async function findByToken(deps: ApiDeps, token: string): Promise<InterviewRecord | undefined> {
+  return deps.store.findByTokenHash(hashSecret(token));
+}
+
+/**
+ * Cancels every email still `scheduled`. The database write decides; deleting the schedule is
+ * cleanup (a schedule that still fires finds the email cancelled and sends nothing).
+ */
+export async function cancelPending(deps: ApiDeps, record: InterviewRecord): Promise<InterviewRecord> {
+  const { store, scheduler, clock, log } = deps;
+  let latest = record;
+  for (const kind of pendingKinds(record)) {
+    const after = await store.transition(record.id, kind, ['scheduled'], 'cancelled', {
+      updatedAt: clock.now().toISOString(),
+      reason: CANCELLED_BY_CANDIDATE,
+    });
+    if (!after) continue; // already claimed by the sender, or cancelled by a concurrent request
+    latest = after;
+    try {
+      await scheduler.delete(scheduleName(record.id, kind));
+    } catch (err) {
+      log('warn', 'schedule not deleted; it will fire and find the email cancelled', {
+        interviewId: record.id,
+        kind,
+        error: String(err),
+      });
+    }
+  }
+  return (await store.get(record.id)) ?? latest;
+}

@@ -1,0 +1,41 @@
+/**
+ * SDK clients, made once per container by each handler's init code (or once per local runtime).
+ * Locally the config carries endpoints of the stand-in servers; on AWS they are unset.
+ */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { LambdaClient } from '@aws-sdk/client-lambda';
+import { SchedulerClient } from '@aws-sdk/client-scheduler';
+import { SESClient } from '@aws-sdk/client-ses';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { AwsConfig } from '../config.js';
+
+export interface ClientOptions {
+  /** Only the local runtime passes these (dummy keys for the stand-ins); on AWS the role's are used. */
+  credentials?: { accessKeyId: string; secretAccessKey: string };
+}
+
+function base(config: AwsConfig, endpoint: string | undefined, options: ClientOptions) {
+  return {
+    region: config.region,
+    ...(endpoint && { endpoint }),
+    ...(options.credentials && { credentials: options.credentials }),
+  };
+}
+
+export function dynamoClient(config: AwsConfig, options: ClientOptions = {}): DynamoDBDocumentClient {
+  return DynamoDBDocumentClient.from(new DynamoDBClient(base(config, config.endpoints.dynamodb, options)), {
+    marshallOptions: { removeUndefinedValues: true },
+  });
+}
+
+export function schedulerClient(config: AwsConfig, options: ClientOptions = {}): SchedulerClient {
+  return new SchedulerClient(base(config, config.endpoints.scheduler, options));
+}
+
+export function sesClient(config: AwsConfig, options: ClientOptions = {}): SESClient {
+  return new SESClient(base(config, config.endpoints.ses, options));
+}
+
+export function lambdaClient(config: AwsConfig, options: ClientOptions = {}): LambdaClient {
+  return new LambdaClient(base(config, config.endpoints.lambda, options));
+}

@@ -1,0 +1,38 @@
+/** SES adapter (v1 SendEmail). Sorts failures into "try again later" and "this message will never go". */
+import { type SESClient, SendEmailCommand } from '@aws-sdk/client-ses';
+import type { OutgoingEmail } from '../core/emails.js';
+import { MailError, type Mailer } from '../core/ports.js';
+
+/** Errors that no retry can fix: the message or an address is refused as it stands. */
+const PERMANENT = new Set(['MessageRejected', 'InvalidParameterValue']);
+
+export class SesMailer implements Mailer {
+  constructor(
+    private readonly client: SESClient,
+    private readonly configurationSet?: string,
+  ) {}
+
+  async send(email: OutgoingEmail): Promise<string> {
+    try {
+      const out = await this.client.send(
+        new SendEmailCommand({
+          Source: email.from,
+          Destination: { ToAddresses: email.to, ...(email.bcc.length > 0 && { BccAddresses: email.bcc }) },
+          ...(email.replyTo.length > 0 && { ReplyToAddresses: email.replyTo }),
+          Message: {
+            Subject: { Data: email.subject, Charset: 'UTF-8' },
+            Body: { Text: { Data: email.text, Charset: 'UTF-8' } },
+          },
+          Tags: email.tags.map((t) => ({ Name: t.name, Value: t.value })),
+          ...(this.configurationSet && { ConfigurationSetName: this.configurationSet }),
+        }),
+      );
+      if (!out.MessageId) throw new MailError('SES accepted the message without a message id', true);
+      return out.MessageId;
+    } catch (err) {
+      if (err instanceof MailError) throw err;
+      const name = err instanceof Error ? err.name : 'Unknown';
+      throw new MailError(`SES refused the message: ${name}`, !PERMANENT.has(name), { cause: err });
+    }
+  }
+}

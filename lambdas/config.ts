@@ -1,0 +1,116 @@
+/**
+ * The one place that names every environment variable a function reads, and reads them.
+ * Infra (`infra/stack.ts`) imports `ENV` to set the variables; each handler calls its loader
+ * once at cold start, so a missing or malformed variable fails the container before any request.
+ */
+import { z } from 'zod';
+
+export const ENV = {
+  tableName: 'TABLE_NAME',
+  scheduleGroup: 'SCHEDULE_GROUP',
+  senderFunctionArn: 'SENDER_FUNCTION_ARN',
+  schedulerRoleArn: 'SCHEDULER_ROLE_ARN',
+  scheduleDlqArn: 'SCHEDULE_DLQ_ARN',
+  senderAddress: 'SENDER_ADDRESS',
+  apiKeySha256: 'API_KEY_SHA256',
+  publicUrl: 'PUBLIC_URL',
+  sesConfigurationSet: 'SES_CONFIGURATION_SET',
+  region: 'AWS_REGION',
+  endpointDynamodb: 'AWS_ENDPOINT_URL_DYNAMODB',
+  endpointSes: 'AWS_ENDPOINT_URL_SES',
+  endpointScheduler: 'AWS_ENDPOINT_URL_SCHEDULER',
+  endpointLambda: 'AWS_ENDPOINT_URL_LAMBDA',
+} as const;
+
+export type Env = Record<string, string | undefined>;
+
+const arn = z.string().regex(/^arn:[a-z-]+:[a-z0-9-]+:[a-z0-9-]*:\d{12}:.+$/, 'must be an ARN');
+const url = z.url({ protocol: /^https?$/ });
+const optionalUrl = url.optional();
+
+/** Endpoint overrides: unset on AWS; set by the local runtime to its stand-in servers. */
+const awsSchema = z.object({
+  region: z.string().min(1),
+  endpoints: z.object({
+    dynamodb: optionalUrl,
+    ses: optionalUrl,
+    scheduler: optionalUrl,
+    lambda: optionalUrl,
+  }),
+});
+
+const apiSchema = awsSchema.extend({
+  tableName: z.string().min(1),
+  scheduleGroup: z.string().min(1),
+  senderFunctionArn: arn,
+  schedulerRoleArn: arn,
+  scheduleDlqArn: arn,
+  apiKeySha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be a hex SHA-256 digest'),
+  publicUrl: optionalUrl,
+});
+
+const senderSchema = awsSchema.extend({
+  tableName: z.string().min(1),
+  senderAddress: z.email(),
+  sesConfigurationSet: z.string().min(1).optional(),
+});
+
+export type AwsConfig = z.infer<typeof awsSchema>;
+export type ApiConfig = z.infer<typeof apiSchema>;
+export type SenderConfig = z.infer<typeof senderSchema>;
+
+function pick(env: Env, name: string): string | undefined {
+  const value = env[name];
+  return value === undefined || value === '' ? undefined : value;
+}
+
+function awsFields(env: Env) {
+  return {
+    region: pick(env, ENV.region),
+    endpoints: {
+      dynamodb: pick(env, ENV.endpointDynamodb),
+      ses: pick(env, ENV.endpointSes),
+      scheduler: pick(env, ENV.endpointScheduler),
+      lambda: pick(env, ENV.endpointLambda),
+    },
+  };
+}
+
+function parse<T>(schema: z.ZodType<T>, raw: unknown, what: string): T {
+  const result = schema.safeParse(raw);
+  if (!result.success) {
+    const problems = result.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
+    throw new Error(`Invalid ${what} configuration: ${problems.join('; ')}`);
+  }
+  return result.data;
+}
+
+export function loadApiConfig(env: Env): ApiConfig {
+  return parse(
+    apiSchema,
+    {
+      ...awsFields(env),
+      tableName: pick(env, ENV.tableName),
+      scheduleGroup: pick(env, ENV.scheduleGroup),
+      senderFunctionArn: pick(env, ENV.senderFunctionArn),
+      schedulerRoleArn: pick(env, ENV.schedulerRoleArn),
+      scheduleDlqArn: pick(env, ENV.scheduleDlqArn),
+      apiKeySha256: pick(env, ENV.apiKeySha256),
+      publicUrl: pick(env, ENV.publicUrl),
+    },
+    'API',
+  );
+}
+
+export function loadSenderConfig(env: Env): SenderConfig {
+  return parse(
+    senderSchema,
+    {
+      ...awsFields(env),
+      tableName: pick(env, ENV.tableName),
+      senderAddress: pick(env, ENV.senderAddress),
+      sesConfigurationSet: pick(env, ENV.sesConfigurationSet),
+    },
+    'sender',
+  );
+}

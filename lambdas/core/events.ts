@@ -1,0 +1,10 @@
+/** What a schedule (or the intake, for the confirmation) hands to the sender function. */
+export type ScheduledKind = 'thank-you' | 'follow-up';
+export type EmailKind = ScheduledKind | 'confirmation';
+
+export interface SendEvent {
+  interviewId: string;
+  kind: EmailKind;
+  /** Only for the confirmation: the cancel link, which exists nowhere else (only its hash is stored). */
+  cancelUrl?: string;
+}

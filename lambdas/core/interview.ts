@@ -1,0 +1,126 @@
+/**
+ * The interview record (one item per interview, the email states inside) and the email state
+ * machine. Every change of an email's status is a conditional write from one of `TRANSITIONS`'
+ * source states, so two actors racing for the same email (a retried send, a cancel) end one way only.
+ */
+import type { EmailKind, ScheduledKind } from './events.js';
+import type { Submission } from './schema.js';
+import { computeSendTimes } from './sendTimes.js';
+import { toLocalMinute } from './time.js';
+
+export type EmailStatus = 'scheduled' | 'sending' | 'sent' | 'cancelled' | 'skipped' | 'failed';
+
+/** Which statuses may move to which. `sending` is the claim that guards exactly-once. */
+export const TRANSITIONS: Record<EmailStatus, readonly EmailStatus[]> = {
+  scheduled: ['sending', 'cancelled', 'failed'],
+  sending: ['sent', 'scheduled', 'failed'],
+  sent: [],
+  cancelled: [],
+  skipped: [],
+  failed: [],
+};
+
+export function canTransition(from: EmailStatus, to: EmailStatus): boolean {
+  return TRANSITIONS[from].includes(to);
+}
+
+export interface EmailState {
+  status: EmailStatus;
+  sendAt?: string;
+  reason?: string;
+  sentAt?: string;
+  messageId?: string;
+  updatedAt: string;
+}
+
+export interface InterviewRecord {
+  id: string;
+  tokenHash: string;
+  createdAt: string;
+  candidate: { name: string; email: string; phone?: string };
+  interviewer: { name: string; email: string };
+  position: string;
+  company?: string;
+  highlights?: string;
+  interview: { endsAt: string; timeZone: string };
+  emails: Record<EmailKind, EmailState>;
+  /** Epoch seconds: DynamoDB's TTL removes the item 90 days after its last email. */
+  expiresAt: number;
+}
+
+export const SCHEDULED_KINDS: readonly ScheduledKind[] = ['thank-you', 'follow-up'];
+export const RETENTION_DAYS = 90;
+export const FOLLOW_UP_NOT_WANTED = 'The employer asked candidates not to follow up.';
+
+export function newInterview(args: {
+  id: string;
+  tokenHash: string;
+  submission: Submission;
+  endsAt: Date;
+  now: Date;
+}): InterviewRecord {
+  const { id, tokenHash, submission: s, endsAt, now } = args;
+  const zone = s.interview.timeZone;
+  const times = computeSendTimes(endsAt, zone, now);
+  const stamp = now.toISOString();
+  const followUp: EmailState = s.followUp
+    ? { status: 'scheduled', sendAt: times.followUp.toISOString(), updatedAt: stamp }
+    : { status: 'skipped', reason: FOLLOW_UP_NOT_WANTED, updatedAt: stamp };
+  const last = s.followUp ? times.followUp : times.thankYou;
+  return {
+    id,
+    tokenHash,
+    createdAt: stamp,
+    candidate: { name: s.candidate.name, email: s.candidate.email, ...(s.candidate.phone && { phone: s.candidate.phone }) },
+    interviewer: { name: s.interviewer.name, email: s.interviewer.email },
+    position: s.position,
+    ...(s.company && { company: s.company }),
+    ...(s.highlights && { highlights: s.highlights }),
+    interview: { endsAt: endsAt.toISOString(), timeZone: zone },
+    emails: {
+      'thank-you': { status: 'scheduled', sendAt: times.thankYou.toISOString(), updatedAt: stamp },
+      'follow-up': followUp,
+      confirmation: { status: 'scheduled', sendAt: stamp, updatedAt: stamp },
+    },
+    expiresAt: Math.floor(last.getTime() / 1000) + RETENTION_DAYS * 86_400,
+  };
+}
+
+export interface EmailView {
+  kind: ScheduledKind;
+  status: EmailStatus;
+  sendAt?: string;
+  localSendAt?: string;
+  timeZone: string;
+  reason?: string;
+  sentAt?: string;
+}
+
+export interface InterviewView {
+  id: string;
+  emails: EmailView[];
+}
+
+/** The API's view: both interviewer emails, thank-you first; the confirmation is internal. */
+export function toView(record: InterviewRecord): InterviewView {
+  const zone = record.interview.timeZone;
+  return {
+    id: record.id,
+    emails: SCHEDULED_KINDS.map((kind) => {
+      const e = record.emails[kind];
+      return {
+        kind,
+        status: e.status,
+        ...(e.sendAt && { sendAt: e.sendAt, localSendAt: toLocalMinute(new Date(e.sendAt), zone) }),
+        timeZone: zone,
+        ...(e.reason && { reason: e.reason }),
+        ...(e.sentAt && { sentAt: e.sentAt }),
+      };
+    }),
+  };
+}
+
+/** Deterministic schedule name per interview and kind: a retried intake can never make two. */
+export function scheduleName(interviewId: string, kind: ScheduledKind): string {
+  return `${interviewId}-${kind}`;
+}

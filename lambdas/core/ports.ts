@@ -1,0 +1,68 @@
+/**
+ * What the use cases need from the outside world. The adapters in `lambdas/aws/` implement these
+ * with the real AWS SDK clients, on AWS and locally alike.
+ */
+import type { OutgoingEmail } from './emails.js';
+import type { EmailKind, SendEvent } from './events.js';
+import type { EmailState, EmailStatus, InterviewRecord } from './interview.js';
+
+export interface InterviewStore {
+  /** Fails if the id exists. */
+  create(record: InterviewRecord): Promise<void>;
+  get(id: string): Promise<InterviewRecord | undefined>;
+  findByTokenHash(tokenHash: string): Promise<InterviewRecord | undefined>;
+  /**
+   * Moves one email from any of `from` to `to` (merging `fields`) only if its status is still one
+   * of `from`: the item after the change, or undefined when the condition failed.
+   */
+  transition(
+    id: string,
+    kind: EmailKind,
+    from: readonly EmailStatus[],
+    to: EmailStatus,
+    fields: Partial<Omit<EmailState, 'status'>> & { updatedAt: string },
+  ): Promise<InterviewRecord | undefined>;
+}
+
+export interface OneTimeSchedule {
+  name: string;
+  at: Date;
+  timeZone: string;
+  event: SendEvent;
+}
+
+export interface EmailScheduler {
+  /** Idempotent: a schedule that already exists under this name counts as created. */
+  create(schedule: OneTimeSchedule): Promise<void>;
+  /** Idempotent: a schedule already gone counts as deleted. */
+  delete(name: string): Promise<void>;
+}
+
+export interface Mailer {
+  /** Resolves with the provider's message id. Throws `MailError` with `transient` set. */
+  send(email: OutgoingEmail): Promise<string>;
+}
+
+export class MailError extends Error {
+  constructor(
+    message: string,
+    readonly transient: boolean,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'MailError';
+  }
+}
+
+export interface SenderInvoker {
+  /** Hands the event to the sender asynchronously (fire and forget, retried by the platform). */
+  invokeAsync(event: SendEvent): Promise<void>;
+}
+
+export type Logger = (level: 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>) => void;
+
+export const jsonLogger: Logger = (level, message, fields) => {
+  const line = JSON.stringify({ level, message, ...fields });
+  if (level === 'info') console.log(line);
+  else console.error(line);
+};

@@ -1,0 +1,154 @@
+/**
+ * Wall-clock helpers. Every rule that speaks of local time goes through these, so results depend
+ * only on the interview's zone, never on the process's own `TZ`.
+ *
+ * Instant → wall clock uses `TZDate` (date-fns) and Intl. Wall clock → instant is done here by hand:
+ * `new TZDate(y, m, d, h, min, zone)` resolves an ambiguous autumn time differently depending on
+ * the process's zone (seen with @date-fns/tz 1.5), which is exactly what we must not depend on.
+ */
+import { TZDate } from '@date-fns/tz';
+import { format } from 'date-fns';
+
+const LOCAL_MINUTE = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})$/;
+const DAY_MS = 86_400_000;
+
+/** A calendar date with no zone: year, month 1–12, day 1–31. */
+export interface CalendarDate {
+  year: number;
+  month: number;
+  day: number;
+}
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+function partsFormatter(zone: string): Intl.DateTimeFormat {
+  let f = formatters.get(zone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone: zone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+    });
+    formatters.set(zone, f);
+  }
+  return f;
+}
+
+/** The wall clock in `zone` at `instant`. */
+export function wallClock(instant: Date, zone: string) {
+  const parts: Record<string, number> = {};
+  for (const p of partsFormatter(zone).formatToParts(instant)) {
+    if (p.type !== 'literal') parts[p.type] = Number(p.value);
+  }
+  return {
+    year: parts.year ?? 0,
+    month: parts.month ?? 0,
+    day: parts.day ?? 0,
+    hour: parts.hour ?? 0,
+    minute: parts.minute ?? 0,
+    second: parts.second ?? 0,
+  };
+}
+
+/** Offset of `zone` from UTC at `instant`, in milliseconds (New York in winter: -5 h). */
+function offsetMs(instant: number, zone: string): number {
+  const w = wallClock(new Date(instant), zone);
+  const asUtc = Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second);
+  return asUtc - Math.floor(instant / 1000) * 1000;
+}
+
+/**
+ * The instant at which the wall clock in `zone` reads the given time. A time skipped by a
+ * spring-forward change moves forward by the gap (02:30 → 03:30); a time repeated in autumn means
+ * its first occurrence.
+ */
+export function zonedTime(date: CalendarDate, hour: number, minute: number, zone: string): Date {
+  const naive = Date.UTC(date.year, date.month - 1, date.day, hour, minute);
+  // Offsets a day either side cover any single transition near this time.
+  const before = offsetMs(naive - DAY_MS, zone);
+  const after = offsetMs(naive + DAY_MS, zone);
+  const valid = [naive - before, naive - after].filter((t) => naive - offsetMs(t, zone) === t);
+  if (valid.length > 0) return new Date(Math.min(...valid));
+  return new Date(naive - before); // in the gap: keep the old offset, which lands after the jump
+}
+
+/** True when `zone` is an IANA zone name this runtime knows (e.g. America/New_York, UTC). */
+export function isTimeZone(zone: string): boolean {
+  if (!/^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+)*$/.test(zone)) return false;
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export function isRealDate(year: number, month: number, day: number): boolean {
+  const probe = new Date(Date.UTC(year, month - 1, day));
+  return month >= 1 && month <= 12 && probe.getUTCMonth() === month - 1 && probe.getUTCDate() === day;
+}
+
+/** `YYYY-MM-DDTHH:mm` in `zone` → instant; undefined for a malformed or impossible date or time. */
+export function parseLocalMinute(value: string, zone: string): Date | undefined {
+  const m = LOCAL_MINUTE.exec(value);
+  if (!m) return undefined;
+  const [year, month, day, hour, minute] = m.slice(1).map(Number) as [number, number, number, number, number];
+  if (!isRealDate(year, month, day) || hour > 23 || minute > 59) return undefined;
+  return zonedTime({ year, month, day }, hour, minute, zone);
+}
+
+/** The local calendar date in `zone` at `instant`. */
+export function localDate(instant: Date, zone: string): CalendarDate {
+  const { year, month, day } = wallClock(instant, zone);
+  return { year, month, day };
+}
+
+export function addCalendarDays(date: CalendarDate, days: number): CalendarDate {
+  const d = new Date(Date.UTC(date.year, date.month - 1, date.day) + days * DAY_MS);
+  return { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate() };
+}
+
+/** 0 = Sunday … 6 = Saturday. */
+export function weekday(date: CalendarDate): number {
+  return new Date(Date.UTC(date.year, date.month - 1, date.day)).getUTCDay();
+}
+
+export function calendarDaysBetween(from: CalendarDate, to: CalendarDate): number {
+  return Math.round(
+    (Date.UTC(to.year, to.month - 1, to.day) - Date.UTC(from.year, from.month - 1, from.day)) / DAY_MS,
+  );
+}
+
+/** Whole instant in `zone`, as `YYYY-MM-DDTHH:mm`. */
+export function toLocalMinute(instant: Date, zone: string): string {
+  return format(new TZDate(instant.getTime(), zone), "yyyy-MM-dd'T'HH:mm");
+}
+
+/** The wall-clock time in `zone` as Scheduler's at() wants it: `yyyy-mm-ddThh:mm:ss`. */
+export function toLocalSecond(instant: Date, zone: string): string {
+  return format(new TZDate(instant.getTime(), zone), "yyyy-MM-dd'T'HH:mm:ss");
+}
+
+/** The instant rounded up to a whole minute (unchanged when already whole). */
+export function ceilToMinute(instant: Date): Date {
+  return new Date(Math.ceil(instant.getTime() / 60_000) * 60_000);
+}
+
+/** For people: "Friday, November 27 at 5:00 PM EST". */
+export function formatForPeople(instant: Date, zone: string): string {
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone: zone,
+    weekday: 'long',
+    month: 'long',
+    day: 'numeric',
+    hour: 'numeric',
+    minute: '2-digit',
+    timeZoneName: 'short',
+  }).formatToParts(instant);
+  const get = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? '';
+  return `${get('weekday')}, ${get('month')} ${get('day')} at ${get('hour')}:${get('minute')} ${get('dayPeriod')} ${get('timeZoneName')}`;
+}

@@ -1,0 +1,22 @@
+/** Lambda entry for the sender: config and clients once per container, then the use case. */
+import { loadSenderConfig } from '../config.js';
+import { dynamoClient, sesClient } from '../aws/clients.js';
+import { SesMailer } from '../aws/mailer.js';
+import { DynamoInterviewStore } from '../aws/store.js';
+import { systemClock } from '../core/clock.js';
+import { jsonLogger } from '../core/ports.js';
+import { parseSendEvent, sendEmail } from './send.js';
+
+const config = loadSenderConfig(process.env);
+const deps = {
+  store: new DynamoInterviewStore(dynamoClient(config), config.tableName),
+  mailer: new SesMailer(sesClient(config), config.sesConfigurationSet),
+  clock: systemClock,
+  senderAddress: config.senderAddress,
+  log: jsonLogger,
+};
+
+/** Errors propagate on purpose: Lambda's retries and on-failure destination must see them. */
+export async function handler(event: unknown): Promise<void> {
+  await sendEmail(deps, parseSendEvent(event));
+}

@@ -1,0 +1,1131 @@
+/**
+ * Local stand-in for AWS EventBridge Scheduler (one-time `at()` schedules) and for Lambda's Invoke API,
+ * served by one small `node:http` server. It speaks the restJson1 wire protocol that the real SDK v3
+ * clients (`@aws-sdk/client-scheduler`, `@aws-sdk/client-lambda`) send when pointed at it through their
+ * `endpoint` option, so production adapters run against it unchanged:
+ *
+ * - Scheduler: `POST|GET|DELETE /schedules/{Name}` (group in the body for create, in the `groupName`
+ *   query parameter otherwise) and `GET /schedules` (`ScheduleGroup`, `NamePrefix`, `State`,
+ *   `MaxResults`, `NextToken`). Timestamps are epoch seconds (restJson1's body default).
+ * - Lambda: `POST /2015-03-31/functions/{FunctionName}/invocations`, the invocation type in the
+ *   `X-Amz-Invocation-Type` header, the payload as the raw body.
+ * - Errors: the status code, the error name in `x-amzn-errortype` and a JSON body with the message
+ *   (`Message` for Scheduler, `message` for Lambda), which is how the SDK recognises modelled exceptions.
+ *
+ * Requests are never authenticated: the SDK signs with dummy credentials and any Authorization passes.
+ * Schedule groups are not modelled: any valid group name is accepted as if it existed.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { TZDate } from '@date-fns/tz';
+import type { Clock } from '../lambdas/core/clock.js';
+
+export type InvokeTarget = (functionArn: string, payload: unknown) => Promise<void>;
+
+export interface AwsEmulatorOptions {
+  /** Pending schedules and dead letters are persisted in `${dataDir}/scheduler.json`. */
+  dataDir: string;
+  /** The emulator's notion of now; may jump forward or backwards. */
+  clock: Clock;
+  /** Runs the target in-process; throws on failure. */
+  invoke: InvokeTarget;
+  host?: string;
+  port?: number;
+  accountId?: string;
+  region?: string;
+  /** How often due schedules are checked by themselves (real time). */
+  tickMs?: number;
+  /** First retry delay for failed invocations (real time), doubling, capped at 60 s. */
+  retryBaseMs?: number;
+  log?: (message: string, fields?: Record<string, unknown>) => void;
+}
+
+export interface FiredSchedule {
+  name: string;
+  groupName: string;
+  /** ISO of the due instant. */
+  at: string;
+}
+
+export interface DeadLetter {
+  source: 'scheduler' | 'lambda';
+  /** The schedule's name, or the function's name for an async Lambda invocation. */
+  name: string;
+  /** Only for `source: 'scheduler'`: the schedule's group. */
+  groupName?: string;
+  /** The target function (ARN or name, as given). */
+  target: string;
+  payload: unknown;
+  /** The message of the last failure. */
+  error: string;
+  attempts: number;
+  /** ISO of the emulator clock when the event was given up. */
+  at: string;
+}
+
+export interface AwsEmulator {
+  /** Base URL for both AWS_ENDPOINT_URL_SCHEDULER and AWS_ENDPOINT_URL_LAMBDA. */
+  url: string;
+  /**
+   * Fires every enabled schedule due at or before clock.now(), in due-time order (ties by name), one
+   * after the other, and resolves once each one's first attempt has finished (success or failure); it
+   * also waits for first attempts a tick started just before. Retries continue in the background.
+   * Returns the schedules this call fired.
+   */
+  fireDue(): Promise<FiredSchedule[]>;
+  /** Resolves when no first attempt (scheduled or async-invoked) is in flight. */
+  settle(): Promise<void>;
+  /** Enabled schedules that have not completed yet (including ones waiting for a retry), by due time. */
+  pending(): Array<{ name: string; groupName: string; at: string }>;
+  deadLetters(): DeadLetter[];
+  /** Stops timers, waits for in-flight attempts, closes the server and flushes the file. */
+  close(): Promise<void>;
+}
+
+const RETRY_CAP_MS = 60_000;
+/** Writes are coalesced: at most one file write per this interval, however many changes happen. */
+const FLUSH_DELAY_MS = 25;
+/** Lambda's synchronous payload limit; far above any Scheduler request. */
+const MAX_BODY_BYTES = 6 * 1024 * 1024;
+/** Lambda retries a failed asynchronous invocation twice: three attempts in all. */
+const LAMBDA_ASYNC_ATTEMPTS = 3;
+const NAME_PATTERN = /^[0-9a-zA-Z_.-]{1,64}$/;
+const AT_PATTERN = /^at\((\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})\)$/;
+const FILE_VERSION = 1;
+
+type JsonObject = Record<string, unknown>;
+type Service = 'scheduler' | 'lambda';
+type ScheduleState = 'ENABLED' | 'DISABLED';
+type ActionAfterCompletion = 'NONE' | 'DELETE';
+
+interface RetryPolicy {
+  MaximumEventAgeInSeconds: number;
+  MaximumRetryAttempts: number;
+}
+
+interface ScheduleTarget {
+  Arn: string;
+  RoleArn: string;
+  Input?: string;
+  RetryPolicy: RetryPolicy;
+  DeadLetterConfig?: { Arn?: string };
+  /** Parameters of other target kinds (EcsParameters, SqsParameters, ...): stored and echoed, never used. */
+  Extra?: JsonObject;
+}
+
+/** A schedule as persisted. Times in epoch ms except StartDate/EndDate, kept as the epoch seconds sent. */
+interface StoredSchedule {
+  name: string;
+  groupName: string;
+  expression: string;
+  timezone: string;
+  /** The `at()` wall-clock time in `timezone`, as an instant. */
+  dueAtMs: number;
+  state: ScheduleState;
+  flexibleTimeWindow: { Mode: string; MaximumWindowInMinutes?: number };
+  target: ScheduleTarget;
+  actionAfterCompletion: ActionAfterCompletion;
+  description?: string;
+  startDate?: number;
+  endDate?: number;
+  kmsKeyArn?: string;
+  createdMs: number;
+  modifiedMs: number;
+  /** Fired successfully with ActionAfterCompletion NONE: still visible to Get/List, never fires again. */
+  completed: boolean;
+  /** Failed invocation attempts so far. */
+  attempts: number;
+  /** Emulator-clock time of the first attempt; the event's age for MaximumEventAgeInSeconds counts from it. */
+  firedAtMs?: number;
+}
+
+interface Entry {
+  schedule: StoredSchedule;
+  /** idle: waiting for its instant (or completed); inFlight: an attempt runs; retryWait: a retry timer is armed. */
+  status: 'idle' | 'inFlight' | 'retryWait';
+  retryTimer?: NodeJS.Timeout;
+}
+
+interface StateFile {
+  version: number;
+  schedules: StoredSchedule[];
+  deadLetters: DeadLetter[];
+}
+
+/** An error answered to the client in the AWS error shape. */
+class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const validation = (message: string) => new ApiError(400, 'ValidationException', message);
+
+const isObject = (value: unknown): value is JsonObject =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+const errorMessage = (err: unknown): string => (err instanceof Error ? err.message : String(err));
+
+// ---------------------------------------------------------------------------------------------------
+// Request validation (CreateSchedule)
+// ---------------------------------------------------------------------------------------------------
+
+function optionalString(obj: JsonObject, key: string, where: string, maxLength?: number): string | undefined {
+  const value = obj[key];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'string') throw validation(`${where}${key} must be a string`);
+  if (maxLength !== undefined && value.length > maxLength) {
+    throw validation(`${where}${key} must be at most ${maxLength} characters long`);
+  }
+  return value;
+}
+
+function requiredString(obj: JsonObject, key: string, where: string, maxLength?: number): string {
+  const value = optionalString(obj, key, where, maxLength);
+  if (value === undefined || value.length === 0) throw validation(`${where}${key} is required`);
+  return value;
+}
+
+function optionalInteger(
+  obj: JsonObject,
+  key: string,
+  where: string,
+  min: number,
+  max: number,
+): number | undefined {
+  const value = obj[key];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    throw validation(`${where}${key} must be an integer between ${min} and ${max}`);
+  }
+  return value;
+}
+
+function optionalTimestamp(obj: JsonObject, key: string): number | undefined {
+  const value = obj[key];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'number' || !Number.isFinite(value)) throw validation(`${key} must be epoch seconds`);
+  return value;
+}
+
+function optionalObject(obj: JsonObject, key: string, where: string): JsonObject | undefined {
+  const value = obj[key];
+  if (value === undefined || value === null) return undefined;
+  if (!isObject(value)) throw validation(`${where}${key} must be an object`);
+  return value;
+}
+
+function optionalEnum<T extends string>(
+  obj: JsonObject,
+  key: string,
+  where: string,
+  allowed: readonly T[],
+): T | undefined {
+  const value = obj[key];
+  if (value === undefined || value === null) return undefined;
+  const match = allowed.find((candidate) => candidate === value);
+  if (match === undefined) throw validation(`${where}${key} must be one of ${allowed.join(', ')}`);
+  return match;
+}
+
+function validateName(value: string, field: string): void {
+  if (!NAME_PATTERN.test(value)) {
+    throw validation(`${field} '${value}' must be 1 to 64 characters of [0-9a-zA-Z-_.]`);
+  }
+}
+
+function isValidTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The instant of `at(yyyy-mm-ddThh:mm:ss)` read as a wall-clock time in `timezone` (never the process
+ * zone). A time that a DST change skips is moved forward by the gap, like @date-fns/tz does.
+ */
+export function atExpressionToInstant(expression: string, timezone: string): Date {
+  if (/^(rate|cron)\(/.test(expression)) {
+    throw validation(`Only one-time at(...) schedules are emulated locally, not '${expression}'`);
+  }
+  const match = AT_PATTERN.exec(expression);
+  if (!match)
+    throw validation(`Invalid ScheduleExpression '${expression}': expected at(yyyy-mm-ddThh:mm:ss)`);
+  const [year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0] = match.slice(1).map(Number);
+  // Reject impossible calendar values (2026-02-30, 25:00:00) instead of letting Date roll them over.
+  const probe = new Date(0);
+  probe.setUTCFullYear(year, month - 1, day);
+  probe.setUTCHours(hour, minute, second, 0);
+  const exact =
+    probe.getUTCFullYear() === year &&
+    probe.getUTCMonth() === month - 1 &&
+    probe.getUTCDate() === day &&
+    probe.getUTCHours() === hour &&
+    probe.getUTCMinutes() === minute &&
+    probe.getUTCSeconds() === second;
+  if (!exact || year < 1970) throw validation(`Invalid date or time in ScheduleExpression '${expression}'`);
+  if (!isValidTimeZone(timezone)) throw validation(`Invalid ScheduleExpressionTimezone '${timezone}'`);
+  return new Date(new TZDate(year, month - 1, day, hour, minute, second, timezone).getTime());
+}
+
+const TARGET_KEYS = new Set(['Arn', 'RoleArn', 'Input', 'RetryPolicy', 'DeadLetterConfig']);
+
+function parseTarget(body: JsonObject): ScheduleTarget {
+  const target = optionalObject(body, 'Target', '');
+  if (!target) throw validation('Target is required');
+  const input = optionalString(target, 'Input', 'Target.', 8192);
+  if (input !== undefined) {
+    try {
+      JSON.parse(input);
+    } catch {
+      throw validation('Target.Input must be a JSON string (it becomes the Lambda event)');
+    }
+  }
+  const retry = optionalObject(target, 'RetryPolicy', 'Target.') ?? {};
+  const deadLetter = optionalObject(target, 'DeadLetterConfig', 'Target.');
+  const extra = Object.fromEntries(Object.entries(target).filter(([key]) => !TARGET_KEYS.has(key)));
+  return {
+    Arn: requiredString(target, 'Arn', 'Target.', 1600),
+    RoleArn: requiredString(target, 'RoleArn', 'Target.', 1600),
+    Input: input,
+    RetryPolicy: {
+      MaximumEventAgeInSeconds:
+        optionalInteger(retry, 'MaximumEventAgeInSeconds', 'Target.RetryPolicy.', 60, 86_400) ?? 86_400,
+      MaximumRetryAttempts:
+        optionalInteger(retry, 'MaximumRetryAttempts', 'Target.RetryPolicy.', 0, 185) ?? 185,
+    },
+    DeadLetterConfig: deadLetter
+      ? { Arn: optionalString(deadLetter, 'Arn', 'Target.DeadLetterConfig.', 1600) }
+      : undefined,
+    Extra: Object.keys(extra).length > 0 ? extra : undefined,
+  };
+}
+
+function parseCreateSchedule(name: string, body: JsonObject, nowMs: number): StoredSchedule {
+  validateName(name, 'Name');
+  const groupName = optionalString(body, 'GroupName', '') ?? 'default';
+  validateName(groupName, 'GroupName');
+  const expression = requiredString(body, 'ScheduleExpression', '', 256);
+  const timezone = optionalString(body, 'ScheduleExpressionTimezone', '', 50) ?? 'UTC';
+  const dueAt = atExpressionToInstant(expression, timezone);
+
+  const window = optionalObject(body, 'FlexibleTimeWindow', '');
+  if (!window) throw validation('FlexibleTimeWindow is required');
+  const mode = optionalEnum(window, 'Mode', 'FlexibleTimeWindow.', ['OFF', 'FLEXIBLE'] as const);
+  if (!mode) throw validation('FlexibleTimeWindow.Mode is required');
+  const maxWindow = optionalInteger(window, 'MaximumWindowInMinutes', 'FlexibleTimeWindow.', 1, 1440);
+  if (mode === 'FLEXIBLE' && maxWindow === undefined) {
+    throw validation('FlexibleTimeWindow.MaximumWindowInMinutes is required when Mode is FLEXIBLE');
+  }
+
+  return {
+    name,
+    groupName,
+    expression,
+    timezone,
+    dueAtMs: dueAt.getTime(),
+    state: optionalEnum(body, 'State', '', ['ENABLED', 'DISABLED'] as const) ?? 'ENABLED',
+    // The emulator fires at the instant itself: a flexible window is stored and echoed only.
+    flexibleTimeWindow: { Mode: mode, MaximumWindowInMinutes: maxWindow },
+    target: parseTarget(body),
+    actionAfterCompletion:
+      optionalEnum(body, 'ActionAfterCompletion', '', ['NONE', 'DELETE'] as const) ?? 'NONE',
+    description: optionalString(body, 'Description', '', 512),
+    startDate: optionalTimestamp(body, 'StartDate'),
+    endDate: optionalTimestamp(body, 'EndDate'),
+    kmsKeyArn: optionalString(body, 'KmsKeyArn', '', 2048),
+    createdMs: nowMs,
+    modifiedMs: nowMs,
+    completed: false,
+    attempts: 0,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Persistence
+// ---------------------------------------------------------------------------------------------------
+
+/** Minimal shape check of a persisted schedule: enough that firing and Get cannot trip over it. */
+function isStoredSchedule(value: unknown): value is StoredSchedule {
+  if (!isObject(value)) return false;
+  const { target, flexibleTimeWindow } = value;
+  return (
+    typeof value.name === 'string' &&
+    typeof value.groupName === 'string' &&
+    typeof value.expression === 'string' &&
+    typeof value.timezone === 'string' &&
+    Number.isFinite(value.dueAtMs) &&
+    (value.state === 'ENABLED' || value.state === 'DISABLED') &&
+    (value.actionAfterCompletion === 'NONE' || value.actionAfterCompletion === 'DELETE') &&
+    isObject(flexibleTimeWindow) &&
+    typeof flexibleTimeWindow.Mode === 'string' &&
+    isObject(target) &&
+    typeof target.Arn === 'string' &&
+    typeof target.RoleArn === 'string' &&
+    (target.Input === undefined || typeof target.Input === 'string') &&
+    isObject(target.RetryPolicy) &&
+    Number.isInteger(target.RetryPolicy.MaximumRetryAttempts) &&
+    Number.isInteger(target.RetryPolicy.MaximumEventAgeInSeconds) &&
+    Number.isFinite(value.createdMs) &&
+    Number.isFinite(value.modifiedMs) &&
+    typeof value.completed === 'boolean' &&
+    Number.isInteger(value.attempts) &&
+    (value.firedAtMs === undefined || Number.isFinite(value.firedAtMs))
+  );
+}
+
+function isDeadLetter(value: unknown): value is DeadLetter {
+  return (
+    isObject(value) &&
+    (value.source === 'scheduler' || value.source === 'lambda') &&
+    typeof value.name === 'string' &&
+    typeof value.target === 'string' &&
+    typeof value.error === 'string' &&
+    Number.isInteger(value.attempts) &&
+    typeof value.at === 'string'
+  );
+}
+
+/** Reads the state file. Missing or empty means no state; anything unreadable is an error, never dropped. */
+async function loadStateFile(file: string): Promise<StateFile> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    if (isObject(err) && err.code === 'ENOENT')
+      return { version: FILE_VERSION, schedules: [], deadLetters: [] };
+    throw err;
+  }
+  if (text.trim() === '') return { version: FILE_VERSION, schedules: [], deadLetters: [] };
+  const corrupt = (why: string) =>
+    new Error(
+      `AWS emulator: ${file} is corrupt (${why}). Refusing to start rather than drop its schedules; ` +
+        'repair or delete the file.',
+    );
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (err) {
+    throw corrupt(`not valid JSON: ${errorMessage(err)}`);
+  }
+  if (!isObject(parsed) || parsed.version !== FILE_VERSION) throw corrupt(`expected version ${FILE_VERSION}`);
+  const { schedules, deadLetters } = parsed;
+  if (!Array.isArray(schedules) || !Array.isArray(deadLetters)) {
+    throw corrupt('expected "schedules" and "deadLetters" arrays');
+  }
+  const badSchedule = schedules.findIndex((schedule) => !isStoredSchedule(schedule));
+  if (badSchedule >= 0) throw corrupt(`schedules[${badSchedule}] is malformed`);
+  const badLetter = deadLetters.findIndex((letter) => !isDeadLetter(letter));
+  if (badLetter >= 0) throw corrupt(`deadLetters[${badLetter}] is malformed`);
+  return { version: FILE_VERSION, schedules: schedules.filter(isStoredSchedule), deadLetters };
+}
+
+/**
+ * Writes snapshots of the state atomically (temp file + rename), coalescing changes: a change arms a
+ * short timer, and everything changed until it fires goes into one write. Writes never overlap.
+ * No fsync: the aim is surviving a crash or restart of the local process, not a power cut.
+ */
+class SnapshotWriter {
+  private timer: NodeJS.Timeout | undefined;
+  private dirty = false;
+  private writing: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly file: string,
+    private readonly snapshot: () => StateFile,
+    private readonly onError: (err: unknown) => void,
+  ) {}
+
+  markDirty(): void {
+    this.dirty = true;
+    if (this.timer) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.enqueue().catch(() => undefined); // already reported through onError
+    }, FLUSH_DELAY_MS);
+    this.timer.unref();
+  }
+
+  /** Writes now if anything changed since the last successful write; rejects if that write fails. */
+  async flush(): Promise<void> {
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+    }
+    await this.writing;
+    if (this.dirty) await this.enqueue();
+  }
+
+  private enqueue(): Promise<void> {
+    const run = this.writing.then(() => this.write());
+    this.writing = run.catch((err) => this.onError(err));
+    return run;
+  }
+
+  private async write(): Promise<void> {
+    // The snapshot is taken when the write starts, so it holds every change made before.
+    this.dirty = false;
+    const tmp = `${this.file}.${process.pid}.tmp`;
+    try {
+      await writeFile(tmp, `${JSON.stringify(this.snapshot(), null, 1)}\n`);
+      await rename(tmp, this.file);
+    } catch (err) {
+      this.dirty = true;
+      throw err;
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// HTTP plumbing
+// ---------------------------------------------------------------------------------------------------
+
+function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        reject(new ApiError(413, 'RequestEntityTooLargeException', 'Request body is too large'));
+        req.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+function parseJsonObject(body: Buffer): JsonObject {
+  const text = body.toString('utf8');
+  if (text.trim() === '') return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw validation('Request body is not valid JSON');
+  }
+  if (!isObject(parsed)) throw validation('Request body must be a JSON object');
+  return parsed;
+}
+
+function send(res: ServerResponse, status: number, body: string, headers: Record<string, string> = {}): void {
+  res.writeHead(status, {
+    'content-type': 'application/json',
+    'content-length': String(Buffer.byteLength(body)),
+    'x-amzn-requestid': randomUUID(),
+    ...headers,
+  });
+  res.end(body);
+}
+
+const sendJson = (res: ServerResponse, status: number, body: unknown) =>
+  send(res, status, JSON.stringify(body));
+
+function sendError(res: ServerResponse, service: Service, err: ApiError): void {
+  // Scheduler's errors carry `Message`, Lambda's `Type` + `message`; the SDK reads the name from the header.
+  const body = service === 'scheduler' ? { Message: err.message } : { Type: 'User', message: err.message };
+  send(res, err.status, JSON.stringify(body), { 'x-amzn-errortype': err.code });
+}
+
+/** `arn:aws:lambda:r:a:function:name[:qualifier]`, `a:function:name` or `name[:qualifier]` → `name`. */
+function functionNameOf(functionName: string): string {
+  const fromArn = /(?:^|:)function:([^:]+)/.exec(functionName)?.[1];
+  return fromArn ?? functionName.split(':')[0] ?? functionName;
+}
+
+const toEpochSeconds = (ms: number) => ms / 1000;
+
+// ---------------------------------------------------------------------------------------------------
+// The emulator
+// ---------------------------------------------------------------------------------------------------
+
+class Emulator {
+  private readonly entries = new Map<string, Entry>();
+  private readonly letters: DeadLetter[] = [];
+  /** First attempts of scheduler batches (tick or fireDue). */
+  private readonly scheduleBatches = new Set<Promise<void>>();
+  /** First attempts of asynchronous Lambda invocations. */
+  private readonly asyncFirstAttempts = new Set<Promise<void>>();
+  /** Every running attempt, first or retry: close() waits for all of them. */
+  private readonly running = new Set<Promise<void>>();
+  private readonly lambdaRetryTimers = new Set<NodeJS.Timeout>();
+  private readonly writer: SnapshotWriter;
+  private readonly clock: Clock;
+  private readonly invokeTarget: InvokeTarget;
+  private readonly log: (message: string, fields?: Record<string, unknown>) => void;
+  private readonly accountId: string;
+  private readonly region: string;
+  private readonly retryBaseMs: number;
+  private closed = false;
+
+  constructor(options: AwsEmulatorOptions, state: StateFile, file: string) {
+    this.clock = options.clock;
+    this.invokeTarget = options.invoke;
+    this.accountId = options.accountId ?? '000000000000';
+    this.region = options.region ?? 'us-east-1';
+    this.retryBaseMs = options.retryBaseMs ?? 1000;
+    this.log =
+      options.log ??
+      ((message, fields) =>
+        process.stderr.write(
+          `${JSON.stringify({ time: this.clock.now().toISOString(), component: 'aws-emulator', message, ...fields })}\n`,
+        ));
+    for (const schedule of state.schedules) {
+      // Whatever was in flight or waiting for a retry when the file was written is pending again.
+      this.entries.set(keyOf(schedule.groupName, schedule.name), { schedule, status: 'idle' });
+    }
+    this.letters.push(...state.deadLetters);
+    this.writer = new SnapshotWriter(
+      file,
+      () => ({
+        version: FILE_VERSION,
+        schedules: [...this.entries.values()].map((entry) => entry.schedule),
+        deadLetters: this.letters,
+      }),
+      (err) => this.log('aws-emulator: writing the state file failed', { file, error: errorMessage(err) }),
+    );
+  }
+
+  // ----- firing -----------------------------------------------------------------------------------
+
+  /** Fires what is due now (the tick's entry point). Returns the batch, already claimed. */
+  startDue(): { fired: FiredSchedule[]; done: Promise<void> } {
+    const nowMs = this.clock.now().getTime();
+    const due = [...this.entries.values()]
+      .filter(
+        (entry) =>
+          entry.status === 'idle' &&
+          !entry.schedule.completed &&
+          entry.schedule.state === 'ENABLED' &&
+          entry.schedule.dueAtMs <= nowMs,
+      )
+      .sort((a, b) => compareDue(a.schedule, b.schedule));
+    // Claimed synchronously, so a tick and fireDue() (or two fireDue() calls) never fire one twice.
+    for (const entry of due) entry.status = 'inFlight';
+    const fired = due.map(({ schedule }) => ({
+      name: schedule.name,
+      groupName: schedule.groupName,
+      at: new Date(schedule.dueAtMs).toISOString(),
+    }));
+    if (due.length === 0) return { fired, done: Promise.resolve() };
+    const done = this.track(
+      (async () => {
+        for (const entry of due) {
+          try {
+            await this.attemptSchedule(entry);
+          } catch (err) {
+            // Only a throwing `log` gets here; leave the schedule to be picked up by the next tick.
+            entry.status = 'idle';
+            this.reportUnexpected(err);
+          }
+        }
+      })(),
+      this.scheduleBatches,
+    );
+    return { fired, done };
+  }
+
+  async fireDue(): Promise<FiredSchedule[]> {
+    if (this.closed) throw new Error('AWS emulator is closed');
+    const { fired } = this.startDue();
+    // Also waits for batches a tick (or a concurrent fireDue) started, so that "due" really means "done".
+    while (this.scheduleBatches.size > 0) await Promise.all([...this.scheduleBatches]);
+    return fired;
+  }
+
+  async settle(): Promise<void> {
+    while (this.scheduleBatches.size > 0 || this.asyncFirstAttempts.size > 0) {
+      await Promise.all([...this.scheduleBatches, ...this.asyncFirstAttempts]);
+    }
+  }
+
+  pending(): Array<{ name: string; groupName: string; at: string }> {
+    return [...this.entries.values()]
+      .map((entry) => entry.schedule)
+      .filter((schedule) => !schedule.completed && schedule.state === 'ENABLED')
+      .sort(compareDue)
+      .map((schedule) => ({
+        name: schedule.name,
+        groupName: schedule.groupName,
+        at: new Date(schedule.dueAtMs).toISOString(),
+      }));
+  }
+
+  deadLetters(): DeadLetter[] {
+    return this.letters.map((letter) => ({ ...letter }));
+  }
+
+  /** One invocation attempt of a claimed schedule (status inFlight). Never rejects. */
+  private async attemptSchedule(entry: Entry): Promise<void> {
+    const { schedule } = entry;
+    const key = keyOf(schedule.groupName, schedule.name);
+    const attempt = schedule.attempts + 1;
+    if (schedule.firedAtMs === undefined) {
+      schedule.firedAtMs = this.clock.now().getTime();
+      this.writer.markDirty();
+    }
+    const fields = {
+      name: schedule.name,
+      groupName: schedule.groupName,
+      at: new Date(schedule.dueAtMs).toISOString(),
+      target: schedule.target.Arn,
+      attempt,
+    };
+    this.log(attempt === 1 ? 'scheduler: firing schedule' : 'scheduler: retrying schedule', fields);
+    let failure: string | undefined;
+    try {
+      await this.invokeTarget(schedule.target.Arn, JSON.parse(schedule.target.Input ?? '{}'));
+    } catch (err) {
+      failure = errorMessage(err);
+    }
+    // Deleted (or deleted and re-created) while the attempt ran: the outcome belongs to nobody.
+    if (this.entries.get(key) !== entry) return;
+    entry.status = 'idle';
+    if (failure === undefined) {
+      if (schedule.actionAfterCompletion === 'DELETE') this.entries.delete(key);
+      else schedule.completed = true;
+      this.writer.markDirty();
+      return;
+    }
+    schedule.attempts = attempt;
+    this.writer.markDirty();
+    const retriesLeft = schedule.target.RetryPolicy.MaximumRetryAttempts - (attempt - 1);
+    if (retriesLeft <= 0 || this.eventTooOld(schedule)) {
+      this.deadLetterSchedule(entry, failure);
+      return;
+    }
+    if (this.closed) return; // stays pending in the file; a restarted emulator retries it
+    const delay = this.retryDelay(attempt);
+    this.log('scheduler: invocation failed, will retry', { ...fields, error: failure, retryInMs: delay });
+    entry.status = 'retryWait';
+    entry.retryTimer = setTimeout(() => {
+      entry.retryTimer = undefined;
+      if (this.closed || this.entries.get(key) !== entry) return;
+      if (this.eventTooOld(schedule)) {
+        entry.status = 'idle';
+        this.deadLetterSchedule(entry, failure);
+        return;
+      }
+      entry.status = 'inFlight';
+      this.track(this.attemptSchedule(entry));
+    }, delay);
+    entry.retryTimer.unref();
+  }
+
+  private eventTooOld(schedule: StoredSchedule): boolean {
+    const firedAtMs = schedule.firedAtMs ?? this.clock.now().getTime();
+    return (
+      this.clock.now().getTime() - firedAtMs > schedule.target.RetryPolicy.MaximumEventAgeInSeconds * 1000
+    );
+  }
+
+  private deadLetterSchedule(entry: Entry, error: string): void {
+    const { schedule } = entry;
+    this.entries.delete(keyOf(schedule.groupName, schedule.name));
+    const letter: DeadLetter = {
+      source: 'scheduler',
+      name: schedule.name,
+      groupName: schedule.groupName,
+      target: schedule.target.Arn,
+      payload: parsePayloadLoosely(schedule.target.Input),
+      error,
+      attempts: schedule.attempts,
+      at: this.clock.now().toISOString(),
+    };
+    this.letters.push(letter);
+    this.writer.markDirty();
+    this.log('scheduler: gave up, dead-lettered', {
+      name: schedule.name,
+      groupName: schedule.groupName,
+      target: schedule.target.Arn,
+      deadLetterArn: schedule.target.DeadLetterConfig?.Arn,
+      attempts: letter.attempts,
+      error,
+    });
+  }
+
+  private retryDelay(failedAttempts: number): number {
+    return Math.min(this.retryBaseMs * 2 ** (failedAttempts - 1), RETRY_CAP_MS);
+  }
+
+  /** Registers a running attempt until it ends; the returned (and registered) promise never rejects. */
+  private track(promise: Promise<void>, ...sets: Set<Promise<void>>[]): Promise<void> {
+    const safe = promise.catch((err: unknown) => this.reportUnexpected(err));
+    for (const set of [this.running, ...sets]) {
+      set.add(safe);
+      void safe.then(() => set.delete(safe));
+    }
+    return safe;
+  }
+
+  private reportUnexpected(err: unknown): void {
+    try {
+      this.log('aws-emulator: unexpected error', { error: errorMessage(err) });
+    } catch {
+      process.stderr.write(`aws-emulator: unexpected error: ${errorMessage(err)}\n`);
+    }
+  }
+
+  // ----- asynchronous Lambda invocations ----------------------------------------------------------
+
+  /**
+   * Runs an `Event` invocation in the background with Lambda's retries (two, after retryBaseMs and
+   * twice that), then dead-letters it. These are deliberately not persisted: a restart loses
+   * invocations still queued or waiting for a retry (logged at close).
+   */
+  private invokeAsync(functionName: string, payload: unknown): void {
+    const run = async (attempt: number): Promise<void> => {
+      const fields = { function: functionName, attempt };
+      this.log(attempt === 1 ? 'lambda: async invocation' : 'lambda: retrying async invocation', fields);
+      try {
+        await this.invokeTarget(functionName, payload);
+        return;
+      } catch (err) {
+        const error = errorMessage(err);
+        if (attempt >= LAMBDA_ASYNC_ATTEMPTS) {
+          this.letters.push({
+            source: 'lambda',
+            name: functionNameOf(functionName),
+            target: functionName,
+            payload,
+            error,
+            attempts: attempt,
+            at: this.clock.now().toISOString(),
+          });
+          this.writer.markDirty();
+          this.log('lambda: gave up, dead-lettered', { ...fields, error });
+          return;
+        }
+        if (this.closed) {
+          this.log('lambda: async invocation dropped at close (not persisted)', { ...fields, error });
+          return;
+        }
+        const delay = this.retryDelay(attempt);
+        this.log('lambda: async invocation failed, will retry', { ...fields, error, retryInMs: delay });
+        const timer = setTimeout(() => {
+          this.lambdaRetryTimers.delete(timer);
+          this.track(run(attempt + 1));
+        }, delay);
+        timer.unref();
+        this.lambdaRetryTimers.add(timer);
+      }
+    };
+    this.track(run(1), this.asyncFirstAttempts);
+  }
+
+  // ----- HTTP -------------------------------------------------------------------------------------
+
+  async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://emulator');
+    const method = req.method ?? 'GET';
+    let segments: string[];
+    try {
+      segments = url.pathname
+        .split('/')
+        .filter((segment) => segment !== '')
+        .map(decodeURIComponent);
+    } catch {
+      sendError(res, 'scheduler', validation('Malformed percent-encoding in the path'));
+      return;
+    }
+    const service: Service = segments[0] === 'schedules' ? 'scheduler' : 'lambda';
+    try {
+      const [first, second, third, fourth] = segments;
+      if (first === 'schedules' && segments.length === 1 && method === 'GET') {
+        sendJson(res, 200, this.listSchedules(url.searchParams));
+      } else if (first === 'schedules' && second !== undefined && segments.length === 2) {
+        const group = url.searchParams.get('groupName') ?? 'default';
+        if (method === 'POST') {
+          sendJson(res, 200, this.createSchedule(second, parseJsonObject(await readBody(req))));
+        } else if (method === 'GET') {
+          sendJson(res, 200, this.getSchedule(group, second));
+        } else if (method === 'DELETE') {
+          this.deleteSchedule(group, second);
+          sendJson(res, 200, {});
+        } else {
+          throw unknownOperation(method, url.pathname);
+        }
+      } else if (
+        first === '2015-03-31' &&
+        second === 'functions' &&
+        third !== undefined &&
+        fourth === 'invocations' &&
+        segments.length === 4 &&
+        method === 'POST'
+      ) {
+        await this.lambdaInvoke(req, res, third);
+      } else {
+        throw unknownOperation(method, url.pathname);
+      }
+    } catch (err) {
+      if (err instanceof ApiError) {
+        sendError(res, service, err);
+        return;
+      }
+      this.log('aws-emulator: request failed', { method, path: url.pathname, error: errorMessage(err) });
+      const error = new ApiError(
+        500,
+        service === 'scheduler' ? 'InternalServerException' : 'ServiceException',
+        errorMessage(err),
+      );
+      if (!res.headersSent) sendError(res, service, error);
+      else res.destroy();
+    }
+  }
+
+  private createSchedule(name: string, body: JsonObject): { ScheduleArn: string } {
+    const schedule = parseCreateSchedule(name, body, this.clock.now().getTime());
+    const key = keyOf(schedule.groupName, schedule.name);
+    if (this.entries.has(key)) {
+      throw new ApiError(409, 'ConflictException', `Schedule ${schedule.name} already exists.`);
+    }
+    this.entries.set(key, { schedule, status: 'idle' });
+    this.writer.markDirty();
+    return { ScheduleArn: this.scheduleArn(schedule) };
+  }
+
+  private getSchedule(group: string, name: string): JsonObject {
+    const { schedule } = this.find(group, name);
+    const { Extra, ...target } = schedule.target;
+    return {
+      Arn: this.scheduleArn(schedule),
+      GroupName: schedule.groupName,
+      Name: schedule.name,
+      ScheduleExpression: schedule.expression,
+      ScheduleExpressionTimezone: schedule.timezone,
+      State: schedule.state,
+      Description: schedule.description,
+      StartDate: schedule.startDate,
+      EndDate: schedule.endDate,
+      KmsKeyArn: schedule.kmsKeyArn,
+      CreationDate: toEpochSeconds(schedule.createdMs),
+      LastModificationDate: toEpochSeconds(schedule.modifiedMs),
+      Target: { ...Extra, ...target },
+      FlexibleTimeWindow: schedule.flexibleTimeWindow,
+      ActionAfterCompletion: schedule.actionAfterCompletion,
+    };
+  }
+
+  private deleteSchedule(group: string, name: string): void {
+    const entry = this.find(group, name);
+    if (entry.retryTimer) clearTimeout(entry.retryTimer);
+    // An attempt still running for it finishes, but its outcome is dropped (see attemptSchedule).
+    this.entries.delete(keyOf(group, name));
+    this.writer.markDirty();
+  }
+
+  private listSchedules(query: URLSearchParams): JsonObject {
+    const group = query.get('ScheduleGroup') ?? undefined;
+    const prefix = query.get('NamePrefix') ?? '';
+    const stateParam = query.get('State');
+    if (stateParam !== null && stateParam !== 'ENABLED' && stateParam !== 'DISABLED') {
+      throw validation('State must be ENABLED or DISABLED');
+    }
+    const maxParam = query.get('MaxResults');
+    const maxResults = maxParam === null ? 100 : Number(maxParam);
+    if (!Number.isInteger(maxResults) || maxResults < 1 || maxResults > 100) {
+      throw validation('MaxResults must be an integer between 1 and 100');
+    }
+    const after = decodeNextToken(query.get('NextToken'));
+    // Deterministic order: by name, then group (plain code-unit comparison, independent of locale).
+    const matching = [...this.entries.values()]
+      .map((entry) => entry.schedule)
+      .filter(
+        (schedule) =>
+          (group === undefined || schedule.groupName === group) &&
+          schedule.name.startsWith(prefix) &&
+          (stateParam === null || schedule.state === stateParam) &&
+          (after === undefined || compareKeys([schedule.name, schedule.groupName], after) > 0),
+      )
+      .sort((a, b) => compareKeys([a.name, a.groupName], [b.name, b.groupName]));
+    const page = matching.slice(0, maxResults);
+    const last = page.at(-1);
+    return {
+      Schedules: page.map((schedule) => ({
+        Arn: this.scheduleArn(schedule),
+        Name: schedule.name,
+        GroupName: schedule.groupName,
+        State: schedule.state,
+        CreationDate: toEpochSeconds(schedule.createdMs),
+        LastModificationDate: toEpochSeconds(schedule.modifiedMs),
+        Target: { Arn: schedule.target.Arn },
+      })),
+      NextToken:
+        matching.length > maxResults && last
+          ? Buffer.from(JSON.stringify([last.name, last.groupName])).toString('base64url')
+          : undefined,
+    };
+  }
+
+  private async lambdaInvoke(req: IncomingMessage, res: ServerResponse, functionName: string): Promise<void> {
+    const invocationType = req.headers['x-amz-invocation-type'] ?? 'RequestResponse';
+    const body = (await readBody(req)).toString('utf8');
+    let payload: unknown;
+    try {
+      payload = body.trim() === '' ? {} : JSON.parse(body);
+    } catch {
+      throw new ApiError(400, 'InvalidRequestContentException', 'Could not parse request body into json');
+    }
+    const executed = { 'x-amz-executed-version': '$LATEST' };
+    if (invocationType === 'Event') {
+      this.invokeAsync(functionName, payload);
+      send(res, 202, '');
+    } else if (invocationType === 'DryRun') {
+      send(res, 204, '');
+    } else if (invocationType === 'RequestResponse') {
+      let failure: { errorMessage: string; errorType: string } | undefined;
+      // Tracked so that close() waits for it like for any other running invocation.
+      await this.track(
+        this.invokeTarget(functionName, payload).catch((err: unknown) => {
+          failure = { errorMessage: errorMessage(err), errorType: err instanceof Error ? err.name : 'Error' };
+        }),
+      );
+      if (failure) {
+        send(res, 200, JSON.stringify(failure), { ...executed, 'x-amz-function-error': 'Unhandled' });
+        return;
+      }
+      // The in-process target returns nothing, like a handler returning undefined.
+      send(res, 200, 'null', executed);
+    } else {
+      throw new ApiError(
+        400,
+        'InvalidParameterValueException',
+        `Unsupported InvocationType '${invocationType}'`,
+      );
+    }
+  }
+
+  private find(group: string, name: string): Entry {
+    const entry = this.entries.get(keyOf(group, name));
+    if (!entry) throw new ApiError(404, 'ResourceNotFoundException', `Schedule ${name} does not exist.`);
+    return entry;
+  }
+
+  private scheduleArn(schedule: StoredSchedule): string {
+    return `arn:aws:scheduler:${this.region}:${this.accountId}:schedule/${schedule.groupName}/${schedule.name}`;
+  }
+
+  // ----- shutdown ---------------------------------------------------------------------------------
+
+  /** Stops timers and waits for running attempts; the caller then closes the server and flushes. */
+  async stop(): Promise<void> {
+    this.closed = true;
+    for (const entry of this.entries.values()) {
+      if (entry.retryTimer) {
+        clearTimeout(entry.retryTimer);
+        entry.retryTimer = undefined;
+        entry.status = 'idle'; // persisted as pending: a restart retries it
+      }
+    }
+    for (const timer of this.lambdaRetryTimers) clearTimeout(timer);
+    if (this.lambdaRetryTimers.size > 0) {
+      this.log('lambda: async retries dropped at close (not persisted)', {
+        count: this.lambdaRetryTimers.size,
+      });
+    }
+    this.lambdaRetryTimers.clear();
+    while (this.running.size > 0) await Promise.all([...this.running]);
+  }
+
+  flush(): Promise<void> {
+    return this.writer.flush();
+  }
+}
+
+const keyOf = (group: string, name: string) => `${group}/${name}`;
+
+function compareDue(a: StoredSchedule, b: StoredSchedule): number {
+  return a.dueAtMs - b.dueAtMs || compareKeys([a.name, a.groupName], [b.name, b.groupName]);
+}
+
+function compareKeys(a: readonly [string, string], b: readonly [string, string]): number {
+  if (a[0] !== b[0]) return a[0] < b[0] ? -1 : 1;
+  if (a[1] !== b[1]) return a[1] < b[1] ? -1 : 1;
+  return 0;
+}
+
+function decodeNextToken(token: string | null): [string, string] | undefined {
+  if (token === null || token === '') return undefined;
+  try {
+    const parsed: unknown = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
+    if (Array.isArray(parsed) && parsed.length === 2) {
+      const [name, group] = parsed;
+      if (typeof name === 'string' && typeof group === 'string') return [name, group];
+    }
+  } catch {
+    // falls through to the error below
+  }
+  throw validation('Invalid NextToken');
+}
+
+/** A dead letter keeps the payload even when the stored input was not JSON (only a hand-edited file). */
+function parsePayloadLoosely(input: string | undefined): unknown {
+  try {
+    return JSON.parse(input ?? '{}');
+  } catch {
+    return input;
+  }
+}
+
+function unknownOperation(method: string, pathname: string): ApiError {
+  return new ApiError(404, 'UnknownOperationException', `No emulated operation for ${method} ${pathname}`);
+}
+
+export async function startAwsEmulator(options: AwsEmulatorOptions): Promise<AwsEmulator> {
+  await mkdir(options.dataDir, { recursive: true });
+  const file = path.join(options.dataDir, 'scheduler.json');
+  const emulator = new Emulator(options, await loadStateFile(file), file);
+
+  const server = createServer((req, res) => {
+    emulator.handle(req, res).catch(() => res.destroy()); // handle() answers its own errors; this is a last resort
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+
+  const tick = setInterval(() => {
+    emulator.startDue();
+  }, options.tickMs ?? 500);
+  tick.unref();
+
+  let closing: Promise<void> | undefined;
+  return {
+    url: `http://${host}:${address.port}`,
+    fireDue: () => emulator.fireDue(),
+    settle: () => emulator.settle(),
+    pending: () => emulator.pending(),
+    deadLetters: () => emulator.deadLetters(),
+    close: () => {
+      closing ??= (async () => {
+        clearInterval(tick);
+        // Running targets may still call this server (e.g. delete a schedule), so it stays up until they end.
+        await emulator.stop();
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeAllConnections();
+        });
+        await emulator.flush();
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,49 @@
+/** `npm start`: the whole service on 127.0.0.1, configured by environment variables (see README). */
+import { resolve } from 'node:path';
+import { DEFAULT_API_KEY, startLocalRuntime } from './runtime.js';
+
+function port(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0 || value > 65535) {
+    console.error(`${name} must be a port number (0-65535), got "${raw}"`);
+    process.exit(2);
+  }
+  return value;
+}
+
+const portNumber = port('PORT', 3000);
+const runtime = await startLocalRuntime({
+  dataDir: resolve(process.env.DATA_DIR || '.data'),
+  port: portNumber,
+  mailPort: port('MAIL_PORT', 8005),
+  apiKey: process.env.API_KEY || DEFAULT_API_KEY,
+  ...(process.env.PUBLIC_URL && { publicUrl: process.env.PUBLIC_URL }),
+  ...(process.env.SENDER_ADDRESS && { senderAddress: process.env.SENDER_ADDRESS }),
+});
+
+console.log(`
+interview-followup is running locally
+  API        ${runtime.apiUrl}
+  Mailbox    ${runtime.mailUrl}   (captured emails as JSON: ${runtime.apiUrl}/_local/mail)
+  Clock      ${runtime.apiUrl}/_local/clock
+  API key    ${runtime.apiKey}
+Press Ctrl-C to stop.
+`);
+
+let stopping = false;
+async function shutdown(signal: string) {
+  if (stopping) return;
+  stopping = true;
+  console.log(`\n${signal}: stopping…`);
+  try {
+    await runtime.stop();
+    process.exit(0);
+  } catch (err) {
+    console.error('could not stop cleanly:', err);
+    process.exit(1);
+  }
+}
+process.on('SIGINT', () => void shutdown('SIGINT'));
+process.on('SIGTERM', () => void shutdown('SIGTERM'));

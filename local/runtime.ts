@@ -1,0 +1,259 @@
+/**
+ * The whole service on one machine: dynalite (DynamoDB), aws-ses-v2-local (SES + a mailbox page),
+ * our Scheduler/Lambda emulator, and the same Hono app that runs on Lambda, plus `/_local/*`
+ * routes for development and tests. The production adapters run unchanged, pointed at the
+ * stand-ins through their endpoints. `npm start` (local/main.ts) and the integration tests both
+ * start it through `startLocalRuntime`.
+ */
+import { mkdir } from 'node:fs/promises';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { CreateTableCommand, DescribeTableCommand, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
+import { serve } from '@hono/node-server';
+import sesLocal from 'aws-ses-v2-local';
+import dynalite from 'dynalite';
+import { Hono } from 'hono';
+import { dynamoClient, lambdaClient, schedulerClient, sesClient } from '../lambdas/aws/clients.js';
+import { LambdaSenderInvoker } from '../lambdas/aws/invoker.js';
+import { SesMailer } from '../lambdas/aws/mailer.js';
+import { EventBridgeEmailScheduler } from '../lambdas/aws/scheduler.js';
+import { DynamoInterviewStore } from '../lambdas/aws/store.js';
+import { TABLE } from '../lambdas/aws/table.js';
+import { createApp, errorResponse } from '../lambdas/api/app.js';
+import { ENV, loadApiConfig, loadSenderConfig } from '../lambdas/config.js';
+import { jsonLogger, type Logger } from '../lambdas/core/ports.js';
+import { hashSecret } from '../lambdas/core/tokens.js';
+import { parseSendEvent, sendEmail } from '../lambdas/sender/send.js';
+import { type AwsEmulator, startAwsEmulator } from './aws-emulator.js';
+import { LocalClock } from './clock.js';
+
+export interface LocalOptions {
+  dataDir: string;
+  /** 0 (the default) picks a free port. */
+  port?: number;
+  mailPort?: number;
+  apiKey?: string;
+  publicUrl?: string;
+  senderAddress?: string;
+  log?: Logger;
+}
+
+export interface LocalRuntime {
+  apiUrl: string;
+  mailUrl: string;
+  dynamoUrl: string;
+  emulatorUrl: string;
+  apiKey: string;
+  clock: LocalClock;
+  emulator: AwsEmulator;
+  stop(): Promise<void>;
+}
+
+export const DEFAULT_API_KEY = 'local-dev-key';
+const ACCOUNT = '000000000000';
+const REGION = 'us-east-1';
+const SENDER_ARN = `arn:aws:lambda:${REGION}:${ACCOUNT}:function:interview-followup-sender`;
+const CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
+const TABLE_NAME = 'interviews';
+
+function listen(server: Server, port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => resolve((server.address() as AddressInfo).port));
+  });
+}
+
+function close(server: Server): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.close((err) => (err ? reject(err) : resolve()));
+    server.closeAllConnections();
+  });
+}
+
+async function ensureTable(config: ReturnType<typeof loadSenderConfig>): Promise<void> {
+  const db = dynamoClient(config, { credentials: CREDENTIALS });
+  try {
+    await db.send(new DescribeTableCommand({ TableName: TABLE_NAME }));
+  } catch (err) {
+    if (!(err instanceof ResourceNotFoundException)) throw err;
+    await db.send(
+      new CreateTableCommand({
+        TableName: TABLE_NAME,
+        BillingMode: 'PAY_PER_REQUEST',
+        AttributeDefinitions: [
+          { AttributeName: TABLE.partitionKey, AttributeType: 'S' },
+          { AttributeName: TABLE.tokenKey, AttributeType: 'S' },
+        ],
+        KeySchema: [{ AttributeName: TABLE.partitionKey, KeyType: 'HASH' }],
+        GlobalSecondaryIndexes: [
+          {
+            IndexName: TABLE.tokenIndex,
+            KeySchema: [{ AttributeName: TABLE.tokenKey, KeyType: 'HASH' }],
+            Projection: { ProjectionType: 'KEYS_ONLY' },
+          },
+        ],
+      }),
+    );
+  } finally {
+    db.destroy();
+  }
+}
+
+interface CapturedEmail {
+  from: string;
+  replyTo: string[];
+  destination: { to: string[]; cc: string[]; bcc: string[] };
+  subject: string;
+  body: { text?: string; html?: string };
+  at: number;
+}
+
+export async function startLocalRuntime(options: LocalOptions): Promise<LocalRuntime> {
+  const log = options.log ?? jsonLogger;
+  const apiKey = options.apiKey ?? DEFAULT_API_KEY;
+  const clock = new LocalClock();
+  await mkdir(options.dataDir, { recursive: true });
+
+  const dynamo = dynalite({ path: join(options.dataDir, 'dynamodb'), createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  const dynamoPort = await listen(dynamo, 0);
+  const ses = await sesLocal.default({ host: '127.0.0.1', port: options.mailPort ?? 0 });
+  const mailPort = (ses.address() as AddressInfo).port;
+
+  // The sender runs in-process when the emulator fires a schedule or gets an async invoke.
+  let deliver: (payload: unknown) => Promise<void> = async () => {
+    throw new Error('the sender is not ready yet');
+  };
+  const emulator = await startAwsEmulator({
+    dataDir: options.dataDir,
+    clock,
+    invoke: async (functionArn, payload) => {
+      if (functionArn !== SENDER_ARN) throw new Error(`no local function ${functionArn}`);
+      await deliver(payload);
+    },
+    log: (message, fields) => log('info', message, fields),
+  });
+
+  const env = {
+    [ENV.region]: REGION,
+    [ENV.endpointDynamodb]: `http://127.0.0.1:${dynamoPort}`,
+    [ENV.endpointSes]: `http://127.0.0.1:${mailPort}`,
+    [ENV.endpointScheduler]: emulator.url,
+    [ENV.endpointLambda]: emulator.url,
+    [ENV.tableName]: TABLE_NAME,
+    [ENV.scheduleGroup]: 'default',
+    [ENV.senderFunctionArn]: SENDER_ARN,
+    [ENV.schedulerRoleArn]: `arn:aws:iam::${ACCOUNT}:role/interview-followup-scheduler`,
+    [ENV.scheduleDlqArn]: `arn:aws:sqs:${REGION}:${ACCOUNT}:interview-followup-schedule-dlq`,
+    [ENV.apiKeySha256]: hashSecret(apiKey),
+    [ENV.senderAddress]: options.senderAddress ?? 'followup@example.com',
+  };
+  const apiConfig = loadApiConfig(env);
+  const senderConfig = loadSenderConfig(env);
+  await ensureTable(senderConfig);
+
+  const clientOptions = { credentials: CREDENTIALS };
+  const db = dynamoClient(apiConfig, clientOptions);
+  const scheduler = schedulerClient(apiConfig, clientOptions);
+  const lambda = lambdaClient(apiConfig, clientOptions);
+  const mail = sesClient(senderConfig, clientOptions);
+  const store = new DynamoInterviewStore(db, apiConfig.tableName);
+  const senderDeps = {
+    store,
+    mailer: new SesMailer(mail, senderConfig.sesConfigurationSet),
+    clock,
+    senderAddress: senderConfig.senderAddress,
+    log,
+  };
+  deliver = async (payload) => {
+    await sendEmail(senderDeps, parseSendEvent(payload));
+  };
+
+  const server = new Hono();
+  const sesUrl = `http://127.0.0.1:${mailPort}`;
+  server.get('/_local/mail', async (c) => {
+    const res = await fetch(`${sesUrl}/store`);
+    const { emails } = (await res.json()) as { emails: CapturedEmail[] };
+    return c.json(
+      emails.map((e) => ({
+        from: e.from,
+        to: e.destination.to,
+        cc: e.destination.cc,
+        bcc: e.destination.bcc,
+        replyTo: e.replyTo,
+        subject: e.subject,
+        text: e.body.text ?? '',
+        html: e.body.html ?? '',
+        at: new Date(e.at * 1000).toISOString(),
+      })),
+    );
+  });
+  server.get('/_local/clock', (c) => c.json({ now: clock.now().toISOString() }));
+  server.post('/_local/clock', async (c) => {
+    let body: unknown;
+    try {
+      body = await c.req.json();
+    } catch {
+      return errorResponse(c, 400, 'malformed_json', 'The body is not valid JSON.');
+    }
+    const now = (body as { now?: unknown } | null)?.now;
+    const instant = typeof now === 'string' ? new Date(now) : undefined;
+    if (!instant || Number.isNaN(instant.getTime())) {
+      return errorResponse(c, 400, 'invalid_request', 'now must be an ISO timestamp.', [
+        { path: 'now', message: 'must be an ISO timestamp' },
+      ]);
+    }
+    clock.set(instant);
+    const fired = await emulator.fireDue();
+    await emulator.settle();
+    return c.json({ now: clock.now().toISOString(), fired: fired.map((f) => ({ name: f.name, at: f.at })) });
+  });
+
+  const port = options.port ?? 0;
+  const publicUrl = options.publicUrl;
+  let apiUrl = '';
+  const api = createApp({
+    store,
+    scheduler: new EventBridgeEmailScheduler(scheduler, {
+      groupName: apiConfig.scheduleGroup,
+      functionArn: apiConfig.senderFunctionArn,
+      roleArn: apiConfig.schedulerRoleArn,
+      deadLetterArn: apiConfig.scheduleDlqArn,
+    }),
+    invoker: new LambdaSenderInvoker(lambda, apiConfig.senderFunctionArn),
+    clock,
+    log,
+    apiKeySha256: apiConfig.apiKeySha256,
+    // Resolved per request, once the port is known.
+    get publicUrl() {
+      return publicUrl ?? apiUrl;
+    },
+  });
+  server.route('/', api);
+
+  const http = await new Promise<Server>((resolve, reject) => {
+    const s = serve({ fetch: server.fetch, port, hostname: '127.0.0.1' }, () => resolve(s as Server));
+    (s as Server).once('error', reject);
+  });
+  apiUrl = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
+
+  let stopped = false;
+  return {
+    apiUrl,
+    mailUrl: sesUrl,
+    dynamoUrl: `http://127.0.0.1:${dynamoPort}`,
+    emulatorUrl: emulator.url,
+    apiKey,
+    clock,
+    emulator,
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      await close(http);
+      await emulator.close();
+      for (const client of [db, scheduler, lambda, mail]) client.destroy();
+      await close(ses);
+      await close(dynamo);
+    },
+  };
+}

@@ -1,0 +1,12 @@
+/** The documented example submission; each test copies and patches it. */
+export function validBody(): Record<string, unknown> {
+  return {
+    candidate: { name: 'Reagan Applicant', email: 'reagan@example.com', phone: '123-456-7890' },
+    interviewer: { name: 'Mrs. Hiring Manager', email: 'hiring.manager@example.org' },
+    position: 'Copywriter',
+    company: 'Example Corp',
+    interview: { endsAt: '2026-11-27T14:00', timeZone: 'America/New_York' },
+    highlights: 'my experience in marketing and interest in copywriting',
+    followUp: true,
+  };
+}

@@ -1,0 +1,106 @@
+import { describe, expect, it } from 'vitest';
+import {
+  greeting,
+  interviewDay,
+  mailbox,
+  renderConfirmation,
+  renderFollowUp,
+  renderThankYou,
+} from '../../lambdas/core/emails.js';
+import { newInterview } from '../../lambdas/core/interview.js';
+import { parseSubmission } from '../../lambdas/core/schema.js';
+import { validBody } from '../fixtures.js';
+
+const NY = 'America/New_York';
+
+function record(patch: Record<string, unknown> = {}) {
+  const parsed = parseSubmission({ ...validBody(), ...patch });
+  if (!parsed.ok) throw new Error(JSON.stringify(parsed.fields));
+  return newInterview({
+    id: 'c0ffee00-0000-4000-8000-000000000001',
+    tokenHash: 'a'.repeat(64),
+    submission: parsed.value,
+    endsAt: parsed.endsAt,
+    now: new Date('2026-11-27T19:00:00Z'),
+  });
+}
+
+describe('greeting by the local time of sending', () => {
+  it.each([
+    ['2026-11-27T16:59:00Z', 'Good morning'], // 11:59 EST
+    ['2026-11-27T17:00:00Z', 'Good afternoon'], // 12:00
+    ['2026-11-27T22:59:00Z', 'Good afternoon'], // 17:59
+    ['2026-11-27T23:00:00Z', 'Good evening'], // 18:00
+  ])('%s in New York → %s', (iso, expected) => {
+    expect(greeting(new Date(iso), NY)).toBe(expected);
+  });
+});
+
+describe('the interview day, relative to the send day', () => {
+  const friday = new Date('2026-11-27T19:00:00Z'); // Friday 14:00 EST
+  it.each([
+    ['2026-11-27T22:00:00Z', 'today'],
+    ['2026-11-28T15:00:00Z', 'yesterday'],
+    ['2026-12-02T15:00:00Z', 'last Friday'], // Wednesday of the next week
+    ['2026-12-09T15:00:00Z', 'on November 27'],
+  ])('sent %s → %s', (iso, expected) => {
+    expect(interviewDay(friday, new Date(iso), NY)).toBe(expected);
+  });
+  it('an earlier day of the same week is named by its weekday', () => {
+    const monday = new Date('2026-11-23T15:00:00Z');
+    expect(interviewDay(monday, new Date('2026-11-26T15:00:00Z'), NY)).toBe('on Monday');
+  });
+  it('uses the interview’s zone for both days', () => {
+    // 23:30 Friday in Los Angeles is Saturday in UTC; sent Saturday evening LA time → "yesterday".
+    const end = new Date('2026-11-28T07:30:00Z');
+    expect(interviewDay(end, new Date('2026-11-29T02:00:00Z'), 'America/Los_Angeles')).toBe('yesterday');
+  });
+});
+
+describe('the emails', () => {
+  it('thank-you: to the interviewer, from the candidate’s name, reply to the candidate', () => {
+    const r = record();
+    const email = renderThankYou(r, new Date('2026-11-27T22:00:00Z'), 'followup@example.com');
+    expect(email.to).toEqual(['hiring.manager@example.org']);
+    expect(email.replyTo).toEqual(['reagan@example.com']);
+    expect(email.from).toBe('"Reagan Applicant" <followup@example.com>');
+    expect(email.subject).toBe('Thank you for the Copywriter interview');
+    expect(email.text).toContain('Good afternoon, Mrs. Hiring Manager!');
+    expect(email.text).toContain('meet with me today about the Copywriter position at Example Corp.');
+    expect(email.text).toContain('I look forward to hearing from you.');
+    expect(email.text).toContain('Reagan Applicant\n123-456-7890\nreagan@example.com');
+  });
+
+  it('follow-up: names the day, uses the highlights, signs off with contact details', () => {
+    const email = renderFollowUp(record(), new Date('2026-12-02T15:00:00Z'), 'followup@example.com');
+    expect(email.subject).toBe('Following up on the Copywriter interview');
+    expect(email.text).toContain('Good morning, Mrs. Hiring Manager!');
+    expect(email.text).toContain('I wanted to thank you again for your time last Friday.');
+    expect(email.text).toContain('Given my experience in marketing and interest in copywriting, I feel');
+    expect(email.text).toContain('next steps');
+  });
+
+  it('follow-up without highlights reads naturally', () => {
+    const email = renderFollowUp(record({ highlights: undefined }), new Date('2026-12-02T15:00:00Z'), 'f@example.com');
+    expect(email.text).not.toContain('Given');
+    expect(email.text).not.toMatch(/undefined|\{\{|,\s*,/);
+    expect(email.text).toContain('I remain very interested in this position');
+  });
+
+  it('confirmation: every email with a time for people, skipped ones with their reason, the link', () => {
+    const r = record({ followUp: false });
+    const email = renderConfirmation(r, 'http://127.0.0.1:3000/cancel/abc', 'followup@example.com');
+    expect(email.to).toEqual(['reagan@example.com']);
+    expect(email.text).toContain('Thank-you: Friday, November 27 at 5:00 PM EST');
+    expect(email.text).toContain('Follow-up: not sent. The employer asked candidates not to follow up.');
+    expect(email.text).toContain('http://127.0.0.1:3000/cancel/abc');
+    expect(email.text).toContain('goes straight to you at reagan@example.com');
+  });
+
+  it('display names are quoted, or encoded when not ASCII', () => {
+    expect(mailbox('Reagan "RA" Applicant', 'a@example.com')).toBe('"Reagan \\"RA\\" Applicant" <a@example.com>');
+    expect(mailbox('Zoë Applicant', 'a@example.com')).toBe(
+      `=?UTF-8?B?${Buffer.from('Zoë Applicant').toString('base64')}?= <a@example.com>`,
+    );
+  });
+});

@@ -477,7 +477,7 @@ class SnapshotWriter {
     this.dirty = false;
     const tmp = `${this.file}.${process.pid}.tmp`;
     try {
-      await writeFile(tmp, `${JSON.stringify(this.snapshot(), null, 1)}\n`);
+      await writeFile(tmp, `${JSON.stringify(this.snapshot())}\n`);
       await rename(tmp, this.file);
     } catch (err) {
       this.dirty = true;
@@ -601,8 +601,8 @@ class Emulator {
 
   // ----- firing -----------------------------------------------------------------------------------
 
-  /** Fires what is due now (the tick's entry point). Returns the batch, already claimed. */
-  startDue(): { fired: FiredSchedule[]; done: Promise<void> } {
+  /** Claims what is due now and starts firing it, one after the other (the tick's entry point). */
+  startDue(): FiredSchedule[] {
     const nowMs = this.clock.now().getTime();
     const due = [...this.entries.values()]
       .filter(
@@ -620,27 +620,19 @@ class Emulator {
       groupName: schedule.groupName,
       at: new Date(schedule.dueAtMs).toISOString(),
     }));
-    if (due.length === 0) return { fired, done: Promise.resolve() };
-    const done = this.track(
+    if (due.length === 0) return fired;
+    this.track(
       (async () => {
-        for (const entry of due) {
-          try {
-            await this.attemptSchedule(entry);
-          } catch (err) {
-            // Only a throwing `log` gets here; leave the schedule to be picked up by the next tick.
-            entry.status = 'idle';
-            this.reportUnexpected(err);
-          }
-        }
+        for (const entry of due) await this.runAttempt(entry);
       })(),
       this.scheduleBatches,
     );
-    return { fired, done };
+    return fired;
   }
 
   async fireDue(): Promise<FiredSchedule[]> {
     if (this.closed) throw new Error('AWS emulator is closed');
-    const { fired } = this.startDue();
+    const fired = this.startDue();
     // Also waits for batches a tick (or a concurrent fireDue) started, so that "due" really means "done".
     while (this.scheduleBatches.size > 0) await Promise.all([...this.scheduleBatches]);
     return fired;
@@ -668,10 +660,22 @@ class Emulator {
     return this.letters.map((letter) => ({ ...letter }));
   }
 
-  /** One invocation attempt of a claimed schedule (status inFlight). Never rejects. */
+  /** Runs one attempt of a claimed schedule; never rejects. */
+  private async runAttempt(entry: Entry): Promise<void> {
+    try {
+      await this.attemptSchedule(entry);
+    } catch (err) {
+      // Only a throwing `log` gets here; leave the schedule to be picked up by the next tick.
+      if (entry.status === 'inFlight') entry.status = 'idle';
+      this.reportUnexpected(err);
+    }
+  }
+
+  /** One invocation attempt of a claimed schedule (status inFlight). Rejects only if `log` throws. */
   private async attemptSchedule(entry: Entry): Promise<void> {
     const { schedule } = entry;
     const key = keyOf(schedule.groupName, schedule.name);
+    if (this.entries.get(key) !== entry) return; // deleted while waiting for its turn in the batch
     const attempt = schedule.attempts + 1;
     if (schedule.firedAtMs === undefined) {
       schedule.firedAtMs = this.clock.now().getTime();
@@ -720,7 +724,7 @@ class Emulator {
         return;
       }
       entry.status = 'inFlight';
-      this.track(this.attemptSchedule(entry));
+      this.track(this.runAttempt(entry));
     }, delay);
     entry.retryTimer.unref();
   }

@@ -7,20 +7,24 @@
  */
 import { mkdir } from 'node:fs/promises';
 import type { Server } from 'node:http';
+import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { CreateTableCommand, DescribeTableCommand, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  ResourceNotFoundException,
+} from '@aws-sdk/client-dynamodb';
 import { serve } from '@hono/node-server';
-import sesLocal from 'aws-ses-v2-local';
 import dynalite from 'dynalite';
 import { Hono } from 'hono';
+import { createApp, errorResponse } from '../lambdas/api/app.js';
 import { dynamoClient, lambdaClient, schedulerClient, sesClient } from '../lambdas/aws/clients.js';
 import { LambdaSenderInvoker } from '../lambdas/aws/invoker.js';
 import { SesMailer } from '../lambdas/aws/mailer.js';
 import { EventBridgeEmailScheduler } from '../lambdas/aws/scheduler.js';
 import { DynamoInterviewStore } from '../lambdas/aws/store.js';
 import { TABLE } from '../lambdas/aws/table.js';
-import { createApp, errorResponse } from '../lambdas/api/app.js';
 import { ENV, loadApiConfig, loadSenderConfig } from '../lambdas/config.js';
 import { jsonLogger, type Logger } from '../lambdas/core/ports.js';
 import { hashSecret } from '../lambdas/core/tokens.js';
@@ -49,6 +53,14 @@ export interface LocalRuntime {
   emulator: AwsEmulator;
   stop(): Promise<void>;
 }
+
+// aws-ses-v2-local is CommonJS with an `exports.default`; require() reads it the same way under
+// Node and under Vitest, where default-import interop differs.
+const startSes = (
+  createRequire(import.meta.url)('aws-ses-v2-local') as {
+    default: (config: { host: string; port: number }) => Promise<Server>;
+  }
+).default;
 
 export const DEFAULT_API_KEY = 'local-dev-key';
 const ACCOUNT = '000000000000';
@@ -115,9 +127,14 @@ export async function startLocalRuntime(options: LocalOptions): Promise<LocalRun
   const clock = new LocalClock();
   await mkdir(options.dataDir, { recursive: true });
 
-  const dynamo = dynalite({ path: join(options.dataDir, 'dynamodb'), createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  const dynamo = dynalite({
+    path: join(options.dataDir, 'dynamodb'),
+    createTableMs: 0,
+    deleteTableMs: 0,
+    updateTableMs: 0,
+  });
   const dynamoPort = await listen(dynamo, 0);
-  const ses = await sesLocal.default({ host: '127.0.0.1', port: options.mailPort ?? 0 });
+  const ses = await startSes({ host: '127.0.0.1', port: options.mailPort ?? 0 });
   const mailPort = (ses.address() as AddressInfo).port;
 
   // The sender runs in-process when the emulator fires a schedule or gets an async invoke.
@@ -230,6 +247,11 @@ export async function startLocalRuntime(options: LocalOptions): Promise<LocalRun
     },
   });
   server.route('/', api);
+  server.notFound((c) => errorResponse(c, 404, 'not_found', `No route for ${c.req.method} ${c.req.path}.`));
+  server.onError((err, c) => {
+    log('error', 'unhandled error in a local route', { path: c.req.path, error: err.stack ?? String(err) });
+    return errorResponse(c, 500, 'internal', 'Something went wrong on our side. Please try again.');
+  });
 
   const http = await new Promise<Server>((resolve, reject) => {
     const s = serve({ fetch: server.fetch, port, hostname: '127.0.0.1' }, () => resolve(s as Server));

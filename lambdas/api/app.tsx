@@ -9,7 +9,13 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { toView } from '../core/interview.js';
 import { type FieldProblem, parseSubmission } from '../core/schema.js';
 import { hashSecret, isWellFormedToken, sameHash } from '../core/tokens.js';
-import { type ApiDeps, cancelPending, findByToken, ServiceUnavailable, submitInterview } from './interviews.js';
+import {
+  type ApiDeps,
+  cancelPending,
+  findByToken,
+  ServiceUnavailable,
+  submitInterview,
+} from './interviews.js';
 import { CancelPage, MessagePage, PAGE_CSP } from './pages.js';
 
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -65,7 +71,12 @@ export function createApp(options: AppOptions): Hono {
   const requireKey = async (c: Context, next: () => Promise<void>) => {
     if (!authorized(c.req.header('Authorization'), options.apiKeySha256)) {
       c.header('WWW-Authenticate', 'Bearer');
-      return errorResponse(c, 401, 'unauthorized', 'A valid API key is required: Authorization: Bearer <key>.');
+      return errorResponse(
+        c,
+        401,
+        'unauthorized',
+        'A valid API key is required: Authorization: Bearer <key>.',
+      );
     }
     await next();
   };
@@ -75,12 +86,18 @@ export function createApp(options: AppOptions): Hono {
     requireKey,
     bodyLimit({
       maxSize: MAX_BODY_BYTES,
-      onError: (c) => errorResponse(c, 413, 'payload_too_large', `The body must be at most ${MAX_BODY_BYTES} bytes.`),
+      onError: (c) =>
+        errorResponse(c, 413, 'payload_too_large', `The body must be at most ${MAX_BODY_BYTES} bytes.`),
     }),
     async (c) => {
       const type = c.req.header('Content-Type') ?? '';
       if (!/^application\/json\s*(;\s*charset="?utf-8"?\s*)?$/i.test(type.trim())) {
-        return errorResponse(c, 415, 'unsupported_media_type', 'The body must be JSON: Content-Type: application/json.');
+        return errorResponse(
+          c,
+          415,
+          'unsupported_media_type',
+          'The body must be JSON: Content-Type: application/json.',
+        );
       }
       let body: unknown;
       try {
@@ -126,7 +143,9 @@ export function createApp(options: AppOptions): Hono {
     const after = await cancelPending(options, record);
     if (wantsJson) return c.json(toView(after));
     pageHeaders(c);
-    return c.html(<CancelPage record={after} action={`/cancel/${token}`} notice="Done: nothing pending will be sent." />);
+    return c.html(
+      <CancelPage record={after} action={`/cancel/${token}`} notice="Done: nothing pending will be sent." />,
+    );
   });
 
   return app;

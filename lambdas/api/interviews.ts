@@ -4,7 +4,14 @@
  */
 import type { Clock } from '../core/clock.js';
 import type { ScheduledKind } from '../core/events.js';
-import { type InterviewRecord, type InterviewView, newInterview, SCHEDULED_KINDS, scheduleName, toView } from '../core/interview.js';
+import {
+  type InterviewRecord,
+  type InterviewView,
+  newInterview,
+  SCHEDULED_KINDS,
+  scheduleName,
+  toView,
+} from '../core/interview.js';
 import type { EmailScheduler, InterviewStore, Logger, SenderInvoker } from '../core/ports.js';
 import type { Submission } from '../core/schema.js';
 import { hashSecret, newInterviewId, newToken } from '../core/tokens.js';
@@ -54,7 +61,10 @@ export async function submitInterview(
   const failure = created.find((r) => r.status === 'rejected');
   if (failure) {
     // All or nothing: stop every email of this interview, then clean up whatever schedule exists.
-    log('error', 'scheduling failed; interview withdrawn', { interviewId: id, error: String(failure.reason) });
+    log('error', 'scheduling failed; interview withdrawn', {
+      interviewId: id,
+      error: String(failure.reason),
+    });
     const updatedAt = clock.now().toISOString();
     for (const kind of [...kinds, 'confirmation' as const]) {
       await store.transition(id, kind, ['scheduled'], 'failed', { updatedAt, reason: NOT_SCHEDULED });

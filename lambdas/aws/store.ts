@@ -1,6 +1,12 @@
 /** DynamoDB adapter: one item per interview; every email status change is a conditional update. */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import type { EmailKind } from '../core/events.js';
 import type { EmailState, EmailStatus, InterviewRecord } from '../core/interview.js';
 import type { InterviewStore } from '../core/ports.js';
@@ -52,7 +58,12 @@ export class DynamoInterviewStore implements InterviewStore {
     to: EmailStatus,
     fields: Partial<Omit<EmailState, 'status'>> & { updatedAt: string },
   ): Promise<InterviewRecord | undefined> {
-    const names: Record<string, string> = { '#pk': TABLE.partitionKey, '#e': 'emails', '#k': kind, '#s': 'status' };
+    const names: Record<string, string> = {
+      '#pk': TABLE.partitionKey,
+      '#e': 'emails',
+      '#k': kind,
+      '#s': 'status',
+    };
     const values: Record<string, unknown> = { ':to': to };
     const sets = ['#e.#k.#s = :to'];
     Object.entries(fields).forEach(([field, value], i) => {

@@ -6,7 +6,14 @@
 import type { EmailKind } from './events.js';
 import type { InterviewRecord } from './interview.js';
 import { SCHEDULED_KINDS } from './interview.js';
-import { addCalendarDays, calendarDaysBetween, formatForPeople, localDate, wallClock, weekday } from './time.js';
+import {
+  addCalendarDays,
+  calendarDaysBetween,
+  formatForPeople,
+  localDate,
+  wallClock,
+  weekday,
+} from './time.js';
 
 export interface OutgoingEmail {
   from: string;
@@ -57,7 +64,9 @@ export function mailbox(displayName: string, address: string): string {
 }
 
 function role(record: InterviewRecord): string {
-  return record.company ? `the ${record.position} position at ${record.company}` : `the ${record.position} position`;
+  return record.company
+    ? `the ${record.position} position at ${record.company}`
+    : `the ${record.position} position`;
 }
 
 function signature(record: InterviewRecord): string {
@@ -128,7 +137,11 @@ export function renderFollowUp(record: InterviewRecord, sendAt: Date, senderAddr
 
 const LABEL = { 'thank-you': 'Thank-you', 'follow-up': 'Follow-up' } as const;
 
-export function renderConfirmation(record: InterviewRecord, cancelUrl: string, senderAddress: string): OutgoingEmail {
+export function renderConfirmation(
+  record: InterviewRecord,
+  cancelUrl: string,
+  senderAddress: string,
+): OutgoingEmail {
   const zone = record.interview.timeZone;
   const lines = SCHEDULED_KINDS.map((kind) => {
     const e = record.emails[kind];

@@ -71,7 +71,11 @@ export function newInterview(args: {
     id,
     tokenHash,
     createdAt: stamp,
-    candidate: { name: s.candidate.name, email: s.candidate.email, ...(s.candidate.phone && { phone: s.candidate.phone }) },
+    candidate: {
+      name: s.candidate.name,
+      email: s.candidate.email,
+      ...(s.candidate.phone && { phone: s.candidate.phone }),
+    },
     interviewer: { name: s.interviewer.name, email: s.interviewer.email },
     position: s.position,
     ...(s.company && { company: s.company }),

@@ -59,7 +59,11 @@ export interface SenderInvoker {
   invokeAsync(event: SendEvent): Promise<void>;
 }
 
-export type Logger = (level: 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>) => void;
+export type Logger = (
+  level: 'info' | 'warn' | 'error',
+  message: string,
+  fields?: Record<string, unknown>,
+) => void;
 
 export const jsonLogger: Logger = (level, message, fields) => {
   const line = JSON.stringify({ level, message, ...fields });

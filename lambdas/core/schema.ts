@@ -80,7 +80,9 @@ export interface FieldProblem {
   message: string;
 }
 
-export type ParseResult = { ok: true; value: Submission; endsAt: Date } | { ok: false; fields: FieldProblem[] };
+export type ParseResult =
+  | { ok: true; value: Submission; endsAt: Date }
+  | { ok: false; fields: FieldProblem[] };
 
 export function parseSubmission(body: unknown): ParseResult {
   const result = submissionSchema.safeParse(body);
@@ -89,7 +91,10 @@ export function parseSubmission(body: unknown): ParseResult {
       const path = issue.path.map(String).join('.');
       if (issue.code === 'unrecognized_keys') {
         const where = path ? `${path}.` : '';
-        return { path: path || '(body)', message: `unknown field(s): ${issue.keys.map((k) => where + k).join(', ')}` };
+        return {
+          path: path || '(body)',
+          message: `unknown field(s): ${issue.keys.map((k) => where + k).join(', ')}`,
+        };
       }
       if (issue.code === 'invalid_type' && issue.input === undefined) {
         return { path, message: 'is required' };
@@ -99,6 +104,7 @@ export function parseSubmission(body: unknown): ParseResult {
     return { ok: false, fields };
   }
   const endsAt = resolveEndsAt(result.data.interview.endsAt, result.data.interview.timeZone);
-  if (!endsAt) return { ok: false, fields: [{ path: 'interview.endsAt', message: 'is not a real date and time' }] };
+  if (!endsAt)
+    return { ok: false, fields: [{ path: 'interview.endsAt', message: 'is not a real date and time' }] };
   return { ok: true, value: result.data, endsAt };
 }

@@ -1,8 +1,9 @@
 /** Lambda entry for the sender: config and clients once per container, then the use case. */
-import { loadSenderConfig } from '../config.js';
+
 import { dynamoClient, sesClient } from '../aws/clients.js';
 import { SesMailer } from '../aws/mailer.js';
 import { DynamoInterviewStore } from '../aws/store.js';
+import { loadSenderConfig } from '../config.js';
 import { systemClock } from '../core/clock.js';
 import { jsonLogger } from '../core/ports.js';
 import { parseSendEvent, sendEmail } from './send.js';

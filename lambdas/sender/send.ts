@@ -42,7 +42,8 @@ function render(record: InterviewRecord, event: SendEvent, now: Date, senderAddr
 export function parseSendEvent(input: unknown): SendEvent {
   if (typeof input !== 'object' || input === null) throw new Error('send event must be an object');
   const { interviewId, kind, cancelUrl } = input as Record<string, unknown>;
-  if (typeof interviewId !== 'string' || interviewId === '') throw new Error('send event needs an interviewId');
+  if (typeof interviewId !== 'string' || interviewId === '')
+    throw new Error('send event needs an interviewId');
   if (kind !== 'thank-you' && kind !== 'follow-up' && kind !== 'confirmation') {
     throw new Error(`send event has an unknown kind: ${String(kind)}`);
   }
@@ -87,7 +88,11 @@ export async function sendEmail(deps: SenderDeps, event: SendEvent): Promise<Sen
   }
 
   const sentAt = clock.now().toISOString();
-  await store.transition(event.interviewId, event.kind, ['sending'], 'sent', { updatedAt: sentAt, sentAt, messageId });
+  await store.transition(event.interviewId, event.kind, ['sending'], 'sent', {
+    updatedAt: sentAt,
+    sentAt,
+    messageId,
+  });
   log('info', 'sent', { ...context, messageId });
   return 'sent';
 }

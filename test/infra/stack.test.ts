@@ -11,7 +11,12 @@ import { fileURLToPath } from 'node:url';
 import { App } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DEFAULT_ENTRIES, InterviewFollowupStack, type InterviewFollowupStackProps, PROJECT_ROOT } from '../../infra/stack.js';
+import {
+  DEFAULT_ENTRIES,
+  InterviewFollowupStack,
+  type InterviewFollowupStackProps,
+  PROJECT_ROOT,
+} from '../../infra/stack.js';
 import { TABLE } from '../../lambdas/aws/table.js';
 import { ENV } from '../../lambdas/config.js';
 
@@ -49,16 +54,18 @@ function props(resource: Json): Json {
 }
 
 function only<T>(items: T[], what: string): T {
-  expect(items, what).toHaveLength(1);
   const [item] = items;
-  if (item === undefined) throw new Error(`no ${what}`);
+  if (item === undefined || items.length !== 1)
+    throw new Error(`expected exactly one ${what}, got ${items.length}`);
   return item;
 }
 
 /** The Lambda function whose construct id is `id` ('Api' or 'Sender'). */
 function fn(template: Template, id: 'Api' | 'Sender'): { logicalId: string; properties: Json } {
   const [logicalId, resource] = only(
-    resources(template, 'AWS::Lambda::Function').filter(([lid]) => new RegExp(`^${id}[0-9A-F]{8}$`).test(lid)),
+    resources(template, 'AWS::Lambda::Function').filter(([lid]) =>
+      new RegExp(`^${id}[0-9A-F]{8}$`).test(lid),
+    ),
     `${id} function`,
   );
   return { logicalId, properties: props(resource) };
@@ -80,7 +87,9 @@ function statementsOfRole(template: Template, roleId: string): Statement[] {
     .filter(([, r]) => JSON.stringify(props(r).Roles ?? []).includes(JSON.stringify({ Ref: roleId })))
     .flatMap(([, r]) => (props(r).PolicyDocument as { Statement: Statement[] }).Statement);
   const role = template.findResources('AWS::IAM::Role')[roleId] as Json | undefined;
-  const inline = ((role ? props(role).Policies : undefined) ?? []) as { PolicyDocument: { Statement: Statement[] } }[];
+  const inline = ((role ? props(role).Policies : undefined) ?? []) as {
+    PolicyDocument: { Statement: Statement[] };
+  }[];
   return [...attached, ...inline.flatMap((p) => p.PolicyDocument.Statement)];
 }
 
@@ -88,7 +97,8 @@ function statementsOfRole(template: Template, roleId: string): Statement[] {
 function allIdentityStatements(template: Template): Statement[] {
   const docs: { Statement: Statement[] }[] = [];
   for (const type of ['AWS::IAM::Policy', 'AWS::IAM::ManagedPolicy']) {
-    for (const [, r] of resources(template, type)) docs.push(props(r).PolicyDocument as { Statement: Statement[] });
+    for (const [, r] of resources(template, type))
+      docs.push(props(r).PolicyDocument as { Statement: Statement[] });
   }
   for (const type of ['AWS::IAM::Role', 'AWS::IAM::User', 'AWS::IAM::Group']) {
     for (const [, r] of resources(template, type)) {
@@ -104,6 +114,7 @@ const actionsOf = (s: Statement): string[] => (Array.isArray(s.Action) ? s.Actio
 const getAtt = (logicalId: string) => ({ 'Fn::GetAtt': [logicalId, 'Arn'] });
 const ref = (logicalId: string) => ({ Ref: logicalId });
 
+/** What Stack.formatArn renders for an env-agnostic stack. */
 const arnOf = (service: string, resource: string) => ({
   'Fn::Join': [
     '',
@@ -114,7 +125,7 @@ const arnOf = (service: string, resource: string) => ({
       ref('AWS::Region'),
       ':',
       ref('AWS::AccountId'),
-      ...(typeof resource === 'string' ? [`:${resource}`] : []),
+      `:${resource}`,
     ],
   ],
 });
@@ -149,11 +160,15 @@ describe('InterviewFollowupStack (defaults)', () => {
   };
   const schedulerRoleId = only(
     resources(template, 'AWS::IAM::Role')
-      .filter(([, r]) => JSON.stringify(props(r).AssumeRolePolicyDocument).includes('scheduler.amazonaws.com'))
+      .filter(([, r]) =>
+        JSON.stringify(props(r).AssumeRolePolicyDocument).includes('scheduler.amazonaws.com'),
+      )
       .map(([id]) => id),
     'scheduler role',
   );
-  const dlqId = (envOf(template, 'Api')[ENV.scheduleDlqArn] as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+  const dlqId = (envOf(template, 'Api')[ENV.scheduleDlqArn] as { 'Fn::GetAtt': [string, string] })[
+    'Fn::GetAtt'
+  ][0];
   const invokeConfig = props(
     only(
       resources(template, 'AWS::Lambda::EventInvokeConfig').map(([, r]) => r),
@@ -161,8 +176,8 @@ describe('InterviewFollowupStack (defaults)', () => {
     ),
   );
   const failureQueueId = (
-    (invokeConfig.DestinationConfig as { OnFailure: { Destination: { 'Fn::GetAtt': [string, string] } } }).OnFailure
-      .Destination as { 'Fn::GetAtt': [string, string] }
+    (invokeConfig.DestinationConfig as { OnFailure: { Destination: { 'Fn::GetAtt': [string, string] } } })
+      .OnFailure.Destination as { 'Fn::GetAtt': [string, string] }
   )['Fn::GetAtt'][0];
 
   it('defines the table from TABLE: key, token GSI (keys only), on-demand, PITR, TTL, retained', () => {
@@ -195,7 +210,6 @@ describe('InterviewFollowupStack (defaults)', () => {
       'AWS::Lambda::Function': 'FunctionName',
       'AWS::SQS::Queue': 'QueueName',
       'AWS::IAM::Role': 'RoleName',
-      'AWS::IAM::Policy': 'PolicyName-is-generated',
       'AWS::Scheduler::ScheduleGroup': 'Name',
       'AWS::Logs::LogGroup': 'LogGroupName',
     };
@@ -220,9 +234,6 @@ describe('InterviewFollowupStack (defaults)', () => {
     });
     expect(envOf(template, id).NODE_OPTIONS).toBe('--enable-source-maps');
     const logGroup = (properties.LoggingConfig as { LogGroup: { Ref: string } }).LogGroup.Ref;
-    template.hasResource('AWS::Logs::LogGroup', {
-      Properties: { RetentionInDays: 30 },
-    });
     expect(props(template.findResources('AWS::Logs::LogGroup')[logGroup] as Json).RetentionInDays).toBe(30);
   });
 
@@ -297,7 +308,10 @@ describe('InterviewFollowupStack (defaults)', () => {
       Roles: [ref(roleOf(template, 'Api'))],
       PolicyDocument: {
         Statement: Match.arrayWith([
-          Match.objectLike({ Action: 'dynamodb:Query', Resource: Match.objectLike({ 'Fn::Join': Match.anyValue() }) }),
+          Match.objectLike({
+            Action: 'dynamodb:Query',
+            Resource: Match.objectLike({ 'Fn::Join': Match.anyValue() }),
+          }),
         ]),
       },
     });
@@ -308,7 +322,10 @@ describe('InterviewFollowupStack (defaults)', () => {
     expect(statements.every((s) => s.Effect === 'Allow')).toBe(true);
     expect(statements).toEqual(
       expect.arrayContaining([
-        expect.objectContaining({ Action: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], Resource: getAtt(tableId) }),
+        expect.objectContaining({
+          Action: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+          Resource: getAtt(tableId),
+        }),
         expect.objectContaining({
           Action: ['ses:SendEmail', 'ses:SendRawEmail'],
           Resource: [arnOf('ses', 'identity/example.com'), arnOf('ses', 'identity/followup@example.com')],
@@ -385,7 +402,10 @@ describe('InterviewFollowupStack (defaults)', () => {
   it('both queues: SQS-managed encryption, 14-day retention, TLS enforced', () => {
     for (const queueId of [dlqId, failureQueueId]) {
       const queue = template.findResources('AWS::SQS::Queue')[queueId] as Json;
-      expect(props(queue)).toMatchObject({ SqsManagedSseEnabled: true, MessageRetentionPeriod: 14 * 24 * 3600 });
+      expect(props(queue)).toMatchObject({
+        SqsManagedSseEnabled: true,
+        MessageRetentionPeriod: 14 * 24 * 3600,
+      });
       template.hasResourceProperties('AWS::SQS::QueuePolicy', {
         Queues: [ref(queueId)],
         PolicyDocument: {
@@ -456,7 +476,7 @@ describe('InterviewFollowupStack (defaults)', () => {
   it('is environment-agnostic: account, region and partition stay tokens', () => {
     expect(stack.resolve(stack.account)).toEqual(ref('AWS::AccountId'));
     expect(stack.resolve(stack.region)).toEqual(ref('AWS::Region'));
-    expect(JSON.stringify(template.toJSON())).not.toMatch(/\d{12}/);
+    expect(JSON.stringify(template.toJSON())).not.toMatch(/:\d{12}:/);
   });
 });
 
@@ -488,7 +508,9 @@ describe('InterviewFollowupStack settings', () => {
         throttleBurst: '9',
       },
     });
-    const stack = new InterviewFollowupStack(app, 'Ctx', { entries: { api: STUB_ENTRY, sender: STUB_ENTRY } });
+    const stack = new InterviewFollowupStack(app, 'Ctx', {
+      entries: { api: STUB_ENTRY, sender: STUB_ENTRY },
+    });
     const template = Template.fromStack(stack);
     expect(envOf(template, 'Sender')[ENV.senderAddress]).toBe('hello@mail.example.org');
     expect(envOf(template, 'Api')[ENV.apiKeySha256]).toBe(GOOD_KEY);
@@ -534,7 +556,9 @@ describe('InterviewFollowupStack settings', () => {
 
   it('defaults the entries to the handlers in lambdas/', () => {
     expect(path.relative(PROJECT_ROOT, DEFAULT_ENTRIES.api)).toBe(path.join('lambdas', 'api', 'handler.ts'));
-    expect(path.relative(PROJECT_ROOT, DEFAULT_ENTRIES.sender)).toBe(path.join('lambdas', 'sender', 'handler.ts'));
+    expect(path.relative(PROJECT_ROOT, DEFAULT_ENTRIES.sender)).toBe(
+      path.join('lambdas', 'sender', 'handler.ts'),
+    );
   });
 });
 
@@ -552,7 +576,9 @@ describe('bundling', () => {
         senderDomain: 'example.com',
       });
       app.synth();
-      const manifest = JSON.parse(readFileSync(path.join(outdir, `${stack.artifactId}.assets.json`), 'utf8')) as {
+      const manifest = JSON.parse(
+        readFileSync(path.join(outdir, `${stack.artifactId}.assets.json`), 'utf8'),
+      ) as {
         files: Record<string, { source: { path: string; packaging?: string } }>;
       };
       const template = Template.fromJSON(

@@ -81,7 +81,11 @@ describe('the emails', () => {
   });
 
   it('follow-up without highlights reads naturally', () => {
-    const email = renderFollowUp(record({ highlights: undefined }), new Date('2026-12-02T15:00:00Z'), 'f@example.com');
+    const email = renderFollowUp(
+      record({ highlights: undefined }),
+      new Date('2026-12-02T15:00:00Z'),
+      'f@example.com',
+    );
     expect(email.text).not.toContain('Given');
     expect(email.text).not.toMatch(/undefined|\{\{|,\s*,/);
     expect(email.text).toContain('I remain very interested in this position');
@@ -98,7 +102,9 @@ describe('the emails', () => {
   });
 
   it('display names are quoted, or encoded when not ASCII', () => {
-    expect(mailbox('Reagan "RA" Applicant', 'a@example.com')).toBe('"Reagan \\"RA\\" Applicant" <a@example.com>');
+    expect(mailbox('Reagan "RA" Applicant', 'a@example.com')).toBe(
+      '"Reagan \\"RA\\" Applicant" <a@example.com>',
+    );
     expect(mailbox('Zoë Applicant', 'a@example.com')).toBe(
       `=?UTF-8?B?${Buffer.from('Zoë Applicant').toString('base64')}?= <a@example.com>`,
     );

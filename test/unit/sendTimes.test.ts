@@ -80,9 +80,15 @@ describe.each(['UTC', 'Asia/Tokyo', 'America/Los_Angeles'])('send times with pro
 
   it('resolves skipped and repeated wall-clock times the same way', () => {
     process.env.TZ = tz;
-    expect(parseLocalMinute('2026-03-08T02:30', 'America/New_York')?.toISOString()).toBe('2026-03-08T07:30:00.000Z');
-    expect(parseLocalMinute('2026-11-01T01:30', 'America/New_York')?.toISOString()).toBe('2026-11-01T05:30:00.000Z');
-    expect(parseLocalMinute('2026-10-25T02:30', 'Europe/Berlin')?.toISOString()).toBe('2026-10-25T00:30:00.000Z');
+    expect(parseLocalMinute('2026-03-08T02:30', 'America/New_York')?.toISOString()).toBe(
+      '2026-03-08T07:30:00.000Z',
+    );
+    expect(parseLocalMinute('2026-11-01T01:30', 'America/New_York')?.toISOString()).toBe(
+      '2026-11-01T05:30:00.000Z',
+    );
+    expect(parseLocalMinute('2026-10-25T02:30', 'Europe/Berlin')?.toISOString()).toBe(
+      '2026-10-25T00:30:00.000Z',
+    );
   });
 
   it('counts weekdays from the interview’s local date, not the UTC date', () => {
@@ -111,10 +117,14 @@ describe('times already past', () => {
 
 describe('local wall-clock parsing', () => {
   it('moves a time skipped by spring forward ahead by the gap', () => {
-    expect(parseLocalMinute('2026-03-08T02:30', 'America/New_York')?.toISOString()).toBe('2026-03-08T07:30:00.000Z');
+    expect(parseLocalMinute('2026-03-08T02:30', 'America/New_York')?.toISOString()).toBe(
+      '2026-03-08T07:30:00.000Z',
+    );
   });
   it('takes the first of a repeated autumn time', () => {
-    expect(parseLocalMinute('2026-11-01T01:30', 'America/New_York')?.toISOString()).toBe('2026-11-01T05:30:00.000Z');
+    expect(parseLocalMinute('2026-11-01T01:30', 'America/New_York')?.toISOString()).toBe(
+      '2026-11-01T05:30:00.000Z',
+    );
   });
   it('rejects impossible dates and times', () => {
     expect(parseLocalMinute('2026-02-30T10:00', 'UTC')).toBeUndefined();

@@ -1,0 +1,56 @@
+/** Starts the local runtime in-process on free ports and drives it over HTTP, as a client would. */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type LocalRuntime, startLocalRuntime } from '../../local/runtime.js';
+
+export interface CapturedMail {
+  from: string;
+  to: string[];
+  cc: string[];
+  bcc: string[];
+  replyTo: string[];
+  subject: string;
+  text: string;
+  html: string;
+  at: string;
+}
+
+export const quiet = () => {};
+
+export async function tempDir(): Promise<string> {
+  return mkdtemp(join(tmpdir(), 'interview-followup-'));
+}
+
+export async function removeDir(dir: string): Promise<void> {
+  await rm(dir, { recursive: true, force: true });
+}
+
+export function client(runtime: LocalRuntime) {
+  const call = (path: string, init: RequestInit = {}) => fetch(`${runtime.apiUrl}${path}`, init);
+  const auth = { Authorization: `Bearer ${runtime.apiKey}` };
+  return {
+    call,
+    submit: (body: unknown, headers: Record<string, string> = {}) =>
+      call('/interviews', {
+        method: 'POST',
+        headers: { ...auth, 'Content-Type': 'application/json', ...headers },
+        body: typeof body === 'string' ? body : JSON.stringify(body),
+      }),
+    get: (id: string) => call(`/interviews/${id}`, { headers: auth }),
+    mail: async (): Promise<CapturedMail[]> => (await call('/_local/mail')).json() as Promise<CapturedMail[]>,
+    setClock: async (now: string) => {
+      const res = await call('/_local/clock', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ now }),
+      });
+      if (res.status !== 200) throw new Error(`clock: ${res.status} ${await res.text()}`);
+      return (await res.json()) as { now: string; fired: { name: string; at: string }[] };
+    },
+  };
+}
+
+export async function start(dataDir: string): Promise<LocalRuntime> {
+  return startLocalRuntime({ dataDir, log: quiet });
+}

@@ -1,0 +1,62 @@
+/** SES failures no local server can produce on demand: throttling and rejection (aws-sdk-client-mock). */
+import { SESClient, SESServiceException, SendEmailCommand } from '@aws-sdk/client-ses';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, describe, expect, it } from 'vitest';
+import { SesMailer } from '../../lambdas/aws/mailer.js';
+import { MailError } from '../../lambdas/core/ports.js';
+
+const ses = mockClient(SESClient);
+afterEach(() => ses.reset());
+
+const email = {
+  from: '"Reagan Applicant" <followup@example.com>',
+  to: ['hiring.manager@example.org'],
+  bcc: [],
+  replyTo: ['reagan@example.com'],
+  subject: 'Thank you for the Copywriter interview',
+  text: 'Thank you.',
+  tags: [{ name: 'kind', value: 'thank-you' }],
+};
+
+function sesError(name: string, status: number) {
+  return new SESServiceException({
+    name,
+    $fault: status >= 500 ? 'server' : 'client',
+    $metadata: { httpStatusCode: status },
+  });
+}
+
+async function failure(err: Error): Promise<MailError> {
+  ses.on(SendEmailCommand).rejects(err);
+  const result = await new SesMailer(new SESClient({ region: 'us-east-1' }))
+    .send(email)
+    .catch((e: unknown) => e);
+  expect(result).toBeInstanceOf(MailError);
+  return result as MailError;
+}
+
+describe('SES adapter', () => {
+  it('sends what it is given, with tags and the configuration set, and returns the message id', async () => {
+    ses.on(SendEmailCommand).resolves({ MessageId: 'abc-123' });
+    const id = await new SesMailer(new SESClient({ region: 'us-east-1' }), 'followup-events').send(email);
+    expect(id).toBe('abc-123');
+    const input = ses.commandCalls(SendEmailCommand)[0]?.args[0].input;
+    expect(input?.Source).toBe(email.from);
+    expect(input?.ReplyToAddresses).toEqual(['reagan@example.com']);
+    expect(input?.Destination).toEqual({ ToAddresses: ['hiring.manager@example.org'] });
+    expect(input?.ConfigurationSetName).toBe('followup-events');
+    expect(input?.Tags).toEqual([{ Name: 'kind', Value: 'thank-you' }]);
+  });
+
+  it('throttling and service errors are transient', async () => {
+    expect((await failure(sesError('Throttling', 400))).transient).toBe(true);
+    expect((await failure(sesError('ServiceUnavailable', 503))).transient).toBe(true);
+    expect((await failure(new Error('socket hang up'))).transient).toBe(true);
+  });
+
+  it('a rejected message is permanent', async () => {
+    const err = await failure(sesError('MessageRejected', 400));
+    expect(err.transient).toBe(false);
+    expect(err.message).toContain('MessageRejected');
+  });
+});

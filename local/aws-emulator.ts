@@ -20,8 +20,8 @@ import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { TZDate } from '@date-fns/tz';
 import type { Clock } from '../lambdas/core/clock.js';
+import { zonedTime } from '../lambdas/core/time.js';
 
 export type InvokeTarget = (functionArn: string, payload: unknown) => Promise<void>;
 
@@ -252,7 +252,8 @@ function isValidTimeZone(zone: string): boolean {
 
 /**
  * The instant of `at(yyyy-mm-ddThh:mm:ss)` read as a wall-clock time in `timezone` (never the process
- * zone). A time that a DST change skips is moved forward by the gap, like @date-fns/tz does.
+ * zone), with the same rules as the service's own wall-clock arithmetic (`zonedTime`): a time a DST
+ * change skips moves forward by the gap; a repeated time means its first occurrence.
  */
 export function atExpressionToInstant(expression: string, timezone: string): Date {
   if (/^(rate|cron)\(/.test(expression)) {
@@ -275,7 +276,7 @@ export function atExpressionToInstant(expression: string, timezone: string): Dat
     probe.getUTCSeconds() === second;
   if (!exact || year < 1970) throw validation(`Invalid date or time in ScheduleExpression '${expression}'`);
   if (!isValidTimeZone(timezone)) throw validation(`Invalid ScheduleExpressionTimezone '${timezone}'`);
-  return new Date(new TZDate(year, month - 1, day, hour, minute, second, timezone).getTime());
+  return new Date(zonedTime({ year, month, day }, hour, minute, timezone).getTime() + second * 1000);
 }
 
 const TARGET_KEYS = new Set(['Arn', 'RoleArn', 'Input', 'RetryPolicy', 'DeadLetterConfig']);

@@ -36,6 +36,10 @@ export class DynamoInterviewStore implements InterviewStore {
     return out.Item as InterviewRecord | undefined;
   }
 
+  /**
+   * The index is eventually consistent on AWS: a link used within a second of its creation may not
+   * be found yet. The item itself is then read strongly consistent.
+   */
   async findByTokenHash(tokenHash: string): Promise<InterviewRecord | undefined> {
     const out = await this.db.send(
       new QueryCommand({

@@ -2,6 +2,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
 import { type LocalRuntime, startLocalRuntime } from '../../local/runtime.js';
 
 export interface CapturedMail {
@@ -53,4 +54,32 @@ export function client(runtime: LocalRuntime) {
 
 export async function start(dataDir: string): Promise<LocalRuntime> {
   return startLocalRuntime({ dataDir, log: quiet });
+}
+
+export interface RuntimeContext {
+  dataDir: string;
+  runtime: LocalRuntime;
+  api: ReturnType<typeof client>;
+}
+
+/** One local runtime for the test file, on a fresh data folder; `restart()` keeps the folder. */
+export function useLocalRuntime() {
+  const ctx = {} as RuntimeContext;
+  beforeAll(async () => {
+    ctx.dataDir = await tempDir();
+    ctx.runtime = await start(ctx.dataDir);
+    ctx.api = client(ctx.runtime);
+  });
+  afterAll(async () => {
+    await ctx.runtime?.stop();
+    if (ctx.dataDir) await removeDir(ctx.dataDir);
+  });
+  return {
+    ctx,
+    async restart() {
+      await ctx.runtime.stop();
+      ctx.runtime = await start(ctx.dataDir);
+      ctx.api = client(ctx.runtime);
+    },
+  };
 }

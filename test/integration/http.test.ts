@@ -1,22 +1,9 @@
 /** The API's answers to bad requests: the documented status, the error shape, never a 5xx. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LocalRuntime } from '../../local/runtime.js';
+import { describe, expect, it } from 'vitest';
 import { validBody } from '../fixtures.js';
-import { client, removeDir, start, tempDir } from './helpers.js';
+import { useLocalRuntime } from './helpers.js';
 
-let dataDir: string;
-let runtime: LocalRuntime;
-let api: ReturnType<typeof client>;
-
-beforeAll(async () => {
-  dataDir = await tempDir();
-  runtime = await start(dataDir);
-  api = client(runtime);
-});
-afterAll(async () => {
-  await runtime?.stop();
-  await removeDir(dataDir);
-});
+const { ctx } = useLocalRuntime();
 
 interface ErrorBody {
   error: { code: string; message: string; fields?: { path: string; message: string }[] };
@@ -34,12 +21,12 @@ async function expectError(res: Response, status: number, code: string): Promise
 
 describe('HTTP API errors', () => {
   it('GET /health is 200', async () => {
-    expect((await api.call('/health')).status).toBe(200);
+    expect((await ctx.api.call('/health')).status).toBe(200);
   });
 
   it('401 without a key, with a wrong key, or with another scheme', async () => {
-    for (const authorization of [undefined, 'Bearer wrong-key', `Basic ${runtime.apiKey}`, 'Bearer ']) {
-      const res = await api.call('/interviews', {
+    for (const authorization of [undefined, 'Bearer wrong-key', `Basic ${ctx.runtime.apiKey}`, 'Bearer ']) {
+      const res = await ctx.api.call('/interviews', {
         method: 'POST',
         headers: {
           'Content-Type': 'application/json',
@@ -49,28 +36,28 @@ describe('HTTP API errors', () => {
       });
       await expectError(res, 401, 'unauthorized');
     }
-    await expectError(await api.call('/interviews/some-id'), 401, 'unauthorized');
+    await expectError(await ctx.api.call('/interviews/some-id'), 401, 'unauthorized');
   });
 
   it('415 for a body that is not JSON', async () => {
     await expectError(
-      await api.submit('a=b', { 'Content-Type': 'application/x-www-form-urlencoded' }),
+      await ctx.api.submit('a=b', { 'Content-Type': 'application/x-www-form-urlencoded' }),
       415,
       'unsupported_media_type',
     );
     await expectError(
-      await api.submit(JSON.stringify(validBody()), { 'Content-Type': 'text/plain' }),
+      await ctx.api.submit(JSON.stringify(validBody()), { 'Content-Type': 'text/plain' }),
       415,
       'unsupported_media_type',
     );
   });
 
   it('400 for malformed JSON', async () => {
-    await expectError(await api.submit('{"candidate": '), 400, 'malformed_json');
+    await expectError(await ctx.api.submit('{"candidate": '), 400, 'malformed_json');
   });
 
   it('400 naming each invalid field, in the message and in fields', async () => {
-    const res = await api.submit({
+    const res = await ctx.api.submit({
       ...validBody(),
       interviewer: { name: 'Mrs. Hiring Manager', email: 'nope' },
     });
@@ -80,32 +67,32 @@ describe('HTTP API errors', () => {
   });
 
   it('413 for a body over 64 KiB', async () => {
-    const res = await api.submit({ ...validBody(), highlights: 'x'.repeat(70 * 1024) });
+    const res = await ctx.api.submit({ ...validBody(), highlights: 'x'.repeat(70 * 1024) });
     await expectError(res, 413, 'payload_too_large');
   });
 
   it('404 for an unknown interview id and for an unknown route', async () => {
-    await expectError(await api.get('00000000-0000-4000-8000-000000000000'), 404, 'not_found');
-    await expectError(await api.call('/nowhere'), 404, 'not_found');
+    await expectError(await ctx.api.get('00000000-0000-4000-8000-000000000000'), 404, 'not_found');
+    await expectError(await ctx.api.call('/nowhere'), 404, 'not_found');
   });
 
   it('stores nothing and sends nothing for a rejected submission', async () => {
-    const before = runtime.emulator.pending().length;
-    await api.submit({ ...validBody(), position: 'Copywriter\nBcc: someone@example.org' });
-    expect(runtime.emulator.pending().length).toBe(before);
-    await runtime.emulator.settle();
-    expect(await api.mail()).toEqual([]);
+    const before = ctx.runtime.emulator.pending().length;
+    await ctx.api.submit({ ...validBody(), position: 'Copywriter\nBcc: someone@example.org' });
+    expect(ctx.runtime.emulator.pending().length).toBe(before);
+    await ctx.runtime.emulator.settle();
+    expect(await ctx.api.mail()).toEqual([]);
   });
 
   it('/_local/clock rejects a bad instant and reads back a set one', async () => {
-    const bad = await api.call('/_local/clock', {
+    const bad = await ctx.api.call('/_local/clock', {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify({ now: 'tomorrow' }),
     });
     await expectError(bad, 400, 'invalid_request');
-    await api.setClock('2030-01-01T00:00:00.000Z');
-    const { now } = (await (await api.call('/_local/clock')).json()) as { now: string };
+    await ctx.api.setClock('2030-01-01T00:00:00.000Z');
+    const { now } = (await (await ctx.api.call('/_local/clock')).json()) as { now: string };
     expect(new Date(now).getTime()).toBeGreaterThanOrEqual(Date.parse('2030-01-01T00:00:00.000Z'));
     expect(new Date(now).getTime()).toBeLessThan(Date.parse('2030-01-01T00:01:00.000Z'));
   });

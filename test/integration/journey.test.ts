@@ -4,10 +4,9 @@
  */
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { CreateScheduleCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LocalRuntime } from '../../local/runtime.js';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { validBody } from '../fixtures.js';
-import { client, removeDir, start, tempDir } from './helpers.js';
+import { useLocalRuntime } from './helpers.js';
 
 interface EmailView {
   kind: string;
@@ -23,31 +22,21 @@ interface Created {
   cancelUrl: string;
 }
 
-let dataDir: string;
-let runtime: LocalRuntime;
-let api: ReturnType<typeof client>;
+const { ctx, restart } = useLocalRuntime();
 
 beforeAll(async () => {
-  dataDir = await tempDir();
-  runtime = await start(dataDir);
-  api = client(runtime);
   // Friday 27 November 2026, 14:30 in New York: half an hour after the example interview ended.
-  await api.setClock('2026-11-27T19:30:00.000Z');
-});
-
-afterAll(async () => {
-  await runtime?.stop();
-  await removeDir(dataDir);
+  await ctx.api.setClock('2026-11-27T19:30:00.000Z');
 });
 
 async function submit(patch: Record<string, unknown> = {}): Promise<Created> {
-  const res = await api.submit({ ...validBody(), ...patch });
+  const res = await ctx.api.submit({ ...validBody(), ...patch });
   expect(res.status).toBe(201);
   return (await res.json()) as Created;
 }
 
 const mailTo = async (address: string, subjectStart: string) =>
-  (await api.mail()).filter((m) => m.to.includes(address) && m.subject.startsWith(subjectStart));
+  (await ctx.api.mail()).filter((m) => m.to.includes(address) && m.subject.startsWith(subjectStart));
 
 describe('an interview from submission to follow-up', () => {
   let created: Created;
@@ -71,11 +60,11 @@ describe('an interview from submission to follow-up', () => {
         timeZone: 'America/New_York',
       },
     ]);
-    expect(created.cancelUrl).toMatch(new RegExp(`^${runtime.apiUrl}/cancel/[A-Za-z0-9_-]{43}$`));
+    expect(created.cancelUrl).toMatch(new RegExp(`^${ctx.runtime.apiUrl}/cancel/[A-Za-z0-9_-]{43}$`));
   });
 
   it('sends the candidate a confirmation with the cancel link right away', async () => {
-    await runtime.emulator.settle();
+    await ctx.runtime.emulator.settle();
     const confirmations = await mailTo('reagan@example.com', 'Scheduled:');
     expect(confirmations).toHaveLength(1);
     expect(confirmations[0]?.text).toContain(created.cancelUrl);
@@ -93,38 +82,38 @@ describe('an interview from submission to follow-up', () => {
     expect(html).toContain('Mrs. Hiring Manager');
     expect(html).toContain('<form method="post"');
     expect((await fetch(created.cancelUrl, { method: 'HEAD' })).status).toBe(200);
-    const after = (await (await api.get(created.id)).json()) as Created;
+    const after = (await (await ctx.api.get(created.id)).json()) as Created;
     expect(after.emails.map((e) => e.status)).toEqual(['scheduled', 'scheduled']);
   });
 
   it('sends nothing before its time', async () => {
-    const { fired } = await api.setClock('2026-11-27T21:59:00.000Z');
+    const { fired } = await ctx.api.setClock('2026-11-27T21:59:00.000Z');
     expect(fired).toEqual([]);
     expect(await mailTo('hiring.manager@example.org', 'Thank you')).toHaveLength(0);
   });
 
   it('sends exactly one thank-you once the clock passes its time', async () => {
-    const { fired } = await api.setClock('2026-11-27T22:00:30.000Z');
+    const { fired } = await ctx.api.setClock('2026-11-27T22:00:30.000Z');
     expect(fired.map((f) => f.name)).toEqual([`${created.id}-thank-you`]);
-    await api.setClock('2026-11-27T22:05:00.000Z'); // a second pass fires nothing new
+    await ctx.api.setClock('2026-11-27T22:05:00.000Z'); // a second pass fires nothing new
     const thankYous = await mailTo('hiring.manager@example.org', 'Thank you');
     expect(thankYous).toHaveLength(1);
     expect(thankYous[0]?.replyTo).toEqual(['reagan@example.com']);
     expect(thankYous[0]?.from).toContain('Reagan Applicant');
     expect(thankYous[0]?.text).toContain('Good afternoon, Mrs. Hiring Manager!');
-    const view = (await (await api.get(created.id)).json()) as Created;
+    const view = (await (await ctx.api.get(created.id)).json()) as Created;
     expect(view.emails.map((e) => e.status)).toEqual(['sent', 'scheduled']);
   });
 
   it('sends exactly one follow-up after three weekdays', async () => {
-    const { fired } = await api.setClock('2026-12-02T15:00:00.000Z');
+    const { fired } = await ctx.api.setClock('2026-12-02T15:00:00.000Z');
     expect(fired.map((f) => f.name)).toEqual([`${created.id}-follow-up`]);
-    await api.setClock('2026-12-03T15:00:00.000Z');
+    await ctx.api.setClock('2026-12-03T15:00:00.000Z');
     const followUps = await mailTo('hiring.manager@example.org', 'Following up');
     expect(followUps).toHaveLength(1);
     expect(followUps[0]?.text).toContain('your time last Friday');
     expect(followUps[0]?.text).toContain('Given my experience in marketing');
-    const view = (await (await api.get(created.id)).json()) as Created;
+    const view = (await (await ctx.api.get(created.id)).json()) as Created;
     expect(view.emails.map((e) => e.status)).toEqual(['sent', 'sent']);
     expect((await mailTo('hiring.manager@example.org', 'Thank you')).length).toBe(1);
   });
@@ -139,12 +128,12 @@ describe('an interview from submission to follow-up', () => {
 
 describe('cancelling', () => {
   it('cancelled before the follow-up: the follow-up never goes out, and repeating the cancel is harmless', async () => {
-    await api.setClock('2026-12-07T14:00:00.000Z'); // Monday 09:00 in New York
+    await ctx.api.setClock('2026-12-07T14:00:00.000Z'); // Monday 09:00 in New York
     const created = await submit({
       interviewer: { name: 'Mr. Second Interviewer', email: 'second@example.org' },
       interview: { endsAt: '2026-12-07T09:00', timeZone: 'America/New_York' },
     });
-    await api.setClock('2026-12-07T17:00:00.000Z'); // thank-you at 12:00 EST
+    await ctx.api.setClock('2026-12-07T17:00:00.000Z'); // thank-you at 12:00 EST
     expect(await mailTo('second@example.org', 'Thank you')).toHaveLength(1);
 
     const form = await fetch(created.cancelUrl, {
@@ -157,14 +146,14 @@ describe('cancelling', () => {
     const again = await fetch(created.cancelUrl, { method: 'POST', headers: { Accept: 'application/json' } });
     const view = (await again.json()) as Created;
     expect(view.emails.map((e) => e.status)).toEqual(['sent', 'cancelled']);
-    expect(runtime.emulator.pending().map((p) => p.name)).not.toContain(`${created.id}-follow-up`);
+    expect(ctx.runtime.emulator.pending().map((p) => p.name)).not.toContain(`${created.id}-follow-up`);
 
-    await api.setClock('2026-12-11T15:00:00.000Z');
+    await ctx.api.setClock('2026-12-11T15:00:00.000Z');
     expect(await mailTo('second@example.org', 'Following up')).toHaveLength(0);
   });
 
   it('"followUp": false skips the follow-up with a reason and schedules only the thank-you', async () => {
-    await api.setClock('2026-12-14T15:00:00.000Z');
+    await ctx.api.setClock('2026-12-14T15:00:00.000Z');
     const created = await submit({
       interviewer: { name: 'Ms. No Follow-up', email: 'nofollow@example.org' },
       interview: { endsAt: '2026-12-14T09:00', timeZone: 'America/New_York' },
@@ -176,17 +165,17 @@ describe('cancelling', () => {
       reason: 'The employer asked candidates not to follow up.',
       timeZone: 'America/New_York',
     });
-    const names = runtime.emulator.pending().map((p) => p.name);
+    const names = ctx.runtime.emulator.pending().map((p) => p.name);
     expect(names).toContain(`${created.id}-thank-you`);
     expect(names).not.toContain(`${created.id}-follow-up`);
   });
 
   it('an unknown or malformed token is a 404 page and touches nothing', async () => {
     for (const token of ['A'.repeat(43), 'short', '..%2F..%2Fetc']) {
-      const get = await api.call(`/cancel/${token}`);
+      const get = await ctx.api.call(`/cancel/${token}`);
       expect(get.status).toBe(404);
       expect(await get.text()).toContain('Link not found');
-      const post = await api.call(`/cancel/${token}`, {
+      const post = await ctx.api.call(`/cancel/${token}`, {
         method: 'POST',
         headers: { Accept: 'application/json' },
       });
@@ -198,19 +187,17 @@ describe('cancelling', () => {
 
 describe('a restart', () => {
   it('keeps a pending email: it goes out after the runtime comes back on the same data folder', async () => {
-    await api.setClock('2026-12-21T14:00:00.000Z');
+    await ctx.api.setClock('2026-12-21T14:00:00.000Z');
     const created = await submit({
       interviewer: { name: 'Dr. Restart', email: 'restart@example.org' },
       interview: { endsAt: '2026-12-21T09:00', timeZone: 'America/New_York' },
     });
-    await runtime.stop();
-    runtime = await start(dataDir);
-    api = client(runtime);
-    expect(runtime.emulator.pending().map((p) => p.name)).toContain(`${created.id}-thank-you`);
-    const { fired } = await api.setClock('2026-12-21T17:00:00.000Z');
+    await restart();
+    expect(ctx.runtime.emulator.pending().map((p) => p.name)).toContain(`${created.id}-thank-you`);
+    const { fired } = await ctx.api.setClock('2026-12-21T17:00:00.000Z');
     expect(fired.map((f) => f.name)).toContain(`${created.id}-thank-you`);
     expect(await mailTo('restart@example.org', 'Thank you')).toHaveLength(1);
-    const view = (await (await api.get(created.id)).json()) as Created;
+    const view = (await (await ctx.api.get(created.id)).json()) as Created;
     expect(view.emails[0]?.status).toBe('sent');
   });
 });
@@ -220,12 +207,12 @@ describe('exactly once, whatever fires', () => {
   const senderArn = 'arn:aws:lambda:us-east-1:000000000000:function:interview-followup-sender';
 
   it('duplicate and concurrent invocations of the sender send one email', async () => {
-    await api.setClock('2027-01-04T14:00:00.000Z');
+    await ctx.api.setClock('2027-01-04T14:00:00.000Z');
     const created = await submit({
       interviewer: { name: 'Mx. Duplicate', email: 'duplicate@example.org' },
       interview: { endsAt: '2027-01-04T09:00', timeZone: 'America/New_York' },
     });
-    const lambda = new LambdaClient({ region: 'us-east-1', endpoint: runtime.emulatorUrl, credentials });
+    const lambda = new LambdaClient({ region: 'us-east-1', endpoint: ctx.runtime.emulatorUrl, credentials });
     const payload = new TextEncoder().encode(JSON.stringify({ interviewId: created.id, kind: 'thank-you' }));
     await Promise.all(
       Array.from({ length: 5 }, () =>
@@ -234,14 +221,14 @@ describe('exactly once, whatever fires', () => {
         ),
       ),
     );
-    await runtime.emulator.settle();
-    await api.setClock('2027-01-04T17:00:00.000Z'); // and then the schedule itself fires
+    await ctx.runtime.emulator.settle();
+    await ctx.api.setClock('2027-01-04T17:00:00.000Z'); // and then the schedule itself fires
     lambda.destroy();
     expect(await mailTo('duplicate@example.org', 'Thank you')).toHaveLength(1);
   });
 
   it('a schedule that still fires after a cancel finds the email cancelled and sends nothing', async () => {
-    await api.setClock('2027-01-11T14:00:00.000Z');
+    await ctx.api.setClock('2027-01-11T14:00:00.000Z');
     const created = await submit({
       interviewer: { name: 'Mx. Late Schedule', email: 'late-schedule@example.org' },
       interview: { endsAt: '2027-01-11T09:00', timeZone: 'America/New_York' },
@@ -251,7 +238,7 @@ describe('exactly once, whatever fires', () => {
     // As if deleting the schedule had failed: put it back, then let it fire.
     const scheduler = new SchedulerClient({
       region: 'us-east-1',
-      endpoint: runtime.emulatorUrl,
+      endpoint: ctx.runtime.emulatorUrl,
       credentials,
     });
     await scheduler.send(
@@ -269,7 +256,7 @@ describe('exactly once, whatever fires', () => {
       }),
     );
     scheduler.destroy();
-    const { fired } = await api.setClock('2027-01-11T17:00:00.000Z');
+    const { fired } = await ctx.api.setClock('2027-01-11T17:00:00.000Z');
     expect(fired.map((f) => f.name)).toContain(`${created.id}-thank-you`);
     expect(await mailTo('late-schedule@example.org', 'Thank you')).toHaveLength(0);
   });

@@ -9,32 +9,22 @@ import { DynamoInterviewStore } from '../../lambdas/aws/store.js';
 import type { OutgoingEmail } from '../../lambdas/core/emails.js';
 import { MailError, type Mailer } from '../../lambdas/core/ports.js';
 import { sendEmail } from '../../lambdas/sender/send.js';
-import type { LocalRuntime } from '../../local/runtime.js';
 import { validBody } from '../fixtures.js';
-import { client, quiet, removeDir, start, tempDir } from './helpers.js';
+import { quiet, useLocalRuntime } from './helpers.js';
 
-let dataDir: string;
-let runtime: LocalRuntime;
-let api: ReturnType<typeof client>;
+const { ctx } = useLocalRuntime();
 let store: DynamoInterviewStore;
 let db: ReturnType<typeof dynamoClient>;
 
 beforeAll(async () => {
-  dataDir = await tempDir();
-  runtime = await start(dataDir);
-  api = client(runtime);
-  await api.setClock('2026-11-27T19:30:00.000Z');
+  await ctx.api.setClock('2026-11-27T19:30:00.000Z');
   db = dynamoClient(
-    { region: 'us-east-1', endpoints: { dynamodb: runtime.dynamoUrl } },
+    { region: 'us-east-1', endpoints: { dynamodb: ctx.runtime.dynamoUrl } },
     { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } },
   );
   store = new DynamoInterviewStore(db, 'interviews');
 });
-afterAll(async () => {
-  db?.destroy();
-  await runtime?.stop();
-  await removeDir(dataDir);
-});
+afterAll(() => db?.destroy());
 
 class ScriptedMailer implements Mailer {
   sent: OutgoingEmail[] = [];
@@ -48,14 +38,14 @@ class ScriptedMailer implements Mailer {
 }
 
 async function newInterviewId(): Promise<string> {
-  const res = await api.submit(validBody());
+  const res = await ctx.api.submit(validBody());
   return ((await res.json()) as { id: string }).id;
 }
 
 const deps = (mailer: Mailer) => ({
   store,
   mailer,
-  clock: runtime.clock,
+  clock: ctx.runtime.clock,
   senderAddress: 'followup@example.com',
   log: quiet,
 });

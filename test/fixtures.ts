@@ -10,3 +10,6 @@ export function validBody(): Record<string, unknown> {
     followUp: true,
   };
 }
+
+/** "Now" for tests that need one: Friday 27 November 2026, 14:30 in New York. */
+export const NOW = new Date('2026-11-27T19:30:00.000Z');

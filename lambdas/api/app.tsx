@@ -7,18 +7,21 @@ import { type Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { toView } from '../core/interview.js';
-import { type FieldProblem, parseSubmission } from '../core/schema.js';
+import { type FieldProblem, parseSubmission, type ValidSubmission } from '../core/schema.js';
 import { hashSecret, isWellFormedToken, sameHash } from '../core/tokens.js';
 import {
   type ApiDeps,
   cancelPending,
   findByToken,
+  previewInterview,
   ServiceUnavailable,
   submitInterview,
 } from './interviews.js';
 import { CancelPage, MessagePage, PAGE_CSP } from './pages.js';
 
 export const MAX_BODY_BYTES = 64 * 1024;
+
+type SubmissionEnv = { Variables: { submission: ValidSubmission } };
 
 export interface AppOptions extends ApiDeps {
   apiKeySha256: string;
@@ -54,8 +57,8 @@ const NOT_FOUND_PAGE = {
   message: 'This link is not valid. Check that you opened the whole link from your confirmation email.',
 };
 
-export function createApp(options: AppOptions): Hono {
-  const app = new Hono();
+export function createApp(options: AppOptions): Hono<SubmissionEnv> {
+  const app = new Hono<SubmissionEnv>();
 
   app.onError((err, c) => {
     if (err instanceof ServiceUnavailable) {
@@ -81,15 +84,15 @@ export function createApp(options: AppOptions): Hono {
     await next();
   };
 
-  app.post(
-    '/interviews',
+  /** Auth, size, media type, JSON and schema: the same gate for intake and preview. */
+  const submission = [
     requireKey,
     bodyLimit({
       maxSize: MAX_BODY_BYTES,
       onError: (c) =>
         errorResponse(c, 413, 'payload_too_large', `The body must be at most ${MAX_BODY_BYTES} bytes.`),
     }),
-    async (c) => {
+    async (c: Context<SubmissionEnv>, next: () => Promise<void>) => {
       const type = c.req.header('Content-Type') ?? '';
       if (!/^application\/json\s*(;\s*charset="?utf-8"?\s*)?$/i.test(type.trim())) {
         return errorResponse(
@@ -105,17 +108,26 @@ export function createApp(options: AppOptions): Hono {
       } catch {
         return errorResponse(c, 400, 'malformed_json', 'The body is not valid JSON.');
       }
-      const parsed = parseSubmission(body);
+      const parsed = parseSubmission(body, options.clock.now());
       if (!parsed.ok) {
         const summary = parsed.fields.map((f) => `${f.path} ${f.message}`).join('; ');
         return errorResponse(c, 400, 'invalid_request', `Invalid submission: ${summary}.`, parsed.fields);
       }
-      const baseUrl = options.publicUrl ?? new URL(c.req.url).origin;
-      const result = await submitInterview(options, parsed.value, parsed.endsAt, baseUrl.replace(/\/+$/, ''));
-      c.header('Location', `/interviews/${result.id}`);
-      return c.json(result, 201);
+      c.set('submission', parsed);
+      await next();
     },
+  ] as const;
+
+  app.post('/interviews/preview', ...submission, (c) =>
+    c.json(previewInterview(c.get('submission'), options.clock.now())),
   );
+
+  app.post('/interviews', ...submission, async (c) => {
+    const baseUrl = (options.publicUrl ?? new URL(c.req.url).origin).replace(/\/+$/, '');
+    const result = await submitInterview(options, c.get('submission'), baseUrl);
+    c.header('Location', `/interviews/${result.id}`);
+    return c.json(result, 201);
+  });
 
   app.get('/interviews/:id', requireKey, async (c) => {
     const record = await options.store.get(c.req.param('id') ?? '');

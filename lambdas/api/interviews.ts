@@ -3,8 +3,10 @@
  * pending. The HTTP layer (`app.tsx`) only parses, calls these and maps the results.
  */
 import type { Clock } from '../core/clock.js';
+import { followUpContent, thankYouContent } from '../core/emails.js';
 import type { ScheduledKind } from '../core/events.js';
 import {
+  type EmailView,
   type InterviewRecord,
   type InterviewView,
   newInterview,
@@ -13,7 +15,7 @@ import {
   toView,
 } from '../core/interview.js';
 import type { EmailScheduler, InterviewStore, Logger, SenderInvoker } from '../core/ports.js';
-import type { Submission } from '../core/schema.js';
+import type { ValidSubmission } from '../core/schema.js';
 import { hashSecret, newInterviewId, newToken } from '../core/tokens.js';
 
 export interface ApiDeps {
@@ -33,16 +35,44 @@ function pendingKinds(record: InterviewRecord): ScheduledKind[] {
   return SCHEDULED_KINDS.filter((kind) => record.emails[kind].status === 'scheduled');
 }
 
+function plan(submission: ValidSubmission, id: string, tokenHash: string, now: Date): InterviewRecord {
+  return newInterview({
+    id,
+    tokenHash,
+    submission: submission.value,
+    endsAt: submission.endsAt,
+    timing: submission.timing,
+    now,
+  });
+}
+
+export type PreviewEmail = EmailView & { subject?: string; text?: string };
+
+/**
+ * What `submitInterview` would schedule, with each email rendered for its send time. Built by the
+ * same `newInterview` as intake, so the two cannot disagree; creates, schedules and sends nothing.
+ */
+export function previewInterview(submission: ValidSubmission, now: Date): { emails: PreviewEmail[] } {
+  const record = plan(submission, 'preview', 'preview', now);
+  const content = { 'thank-you': thankYouContent, 'follow-up': followUpContent } as const;
+  return {
+    emails: toView(record).emails.map((email) =>
+      email.status === 'scheduled' && email.sendAt
+        ? { ...email, ...content[email.kind](record, new Date(email.sendAt)) }
+        : email,
+    ),
+  };
+}
+
 export async function submitInterview(
   deps: ApiDeps,
-  submission: Submission,
-  endsAt: Date,
+  submission: ValidSubmission,
   baseUrl: string,
 ): Promise<InterviewView & { cancelUrl: string }> {
   const { store, scheduler, invoker, clock, log } = deps;
   const id = newInterviewId();
   const token = newToken();
-  const record = newInterview({ id, tokenHash: hashSecret(token), submission, endsAt, now: clock.now() });
+  const record = plan(submission, id, hashSecret(token), clock.now());
 
   // The item first: a schedule that fires always finds its interview.
   await store.create(record);

@@ -90,7 +90,12 @@ function toInterviewer(record: InterviewRecord, kind: EmailKind, senderAddress: 
   };
 }
 
-export function renderThankYou(record: InterviewRecord, sendAt: Date, senderAddress: string): OutgoingEmail {
+export interface EmailContent {
+  subject: string;
+  text: string;
+}
+
+export function thankYouContent(record: InterviewRecord, sendAt: Date): EmailContent {
   const zone = record.interview.timeZone;
   const when = interviewDay(new Date(record.interview.endsAt), sendAt, zone);
   const text = [
@@ -104,14 +109,10 @@ export function renderThankYou(record: InterviewRecord, sendAt: Date, senderAddr
     signature(record),
     '',
   ].join('\n');
-  return {
-    ...toInterviewer(record, 'thank-you', senderAddress),
-    subject: `Thank you for the ${record.position} interview`,
-    text,
-  };
+  return { subject: `Thank you for the ${record.position} interview`, text };
 }
 
-export function renderFollowUp(record: InterviewRecord, sendAt: Date, senderAddress: string): OutgoingEmail {
+export function followUpContent(record: InterviewRecord, sendAt: Date): EmailContent {
   const zone = record.interview.timeZone;
   const when = interviewDay(new Date(record.interview.endsAt), sendAt, zone);
   const interest = record.highlights
@@ -128,11 +129,15 @@ export function renderFollowUp(record: InterviewRecord, sendAt: Date, senderAddr
     signature(record),
     '',
   ].join('\n');
-  return {
-    ...toInterviewer(record, 'follow-up', senderAddress),
-    subject: `Following up on the ${record.position} interview`,
-    text,
-  };
+  return { subject: `Following up on the ${record.position} interview`, text };
+}
+
+export function renderThankYou(record: InterviewRecord, sendAt: Date, senderAddress: string): OutgoingEmail {
+  return { ...toInterviewer(record, 'thank-you', senderAddress), ...thankYouContent(record, sendAt) };
+}
+
+export function renderFollowUp(record: InterviewRecord, sendAt: Date, senderAddress: string): OutgoingEmail {
+  return { ...toInterviewer(record, 'follow-up', senderAddress), ...followUpContent(record, sendAt) };
 }
 
 const LABEL = { 'thank-you': 'Thank-you', 'follow-up': 'Follow-up' } as const;

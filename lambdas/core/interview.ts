@@ -5,7 +5,7 @@
  */
 import type { EmailKind, ScheduledKind } from './events.js';
 import type { Submission } from './schema.js';
-import { computeSendTimes } from './sendTimes.js';
+import { computeSendTimes, type TimingSettings } from './sendTimes.js';
 import { toLocalMinute } from './time.js';
 
 export type EmailStatus = 'scheduled' | 'sending' | 'sent' | 'cancelled' | 'skipped' | 'failed';
@@ -43,6 +43,8 @@ export interface InterviewRecord {
   company?: string;
   highlights?: string;
   interview: { endsAt: string; timeZone: string };
+  /** The settings the send times were computed from, kept for support and audits. */
+  timing: TimingSettings;
   emails: Record<EmailKind, EmailState>;
   /** Epoch seconds: DynamoDB's TTL removes the item 90 days after its last email. */
   expiresAt: number;
@@ -57,11 +59,12 @@ export function newInterview(args: {
   tokenHash: string;
   submission: Submission;
   endsAt: Date;
+  timing: TimingSettings;
   now: Date;
 }): InterviewRecord {
-  const { id, tokenHash, submission: s, endsAt, now } = args;
+  const { id, tokenHash, submission: s, endsAt, timing, now } = args;
   const zone = s.interview.timeZone;
-  const times = computeSendTimes(endsAt, zone, now);
+  const times = computeSendTimes(endsAt, zone, timing, now);
   const stamp = now.toISOString();
   const followUp: EmailState = s.followUp
     ? { status: 'scheduled', sendAt: times.followUp.toISOString(), updatedAt: stamp }
@@ -81,6 +84,7 @@ export function newInterview(args: {
     ...(s.company && { company: s.company }),
     ...(s.highlights && { highlights: s.highlights }),
     interview: { endsAt: endsAt.toISOString(), timeZone: zone },
+    timing,
     emails: {
       'thank-you': { status: 'scheduled', sendAt: times.thankYou.toISOString(), updatedAt: stamp },
       'follow-up': followUp,

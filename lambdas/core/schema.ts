@@ -3,7 +3,13 @@
  * Objects are strict, so a misspelt field ("followup") is an error rather than silently ignored.
  */
 import { z } from 'zod';
-import { isRealDate, isTimeZone, parseLocalMinute } from './time.js';
+import { normalizeRegion } from './holidays.js';
+import {
+  DEFAULT_FOLLOW_UP_BUSINESS_DAYS,
+  DEFAULT_THANK_YOU_DELAY_HOURS,
+  type TimingSettings,
+} from './sendTimes.js';
+import { type CalendarDate, isRealDate, isTimeZone, parseLocalMinute } from './time.js';
 
 // Single-line text: anything that can reach a header or a subject must not carry CR, LF or any
 // other control character (header injection), nor the Unicode line/paragraph separators.
@@ -25,6 +31,20 @@ const email = z
   .pipe(z.email('must be an email address'));
 
 const LOCAL_MINUTE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/;
+const DATE_ONLY = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/** `YYYY-MM-DD` → calendar date; undefined when malformed or not a real date. */
+export function parseCalendarDate(value: string): CalendarDate | undefined {
+  const m = DATE_ONLY.exec(value);
+  if (!m) return undefined;
+  const [year, month, day] = m.slice(1).map(Number) as [number, number, number];
+  return isRealDate(year, month, day) ? { year, month, day } : undefined;
+}
+
+/** How far back and ahead an interview may be (rule 6 of the send-time rules). */
+export const MAX_PAST_DAYS = 7;
+export const MAX_FUTURE_DAYS = 365;
+const DAY_MS = 86_400_000;
 const WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/;
 
 export const submissionSchema = z
@@ -37,6 +57,13 @@ export const submissionSchema = z
     interviewer: z.strictObject({
       name: line(100),
       email,
+      awayUntil: z
+        .string()
+        .refine(
+          (s) => parseCalendarDate(s) !== undefined,
+          'must be a real date YYYY-MM-DD (the last day away)',
+        )
+        .optional(),
     }),
     position: line(200),
     company: line(200).optional(),
@@ -51,6 +78,32 @@ export const submissionSchema = z
     }),
     highlights: line(1000).optional(),
     followUp: z.boolean().default(true),
+    thankYouDelayHours: z
+      .number('must be a whole number of hours from 1 to 48')
+      .int('must be a whole number of hours from 1 to 48')
+      .min(1, 'must be a whole number of hours from 1 to 48')
+      .max(48, 'must be a whole number of hours from 1 to 48')
+      .default(DEFAULT_THANK_YOU_DELAY_HOURS),
+    followUpBusinessDays: z
+      .number('must be a whole number of business days from 1 to 10')
+      .int('must be a whole number of business days from 1 to 10')
+      .min(1, 'must be a whole number of business days from 1 to 10')
+      .max(10, 'must be a whole number of business days from 1 to 10')
+      .default(DEFAULT_FOLLOW_UP_BUSINESS_DAYS),
+    holidays: z
+      .string()
+      .transform((region, ctx) => {
+        const known = normalizeRegion(region);
+        if (known === undefined) {
+          ctx.addIssue({
+            code: 'custom',
+            message: `is not a known holiday region: use a country code, optionally with a subdivision ("US", "US-CA", "DE-BY")`,
+          });
+          return z.NEVER;
+        }
+        return known;
+      })
+      .optional(),
   })
   .superRefine((value, ctx) => {
     if (resolveEndsAt(value.interview.endsAt, value.interview.timeZone) === undefined) {
@@ -80,11 +133,17 @@ export interface FieldProblem {
   message: string;
 }
 
-export type ParseResult =
-  | { ok: true; value: Submission; endsAt: Date }
-  | { ok: false; fields: FieldProblem[] };
+export interface ValidSubmission {
+  ok: true;
+  value: Submission;
+  endsAt: Date;
+  timing: TimingSettings;
+}
 
-export function parseSubmission(body: unknown): ParseResult {
+export type ParseResult = ValidSubmission | { ok: false; fields: FieldProblem[] };
+
+/** Validates a body against the schema and against `now` (how far back or ahead the interview is). */
+export function parseSubmission(body: unknown, now: Date): ParseResult {
   const result = submissionSchema.safeParse(body);
   if (!result.success) {
     const fields = result.error.issues.map((issue) => {
@@ -103,8 +162,30 @@ export function parseSubmission(body: unknown): ParseResult {
     });
     return { ok: false, fields };
   }
-  const endsAt = resolveEndsAt(result.data.interview.endsAt, result.data.interview.timeZone);
+  const value = result.data;
+  const endsAt = resolveEndsAt(value.interview.endsAt, value.interview.timeZone);
   if (!endsAt)
     return { ok: false, fields: [{ path: 'interview.endsAt', message: 'is not a real date and time' }] };
-  return { ok: true, value: result.data, endsAt };
+  const fields: FieldProblem[] = [];
+  if (endsAt.getTime() < now.getTime() - MAX_PAST_DAYS * DAY_MS) {
+    fields.push({ path: 'interview.endsAt', message: `ended more than ${MAX_PAST_DAYS} days ago` });
+  } else if (endsAt.getTime() > now.getTime() + MAX_FUTURE_DAYS * DAY_MS) {
+    fields.push({ path: 'interview.endsAt', message: `is more than ${MAX_FUTURE_DAYS} days from now` });
+  }
+  const awayUntil = value.interviewer.awayUntil ? parseCalendarDate(value.interviewer.awayUntil) : undefined;
+  const awayUntilMs = awayUntil ? Date.UTC(awayUntil.year, awayUntil.month - 1, awayUntil.day) : 0;
+  if (awayUntilMs > endsAt.getTime() + MAX_FUTURE_DAYS * DAY_MS) {
+    fields.push({
+      path: 'interviewer.awayUntil',
+      message: `is more than ${MAX_FUTURE_DAYS} days after the interview`,
+    });
+  }
+  if (fields.length > 0) return { ok: false, fields };
+  const timing: TimingSettings = {
+    thankYouDelayHours: value.thankYouDelayHours,
+    followUpBusinessDays: value.followUpBusinessDays,
+    ...(value.holidays && { holidays: value.holidays }),
+    ...(awayUntil && { awayUntil }),
+  };
+  return { ok: true, value, endsAt, timing };
 }

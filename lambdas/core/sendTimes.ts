@@ -1,43 +1,90 @@
 /**
- * When each email goes out. Pure: takes the interview's end, its zone and "now".
+ * When each email goes out: the rules a careful person would follow. Pure: takes the interview's
+ * end, its zone, the settings and "now". All wall-clock rules use the interview's zone.
  *
- * - Thank-you: end of interview + 3 hours (elapsed time, so a DST change in between does not
- *   stretch or shrink the wait).
- * - Follow-up: 10:00 local time on the third weekday (Mon–Fri) after the interview's local date.
- * - Nothing is scheduled in the past: a time already gone moves to the next whole minute after now.
- * Holidays, quiet hours, vacations and spacing rules are a later issue.
+ * 1. Thank-you: end + `thankYouDelayHours` (elapsed hours). Quiet hours: at or after 20:00 → 08:00
+ *    the next day; before 08:00 → 08:00 the same day. Weekends are fine.
+ * 2. Follow-up: 10:00 on the `followUpBusinessDays`-th business day after the interview's local
+ *    date. Business days: Monday–Friday that are not public holidays of `holidays`.
+ * 3. Away: no earlier than 10:00 on the first business day after `awayUntil`.
+ * 4. Spacing: at least 24 h after the thank-you, else 10:00 on the first business day that is.
+ * 5. Late submission: a thank-you time already past becomes now rounded up to the next whole
+ *    minute, then quiet hours apply (and rule 4 spaces the follow-up).
+ * 8. Whole minutes.
  */
-import { addCalendarDays, ceilToMinute, localDate, weekday, zonedTime } from './time.js';
+import { isPublicHoliday } from './holidays.js';
+import { addCalendarDays, type CalendarDate, localDate, wallClock, weekday, zonedTime } from './time.js';
 
-export const THANK_YOU_DELAY_HOURS = 3;
-export const FOLLOW_UP_WEEKDAYS = 3;
+export const DEFAULT_THANK_YOU_DELAY_HOURS = 3;
+export const DEFAULT_FOLLOW_UP_BUSINESS_DAYS = 3;
 export const FOLLOW_UP_HOUR = 10;
+export const QUIET_FROM_HOUR = 20;
+export const QUIET_UNTIL_HOUR = 8;
+export const MIN_SPACING_MS = 24 * 3_600_000;
+
+export interface TimingSettings {
+  thankYouDelayHours: number;
+  followUpBusinessDays: number;
+  /** A region known to `normalizeRegion`, or undefined for weekends only. */
+  holidays?: string;
+  /** The interviewer's last day away. */
+  awayUntil?: CalendarDate;
+}
 
 export interface SendTimes {
   thankYou: Date;
   followUp: Date;
 }
 
-function notBefore(candidate: Date, now: Date): Date {
-  const whole = ceilToMinute(candidate);
-  if (whole.getTime() > now.getTime()) return whole;
-  return new Date(Math.floor(now.getTime() / 60_000) * 60_000 + 60_000);
+const MINUTE = 60_000;
+
+/** The next whole minute strictly after `now`. */
+export function nextWholeMinute(now: Date): Date {
+  return new Date(Math.floor(now.getTime() / MINUTE) * MINUTE + MINUTE);
 }
 
-export function followUpTime(endsAt: Date, zone: string): Date {
+/** Rule 1's quiet hours: a time from 20:00 to 07:59 moves to the next 08:00. */
+export function outOfQuietHours(instant: Date, zone: string): Date {
+  const { hour } = wallClock(instant, zone);
+  if (hour >= QUIET_UNTIL_HOUR && hour < QUIET_FROM_HOUR) return instant;
+  const today = localDate(instant, zone);
+  const day = hour >= QUIET_FROM_HOUR ? addCalendarDays(today, 1) : today;
+  return zonedTime(day, QUIET_UNTIL_HOUR, 0, zone);
+}
+
+export function isBusinessDay(date: CalendarDate, holidays: string | undefined): boolean {
+  const dow = weekday(date);
+  return dow !== 0 && dow !== 6 && !isPublicHoliday(date, holidays);
+}
+
+function nextBusinessDay(after: CalendarDate, holidays: string | undefined): CalendarDate {
+  let day = addCalendarDays(after, 1);
+  while (!isBusinessDay(day, holidays)) day = addCalendarDays(day, 1);
+  return day;
+}
+
+export function thankYouTime(endsAt: Date, zone: string, settings: TimingSettings, now: Date): Date {
+  const due = Math.ceil((endsAt.getTime() + settings.thankYouDelayHours * 3_600_000) / MINUTE) * MINUTE;
+  const notPast = due > now.getTime() ? new Date(due) : nextWholeMinute(now);
+  return outOfQuietHours(notPast, zone);
+}
+
+export function followUpTime(endsAt: Date, zone: string, settings: TimingSettings, thankYou: Date): Date {
+  const at10 = (day: CalendarDate) => zonedTime(day, FOLLOW_UP_HOUR, 0, zone);
   let day = localDate(endsAt, zone);
-  let weekdays = 0;
-  while (weekdays < FOLLOW_UP_WEEKDAYS) {
-    day = addCalendarDays(day, 1);
-    const dow = weekday(day);
-    if (dow !== 0 && dow !== 6) weekdays += 1;
+  for (let n = 0; n < settings.followUpBusinessDays; n++) day = nextBusinessDay(day, settings.holidays);
+
+  if (settings.awayUntil) {
+    const back = nextBusinessDay(settings.awayUntil, settings.holidays);
+    if (at10(back).getTime() > at10(day).getTime()) day = back;
   }
-  return zonedTime(day, FOLLOW_UP_HOUR, 0, zone);
+
+  const earliest = thankYou.getTime() + MIN_SPACING_MS;
+  while (at10(day).getTime() < earliest) day = nextBusinessDay(day, settings.holidays);
+  return at10(day);
 }
 
-export function computeSendTimes(endsAt: Date, zone: string, now: Date): SendTimes {
-  return {
-    thankYou: notBefore(new Date(endsAt.getTime() + THANK_YOU_DELAY_HOURS * 3_600_000), now),
-    followUp: notBefore(followUpTime(endsAt, zone), now),
-  };
+export function computeSendTimes(endsAt: Date, zone: string, settings: TimingSettings, now: Date): SendTimes {
+  const thankYou = thankYouTime(endsAt, zone, settings, now);
+  return { thankYou, followUp: followUpTime(endsAt, zone, settings, thankYou) };
 }

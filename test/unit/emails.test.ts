@@ -9,19 +9,20 @@ import {
 } from '../../lambdas/core/emails.js';
 import { newInterview } from '../../lambdas/core/interview.js';
 import { parseSubmission } from '../../lambdas/core/schema.js';
-import { validBody } from '../fixtures.js';
+import { NOW, validBody } from '../fixtures.js';
 
 const NY = 'America/New_York';
 
 function record(patch: Record<string, unknown> = {}) {
-  const parsed = parseSubmission({ ...validBody(), ...patch });
+  const parsed = parseSubmission({ ...validBody(), ...patch }, NOW);
   if (!parsed.ok) throw new Error(JSON.stringify(parsed.fields));
   return newInterview({
     id: 'c0ffee00-0000-4000-8000-000000000001',
     tokenHash: 'a'.repeat(64),
     submission: parsed.value,
     endsAt: parsed.endsAt,
-    now: new Date('2026-11-27T19:00:00Z'),
+    timing: parsed.timing,
+    now: NOW,
   });
 }
 

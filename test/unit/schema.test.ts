@@ -1,16 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { parseSubmission } from '../../lambdas/core/schema.js';
-import { validBody } from '../fixtures.js';
+import { NOW, validBody } from '../fixtures.js';
 
 function fieldsOf(body: unknown) {
-  const r = parseSubmission(body);
+  const r = parseSubmission(body, NOW);
   if (r.ok) throw new Error('expected a validation error');
   return r.fields;
 }
 
 describe('submission schema', () => {
   it('accepts the documented example and resolves the local end time in its zone', () => {
-    const r = parseSubmission(validBody());
+    const r = parseSubmission(validBody(), NOW);
     expect(r.ok).toBe(true);
     if (r.ok) {
       expect(r.endsAt.toISOString()).toBe('2026-11-27T19:00:00.000Z');
@@ -24,7 +24,7 @@ describe('submission schema', () => {
     delete body.company;
     delete body.highlights;
     (body.candidate as Record<string, unknown>).phone = undefined;
-    const r = parseSubmission(body);
+    const r = parseSubmission(body, NOW);
     expect(r.ok && r.value.followUp).toBe(true);
   });
 
@@ -33,7 +33,7 @@ describe('submission schema', () => {
       ['2026-11-27T19:00:00Z', '2026-11-27T19:00:00.000Z'],
       ['2026-11-27T14:00-05:00', '2026-11-27T19:00:00.000Z'],
     ]) {
-      const r = parseSubmission({ ...validBody(), interview: { endsAt, timeZone: 'Europe/Berlin' } });
+      const r = parseSubmission({ ...validBody(), interview: { endsAt, timeZone: 'Europe/Berlin' } }, NOW);
       expect(r.ok && r.endsAt.toISOString()).toBe(iso);
     }
   });
@@ -76,5 +76,80 @@ describe('submission schema', () => {
 
   it('rejects a body that is not an object', () => {
     for (const body of [null, [], 'text', 42]) expect(fieldsOf(body).length).toBeGreaterThan(0);
+  });
+});
+
+describe('send-time settings', () => {
+  it('defaults: 3 hours, 3 business days, no holidays, not away', () => {
+    const r = parseSubmission(validBody(), NOW);
+    expect(r.ok && r.timing).toEqual({ thankYouDelayHours: 3, followUpBusinessDays: 3 });
+  });
+
+  it('accepts the settings and normalises the holiday region', () => {
+    const body = {
+      ...validBody(),
+      thankYouDelayHours: 48,
+      followUpBusinessDays: 10,
+      holidays: 'us-ca',
+      interviewer: {
+        name: 'Mrs. Hiring Manager',
+        email: 'hiring.manager@example.org',
+        awayUntil: '2026-12-04',
+      },
+    };
+    const r = parseSubmission(body, NOW);
+    expect(r.ok && r.timing).toEqual({
+      thankYouDelayHours: 48,
+      followUpBusinessDays: 10,
+      holidays: 'US-CA',
+      awayUntil: { year: 2026, month: 12, day: 4 },
+    });
+  });
+
+  it.each(['US', 'US-CA', 'DE-BY', 'AU-NSW', 'GB', 'IN'])('knows the region %s', (holidays) => {
+    expect(parseSubmission({ ...validBody(), holidays }, NOW).ok).toBe(true);
+  });
+
+  const away = (awayUntil: unknown) => ({
+    interviewer: { name: 'Mrs. Hiring Manager', email: 'hiring.manager@example.org', awayUntil },
+  });
+  it.each([
+    [{ thankYouDelayHours: 0 }, 'thankYouDelayHours'],
+    [{ thankYouDelayHours: 49 }, 'thankYouDelayHours'],
+    [{ thankYouDelayHours: 2.5 }, 'thankYouDelayHours'],
+    [{ thankYouDelayHours: '3' }, 'thankYouDelayHours'],
+    [{ followUpBusinessDays: 0 }, 'followUpBusinessDays'],
+    [{ followUpBusinessDays: 11 }, 'followUpBusinessDays'],
+    [{ holidays: 'XX' }, 'holidays'],
+    [{ holidays: 'US-ZZ' }, 'holidays'],
+    [{ holidays: 'USA' }, 'holidays'],
+    [{ holidays: 42 }, 'holidays'],
+    [away('2026-02-30'), 'interviewer.awayUntil'],
+    [away('next week'), 'interviewer.awayUntil'],
+    [away('2028-01-01'), 'interviewer.awayUntil'],
+    // Rule 6: NOW is 2026-11-27T19:30Z
+    [{ interview: { endsAt: '2026-11-20T19:29:00Z', timeZone: 'UTC' } }, 'interview.endsAt'],
+    [{ interview: { endsAt: '2027-11-28T19:31:00Z', timeZone: 'UTC' } }, 'interview.endsAt'],
+  ])('rejects %j naming %s', (patch, path) => {
+    const r = parseSubmission({ ...validBody(), ...patch }, NOW);
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.fields.map((f) => f.path)).toContain(path);
+  });
+
+  it('accepts an interview that ended just under 7 days ago, or ends just under 365 days ahead', () => {
+    for (const endsAt of ['2026-11-20T19:31:00Z', '2027-11-27T19:29:00Z']) {
+      expect(parseSubmission({ ...validBody(), interview: { endsAt, timeZone: 'UTC' } }, NOW).ok).toBe(true);
+    }
+  });
+
+  it('the messages say what is expected', () => {
+    const r = parseSubmission({ ...validBody(), holidays: 'XX', thankYouDelayHours: 0 }, NOW);
+    if (r.ok) throw new Error('expected errors');
+    expect(r.fields).toEqual(
+      expect.arrayContaining([
+        { path: 'holidays', message: expect.stringContaining('not a known holiday region') },
+        { path: 'thankYouDelayHours', message: 'must be a whole number of hours from 1 to 48' },
+      ]),
+    );
   });
 });

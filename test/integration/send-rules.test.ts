@@ -1,0 +1,159 @@
+/**
+ * The send-time rules through the local runtime's HTTP API: preview answers what intake then
+ * schedules, and the emulator fires at the computed instants across a daylight-saving change.
+ */
+import { describe, expect, it } from 'vitest';
+import { validBody } from '../fixtures.js';
+import { useLocalRuntime } from './helpers.js';
+
+const { ctx } = useLocalRuntime();
+
+interface Email {
+  kind: string;
+  status: string;
+  sendAt?: string;
+  localSendAt?: string;
+  timeZone: string;
+  reason?: string;
+  subject?: string;
+  text?: string;
+}
+
+async function preview(body: unknown): Promise<{ status: number; emails: Email[] }> {
+  const res = await ctx.api.call('/interviews/preview', {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${ctx.runtime.apiKey}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  const json = (await res.json()) as { emails: Email[] };
+  return { status: res.status, emails: json.emails };
+}
+
+async function submit(body: unknown): Promise<{ id: string; emails: Email[] }> {
+  const res = await ctx.api.submit(body);
+  expect(res.status).toBe(201);
+  return (await res.json()) as { id: string; emails: Email[] };
+}
+
+const strip = (emails: Email[]) => emails.map(({ subject: _s, text: _t, ...rest }) => rest);
+
+describe('preview', () => {
+  it('answers what intake schedules, with rendered texts, and creates nothing', async () => {
+    await ctx.api.setClock('2026-11-25T15:00:00.000Z'); // Wednesday 10:00 in New York
+    const body = {
+      ...validBody(),
+      interview: { endsAt: '2026-11-25T14:00', timeZone: 'America/New_York' },
+      holidays: 'US',
+      thankYouDelayHours: 2,
+    };
+    const before = ctx.runtime.emulator.pending().length;
+    const seen = await preview(body);
+    expect(seen.status).toBe(200);
+    expect(ctx.runtime.emulator.pending().length).toBe(before);
+    await ctx.runtime.emulator.settle();
+    expect(await ctx.api.mail()).toEqual([]);
+
+    expect(seen.emails.map((e) => [e.kind, e.localSendAt])).toEqual([
+      ['thank-you', '2026-11-25T16:00'],
+      ['follow-up', '2026-12-01T10:00'], // Thanksgiving is not a business day in the US
+    ]);
+    expect(seen.emails[0]?.subject).toBe('Thank you for the Copywriter interview');
+    expect(seen.emails[0]?.text).toContain('Good afternoon, Mrs. Hiring Manager!');
+    expect(seen.emails[1]?.text).toContain('Good morning, Mrs. Hiring Manager!');
+    expect(seen.emails[1]?.text).toContain('your time last Wednesday');
+
+    const created = await submit(body);
+    expect(created.emails).toEqual(strip(seen.emails));
+  });
+
+  it('shows a skipped follow-up with its reason and no text', async () => {
+    const seen = await preview({ ...validBody(), followUp: false });
+    expect(seen.emails[1]).toEqual({
+      kind: 'follow-up',
+      status: 'skipped',
+      reason: 'The employer asked candidates not to follow up.',
+      timeZone: 'America/New_York',
+    });
+  });
+
+  it('validates like intake: 401 without a key, 400 naming the field', async () => {
+    const anonymous = await ctx.api.call('/interviews/preview', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(validBody()),
+    });
+    expect(anonymous.status).toBe(401);
+    const bad = await ctx.api.call('/interviews/preview', {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${ctx.runtime.apiKey}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ ...validBody(), holidays: 'XX' }),
+    });
+    expect(bad.status).toBe(400);
+    const error = ((await bad.json()) as { error: { fields: { path: string }[] } }).error;
+    expect(error.fields.map((f) => f.path)).toEqual(['holidays']);
+  });
+});
+
+describe('the rules through intake', () => {
+  it('quiet hours, away-until and a late submission', async () => {
+    // Friday 27 November, 21:10 in New York; the interview ended at 14:00, so its 17:00 thank-you
+    // is late, and 21:11 is in quiet hours → Saturday 08:00. Away until Wednesday 2 December →
+    // Thursday 3 December 10:00.
+    await ctx.api.setClock('2026-11-28T02:10:00.000Z');
+    const created = await submit({
+      ...validBody(),
+      interviewer: { name: 'Mrs. Hiring Manager', email: 'away@example.org', awayUntil: '2026-12-02' },
+    });
+    expect(created.emails.map((e) => e.localSendAt)).toEqual(['2026-11-28T08:00', '2026-12-03T10:00']);
+  });
+
+  it('rejects an interview that ended more than 7 days ago', async () => {
+    await ctx.api.setClock('2026-12-10T00:00:00.000Z');
+    const res = await ctx.api.submit(validBody());
+    expect(res.status).toBe(400);
+    const error = ((await res.json()) as { error: { message: string; fields: { path: string }[] } }).error;
+    expect(error.fields.map((f) => f.path)).toEqual(['interview.endsAt']);
+    expect(error.message).toContain('interview.endsAt');
+  });
+});
+
+describe('the emulator fires at the computed instants across a DST change', () => {
+  it('New York, autumn: a 17:00 EDT thank-you and a 10:00 EST follow-up', async () => {
+    await ctx.api.setClock('2026-10-30T18:30:00.000Z');
+    const created = await submit({
+      ...validBody(),
+      interviewer: { name: 'Mr. Autumn', email: 'autumn@example.org' },
+      interview: { endsAt: '2026-10-30T14:00', timeZone: 'America/New_York' },
+    });
+    expect(created.emails.map((e) => e.sendAt)).toEqual(['2026-10-30T21:00:00.000Z', '2026-11-04T15:00:00.000Z']);
+
+    expect((await ctx.api.setClock('2026-10-30T20:59:59.000Z')).fired).toEqual([]);
+    expect((await ctx.api.setClock('2026-10-30T21:00:00.000Z')).fired).toEqual([
+      { name: `${created.id}-thank-you`, at: '2026-10-30T21:00:00.000Z' },
+    ]);
+    // One hour before 10:00 EST is 10:00 EDT: a zone-blind emulator would fire here.
+    expect((await ctx.api.setClock('2026-11-04T14:00:00.000Z')).fired).toEqual([]);
+    expect((await ctx.api.setClock('2026-11-04T15:00:00.000Z')).fired).toEqual([
+      { name: `${created.id}-follow-up`, at: '2026-11-04T15:00:00.000Z' },
+    ]);
+    const sent = (await ctx.api.mail()).filter((m) => m.to.includes('autumn@example.org'));
+    expect(sent.map((m) => m.subject)).toEqual([
+      'Thank you for the Copywriter interview',
+      'Following up on the Copywriter interview',
+    ]);
+  });
+
+  it('New York, spring: quiet hours put the thank-you at 08:00 EDT on the changeover morning', async () => {
+    await ctx.api.setClock('2026-03-07T23:00:00.000Z');
+    const created = await submit({
+      ...validBody(),
+      interviewer: { name: 'Ms. Spring', email: 'spring@example.org' },
+      interview: { endsAt: '2026-03-07T23:30', timeZone: 'America/New_York' },
+    });
+    expect(created.emails[0]?.sendAt).toBe('2026-03-08T12:00:00.000Z');
+    expect((await ctx.api.setClock('2026-03-08T11:59:00.000Z')).fired).toEqual([]);
+    expect((await ctx.api.setClock('2026-03-08T12:00:00.000Z')).fired.map((f) => f.at)).toEqual([
+      '2026-03-08T12:00:00.000Z',
+    ]);
+  });
+});

@@ -707,9 +707,15 @@ class Emulator {
     }
     schedule.attempts = attempt;
     this.writer.markDirty();
-    const retriesLeft = schedule.target.RetryPolicy.MaximumRetryAttempts - (attempt - 1);
-    if (retriesLeft <= 0 || this.eventTooOld(schedule)) {
-      this.deadLetterSchedule(entry, failure);
+    // Scheduler hands a Lambda target over with an asynchronous invoke, which does not fail here:
+    // the function's own errors get Lambda's asynchronous retries (two) and then its on-failure
+    // destination, not the schedule's RetryPolicy. Other targets follow the RetryPolicy.
+    const lambdaTarget = isLambdaArn(schedule.target.Arn);
+    const retriesLeft = lambdaTarget
+      ? LAMBDA_ASYNC_ATTEMPTS - attempt
+      : schedule.target.RetryPolicy.MaximumRetryAttempts - (attempt - 1);
+    if (retriesLeft <= 0 || (!lambdaTarget && this.eventTooOld(schedule))) {
+      this.deadLetterSchedule(entry, failure, lambdaTarget ? 'lambda' : 'scheduler');
       return;
     }
     if (this.closed) return; // stays pending in the file; a restarted emulator retries it
@@ -719,9 +725,9 @@ class Emulator {
     entry.retryTimer = setTimeout(() => {
       entry.retryTimer = undefined;
       if (this.closed || this.entries.get(key) !== entry) return;
-      if (this.eventTooOld(schedule)) {
+      if (!lambdaTarget && this.eventTooOld(schedule)) {
         entry.status = 'idle';
-        this.deadLetterSchedule(entry, failure);
+        this.deadLetterSchedule(entry, failure, 'scheduler');
         return;
       }
       entry.status = 'inFlight';
@@ -737,11 +743,11 @@ class Emulator {
     );
   }
 
-  private deadLetterSchedule(entry: Entry, error: string): void {
+  private deadLetterSchedule(entry: Entry, error: string, source: DeadLetter['source']): void {
     const { schedule } = entry;
     this.entries.delete(keyOf(schedule.groupName, schedule.name));
     const letter: DeadLetter = {
-      source: 'scheduler',
+      source,
       name: schedule.name,
       groupName: schedule.groupName,
       target: schedule.target.Arn,
@@ -1051,6 +1057,7 @@ class Emulator {
 }
 
 const keyOf = (group: string, name: string) => `${group}/${name}`;
+const isLambdaArn = (arn: string) => /^arn:aws[a-z-]*:lambda:/.test(arn);
 
 function compareDue(a: StoredSchedule, b: StoredSchedule): number {
   return a.dueAtMs - b.dueAtMs || compareKeys([a.name, a.groupName], [b.name, b.groupName]);

@@ -68,6 +68,8 @@ const REGION = 'us-east-1';
 const SENDER_ARN = `arn:aws:lambda:${REGION}:${ACCOUNT}:function:interview-followup-sender`;
 const CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
 const TABLE_NAME = 'interviews';
+/** A full ISO instant with its offset: "2026-12-03T00:00:00Z", "2026-12-03T09:30:00.000+05:30". */
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/;
 
 function listen(server: Server, port: number): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -214,16 +216,16 @@ export async function startLocalRuntime(options: LocalOptions): Promise<LocalRun
       return errorResponse(c, 400, 'malformed_json', 'The body is not valid JSON.');
     }
     const now = (body as { now?: unknown } | null)?.now;
-    const instant = typeof now === 'string' ? new Date(now) : undefined;
+    const instant = typeof now === 'string' && ISO_INSTANT.test(now) ? new Date(now) : undefined;
     if (!instant || Number.isNaN(instant.getTime())) {
-      return errorResponse(c, 400, 'invalid_request', 'now must be an ISO timestamp.', [
-        { path: 'now', message: 'must be an ISO timestamp' },
+      return errorResponse(c, 400, 'invalid_request', 'now must be an ISO timestamp with an offset or Z.', [
+        { path: 'now', message: 'must be an ISO timestamp with an offset or Z' },
       ]);
     }
     clock.set(instant);
     const fired = await emulator.fireDue();
     await emulator.settle();
-    return c.json({ now: clock.now().toISOString(), fired: fired.map((f) => ({ name: f.name, at: f.at })) });
+    return c.json({ now: instant.toISOString(), fired: fired.map((f) => ({ name: f.name, at: f.at })) });
   });
 
   const port = options.port ?? 0;
@@ -249,7 +251,10 @@ export async function startLocalRuntime(options: LocalOptions): Promise<LocalRun
   server.route('/', api);
   server.notFound((c) => errorResponse(c, 404, 'not_found', `No route for ${c.req.method} ${c.req.path}.`));
   server.onError((err, c) => {
-    log('error', 'unhandled error in a local route', { path: c.req.path, error: err.stack ?? String(err) });
+    log('error', 'unhandled error in a local route', {
+      route: c.req.routePath,
+      error: err.stack ?? String(err),
+    });
     return errorResponse(c, 500, 'internal', 'Something went wrong on our side. Please try again.');
   });
 

@@ -6,7 +6,7 @@
 import { type Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { toView } from '../core/interview.js';
+import { type InterviewRecord, SCHEDULED_KINDS, toView } from '../core/interview.js';
 import { type FieldProblem, parseSubmission, type ValidSubmission } from '../core/schema.js';
 import { hashSecret, isWellFormedToken, sameHash } from '../core/tokens.js';
 import {
@@ -40,7 +40,7 @@ export function errorResponse(
 }
 
 function authorized(header: string | undefined, expectedHash: string): boolean {
-  const match = /^Bearer ([\x21-\x7e]+)$/.exec(header ?? '');
+  const match = /^Bearer ([\x21-\x7e]+)$/i.exec(header ?? '');
   return match?.[1] !== undefined && sameHash(hashSecret(match[1]), expectedHash);
 }
 
@@ -50,6 +50,15 @@ function pageHeaders(c: Context) {
   c.header('Referrer-Policy', 'no-referrer');
   c.header('Cache-Control', 'no-store');
   c.header('X-Frame-Options', 'DENY');
+}
+
+const INTERVIEW_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+function cancelNotice(record: InterviewRecord): string {
+  const inFlight = SCHEDULED_KINDS.filter((kind) => record.emails[kind].status === 'sending');
+  if (inFlight.length === 0) return 'Done: nothing pending will be sent.';
+  const verb = inFlight.length === 1 ? 'was' : 'were';
+  return `The ${inFlight.join(' and ')} ${verb} already being sent and may go out; everything else pending is cancelled.`;
 }
 
 const NOT_FOUND_PAGE = {
@@ -64,7 +73,8 @@ export function createApp(options: AppOptions): Hono<SubmissionEnv> {
     if (err instanceof ServiceUnavailable) {
       return errorResponse(c, 503, 'unavailable', err.message);
     }
-    options.log('error', 'unhandled error', { path: c.req.path, error: err.stack ?? String(err) });
+    // The route template, not the path: a path can carry a cancel token, which must stay out of logs.
+    options.log('error', 'unhandled error', { route: c.req.routePath, error: err.stack ?? String(err) });
     return errorResponse(c, 500, 'internal', 'Something went wrong on our side. Please try again.');
   });
   app.notFound((c) => errorResponse(c, 404, 'not_found', `No route for ${c.req.method} ${c.req.path}.`));
@@ -130,7 +140,8 @@ export function createApp(options: AppOptions): Hono<SubmissionEnv> {
   });
 
   app.get('/interviews/:id', requireKey, async (c) => {
-    const record = await options.store.get(c.req.param('id') ?? '');
+    const id = c.req.param('id') ?? '';
+    const record = INTERVIEW_ID.test(id) ? await options.store.get(id) : undefined;
     if (!record) return errorResponse(c, 404, 'not_found', 'No interview with this id.');
     return c.json(toView(record));
   });
@@ -155,9 +166,7 @@ export function createApp(options: AppOptions): Hono<SubmissionEnv> {
     const after = await cancelPending(options, record);
     if (wantsJson) return c.json(toView(after));
     pageHeaders(c);
-    return c.html(
-      <CancelPage record={after} action={`/cancel/${token}`} notice="Done: nothing pending will be sent." />,
-    );
+    return c.html(<CancelPage record={after} action={`/cancel/${token}`} notice={cancelNotice(after)} />);
   });
 
   return app;

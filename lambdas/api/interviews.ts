@@ -6,6 +6,7 @@ import type { Clock } from '../core/clock.js';
 import { followUpContent, thankYouContent } from '../core/emails.js';
 import type { ScheduledKind } from '../core/events.js';
 import {
+  CANCELLED_BY_CANDIDATE,
   type EmailView,
   type InterviewRecord,
   type InterviewView,
@@ -16,7 +17,7 @@ import {
 } from '../core/interview.js';
 import type { EmailScheduler, InterviewStore, Logger, SenderInvoker } from '../core/ports.js';
 import type { ValidSubmission } from '../core/schema.js';
-import { hashSecret, newInterviewId, newToken } from '../core/tokens.js';
+import { hashSecret, newInterviewId, newToken, sameHash } from '../core/tokens.js';
 
 export interface ApiDeps {
   store: InterviewStore;
@@ -28,7 +29,6 @@ export interface ApiDeps {
 
 export class ServiceUnavailable extends Error {}
 
-export const CANCELLED_BY_CANDIDATE = 'Cancelled by the candidate.';
 const NOT_SCHEDULED = 'Could not be scheduled; nothing will be sent. Please submit the interview again.';
 
 function pendingKinds(record: InterviewRecord): ScheduledKind[] {
@@ -121,23 +121,36 @@ export async function submitInterview(
 }
 
 export async function findByToken(deps: ApiDeps, token: string): Promise<InterviewRecord | undefined> {
-  return deps.store.findByTokenHash(hashSecret(token));
+  const hash = hashSecret(token);
+  const record = await deps.store.findByTokenHash(hash);
+  // The lookup already matched the hash; comparing again in constant time costs nothing.
+  return record && sameHash(record.tokenHash, hash) ? record : undefined;
 }
 
 /**
  * Cancels every email still `scheduled`. The database write decides; deleting the schedule is
- * cleanup (a schedule that still fires finds the email cancelled and sends nothing).
+ * cleanup (a schedule that still fires finds the email cancelled and sends nothing). An email the
+ * sender is sending right now is marked: it goes out if SES takes it, else it ends cancelled.
  */
 export async function cancelPending(deps: ApiDeps, record: InterviewRecord): Promise<InterviewRecord> {
   const { store, scheduler, clock, log } = deps;
-  let latest = record;
-  for (const kind of pendingKinds(record)) {
+  for (const kind of SCHEDULED_KINDS) {
+    const status = record.emails[kind].status;
+    const updatedAt = clock.now().toISOString();
+    if (status === 'sending') {
+      await store.requestCancel(record.id, kind, updatedAt);
+      continue;
+    }
+    if (status !== 'scheduled') continue;
     const after = await store.transition(record.id, kind, ['scheduled'], 'cancelled', {
-      updatedAt: clock.now().toISOString(),
+      updatedAt,
       reason: CANCELLED_BY_CANDIDATE,
     });
-    if (!after) continue; // already claimed by the sender, or cancelled by a concurrent request
-    latest = after;
+    if (!after) {
+      // Claimed by the sender between our read and this write: mark that send instead.
+      await store.requestCancel(record.id, kind, updatedAt);
+      continue;
+    }
     try {
       await scheduler.delete(scheduleName(record.id, kind));
     } catch (err) {
@@ -148,5 +161,5 @@ export async function cancelPending(deps: ApiDeps, record: InterviewRecord): Pro
       });
     }
   }
-  return (await store.get(record.id)) ?? latest;
+  return (await store.get(record.id)) ?? record;
 }

@@ -32,8 +32,9 @@ export function schedulerClient(config: AwsConfig, options: ClientOptions = {}):
   return new SchedulerClient(base(config, config.endpoints.scheduler, options));
 }
 
+/** No SDK retries: after a timeout SES may have accepted the message, and a retry would send it twice. */
 export function sesClient(config: AwsConfig, options: ClientOptions = {}): SESClient {
-  return new SESClient(base(config, config.endpoints.ses, options));
+  return new SESClient({ ...base(config, config.endpoints.ses, options), maxAttempts: 1 });
 }
 
 export function lambdaClient(config: AwsConfig, options: ClientOptions = {}): LambdaClient {

@@ -1,7 +1,11 @@
-/** SES adapter (v1 SendEmail). Sorts failures into "try again later" and "this message will never go". */
+/**
+ * SES adapter (v1 SendEmail). Sorts failures by what is known of the outcome (see `MailFailure`).
+ * The client must not retry by itself (`maxAttempts: 1`, see clients.ts): an SDK retry after a
+ * timeout could send a message SES had already accepted.
+ */
 import { type SESClient, SendEmailCommand } from '@aws-sdk/client-ses';
 import type { OutgoingEmail } from '../core/emails.js';
-import { MailError, type Mailer } from '../core/ports.js';
+import { MailError, type Mailer, type MailFailure } from '../core/ports.js';
 
 /** Errors that no retry can fix: the message or an address is refused as it stands. */
 const PERMANENT = new Set(['MessageRejected', 'InvalidParameterValue']);
@@ -27,12 +31,18 @@ export class SesMailer implements Mailer {
           ...(this.configurationSet && { ConfigurationSetName: this.configurationSet }),
         }),
       );
-      if (!out.MessageId) throw new MailError('SES accepted the message without a message id', true);
+      if (!out.MessageId) throw new MailError('SES accepted the message without a message id', 'unknown');
       return out.MessageId;
     } catch (err) {
       if (err instanceof MailError) throw err;
       const name = err instanceof Error ? err.name : 'Unknown';
-      throw new MailError(`SES refused the message: ${name}`, !PERMANENT.has(name), { cause: err });
+      throw new MailError(`SES refused the message: ${name}`, classify(err, name), { cause: err });
     }
   }
+}
+
+function classify(err: unknown, name: string): MailFailure {
+  const status = (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+  if (status === undefined) return 'unknown'; // no answer from SES: it may have taken the message
+  return PERMANENT.has(name) ? 'reject' : 'retry';
 }

@@ -7,7 +7,7 @@ import {
   type SchedulerClient,
 } from '@aws-sdk/client-scheduler';
 import type { EmailScheduler, OneTimeSchedule } from '../core/ports.js';
-import { toLocalSecond } from '../core/time.js';
+import { hasUniqueWallTime, toLocalSecond } from '../core/time.js';
 
 export interface SchedulerTarget {
   groupName: string;
@@ -19,6 +19,17 @@ export interface SchedulerTarget {
 /** Retries for a failed delivery to the sender; after them the event goes to the dead-letter queue. */
 export const SCHEDULE_RETRY = { MaximumRetryAttempts: 10, MaximumEventAgeInSeconds: 6 * 3600 };
 
+/**
+ * `at(...)` on the interview's wall clock, so DST is also the Scheduler's job. A time in the hour an
+ * autumn change repeats would be ambiguous there; it is written in UTC instead. (The send-time
+ * rules keep emails out of 20:00–08:00, where every such hour falls, so this is a safety net.)
+ */
+export function atExpression(instant: Date, zone: string): { expression: string; timeZone: string } {
+  return hasUniqueWallTime(instant, zone)
+    ? { expression: `at(${toLocalSecond(instant, zone)})`, timeZone: zone }
+    : { expression: `at(${toLocalSecond(instant, 'UTC')})`, timeZone: 'UTC' };
+}
+
 export class EventBridgeEmailScheduler implements EmailScheduler {
   constructor(
     private readonly client: SchedulerClient,
@@ -26,13 +37,14 @@ export class EventBridgeEmailScheduler implements EmailScheduler {
   ) {}
 
   async create(schedule: OneTimeSchedule): Promise<void> {
+    const at = atExpression(schedule.at, schedule.timeZone);
     try {
       await this.client.send(
         new CreateScheduleCommand({
           Name: schedule.name,
           GroupName: this.target.groupName,
-          ScheduleExpression: `at(${toLocalSecond(schedule.at, schedule.timeZone)})`,
-          ScheduleExpressionTimezone: schedule.timeZone,
+          ScheduleExpression: at.expression,
+          ScheduleExpressionTimezone: at.timeZone,
           FlexibleTimeWindow: { Mode: 'OFF' },
           ActionAfterCompletion: 'DELETE',
           ClientToken: schedule.name,

@@ -8,7 +8,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { EmailKind } from '../core/events.js';
-import type { EmailState, EmailStatus, InterviewRecord } from '../core/interview.js';
+import { canTransition, type EmailState, type EmailStatus, type InterviewRecord } from '../core/interview.js';
 import type { InterviewStore } from '../core/ports.js';
 import { TABLE } from './table.js';
 
@@ -61,13 +61,17 @@ export class DynamoInterviewStore implements InterviewStore {
     from: readonly EmailStatus[],
     to: EmailStatus,
     fields: Partial<Omit<EmailState, 'status'>> & { updatedAt: string },
+    options: { unlessCancelRequested?: boolean } = {},
   ): Promise<InterviewRecord | undefined> {
+    const illegal = from.filter((status) => !canTransition(status, to));
+    if (illegal.length > 0) throw new Error(`illegal email transition: ${illegal.join('|')} → ${to}`);
     const names: Record<string, string> = {
       '#pk': TABLE.partitionKey,
       '#e': 'emails',
       '#k': kind,
       '#s': 'status',
     };
+    if (options.unlessCancelRequested) names['#c'] = 'cancelRequested';
     const values: Record<string, unknown> = { ':to': to };
     const sets = ['#e.#k.#s = :to'];
     Object.entries(fields).forEach(([field, value], i) => {
@@ -85,9 +89,40 @@ export class DynamoInterviewStore implements InterviewStore {
           TableName: this.tableName,
           Key: { [TABLE.partitionKey]: id },
           UpdateExpression: `SET ${sets.join(', ')}`,
-          ConditionExpression: `attribute_exists(#pk) AND #e.#k.#s IN (${allowed.join(', ')})`,
+          ConditionExpression: [
+            'attribute_exists(#pk)',
+            `#e.#k.#s IN (${allowed.join(', ')})`,
+            ...(options.unlessCancelRequested ? ['attribute_not_exists(#e.#k.#c)'] : []),
+          ].join(' AND '),
           ExpressionAttributeNames: names,
           ExpressionAttributeValues: values,
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return out.Attributes as InterviewRecord | undefined;
+    } catch (err) {
+      if (err instanceof ConditionalCheckFailedException) return undefined;
+      throw err;
+    }
+  }
+
+  async requestCancel(id: string, kind: EmailKind, updatedAt: string): Promise<InterviewRecord | undefined> {
+    try {
+      const out = await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { [TABLE.partitionKey]: id },
+          UpdateExpression: 'SET #e.#k.#c = :yes, #e.#k.#u = :u',
+          ConditionExpression: 'attribute_exists(#pk) AND #e.#k.#s = :sending',
+          ExpressionAttributeNames: {
+            '#pk': TABLE.partitionKey,
+            '#e': 'emails',
+            '#k': kind,
+            '#s': 'status',
+            '#c': 'cancelRequested',
+            '#u': 'updatedAt',
+          },
+          ExpressionAttributeValues: { ':yes': true, ':u': updatedAt, ':sending': 'sending' },
           ReturnValues: 'ALL_NEW',
         }),
       );

@@ -13,7 +13,8 @@ export type EmailStatus = 'scheduled' | 'sending' | 'sent' | 'cancelled' | 'skip
 /** Which statuses may move to which. `sending` is the claim that guards exactly-once. */
 export const TRANSITIONS: Record<EmailStatus, readonly EmailStatus[]> = {
   scheduled: ['sending', 'cancelled', 'failed'],
-  sending: ['sent', 'scheduled', 'failed'],
+  // back to scheduled: released after a refused send; cancelled: released after a cancel came in.
+  sending: ['sent', 'scheduled', 'cancelled', 'failed'],
   sent: [],
   cancelled: [],
   skipped: [],
@@ -30,6 +31,8 @@ export interface EmailState {
   reason?: string;
   sentAt?: string;
   messageId?: string;
+  /** Set by a cancel that found the email `sending`: if that send fails, it ends cancelled. */
+  cancelRequested?: boolean;
   updatedAt: string;
 }
 
@@ -53,6 +56,7 @@ export interface InterviewRecord {
 export const SCHEDULED_KINDS: readonly ScheduledKind[] = ['thank-you', 'follow-up'];
 export const RETENTION_DAYS = 90;
 export const FOLLOW_UP_NOT_WANTED = 'The employer asked candidates not to follow up.';
+export const CANCELLED_BY_CANDIDATE = 'Cancelled by the candidate.';
 
 export function newInterview(args: {
   id: string;

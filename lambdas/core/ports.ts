@@ -21,7 +21,10 @@ export interface InterviewStore {
     from: readonly EmailStatus[],
     to: EmailStatus,
     fields: Partial<Omit<EmailState, 'status'>> & { updatedAt: string },
+    options?: { unlessCancelRequested?: boolean },
   ): Promise<InterviewRecord | undefined>;
+  /** Marks an email that is `sending` as cancel-requested; undefined when it is no longer `sending`. */
+  requestCancel(id: string, kind: EmailKind, updatedAt: string): Promise<InterviewRecord | undefined>;
 }
 
 export interface OneTimeSchedule {
@@ -39,14 +42,24 @@ export interface EmailScheduler {
 }
 
 export interface Mailer {
-  /** Resolves with the provider's message id. Throws `MailError` with `transient` set. */
+  /** Resolves with the provider's message id. Throws `MailError` saying what is known of the outcome. */
   send(email: OutgoingEmail): Promise<string>;
 }
+
+/**
+ * What a failed send means for the email:
+ * - `retry`: the provider answered and refused it for now (throttling, a 5xx): nothing went out,
+ *   so trying again later cannot make a duplicate.
+ * - `reject`: the provider refused this message for good; retrying cannot help.
+ * - `unknown`: no answer (timeout, connection lost): the message may or may not have gone out, so
+ *   it must not be sent again.
+ */
+export type MailFailure = 'retry' | 'reject' | 'unknown';
 
 export class MailError extends Error {
   constructor(
     message: string,
-    readonly transient: boolean,
+    readonly failure: MailFailure,
     options?: { cause?: unknown },
   ) {
     super(message, options);

@@ -144,7 +144,7 @@ export type ParseResult = ValidSubmission | { ok: false; fields: FieldProblem[] 
 
 /** Validates a body against the schema and against `now` (how far back or ahead the interview is). */
 export function parseSubmission(body: unknown, now: Date): ParseResult {
-  const result = submissionSchema.safeParse(body);
+  const result = submissionSchema.safeParse(body, { reportInput: true });
   if (!result.success) {
     const fields = result.error.issues.map((issue) => {
       const path = issue.path.map(String).join('.');
@@ -155,8 +155,9 @@ export function parseSubmission(body: unknown, now: Date): ParseResult {
           message: `unknown field(s): ${issue.keys.map((k) => where + k).join(', ')}`,
         };
       }
-      if (issue.code === 'invalid_type' && issue.input === undefined) {
-        return { path, message: 'is required' };
+      if (issue.code === 'invalid_type') {
+        const message = issue.input === undefined ? 'is required' : `must be ${article(issue.expected)}`;
+        return { path: path || '(body)', message };
       }
       return { path: path || '(body)', message: issue.message };
     });
@@ -188,4 +189,9 @@ export function parseSubmission(body: unknown, now: Date): ParseResult {
     ...(awayUntil && { awayUntil }),
   };
   return { ok: true, value, endsAt, timing };
+}
+
+function article(expected: string): string {
+  const noun = expected === 'object' ? 'an object' : `a ${expected}`;
+  return expected === 'boolean' ? 'true or false' : noun;
 }

@@ -76,6 +76,22 @@ export function zonedTime(date: CalendarDate, hour: number, minute: number, zone
   return new Date(naive - before); // in the gap: keep the old offset, which lands after the jump
 }
 
+/**
+ * True when the wall clock in `zone` shows this time only once. In the hour repeated by an autumn
+ * change it shows twice, and a wall-clock time alone (as in Scheduler's at()) cannot say which.
+ */
+export function hasUniqueWallTime(instant: Date, zone: string): boolean {
+  const key = (t: number) => {
+    const w = wallClock(new Date(t), zone);
+    return `${w.year}-${w.month}-${w.day}T${w.hour}:${w.minute}:${w.second}`;
+  };
+  const here = key(instant.getTime());
+  // Every DST shift in the tz database is 30 minutes, 1 hour or 2 hours.
+  return [30, 60, 120].every((minutes) =>
+    [-1, 1].every((sign) => key(instant.getTime() + sign * minutes * 60_000) !== here),
+  );
+}
+
 /** True when `zone` is an IANA zone name this runtime knows (e.g. America/New_York, UTC). */
 export function isTimeZone(zone: string): boolean {
   if (!/^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+)*$/.test(zone)) return false;

@@ -3,18 +3,24 @@
  *
  * 1. Claim: scheduled → sending, a conditional write. Whoever loses (a duplicate invocation, a
  *    cancel that came first) stops here, so an email is never sent twice nor after a cancel.
- * 2. Send through SES.
- * 3. Record: sending → sent. A transient SES failure releases the claim (sending → scheduled) and
- *    rethrows, so the platform's retry sends it later; a permanent one ends in `failed`.
+ * 2. Send through SES (the client never retries by itself).
+ * 3. Record the outcome:
+ *    - accepted: sending → sent;
+ *    - refused for now (throttling, a 5xx): the claim is released (sending → scheduled) and the
+ *      error rethrown, so the platform's retry sends it later; if a cancel arrived meanwhile, the
+ *      release ends it cancelled instead;
+ *    - refused for good: sending → failed, with the reason;
+ *    - no answer (timeout, connection lost): SES may have taken it, so it stays `sending` and is
+ *      never retried.
  *
- * The one window nobody can close: the process dies after SES accepted the message and before
- * step 3. The email then stays `sending` and is never retried (a retry finds no `scheduled` claim
- * to take): the candidate may see "sending" for an email that did go out, but never a duplicate.
+ * The window nobody can close: the process dies after SES accepted the message and before step 3,
+ * or SES never answers. The email then stays `sending` and is not retried: the candidate may see
+ * "Sending now" for an email that did go out (or, rarely, did not), but never a duplicate.
  */
 import type { Clock } from '../core/clock.js';
 import { type OutgoingEmail, renderConfirmation, renderFollowUp, renderThankYou } from '../core/emails.js';
 import type { SendEvent } from '../core/events.js';
-import type { InterviewRecord } from '../core/interview.js';
+import { CANCELLED_BY_CANDIDATE, type InterviewRecord } from '../core/interview.js';
 import { type InterviewStore, type Logger, MailError, type Mailer } from '../core/ports.js';
 
 export interface SenderDeps {
@@ -25,7 +31,7 @@ export interface SenderDeps {
   log: Logger;
 }
 
-export type SendOutcome = 'sent' | 'not-found' | 'not-pending' | 'failed';
+export type SendOutcome = 'sent' | 'not-found' | 'not-pending' | 'failed' | 'cancelled' | 'unknown';
 
 function render(record: InterviewRecord, event: SendEvent, now: Date, senderAddress: string): OutgoingEmail {
   switch (event.kind) {
@@ -65,26 +71,59 @@ export async function sendEmail(deps: SenderDeps, event: SendEvent): Promise<Sen
     return current ? 'not-pending' : 'not-found';
   }
 
-  const email = render(claimed, event, now, deps.senderAddress);
+  const stamp = () => ({ updatedAt: clock.now().toISOString() });
+  let email: OutgoingEmail;
+  try {
+    email = render(claimed, event, now, deps.senderAddress);
+  } catch (err) {
+    await store.transition(event.interviewId, event.kind, ['sending'], 'failed', {
+      ...stamp(),
+      reason: 'The email could not be written.',
+    });
+    throw err;
+  }
+
   let messageId: string;
   try {
     messageId = await mailer.send(email);
   } catch (err) {
-    const transient = !(err instanceof MailError) || err.transient;
-    const message = err instanceof Error ? err.message : String(err);
-    if (transient) {
-      await store.transition(event.interviewId, event.kind, ['sending'], 'scheduled', {
-        updatedAt: clock.now().toISOString(),
-      });
-      log('warn', 'send failed, released for a retry', { ...context, error: message });
+    const failure = err instanceof MailError ? err.failure : 'unknown';
+    const error = err instanceof Error ? err.message : String(err);
+    if (failure === 'retry') {
+      const released = await store.transition(
+        event.interviewId,
+        event.kind,
+        ['sending'],
+        'scheduled',
+        stamp(),
+        {
+          unlessCancelRequested: true,
+        },
+      );
+      if (!released) {
+        await store.transition(event.interviewId, event.kind, ['sending'], 'cancelled', {
+          ...stamp(),
+          reason: CANCELLED_BY_CANDIDATE,
+        });
+        log('info', 'send refused, and a cancel came in meanwhile: cancelled', { ...context, error });
+        return 'cancelled';
+      }
+      log('warn', 'send refused for now, released for a retry', { ...context, error });
       throw err;
     }
-    await store.transition(event.interviewId, event.kind, ['sending'], 'failed', {
-      updatedAt: clock.now().toISOString(),
-      reason: message,
+    if (failure === 'reject') {
+      await store.transition(event.interviewId, event.kind, ['sending'], 'failed', {
+        ...stamp(),
+        reason: error,
+      });
+      log('error', 'send refused for good', { ...context, error });
+      return 'failed';
+    }
+    log('error', 'send outcome unknown: left as sending and not retried, so it cannot go out twice', {
+      ...context,
+      error,
     });
-    log('error', 'send failed permanently', { ...context, error: message });
-    return 'failed';
+    return 'unknown';
   }
 
   const sentAt = clock.now().toISOString();

@@ -15,6 +15,7 @@ import { type AwsEmulator, type AwsEmulatorOptions, startAwsEmulator } from '../
 import { LocalClock } from '../../local/clock.js';
 
 const FUNCTION_ARN = 'arn:aws:lambda:us-east-1:000000000000:function:sender';
+const QUEUE_ARN = 'arn:aws:sqs:us-east-1:000000000000:some-target-queue';
 const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
 
 interface Call {
@@ -350,7 +351,7 @@ describe('firing', () => {
     expect(emulator.deadLetters()).toEqual([]);
   });
 
-  it('dead-letters a schedule whose retries are exhausted', async () => {
+  it('a Lambda target: function errors get Lambda’s two async retries, then its on-failure destination', async () => {
     const emulator = await start();
     behaviour = async () => {
       throw new Error('always broken');
@@ -373,10 +374,51 @@ describe('firing', () => {
 
     await vi.waitFor(() => expect(emulator.deadLetters()).toHaveLength(1));
     expect(emulator.deadLetters()[0]).toEqual({
-      source: 'scheduler',
+      source: 'lambda',
       name: 'doomed',
       groupName: 'followups',
       target: FUNCTION_ARN,
+      payload: { interviewId: 'doomed' },
+      error: 'always broken',
+      attempts: 3,
+      at: expect.stringMatching(/^2026-03-11T00:00/),
+    });
+    expect(calls).toHaveLength(3); // the schedule's MaximumRetryAttempts (1) does not apply
+    expect(emulator.pending()).toEqual([]);
+    expect(
+      await errorName(
+        scheduler(emulator).send(new GetScheduleCommand({ Name: 'doomed', GroupName: 'followups' })),
+      ),
+    ).toBe('ResourceNotFoundException');
+  });
+
+  it('another target: its RetryPolicy decides, then the schedule’s dead-letter queue', async () => {
+    const emulator = await start();
+    behaviour = async () => {
+      throw new Error('always broken');
+    };
+    await scheduler(emulator).send(
+      new CreateScheduleCommand(
+        createInput('doomed', {
+          Target: {
+            Arn: QUEUE_ARN,
+            RoleArn: 'arn:aws:iam::000000000000:role/scheduler',
+            Input: '{"interviewId":"doomed"}',
+            RetryPolicy: { MaximumRetryAttempts: 1 },
+            DeadLetterConfig: { Arn: 'arn:aws:sqs:us-east-1:000000000000:dlq' },
+          },
+        }),
+      ),
+    );
+    clock.set(new Date('2026-03-11T00:00:00Z'));
+    await emulator.fireDue();
+
+    await vi.waitFor(() => expect(emulator.deadLetters()).toHaveLength(1));
+    expect(emulator.deadLetters()[0]).toEqual({
+      source: 'scheduler',
+      name: 'doomed',
+      groupName: 'followups',
+      target: QUEUE_ARN,
       payload: { interviewId: 'doomed' },
       error: 'always broken',
       attempts: 2,

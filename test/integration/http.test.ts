@@ -56,6 +56,24 @@ describe('HTTP API errors', () => {
     await expectError(await ctx.api.submit('{"candidate": '), 400, 'malformed_json');
   });
 
+  it('400 saying what a field must be when it has the wrong type, and naming the body when it is not an object', async () => {
+    const wrong = await expectError(
+      await ctx.api.submit({ ...validBody(), followUp: 'yes' }),
+      400,
+      'invalid_request',
+    );
+    expect(wrong.error.fields).toEqual([{ path: 'followUp', message: 'must be true or false' }]);
+    const nothing = await expectError(await ctx.api.submit('null'), 400, 'invalid_request');
+    expect(nothing.error.fields).toEqual([{ path: '(body)', message: 'must be an object' }]);
+  });
+
+  it('accepts the bearer scheme in any case', async () => {
+    const res = await ctx.api.call('/interviews/00000000-0000-4000-8000-000000000000', {
+      headers: { Authorization: `bearer ${ctx.runtime.apiKey}` },
+    });
+    await expectError(res, 404, 'not_found');
+  });
+
   it('400 naming each invalid field, in the message and in fields', async () => {
     const res = await ctx.api.submit({
       ...validBody(),
@@ -74,11 +92,16 @@ describe('HTTP API errors', () => {
   it('404 for an unknown interview id and for an unknown route', async () => {
     await expectError(await ctx.api.get('00000000-0000-4000-8000-000000000000'), 404, 'not_found');
     await expectError(await ctx.api.call('/nowhere'), 404, 'not_found');
+    // An id no interview can have (too long for a DynamoDB key, say) is a 404 too, never a 5xx.
+    await expectError(await ctx.api.get('x'.repeat(3000)), 404, 'not_found');
+    await expectError(await ctx.api.get('../../etc'), 404, 'not_found');
   });
 
   it('stores nothing and sends nothing for a rejected submission', async () => {
     const before = ctx.runtime.emulator.pending().length;
-    await ctx.api.submit({ ...validBody(), position: 'Copywriter\nBcc: someone@example.org' });
+    const res = await ctx.api.submit({ ...validBody(), position: 'Copywriter\nBcc: someone@example.org' });
+    const body = await expectError(res, 400, 'invalid_request');
+    expect(body.error.fields?.map((f) => f.path)).toEqual(['position']);
     expect(ctx.runtime.emulator.pending().length).toBe(before);
     await ctx.runtime.emulator.settle();
     expect(await ctx.api.mail()).toEqual([]);
@@ -91,7 +114,13 @@ describe('HTTP API errors', () => {
       body: JSON.stringify({ now: 'tomorrow' }),
     });
     await expectError(bad, 400, 'invalid_request');
-    await ctx.api.setClock('2030-01-01T00:00:00.000Z');
+    const partial = await ctx.api.call('/_local/clock', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ now: '2026' }),
+    });
+    await expectError(partial, 400, 'invalid_request');
+    expect((await ctx.api.setClock('2030-01-01T00:00:00Z')).now).toBe('2030-01-01T00:00:00.000Z');
     const { now } = (await (await ctx.api.call('/_local/clock')).json()) as { now: string };
     expect(new Date(now).getTime()).toBeGreaterThanOrEqual(Date.parse('2030-01-01T00:00:00.000Z'));
     expect(new Date(now).getTime()).toBeLessThan(Date.parse('2030-01-01T00:01:00.000Z'));

@@ -3,7 +3,7 @@
  * emulator) over HTTP: submit → confirmation → thank-you → follow-up, cancel, GET-safety, restart.
  */
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import { CreateScheduleCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
+import { CreateScheduleCommand, GetScheduleCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { validBody } from '../fixtures.js';
 import { useLocalRuntime } from './helpers.js';
@@ -61,6 +61,25 @@ describe('an interview from submission to follow-up', () => {
       },
     ]);
     expect(created.cancelUrl).toMatch(new RegExp(`^${ctx.runtime.apiUrl}/cancel/[A-Za-z0-9_-]{43}$`));
+  });
+
+  it('creates one at() schedule per email in the interview’s zone, with a retry policy and a dead-letter queue', async () => {
+    const scheduler = new SchedulerClient({
+      region: 'us-east-1',
+      endpoint: ctx.runtime.emulatorUrl,
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
+    const got = await scheduler.send(
+      new GetScheduleCommand({ Name: `${created.id}-thank-you`, GroupName: 'default' }),
+    );
+    scheduler.destroy();
+    expect(got.ScheduleExpression).toBe('at(2026-11-27T17:00:00)');
+    expect(got.ScheduleExpressionTimezone).toBe('America/New_York');
+    expect(got.FlexibleTimeWindow).toEqual({ Mode: 'OFF' });
+    expect(got.ActionAfterCompletion).toBe('DELETE');
+    expect(got.Target?.RetryPolicy).toEqual({ MaximumRetryAttempts: 10, MaximumEventAgeInSeconds: 21_600 });
+    expect(got.Target?.DeadLetterConfig?.Arn).toMatch(/^arn:aws:sqs:/);
+    expect(JSON.parse(got.Target?.Input ?? '{}')).toEqual({ interviewId: created.id, kind: 'thank-you' });
   });
 
   it('sends the candidate a confirmation with the cancel link right away', async () => {

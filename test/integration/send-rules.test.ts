@@ -125,7 +125,10 @@ describe('the emulator fires at the computed instants across a DST change', () =
       interviewer: { name: 'Mr. Autumn', email: 'autumn@example.org' },
       interview: { endsAt: '2026-10-30T14:00', timeZone: 'America/New_York' },
     });
-    expect(created.emails.map((e) => e.sendAt)).toEqual(['2026-10-30T21:00:00.000Z', '2026-11-04T15:00:00.000Z']);
+    expect(created.emails.map((e) => e.sendAt)).toEqual([
+      '2026-10-30T21:00:00.000Z',
+      '2026-11-04T15:00:00.000Z',
+    ]);
 
     expect((await ctx.api.setClock('2026-10-30T20:59:59.000Z')).fired).toEqual([]);
     expect((await ctx.api.setClock('2026-10-30T21:00:00.000Z')).fired).toEqual([

@@ -4,6 +4,7 @@
  * server can be made to do either on demand.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cancelPending } from '../../lambdas/api/interviews.js';
 import { dynamoClient } from '../../lambdas/aws/clients.js';
 import { DynamoInterviewStore } from '../../lambdas/aws/store.js';
 import type { OutgoingEmail } from '../../lambdas/core/emails.js';
@@ -53,7 +54,7 @@ const deps = (mailer: Mailer) => ({
 describe('sender failure paths', () => {
   it('a throttled send is released for a retry, and the retry sends it once', async () => {
     const id = await newInterviewId();
-    const mailer = new ScriptedMailer([new MailError('Throttling', true)]);
+    const mailer = new ScriptedMailer([new MailError('Throttling', 'retry')]);
     await expect(sendEmail(deps(mailer), { interviewId: id, kind: 'thank-you' })).rejects.toThrow(
       'Throttling',
     );
@@ -68,13 +69,72 @@ describe('sender failure paths', () => {
 
   it('a rejected message ends as failed with the reason, and is never retried', async () => {
     const id = await newInterviewId();
-    const mailer = new ScriptedMailer([new MailError('SES refused the message: MessageRejected', false)]);
+    const mailer = new ScriptedMailer([new MailError('SES refused the message: MessageRejected', 'reject')]);
     expect(await sendEmail(deps(mailer), { interviewId: id, kind: 'follow-up' })).toBe('failed');
     const state = (await store.get(id))?.emails['follow-up'];
     expect(state?.status).toBe('failed');
     expect(state?.reason).toContain('MessageRejected');
     expect(await sendEmail(deps(mailer), { interviewId: id, kind: 'follow-up' })).toBe('not-pending');
     expect(mailer.sent).toHaveLength(0);
+  });
+
+  it('no answer from SES: the email stays sending and is never retried, so it cannot go out twice', async () => {
+    const id = await newInterviewId();
+    const mailer = new ScriptedMailer([new MailError('socket hang up', 'unknown')]);
+    expect(await sendEmail(deps(mailer), { interviewId: id, kind: 'thank-you' })).toBe('unknown');
+    expect((await store.get(id))?.emails['thank-you'].status).toBe('sending');
+    expect(await sendEmail(deps(mailer), { interviewId: id, kind: 'thank-you' })).toBe('not-pending');
+    expect(mailer.sent).toHaveLength(0);
+  });
+
+  it('a cancel during a send that SES then refuses: the email ends cancelled and no retry sends it', async () => {
+    const id = await newInterviewId();
+    const record = await store.get(id);
+    if (!record) throw new Error('no record');
+    const apiDeps = {
+      store,
+      scheduler: { create: async () => {}, delete: async () => {} },
+      invoker: { invokeAsync: async () => {} },
+      clock: ctx.runtime.clock,
+      log: quiet,
+    };
+    const racing: Mailer = {
+      async send() {
+        // The candidate presses cancel while the sender holds the email.
+        const during = await cancelPending(apiDeps, (await store.get(id)) ?? record);
+        expect(during.emails['thank-you'].status).toBe('sending');
+        expect(during.emails['thank-you'].cancelRequested).toBe(true);
+        throw new MailError('Throttling', 'retry');
+      },
+    };
+    expect(await sendEmail(deps(racing), { interviewId: id, kind: 'thank-you' })).toBe('cancelled');
+    const after = (await store.get(id))?.emails['thank-you'];
+    expect(after?.status).toBe('cancelled');
+    const retry = new ScriptedMailer([]);
+    expect(await sendEmail(deps(retry), { interviewId: id, kind: 'thank-you' })).toBe('not-pending');
+    expect(retry.sent).toHaveLength(0);
+  });
+
+  it('a cancel during a send that SES accepts: the email is sent, and says so', async () => {
+    const id = await newInterviewId();
+    const apiDeps = {
+      store,
+      scheduler: { create: async () => {}, delete: async () => {} },
+      invoker: { invokeAsync: async () => {} },
+      clock: ctx.runtime.clock,
+      log: quiet,
+    };
+    const racing: Mailer = {
+      async send() {
+        const current = await store.get(id);
+        if (current) await cancelPending(apiDeps, current);
+        return 'message-accepted';
+      },
+    };
+    expect(await sendEmail(deps(racing), { interviewId: id, kind: 'thank-you' })).toBe('sent');
+    const after = await store.get(id);
+    expect(after?.emails['thank-you'].status).toBe('sent');
+    expect(after?.emails['follow-up'].status).toBe('cancelled');
   });
 
   it('an event for an interview that does not exist sends nothing', async () => {

@@ -2,6 +2,7 @@
 import { SESClient, SESServiceException, SendEmailCommand } from '@aws-sdk/client-ses';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
+import { sesClient } from '../../lambdas/aws/clients.js';
 import { SesMailer } from '../../lambdas/aws/mailer.js';
 import { MailError } from '../../lambdas/core/ports.js';
 
@@ -48,15 +49,26 @@ describe('SES adapter', () => {
     expect(input?.Tags).toEqual([{ Name: 'kind', Value: 'thank-you' }]);
   });
 
-  it('throttling and service errors are transient', async () => {
-    expect((await failure(sesError('Throttling', 400))).transient).toBe(true);
-    expect((await failure(sesError('ServiceUnavailable', 503))).transient).toBe(true);
-    expect((await failure(new Error('socket hang up'))).transient).toBe(true);
+  it('throttling and service errors: SES answered and refused for now → retry', async () => {
+    expect((await failure(sesError('Throttling', 400))).failure).toBe('retry');
+    expect((await failure(sesError('ServiceUnavailable', 503))).failure).toBe('retry');
   });
 
-  it('a rejected message is permanent', async () => {
+  it('no answer (timeout, connection lost): the outcome is unknown, never retried', async () => {
+    expect((await failure(new Error('socket hang up'))).failure).toBe('unknown');
+    const timeout = Object.assign(new Error('Request timed out'), { name: 'TimeoutError' });
+    expect((await failure(timeout)).failure).toBe('unknown');
+  });
+
+  it('a rejected message is refused for good', async () => {
     const err = await failure(sesError('MessageRejected', 400));
-    expect(err.transient).toBe(false);
+    expect(err.failure).toBe('reject');
     expect(err.message).toContain('MessageRejected');
+  });
+
+  it('the SES client never retries by itself (a retry after a timeout could send twice)', async () => {
+    const client = sesClient({ region: 'us-east-1', endpoints: {} });
+    expect(await client.config.maxAttempts()).toBe(1);
+    client.destroy();
   });
 });

@@ -74,6 +74,16 @@ describe('submission schema', () => {
     expect(fields[0]?.message).toContain('followup');
   });
 
+  it('says what a wrongly typed field must be, instead of calling it missing', () => {
+    expect(fieldsOf({ ...validBody(), followUp: 'yes' })).toEqual([
+      { path: 'followUp', message: 'must be true or false' },
+    ]);
+    expect(fieldsOf({ ...validBody(), candidate: 'Reagan' })).toEqual([
+      { path: 'candidate', message: 'must be an object' },
+    ]);
+    expect(fieldsOf(null)).toEqual([{ path: '(body)', message: 'must be an object' }]);
+  });
+
   it('rejects a body that is not an object', () => {
     for (const body of [null, [], 'text', 42]) expect(fieldsOf(body).length).toBeGreaterThan(0);
   });

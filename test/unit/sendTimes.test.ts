@@ -4,6 +4,7 @@
  * Expected times are written on the interview's wall clock, plus UTC where DST makes it matter.
  */
 import { afterAll, describe, expect, it } from 'vitest';
+import { atExpression } from '../../lambdas/aws/scheduler.js';
 import { computeSendTimes, type TimingSettings } from '../../lambdas/core/sendTimes.js';
 import { parseLocalMinute, toLocalMinute } from '../../lambdas/core/time.js';
 
@@ -152,5 +153,30 @@ describe('local wall-clock parsing', () => {
     expect(parseLocalMinute('2026-13-01T10:00', 'UTC')).toBeUndefined();
     expect(parseLocalMinute('2026-01-01T24:00', 'UTC')).toBeUndefined();
     expect(parseLocalMinute('2026-01-01 10:00', 'UTC')).toBeUndefined();
+  });
+});
+
+describe('at() expressions for the Scheduler', () => {
+  it('use the interview’s wall clock and zone', () => {
+    expect(atExpression(new Date('2026-11-04T15:00:00Z'), NY)).toEqual({
+      expression: 'at(2026-11-04T10:00:00)',
+      timeZone: NY,
+    });
+  });
+
+  it('fall back to UTC for a time in the hour an autumn change repeats (either occurrence)', () => {
+    for (const instant of ['2026-11-01T05:30:00Z', '2026-11-01T06:30:00Z']) {
+      expect(atExpression(new Date(instant), NY)).toEqual({
+        expression: `at(${instant.slice(0, 19)})`,
+        timeZone: 'UTC',
+      });
+    }
+    // Lord Howe Island shifts by 30 minutes.
+    expect(atExpression(new Date('2026-04-04T14:45:00Z'), 'Australia/Lord_Howe').timeZone).toBe('UTC');
+  });
+
+  it('keep the zone just outside the repeated hour', () => {
+    expect(atExpression(new Date('2026-11-01T04:59:00Z'), NY).timeZone).toBe(NY);
+    expect(atExpression(new Date('2026-11-01T07:00:00Z'), NY).timeZone).toBe(NY);
   });
 });

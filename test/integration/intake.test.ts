@@ -1,0 +1,79 @@
+/**
+ * Intake when a schedule cannot be created: all or nothing. The store is the real local DynamoDB;
+ * the scheduler port fails its second create, as EventBridge Scheduler would under an outage.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ServiceUnavailable, submitInterview } from '../../lambdas/api/interviews.js';
+import { dynamoClient } from '../../lambdas/aws/clients.js';
+import { DynamoInterviewStore } from '../../lambdas/aws/store.js';
+import type { EmailScheduler, OneTimeSchedule } from '../../lambdas/core/ports.js';
+import { parseSubmission, type ValidSubmission } from '../../lambdas/core/schema.js';
+import { NOW, validBody } from '../fixtures.js';
+import { quiet, useLocalRuntime } from './helpers.js';
+
+const { ctx } = useLocalRuntime();
+let db: ReturnType<typeof dynamoClient>;
+let store: RecordingStore;
+
+/** The real store, remembering the id of the interview it created. */
+class RecordingStore extends DynamoInterviewStore {
+  lastId = '';
+  override async create(record: Parameters<DynamoInterviewStore['create']>[0]): Promise<void> {
+    this.lastId = record.id;
+    await super.create(record);
+  }
+}
+
+beforeAll(() => {
+  db = dynamoClient(
+    { region: 'us-east-1', endpoints: { dynamodb: ctx.runtime.dynamoUrl } },
+    { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } },
+  );
+  store = new RecordingStore(db, 'interviews');
+});
+afterAll(() => db?.destroy());
+
+class FlakyScheduler implements EmailScheduler {
+  created: string[] = [];
+  deleted: string[] = [];
+  async create(schedule: OneTimeSchedule): Promise<void> {
+    if (this.created.length > 0) throw new Error('ServiceUnavailable');
+    this.created.push(schedule.name);
+  }
+  async delete(name: string): Promise<void> {
+    this.deleted.push(name);
+  }
+}
+
+describe('intake when scheduling fails', () => {
+  it('marks every email failed, deletes what it scheduled, queues no confirmation, and answers 503', async () => {
+    const parsed = parseSubmission(validBody(), NOW) as ValidSubmission;
+    const scheduler = new FlakyScheduler();
+    const invoked: unknown[] = [];
+    let thrown: unknown;
+    try {
+      await submitInterview(
+        {
+          store,
+          scheduler,
+          invoker: { invokeAsync: async (e) => void invoked.push(e) },
+          clock: { now: () => NOW },
+          log: quiet,
+        },
+        parsed,
+        'http://127.0.0.1:3000',
+      );
+    } catch (err) {
+      thrown = err;
+    }
+    expect(thrown).toBeInstanceOf(ServiceUnavailable);
+    const id = store.lastId;
+    expect(scheduler.deleted.sort()).toEqual([`${id}-follow-up`, `${id}-thank-you`]);
+    expect(invoked).toEqual([]);
+    const record = await store.get(id);
+    expect(record?.emails['thank-you'].status).toBe('failed');
+    expect(record?.emails['follow-up'].status).toBe('failed');
+    expect(record?.emails.confirmation.status).toBe('failed');
+    expect(record?.emails['thank-you'].reason).toContain('nothing will be sent');
+  });
+});

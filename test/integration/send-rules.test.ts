@@ -94,6 +94,38 @@ describe('preview', () => {
   });
 });
 
+describe('every rule through preview and intake over HTTP', () => {
+  const iv = (endsAt: string, timeZone = 'America/New_York') => ({ interview: { endsAt, timeZone } });
+  // biome-ignore format: one case per line reads as a table
+  const cases: { rule: string; now: string; patch: Record<string, unknown>; expected: string[] }[] = [
+    { rule: '1: thank-you + delay', now: '2026-11-27T19:30:00Z', patch: {}, expected: ['2026-11-27T17:00', '2026-12-02T10:00'] },
+    { rule: '1: quiet hours', now: '2026-11-27T19:30:00Z', patch: iv('2026-11-27T18:00'), expected: ['2026-11-28T08:00', '2026-12-02T10:00'] },
+    { rule: '2: business days and US-CA holidays', now: '2026-11-25T19:30:00Z', patch: { ...iv('2026-11-25T11:00', 'America/Los_Angeles'), holidays: 'US-CA' }, expected: ['2026-11-25T14:00', '2026-12-02T10:00'] },
+    { rule: '2: followUpBusinessDays', now: '2026-11-27T19:30:00Z', patch: { followUpBusinessDays: 5 }, expected: ['2026-11-27T17:00', '2026-12-04T10:00'] },
+    { rule: '3: away until', now: '2026-11-16T19:30:00Z', patch: { ...iv('2026-11-16T14:00'), interviewer: { name: 'Mrs. Hiring Manager', email: 'hiring.manager@example.org', awayUntil: '2026-11-20' } }, expected: ['2026-11-16T17:00', '2026-11-23T10:00'] },
+    { rule: '4: spacing', now: '2026-11-23T14:00:00Z', patch: { ...iv('2026-11-23T09:00'), followUpBusinessDays: 1 }, expected: ['2026-11-23T12:00', '2026-11-25T10:00'] },
+    { rule: '5: late submission', now: '2026-11-27T23:10:30Z', patch: {}, expected: ['2026-11-27T18:11', '2026-12-02T10:00'] },
+    { rule: '8: Sydney, whole minutes in the zone', now: '2026-04-02T00:00:00Z', patch: { ...iv('2026-04-03T14:00', 'Australia/Sydney'), holidays: 'AU-NSW' }, expected: ['2026-04-03T17:00', '2026-04-09T10:00'] },
+  ];
+  it.each(cases)('rule $rule', async ({ now, patch, expected }) => {
+    await ctx.api.setClock(now);
+    const body = { ...validBody(), ...patch };
+    const seen = await preview(body);
+    expect(seen.status).toBe(200);
+    expect(seen.emails.map((e) => e.localSendAt)).toEqual(expected);
+    const created = await submit(body);
+    expect(created.emails).toEqual(strip(seen.emails));
+  });
+
+  it('rule 6: more than 365 days ahead is a 400 naming interview.endsAt', async () => {
+    await ctx.api.setClock('2026-11-27T19:30:00Z');
+    const res = await ctx.api.submit({ ...validBody(), ...iv('2027-12-01T10:00') });
+    expect(res.status).toBe(400);
+    const error = ((await res.json()) as { error: { fields: { path: string }[] } }).error;
+    expect(error.fields.map((f) => f.path)).toEqual(['interview.endsAt']);
+  });
+});
+
 describe('the rules through intake', () => {
   it('quiet hours, away-until and a late submission', async () => {
     // Friday 27 November, 21:10 in New York; the interview ended at 14:00, so its 17:00 thank-you

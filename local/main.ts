@@ -21,6 +21,7 @@ const runtime = await startLocalRuntime({
   apiKey: process.env.API_KEY || DEFAULT_API_KEY,
   ...(process.env.PUBLIC_URL && { publicUrl: process.env.PUBLIC_URL }),
   ...(process.env.SENDER_ADDRESS && { senderAddress: process.env.SENDER_ADDRESS }),
+  ...(process.env.SES_CONFIGURATION_SET && { sesConfigurationSet: process.env.SES_CONFIGURATION_SET }),
 });
 
 console.log(`

@@ -40,6 +40,8 @@ export interface LocalOptions {
   apiKey?: string;
   publicUrl?: string;
   senderAddress?: string;
+  /** SES configuration set to send through (SES events); the local SES accepts any name. */
+  sesConfigurationSet?: string;
   log?: Logger;
 }
 
@@ -166,6 +168,7 @@ export async function startLocalRuntime(options: LocalOptions): Promise<LocalRun
     [ENV.scheduleDlqArn]: `arn:aws:sqs:${REGION}:${ACCOUNT}:interview-followup-schedule-dlq`,
     [ENV.apiKeySha256]: hashSecret(apiKey),
     [ENV.senderAddress]: options.senderAddress ?? 'followup@example.com',
+    [ENV.sesConfigurationSet]: options.sesConfigurationSet,
   };
   const apiConfig = loadApiConfig(env);
   const senderConfig = loadSenderConfig(env);

@@ -25,7 +25,10 @@ export class SesMailer implements Mailer {
           ...(email.replyTo.length > 0 && { ReplyToAddresses: email.replyTo }),
           Message: {
             Subject: { Data: email.subject, Charset: 'UTF-8' },
-            Body: { Text: { Data: email.text, Charset: 'UTF-8' } },
+            Body: {
+              Text: { Data: email.text, Charset: 'UTF-8' },
+              Html: { Data: email.html, Charset: 'UTF-8' },
+            },
           },
           Tags: email.tags.map((t) => ({ Name: t.name, Value: t.value })),
           ...(this.configurationSet && { ConfigurationSetName: this.configurationSet }),

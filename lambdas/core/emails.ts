@@ -1,11 +1,13 @@
 /**
  * The words. Pure functions from an interview record and the moment of sending to a message:
  * the greeting fits the local hour at which the email goes out, and the interview day is named
- * relative to the send day, both in the interview's zone.
+ * relative to the send day, both in the interview's zone. Each email is written once as blocks
+ * (paragraphs and links) and rendered twice, as plain text and as minimal, escaped HTML.
  */
 import type { EmailKind } from './events.js';
 import type { InterviewRecord } from './interview.js';
 import { SCHEDULED_KINDS } from './interview.js';
+import { fillTemplate, type MessageTemplate, type PlaceholderValues } from './templates.js';
 import {
   addCalendarDays,
   calendarDaysBetween,
@@ -15,13 +17,19 @@ import {
   weekday,
 } from './time.js';
 
-export interface OutgoingEmail {
+export interface EmailContent {
+  subject: string;
+  /** The plain-text part. */
+  text: string;
+  /** A minimal HTML part with the same words; every user value escaped. */
+  html: string;
+}
+
+export interface OutgoingEmail extends EmailContent {
   from: string;
   to: string[];
   bcc: string[];
   replyTo: string[];
-  subject: string;
-  text: string;
   tags: { name: string; value: string }[];
 }
 
@@ -63,14 +71,93 @@ export function mailbox(displayName: string, address: string): string {
   return `=?UTF-8?B?${Buffer.from(displayName, 'utf8').toString('base64')}?= <${address}>`;
 }
 
+/** A paragraph (lines kept as they are) or a link on its own line. */
+type Block = string | { link: string };
+
+const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+
+export function escapeHtml(value: string): string {
+  return value.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c] ?? c);
+}
+
+function compose(subject: string, blocks: Block[]): EmailContent {
+  const text = `${blocks.map((b) => (typeof b === 'string' ? b : b.link)).join('\n\n')}\n`;
+  const body = blocks
+    .map((b) =>
+      typeof b === 'string'
+        ? `<p>${escapeHtml(b).replace(/\n/g, '<br>')}</p>`
+        : `<p><a href="${escapeHtml(b.link)}">${escapeHtml(b.link)}</a></p>`,
+    )
+    .join('\n');
+  const html = `<!doctype html>\n<html><head><meta charset="utf-8"><title>${escapeHtml(subject)}</title></head>\n<body>\n${body}\n</body></html>\n`;
+  return { subject, text, html };
+}
+
+/** Paragraphs of a custom body: separated by blank lines, inner line breaks kept. */
+function paragraphs(body: string): string[] {
+  return body
+    .replace(/\r\n?/g, '\n')
+    .split(/\n\s*\n/)
+    .map((p) => p.trim())
+    .filter((p) => p !== '');
+}
+
 function role(record: InterviewRecord): string {
-  return record.company
-    ? `the ${record.position} position at ${record.company}`
-    : `the ${record.position} position`;
+  return record.company ? `the ${record.position} position at ${record.company}` : `the ${record.position} position`;
 }
 
 function signature(record: InterviewRecord): string {
   return [record.candidate.name, record.candidate.phone, record.candidate.email].filter(Boolean).join('\n');
+}
+
+function subjectAbout(record: InterviewRecord): string {
+  return record.company ? `the ${record.position} interview at ${record.company}` : `the ${record.position} interview`;
+}
+
+function placeholders(record: InterviewRecord, sendAt: Date): PlaceholderValues {
+  const zone = record.interview.timeZone;
+  return {
+    interviewerName: record.interviewer.name,
+    candidateName: record.candidate.name,
+    position: record.position,
+    company: record.company ?? '',
+    interviewDay: interviewDay(new Date(record.interview.endsAt), sendAt, zone),
+    highlights: record.highlights ?? '',
+    greeting: greeting(sendAt, zone),
+  };
+}
+
+function custom(template: MessageTemplate, values: PlaceholderValues, fallback: EmailContent): EmailContent {
+  const subject = template.subject ? fillTemplate(template.subject, values) : fallback.subject;
+  if (!template.body) return { ...fallback, subject };
+  return compose(subject, paragraphs(fillTemplate(template.body, values)));
+}
+
+export function thankYouContent(record: InterviewRecord, sendAt: Date): EmailContent {
+  const v = placeholders(record, sendAt);
+  const content = compose(`Thank you for ${subjectAbout(record)}`, [
+    `${v.greeting}, ${v.interviewerName}!`,
+    `Thank you for taking the time to meet with me ${v.interviewDay} about ${role(record)}. I enjoyed our conversation and learning more about the role and the team.`,
+    'I look forward to hearing from you.',
+    `Best regards,\n${signature(record)}`,
+  ]);
+  const template = record.messages?.thankYou;
+  return template ? custom(template, v, content) : content;
+}
+
+export function followUpContent(record: InterviewRecord, sendAt: Date): EmailContent {
+  const v = placeholders(record, sendAt);
+  const interest = record.highlights
+    ? `Given ${record.highlights}, I feel that I would be a strong fit for this position, and I look forward to hearing from you regarding next steps.`
+    : 'I remain very interested in this position and look forward to hearing from you regarding next steps.';
+  const content = compose(`Following up on ${subjectAbout(record)}`, [
+    `${v.greeting}, ${v.interviewerName}!`,
+    `I wanted to thank you again for your time ${v.interviewDay}. It was a pleasure meeting you and learning more about ${role(record)}.`,
+    interest,
+    `Thank you again,\n${signature(record)}`,
+  ]);
+  const template = record.messages?.followUp;
+  return template ? custom(template, v, content) : content;
 }
 
 function tags(record: InterviewRecord, kind: EmailKind) {
@@ -80,56 +167,15 @@ function tags(record: InterviewRecord, kind: EmailKind) {
   ];
 }
 
+/** To the interviewer, from the candidate's name, replies to the candidate, a copy to the candidate. */
 function toInterviewer(record: InterviewRecord, kind: EmailKind, senderAddress: string) {
   return {
     from: mailbox(record.candidate.name, senderAddress),
     to: [record.interviewer.email],
-    bcc: [],
+    bcc: record.copyCandidate === false ? [] : [record.candidate.email],
     replyTo: [record.candidate.email],
     tags: tags(record, kind),
   };
-}
-
-export interface EmailContent {
-  subject: string;
-  text: string;
-}
-
-export function thankYouContent(record: InterviewRecord, sendAt: Date): EmailContent {
-  const zone = record.interview.timeZone;
-  const when = interviewDay(new Date(record.interview.endsAt), sendAt, zone);
-  const text = [
-    `${greeting(sendAt, zone)}, ${record.interviewer.name}!`,
-    '',
-    `Thank you for taking the time to meet with me ${when} about ${role(record)}. I enjoyed our conversation and learning more about the role and the team.`,
-    '',
-    'I look forward to hearing from you.',
-    '',
-    'Best regards,',
-    signature(record),
-    '',
-  ].join('\n');
-  return { subject: `Thank you for the ${record.position} interview`, text };
-}
-
-export function followUpContent(record: InterviewRecord, sendAt: Date): EmailContent {
-  const zone = record.interview.timeZone;
-  const when = interviewDay(new Date(record.interview.endsAt), sendAt, zone);
-  const interest = record.highlights
-    ? `Given ${record.highlights}, I feel that I would be a strong fit for this position, and I look forward to hearing from you regarding next steps.`
-    : 'I remain very interested in this position and look forward to hearing from you regarding next steps.';
-  const text = [
-    `${greeting(sendAt, zone)}, ${record.interviewer.name}!`,
-    '',
-    `I wanted to thank you again for your time ${when}. It was a pleasure meeting you and learning more about ${role(record)}.`,
-    '',
-    interest,
-    '',
-    'Thank you again,',
-    signature(record),
-    '',
-  ].join('\n');
-  return { subject: `Following up on the ${record.position} interview`, text };
 }
 
 export function renderThankYou(record: InterviewRecord, sendAt: Date, senderAddress: string): OutgoingEmail {
@@ -142,41 +188,34 @@ export function renderFollowUp(record: InterviewRecord, sendAt: Date, senderAddr
 
 const LABEL = { 'thank-you': 'Thank-you', 'follow-up': 'Follow-up' } as const;
 
-export function renderConfirmation(
-  record: InterviewRecord,
-  cancelUrl: string,
-  senderAddress: string,
-): OutgoingEmail {
+export function renderConfirmation(record: InterviewRecord, cancelUrl: string, senderAddress: string): OutgoingEmail {
   const zone = record.interview.timeZone;
   const lines = SCHEDULED_KINDS.map((kind) => {
     const e = record.emails[kind];
-    if (e.status === 'skipped') return `- ${LABEL[kind]}: not sent. ${e.reason ?? ''}`.trimEnd();
-    if (!e.sendAt) return `- ${LABEL[kind]}: ${e.status}`;
+    if (e.status === 'skipped') return `${LABEL[kind]}: not sent. ${e.reason ?? ''}`.trimEnd();
+    if (!e.sendAt) return `${LABEL[kind]}: ${e.status}`;
     const when = formatForPeople(new Date(e.sendAt), zone);
-    return e.status === 'scheduled' ? `- ${LABEL[kind]}: ${when}` : `- ${LABEL[kind]}: ${when} (${e.status})`;
+    return e.status === 'scheduled' ? `${LABEL[kind]}: ${when}` : `${LABEL[kind]}: ${when} (${e.status})`;
   });
-  const text = [
+  const copy =
+    record.copyCandidate === false
+      ? 'You will not get a copy of them.'
+      : 'You will get a copy of each one when it goes out.';
+  const content = compose(`Scheduled: your thank-you and follow-up to ${record.interviewer.name}`, [
     `Hello ${record.candidate.name},`,
-    '',
     `Your emails to ${record.interviewer.name} (${record.interviewer.email}) about ${role(record)} are scheduled:`,
-    '',
-    ...lines,
-    '',
-    `They come from ${senderAddress} with your name on them, and any reply from ${record.interviewer.name} goes straight to you at ${record.candidate.email}.`,
-    '',
+    lines.map((line) => `- ${line}`).join('\n'),
+    `They come from ${senderAddress} with your name on them, and any reply from ${record.interviewer.name} goes straight to you at ${record.candidate.email}. ${copy}`,
     'To cancel whatever has not been sent yet, open this link and press the button on the page:',
-    cancelUrl,
-    '',
+    { link: cancelUrl },
     'Good luck!',
-    '',
-  ].join('\n');
+  ]);
   return {
     from: mailbox('Interview follow-up', senderAddress),
     to: [record.candidate.email],
     bcc: [],
     replyTo: [],
-    subject: `Scheduled: your thank-you and follow-up to ${record.interviewer.name}`,
-    text,
     tags: tags(record, 'confirmation'),
+    ...content,
   };
 }

@@ -6,6 +6,7 @@
 import type { EmailKind, ScheduledKind } from './events.js';
 import type { Submission } from './schema.js';
 import { computeSendTimes, type TimingSettings } from './sendTimes.js';
+import type { MessageTemplates } from './templates.js';
 import { toLocalMinute } from './time.js';
 
 export type EmailStatus = 'scheduled' | 'sending' | 'sent' | 'cancelled' | 'skipped' | 'failed';
@@ -45,6 +46,10 @@ export interface InterviewRecord {
   position: string;
   company?: string;
   highlights?: string;
+  /** Custom subjects and bodies, filled in at sending. */
+  messages?: MessageTemplates;
+  /** Bcc the candidate on the interviewer's emails (default true). */
+  copyCandidate: boolean;
   interview: { endsAt: string; timeZone: string };
   /** The settings the send times were computed from, kept for support and audits. */
   timing: TimingSettings;
@@ -87,6 +92,8 @@ export function newInterview(args: {
     position: s.position,
     ...(s.company && { company: s.company }),
     ...(s.highlights && { highlights: s.highlights }),
+    ...(s.messages && { messages: s.messages }),
+    copyCandidate: s.copyCandidate,
     interview: { endsAt: endsAt.toISOString(), timeZone: zone },
     timing,
     emails: {

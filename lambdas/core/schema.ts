@@ -9,6 +9,7 @@ import {
   DEFAULT_THANK_YOU_DELAY_HOURS,
   type TimingSettings,
 } from './sendTimes.js';
+import { isPlaceholder, PLACEHOLDERS, placeholdersIn } from './templates.js';
 import { type CalendarDate, isRealDate, isTimeZone, parseLocalMinute } from './time.js';
 
 // Single-line text: anything that can reach a header or a subject must not carry CR, LF or any
@@ -16,16 +17,38 @@ import { type CalendarDate, isRealDate, isTimeZone, parseLocalMinute } from './t
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
 
+// The control check runs on the value as sent, before trimming: "Copywriter\r\n" is refused,
+// not quietly cleaned.
+const noControl = (s: string) => !CONTROL.test(s);
+const CONTROL_MESSAGE = 'must not contain line breaks or control characters';
+
 const line = (max: number) =>
   z
     .string()
+    .refine(noControl, { message: CONTROL_MESSAGE, abort: true })
     .trim()
     .min(1, 'must not be empty')
-    .max(max, `must be at most ${max} characters`)
-    .refine((s) => !CONTROL.test(s), 'must not contain line breaks or control characters');
+    .max(max, `must be at most ${max} characters`);
+
+// A custom body may have line breaks and tabs, but no other control characters.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
+const BODY_CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
+
+const messageTemplate = z
+  .strictObject({
+    subject: line(200).optional(),
+    body: z
+      .string()
+      .max(5000, 'must be at most 5000 characters')
+      .refine((s) => s.trim() !== '', 'must not be empty')
+      .refine((s) => !BODY_CONTROL.test(s), 'must not contain control characters other than line breaks')
+      .optional(),
+  })
+  .refine((t) => t.subject !== undefined || t.body !== undefined, 'needs a subject, a body or both');
 
 const email = z
   .string()
+  .refine(noControl, { message: CONTROL_MESSAGE, abort: true })
   .trim()
   .max(254, 'must be at most 254 characters')
   .pipe(z.email('must be an email address'));
@@ -78,6 +101,8 @@ export const submissionSchema = z
     }),
     highlights: line(1000).optional(),
     followUp: z.boolean().default(true),
+    copyCandidate: z.boolean().default(true),
+    messages: z.strictObject({ thankYou: messageTemplate.optional(), followUp: messageTemplate.optional() }).optional(),
     thankYouDelayHours: z
       .number('must be a whole number of hours from 1 to 48')
       .int('must be a whole number of hours from 1 to 48')
@@ -106,6 +131,24 @@ export const submissionSchema = z
       .optional(),
   })
   .superRefine((value, ctx) => {
+    for (const kind of ['thankYou', 'followUp'] as const) {
+      for (const part of ['subject', 'body'] as const) {
+        const template = value.messages?.[kind]?.[part];
+        if (template === undefined) continue;
+        const path = ['messages', kind, part];
+        for (const name of placeholdersIn(template)) {
+          if (!isPlaceholder(name)) {
+            ctx.addIssue({
+              code: 'custom',
+              path,
+              message: `has an unknown placeholder {{${name}}}; use ${PLACEHOLDERS.map((p) => `{{${p}}}`).join(', ')}`,
+            });
+          } else if ((name === 'company' || name === 'highlights') && !value[name]) {
+            ctx.addIssue({ code: 'custom', path, message: `uses {{${name}}} but ${name} is not given` });
+          }
+        }
+      }
+    }
     if (resolveEndsAt(value.interview.endsAt, value.interview.timeZone) === undefined) {
       ctx.addIssue({
         code: 'custom',

@@ -86,6 +86,14 @@ describe('an interview from submission to follow-up', () => {
     await ctx.runtime.emulator.settle();
     const confirmations = await mailTo('reagan@example.com', 'Scheduled:');
     expect(confirmations).toHaveLength(1);
+    expect(confirmations[0]).toMatchObject({
+      from: '"Interview follow-up" <followup@example.com>',
+      to: ['reagan@example.com'],
+      bcc: [],
+      subject: 'Scheduled: your thank-you and follow-up to Mrs. Hiring Manager',
+    });
+    expect(confirmations[0]?.text).toContain('any reply from Mrs. Hiring Manager goes straight to you');
+    expect(confirmations[0]?.html).toContain(`<a href="${created.cancelUrl}">`);
     expect(confirmations[0]?.text).toContain(created.cancelUrl);
     expect(confirmations[0]?.text).toContain('Thank-you: Friday, November 27 at 5:00 PM EST');
     expect(confirmations[0]?.text).toContain('Follow-up: Wednesday, December 2 at 10:00 AM EST');
@@ -117,9 +125,31 @@ describe('an interview from submission to follow-up', () => {
     await ctx.api.setClock('2026-11-27T22:05:00.000Z'); // a second pass fires nothing new
     const thankYous = await mailTo('hiring.manager@example.org', 'Thank you');
     expect(thankYous).toHaveLength(1);
-    expect(thankYous[0]?.replyTo).toEqual(['reagan@example.com']);
-    expect(thankYous[0]?.from).toContain('Reagan Applicant');
-    expect(thankYous[0]?.text).toContain('Good afternoon, Mrs. Hiring Manager!');
+    const mail = thankYous[0];
+    expect(mail).toMatchObject({
+      from: '"Reagan Applicant" <followup@example.com>',
+      to: ['hiring.manager@example.org'],
+      cc: [],
+      bcc: ['reagan@example.com'],
+      replyTo: ['reagan@example.com'],
+      subject: 'Thank you for the Copywriter interview at Example Corp',
+    });
+    expect(mail?.text).toBe(
+      [
+        'Good afternoon, Mrs. Hiring Manager!',
+        '',
+        'Thank you for taking the time to meet with me today about the Copywriter position at Example Corp. I enjoyed our conversation and learning more about the role and the team.',
+        '',
+        'I look forward to hearing from you.',
+        '',
+        'Best regards,',
+        'Reagan Applicant',
+        '123-456-7890',
+        'reagan@example.com',
+        '',
+      ].join('\n'),
+    );
+    expect(mail?.html).toContain('<p>I look forward to hearing from you.</p>');
     const view = (await (await ctx.api.get(created.id)).json()) as Created;
     expect(view.emails.map((e) => e.status)).toEqual(['sent', 'scheduled']);
   });
@@ -130,8 +160,27 @@ describe('an interview from submission to follow-up', () => {
     await ctx.api.setClock('2026-12-03T15:00:00.000Z');
     const followUps = await mailTo('hiring.manager@example.org', 'Following up');
     expect(followUps).toHaveLength(1);
-    expect(followUps[0]?.text).toContain('your time last Friday');
-    expect(followUps[0]?.text).toContain('Given my experience in marketing');
+    expect(followUps[0]).toMatchObject({
+      from: '"Reagan Applicant" <followup@example.com>',
+      bcc: ['reagan@example.com'],
+      replyTo: ['reagan@example.com'],
+      subject: 'Following up on the Copywriter interview at Example Corp',
+    });
+    expect(followUps[0]?.text).toBe(
+      [
+        'Good morning, Mrs. Hiring Manager!',
+        '',
+        'I wanted to thank you again for your time last Friday. It was a pleasure meeting you and learning more about the Copywriter position at Example Corp.',
+        '',
+        'Given my experience in marketing and interest in copywriting, I feel that I would be a strong fit for this position, and I look forward to hearing from you regarding next steps.',
+        '',
+        'Thank you again,',
+        'Reagan Applicant',
+        '123-456-7890',
+        'reagan@example.com',
+        '',
+      ].join('\n'),
+    );
     const view = (await (await ctx.api.get(created.id)).json()) as Created;
     expect(view.emails.map((e) => e.status)).toEqual(['sent', 'sent']);
     expect((await mailTo('hiring.manager@example.org', 'Thank you')).length).toBe(1);
@@ -201,6 +250,36 @@ describe('cancelling', () => {
       expect(post.status).toBe(404);
       expect(((await post.json()) as { error: { code: string } }).error.code).toBe('not_found');
     }
+  });
+});
+
+describe('custom messages and no copy to the candidate', () => {
+  it('go out as written, placeholders filled at sending, without a Bcc', async () => {
+    await ctx.api.setClock('2026-12-28T14:00:00.000Z');
+    const created = await submit({
+      interviewer: { name: 'Mr. Custom', email: 'custom@example.org' },
+      interview: { endsAt: '2026-12-28T09:00', timeZone: 'America/New_York' },
+      copyCandidate: false,
+      messages: {
+        thankYou: {
+          subject: 'Thank you, {{interviewerName}}',
+          body: '{{greeting}}, {{interviewerName}}!\n\nThank you for {{interviewDay}}.\n\n{{candidateName}}',
+        },
+      },
+    });
+    expect(created.emails[0]?.localSendAt).toBe('2026-12-28T12:00');
+    await ctx.api.setClock('2026-12-28T17:00:00.000Z');
+    const [mail] = await mailTo('custom@example.org', 'Thank you, Mr. Custom');
+    expect(mail?.bcc).toEqual([]);
+    expect(mail?.text).toBe('Good afternoon, Mr. Custom!\n\nThank you for today.\n\nReagan Applicant\n');
+  });
+
+  it('an unknown placeholder is a 400 naming the field and the placeholder', async () => {
+    const res = await ctx.api.submit({ ...validBody(), messages: { followUp: { body: 'Dear {{name}}' } } });
+    expect(res.status).toBe(400);
+    const { error } = (await res.json()) as { error: { message: string; fields: { path: string }[] } };
+    expect(error.fields.map((f) => f.path)).toEqual(['messages.followUp.body']);
+    expect(error.message).toContain('{{name}}');
   });
 });
 

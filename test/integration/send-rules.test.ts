@@ -17,6 +17,7 @@ interface Email {
   reason?: string;
   subject?: string;
   text?: string;
+  html?: string;
 }
 
 async function preview(body: unknown): Promise<{ status: number; emails: Email[] }> {
@@ -35,7 +36,7 @@ async function submit(body: unknown): Promise<{ id: string; emails: Email[] }> {
   return (await res.json()) as { id: string; emails: Email[] };
 }
 
-const strip = (emails: Email[]) => emails.map(({ subject: _s, text: _t, ...rest }) => rest);
+const strip = (emails: Email[]) => emails.map(({ subject: _s, text: _t, html: _h, ...rest }) => rest);
 
 describe('preview', () => {
   it('answers what intake schedules, with rendered texts, and creates nothing', async () => {
@@ -57,7 +58,7 @@ describe('preview', () => {
       ['thank-you', '2026-11-25T16:00'],
       ['follow-up', '2026-12-01T10:00'], // Thanksgiving is not a business day in the US
     ]);
-    expect(seen.emails[0]?.subject).toBe('Thank you for the Copywriter interview');
+    expect(seen.emails[0]?.subject).toBe('Thank you for the Copywriter interview at Example Corp');
     expect(seen.emails[0]?.text).toContain('Good afternoon, Mrs. Hiring Manager!');
     expect(seen.emails[1]?.text).toContain('Good morning, Mrs. Hiring Manager!');
     expect(seen.emails[1]?.text).toContain('your time last Wednesday');
@@ -173,8 +174,8 @@ describe('the emulator fires at the computed instants across a DST change', () =
     ]);
     const sent = (await ctx.api.mail()).filter((m) => m.to.includes('autumn@example.org'));
     expect(sent.map((m) => m.subject)).toEqual([
-      'Thank you for the Copywriter interview',
-      'Following up on the Copywriter interview',
+      'Thank you for the Copywriter interview at Example Corp',
+      'Following up on the Copywriter interview at Example Corp',
     ]);
   });
 

@@ -65,7 +65,7 @@ describe('the emails', () => {
     expect(email.to).toEqual(['hiring.manager@example.org']);
     expect(email.replyTo).toEqual(['reagan@example.com']);
     expect(email.from).toBe('"Reagan Applicant" <followup@example.com>');
-    expect(email.subject).toBe('Thank you for the Copywriter interview');
+    expect(email.subject).toBe('Thank you for the Copywriter interview at Example Corp');
     expect(email.text).toContain('Good afternoon, Mrs. Hiring Manager!');
     expect(email.text).toContain('meet with me today about the Copywriter position at Example Corp.');
     expect(email.text).toContain('I look forward to hearing from you.');
@@ -74,7 +74,7 @@ describe('the emails', () => {
 
   it('follow-up: names the day, uses the highlights, signs off with contact details', () => {
     const email = renderFollowUp(record(), new Date('2026-12-02T15:00:00Z'), 'followup@example.com');
-    expect(email.subject).toBe('Following up on the Copywriter interview');
+    expect(email.subject).toBe('Following up on the Copywriter interview at Example Corp');
     expect(email.text).toContain('Good morning, Mrs. Hiring Manager!');
     expect(email.text).toContain('I wanted to thank you again for your time last Friday.');
     expect(email.text).toContain('Given my experience in marketing and interest in copywriting, I feel');
@@ -109,5 +109,107 @@ describe('the emails', () => {
     expect(mailbox('Zoë Applicant', 'a@example.com')).toBe(
       `=?UTF-8?B?${Buffer.from('Zoë Applicant').toString('base64')}?= <a@example.com>`,
     );
+  });
+});
+
+describe('subjects, headers and the HTML part', () => {
+  const sendAt = new Date('2026-11-27T22:00:00Z');
+
+  it('subjects name the position, and the company when given', () => {
+    expect(renderThankYou(record(), sendAt, 'f@example.com').subject).toBe(
+      'Thank you for the Copywriter interview at Example Corp',
+    );
+    expect(renderFollowUp(record({ company: undefined }), sendAt, 'f@example.com').subject).toBe(
+      'Following up on the Copywriter interview',
+    );
+  });
+
+  it('Reply-To the candidate; a Bcc copy to the candidate unless copyCandidate is false', () => {
+    const withCopy = renderThankYou(record(), sendAt, 'f@example.com');
+    expect(withCopy.replyTo).toEqual(['reagan@example.com']);
+    expect(withCopy.bcc).toEqual(['reagan@example.com']);
+    const withoutCopy = renderFollowUp(record({ copyCandidate: false }), sendAt, 'f@example.com');
+    expect(withoutCopy.bcc).toEqual([]);
+    expect(withoutCopy.replyTo).toEqual(['reagan@example.com']);
+  });
+
+  it('tags each message with the interview id and kind, so SES events can be matched back', () => {
+    expect(renderFollowUp(record(), sendAt, 'f@example.com').tags).toEqual([
+      { name: 'interview-id', value: 'c0ffee00-0000-4000-8000-000000000001' },
+      { name: 'kind', value: 'follow-up' },
+    ]);
+  });
+
+  it('escapes every user value in HTML: <script> and & included', () => {
+    const hostile = record({
+      candidate: {
+        name: 'Reagan <script>alert(1)</script>',
+        email: 'reagan@example.com',
+        phone: '123 & 456',
+      },
+      position: 'R&D <b>Engineer</b>',
+      company: 'Smith & "Sons"',
+      highlights: 'my <script>steal()</script> & more',
+    });
+    for (const email of [
+      renderThankYou(hostile, sendAt, 'f@example.com'),
+      renderFollowUp(hostile, sendAt, 'f@example.com'),
+      renderConfirmation(hostile, 'http://127.0.0.1:3000/cancel/a?b=1&c=<x>', 'f@example.com'),
+    ]) {
+      expect(email.html).not.toMatch(/<script>|<b>|& |&[^a-z#]/);
+      expect(email.html).toContain('&lt;script&gt;');
+      expect(email.text).toContain('<script>'); // the plain text keeps the words as written
+    }
+    const followUp = renderFollowUp(hostile, sendAt, 'f@example.com');
+    expect(followUp.html).toContain('R&amp;D &lt;b&gt;Engineer&lt;/b&gt;');
+    expect(followUp.html).toContain('Smith &amp; &quot;Sons&quot;');
+    expect(followUp.html).toContain(
+      '<title>Following up on the R&amp;D &lt;b&gt;Engineer&lt;/b&gt; interview',
+    );
+  });
+
+  it('the HTML part says what the text part says, a paragraph each', () => {
+    const email = renderFollowUp(record(), new Date('2026-12-02T15:00:00Z'), 'f@example.com');
+    expect(email.html).toContain('<p>Good morning, Mrs. Hiring Manager!</p>');
+    expect(email.html).toContain(
+      '<p>Thank you again,<br>Reagan Applicant<br>123-456-7890<br>reagan@example.com</p>',
+    );
+    const confirmation = renderConfirmation(record(), 'http://127.0.0.1:3000/cancel/abc', 'f@example.com');
+    expect(confirmation.html).toContain(
+      '<a href="http://127.0.0.1:3000/cancel/abc">http://127.0.0.1:3000/cancel/abc</a>',
+    );
+  });
+});
+
+describe('custom messages', () => {
+  const messages = {
+    thankYou: {
+      subject: 'Thanks, {{interviewerName}}!',
+      body: '{{greeting}}, {{interviewerName}}.\n\nThanks for {{interviewDay}}.\n\n{{candidateName}}',
+    },
+    followUp: {
+      body: '{{ greeting }} {{interviewerName}},\n\nFollowing up on {{position}} at {{company}}: {{highlights}}.',
+    },
+  };
+
+  it('fill every placeholder at the moment of sending', () => {
+    const r = record({ messages });
+    const thankYou = renderThankYou(r, new Date('2026-11-28T14:00:00Z'), 'f@example.com');
+    expect(thankYou.subject).toBe('Thanks, Mrs. Hiring Manager!');
+    expect(thankYou.text).toBe(
+      'Good morning, Mrs. Hiring Manager.\n\nThanks for yesterday.\n\nReagan Applicant\n',
+    );
+    expect(thankYou.html).toContain('<p>Thanks for yesterday.</p>');
+    const followUp = renderFollowUp(r, new Date('2026-12-02T20:00:00Z'), 'f@example.com');
+    expect(followUp.subject).toBe('Following up on the Copywriter interview at Example Corp'); // default kept
+    expect(followUp.text).toBe(
+      'Good afternoon Mrs. Hiring Manager,\n\nFollowing up on Copywriter at Example Corp: my experience in marketing and interest in copywriting.\n',
+    );
+  });
+
+  it('escape placeholder values in HTML', () => {
+    const r = record({ messages, company: 'A & B <i>' });
+    const followUp = renderFollowUp(r, new Date('2026-12-02T20:00:00Z'), 'f@example.com');
+    expect(followUp.html).toContain('Copywriter at A &amp; B &lt;i&gt;:');
   });
 });

@@ -14,8 +14,9 @@ const email = {
   to: ['hiring.manager@example.org'],
   bcc: [],
   replyTo: ['reagan@example.com'],
-  subject: 'Thank you for the Copywriter interview',
+  subject: 'Thank you for the Copywriter interview at Example Corp',
   text: 'Thank you.',
+  html: '<p>Thank you.</p>',
   tags: [{ name: 'kind', value: 'thank-you' }],
 };
 

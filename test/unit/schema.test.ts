@@ -163,3 +163,100 @@ describe('send-time settings', () => {
     );
   });
 });
+
+describe('header-bound fields and custom messages', () => {
+  const controls = ['\r', '\n', '\u0000', '\u001b', '\u007f', '\u0085', '\u2028'];
+  const headerBound: [string, (bad: string) => Record<string, unknown>][] = [
+    [
+      'candidate.name',
+      (bad) => ({ candidate: { name: `Reagan${bad}Bcc: x@example.org`, email: 'reagan@example.com' } }),
+    ],
+    ['candidate.email', (bad) => ({ candidate: { name: 'Reagan', email: `reagan${bad}@example.com` } })],
+    [
+      'candidate.phone',
+      (bad) => ({ candidate: { name: 'Reagan', email: 'reagan@example.com', phone: `123${bad}` } }),
+    ],
+    ['interviewer.name', (bad) => ({ interviewer: { name: `Mrs.${bad}Manager`, email: 'hm@example.org' } })],
+    [
+      'interviewer.email',
+      (bad) => ({ interviewer: { name: 'Mrs. Manager', email: `hm@example.org${bad}` } }),
+    ],
+    ['position', (bad) => ({ position: `Copywriter${bad}` })],
+    ['company', (bad) => ({ company: `Example${bad}Corp` })],
+    [
+      'messages.thankYou.subject',
+      (bad) => ({ messages: { thankYou: { subject: `Thanks${bad}Bcc: x@example.org` } } }),
+    ],
+  ];
+  it.each(headerBound)('%s with any control character → 400 naming it', (path, patch) => {
+    for (const bad of controls) {
+      const r = parseSubmission({ ...validBody(), ...patch(bad) }, NOW);
+      expect(r.ok, `${path} with U+${bad.charCodeAt(0).toString(16)}`).toBe(false);
+      if (!r.ok) expect(r.fields.map((f) => f.path)).toContain(path);
+    }
+  });
+
+  it('caps lengths: names 100, position and company 200, highlights 1000, custom body 5000', () => {
+    const over: [string, Record<string, unknown>][] = [
+      ['interviewer.name', { interviewer: { name: 'x'.repeat(101), email: 'hm@example.org' } }],
+      ['position', { position: 'x'.repeat(201) }],
+      ['company', { company: 'x'.repeat(201) }],
+      ['highlights', { highlights: 'x'.repeat(1001) }],
+      ['messages.followUp.body', { messages: { followUp: { body: 'x'.repeat(5001) } } }],
+    ];
+    for (const [path, patch] of over) {
+      const r = parseSubmission({ ...validBody(), ...patch }, NOW);
+      expect(r.ok).toBe(false);
+      if (!r.ok) expect(r.fields.map((f) => f.path)).toEqual([path]);
+    }
+    const atLimit = parseSubmission(
+      { ...validBody(), messages: { followUp: { body: 'x'.repeat(5000) } } },
+      NOW,
+    );
+    expect(atLimit.ok).toBe(true);
+  });
+
+  it('a custom body may have line breaks and tabs', () => {
+    const r = parseSubmission(
+      { ...validBody(), messages: { thankYou: { body: 'Hello,\r\n\n\tThanks.' } } },
+      NOW,
+    );
+    expect(r.ok).toBe(true);
+  });
+
+  it('an unknown placeholder → 400 naming it and the field', () => {
+    const r = parseSubmission(
+      { ...validBody(), messages: { followUp: { body: 'Hi {{interviewer}}' } } },
+      NOW,
+    );
+    if (r.ok) throw new Error('expected an error');
+    expect(r.fields).toEqual([
+      {
+        path: 'messages.followUp.body',
+        message: expect.stringContaining('unknown placeholder {{interviewer}}'),
+      },
+    ]);
+  });
+
+  it('{{company}} or {{highlights}} without the value → 400', () => {
+    const body = {
+      ...validBody(),
+      messages: { thankYou: { subject: 'At {{company}}', body: 'Re {{highlights}}' } },
+    };
+    delete (body as Record<string, unknown>).company;
+    delete (body as Record<string, unknown>).highlights;
+    const r = parseSubmission(body, NOW);
+    if (r.ok) throw new Error('expected an error');
+    expect(r.fields).toEqual([
+      { path: 'messages.thankYou.subject', message: 'uses {{company}} but company is not given' },
+      { path: 'messages.thankYou.body', message: 'uses {{highlights}} but highlights is not given' },
+    ]);
+  });
+
+  it('a message needs a subject or a body; unknown message kinds are refused', () => {
+    expect(parseSubmission({ ...validBody(), messages: { thankYou: {} } }, NOW).ok).toBe(false);
+    expect(parseSubmission({ ...validBody(), messages: { confirmation: { body: 'x' } } }, NOW).ok).toBe(
+      false,
+    );
+  });
+});

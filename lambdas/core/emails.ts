@@ -74,7 +74,13 @@ export function mailbox(displayName: string, address: string): string {
 /** A paragraph (lines kept as they are) or a link on its own line. */
 type Block = string | { link: string };
 
-const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+const HTML_ESCAPES: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+};
 
 export function escapeHtml(value: string): string {
   return value.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c] ?? c);
@@ -103,7 +109,9 @@ function paragraphs(body: string): string[] {
 }
 
 function role(record: InterviewRecord): string {
-  return record.company ? `the ${record.position} position at ${record.company}` : `the ${record.position} position`;
+  return record.company
+    ? `the ${record.position} position at ${record.company}`
+    : `the ${record.position} position`;
 }
 
 function signature(record: InterviewRecord): string {
@@ -111,7 +119,9 @@ function signature(record: InterviewRecord): string {
 }
 
 function subjectAbout(record: InterviewRecord): string {
-  return record.company ? `the ${record.position} interview at ${record.company}` : `the ${record.position} interview`;
+  return record.company
+    ? `the ${record.position} interview at ${record.company}`
+    : `the ${record.position} interview`;
 }
 
 function placeholders(record: InterviewRecord, sendAt: Date): PlaceholderValues {
@@ -188,7 +198,11 @@ export function renderFollowUp(record: InterviewRecord, sendAt: Date, senderAddr
 
 const LABEL = { 'thank-you': 'Thank-you', 'follow-up': 'Follow-up' } as const;
 
-export function renderConfirmation(record: InterviewRecord, cancelUrl: string, senderAddress: string): OutgoingEmail {
+export function renderConfirmation(
+  record: InterviewRecord,
+  cancelUrl: string,
+  senderAddress: string,
+): OutgoingEmail {
   const zone = record.interview.timeZone;
   const lines = SCHEDULED_KINDS.map((kind) => {
     const e = record.emails[kind];

@@ -102,7 +102,9 @@ export const submissionSchema = z
     highlights: line(1000).optional(),
     followUp: z.boolean().default(true),
     copyCandidate: z.boolean().default(true),
-    messages: z.strictObject({ thankYou: messageTemplate.optional(), followUp: messageTemplate.optional() }).optional(),
+    messages: z
+      .strictObject({ thankYou: messageTemplate.optional(), followUp: messageTemplate.optional() })
+      .optional(),
     thankYouDelayHours: z
       .number('must be a whole number of hours from 1 to 48')
       .int('must be a whole number of hours from 1 to 48')

@@ -6,7 +6,14 @@
 import { type Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { type InterviewRecord, SCHEDULED_KINDS, toView } from '../core/interview.js';
+import type { ScheduledKind } from '../core/events.js';
+import {
+  CANCEL_LINK_DAYS,
+  cancelLinkExpiresAt,
+  type InterviewRecord,
+  SCHEDULED_KINDS,
+  toView,
+} from '../core/interview.js';
 import { type FieldProblem, parseSubmission, type ValidSubmission } from '../core/schema.js';
 import { hashSecret, isWellFormedToken, sameHash } from '../core/tokens.js';
 import {
@@ -54,9 +61,54 @@ function pageHeaders(c: Context) {
 
 const INTERVIEW_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
-function cancelNotice(record: InterviewRecord): string {
-  const inFlight = SCHEDULED_KINDS.filter((kind) => record.emails[kind].status === 'sending');
-  if (inFlight.length === 0) return 'Done: nothing pending will be sent.';
+const CANCEL_BODY_BYTES = 4 * 1024;
+
+function wantsJson(c: Context): boolean {
+  return (c.req.header('Accept') ?? '').includes('application/json');
+}
+
+/**
+ * Cross-site request protection without form tokens, as modern frameworks do it: refuse a POST
+ * the browser marks `Sec-Fetch-Site: cross-site`, or whose `Origin` is another host. A request
+ * with neither header (curl, a server-side integration) is not a browser's and is allowed.
+ */
+function crossSite(c: Context, publicUrl: string | undefined): boolean {
+  if (c.req.header('Sec-Fetch-Site')?.toLowerCase() === 'cross-site') return true;
+  const origin = c.req.header('Origin');
+  if (origin === undefined) return false;
+  const ours = new Set([new URL(c.req.url).host, ...(publicUrl ? [new URL(publicUrl).host] : [])]);
+  try {
+    return !ours.has(new URL(origin).host);
+  } catch {
+    return true; // "null" or garbage: not our page
+  }
+}
+
+/** `kind` from a form or a JSON body; absent means all. Undefined when it is something else. */
+async function readCancelKind(c: Context): Promise<'all' | 'follow-up' | undefined> {
+  const type = (c.req.header('Content-Type') ?? '').toLowerCase();
+  let kind: unknown;
+  if (type.startsWith('application/x-www-form-urlencoded') || type.startsWith('multipart/form-data')) {
+    kind = (await c.req.parseBody()).kind;
+  } else if (type.startsWith('application/json')) {
+    try {
+      const body: unknown = JSON.parse((await c.req.text()) || '{}');
+      kind = typeof body === 'object' && body !== null ? (body as { kind?: unknown }).kind : null;
+    } catch {
+      return undefined;
+    }
+  }
+  if (kind === undefined || kind === '') return 'all';
+  return kind === 'all' || kind === 'follow-up' ? kind : undefined;
+}
+
+function cancelNotice(record: InterviewRecord, kinds: readonly ScheduledKind[]): string {
+  const inFlight = kinds.filter((kind) => record.emails[kind].status === 'sending');
+  if (inFlight.length === 0) {
+    return kinds.length === 1
+      ? 'Done: the follow-up will not be sent.'
+      : 'Done: nothing pending will be sent.';
+  }
   const verb = inFlight.length === 1 ? 'was' : 'were';
   return `The ${inFlight.join(' and ')} ${verb} already being sent and may go out; everything else pending is cancelled.`;
 }
@@ -64,6 +116,20 @@ function cancelNotice(record: InterviewRecord): string {
 const NOT_FOUND_PAGE = {
   title: 'Link not found',
   message: 'This link is not valid. Check that you opened the whole link from your confirmation email.',
+};
+const EXPIRED_PAGE = {
+  title: 'Link expired',
+  message: `This link stopped working ${CANCEL_LINK_DAYS} days after the last email of the interview. Nothing is waiting to be sent.`,
+};
+const CROSS_SITE_PAGE = {
+  title: 'Not allowed',
+  message:
+    'This request came from another site, so it was refused. Open the link from your email and press the button there.',
+};
+const TOO_LARGE_PAGE = { title: 'Request too large', message: 'This request is too large.' };
+const BAD_KIND_PAGE = {
+  title: 'Unknown choice',
+  message: 'kind must be "all" or "follow-up".',
 };
 
 export function createApp(options: AppOptions): Hono<SubmissionEnv> {
@@ -146,28 +212,65 @@ export function createApp(options: AppOptions): Hono<SubmissionEnv> {
     return c.json(toView(record));
   });
 
-  app.get('/cancel/:token', async (c) => {
+  /** The page, or JSON for `Accept: application/json`; pages get their security headers. */
+  const answer = (
+    c: Context<SubmissionEnv>,
+    status: ContentfulStatusCode,
+    code: string,
+    page: { title: string; message: string },
+  ) => {
+    if (wantsJson(c)) return errorResponse(c, status, code, page.message);
     pageHeaders(c);
-    const token = c.req.param('token');
+    return c.html(<MessagePage {...page} />, status);
+  };
+
+  /** The interview behind a token, or the reason there is none. */
+  const lookUp = async (token: string) => {
     const record = isWellFormedToken(token) ? await findByToken(options, token) : undefined;
-    if (!record) return c.html(<MessagePage {...NOT_FOUND_PAGE} />, 404);
-    return c.html(<CancelPage record={record} action={`/cancel/${token}`} />);
+    if (!record) return { problem: [404, 'not_found', NOT_FOUND_PAGE] as const };
+    if (options.clock.now().getTime() >= cancelLinkExpiresAt(record).getTime()) {
+      return { problem: [410, 'gone', EXPIRED_PAGE] as const };
+    }
+    return { record };
+  };
+
+  // GET (and HEAD, which Hono answers from the GET route) only reads: mail scanners fetch links.
+  app.get('/cancel/:token', async (c) => {
+    const token = c.req.param('token');
+    const found = await lookUp(token);
+    pageHeaders(c);
+    if (found.problem) return c.html(<MessagePage {...found.problem[2]} />, found.problem[0]);
+    return c.html(<CancelPage record={found.record} action={`/cancel/${token}`} />);
   });
 
-  app.post('/cancel/:token', async (c) => {
-    const wantsJson = (c.req.header('Accept') ?? '').includes('application/json');
-    const token = c.req.param('token');
-    const record = isWellFormedToken(token) ? await findByToken(options, token) : undefined;
-    if (!record) {
-      if (wantsJson) return errorResponse(c, 404, 'not_found', 'No interview for this link.');
+  app.post(
+    '/cancel/:token',
+    async (c, next) => {
+      if (crossSite(c, options.publicUrl)) return answer(c, 403, 'forbidden', CROSS_SITE_PAGE);
+      await next();
+    },
+    bodyLimit({
+      maxSize: CANCEL_BODY_BYTES,
+      onError: (c) => answer(c, 413, 'payload_too_large', TOO_LARGE_PAGE),
+    }),
+    async (c) => {
+      const kind = await readCancelKind(c);
+      if (kind === undefined) return answer(c, 400, 'invalid_request', BAD_KIND_PAGE);
+      const token = c.req.param('token');
+      const found = await lookUp(token);
+      if (found.problem) {
+        const [status, code, page] = found.problem;
+        return answer(c, status, code, page);
+      }
+      const kinds = kind === 'all' ? SCHEDULED_KINDS : (['follow-up'] as const);
+      const after = await cancelPending(options, found.record, kinds);
+      if (wantsJson(c)) return c.json(toView(after));
       pageHeaders(c);
-      return c.html(<MessagePage {...NOT_FOUND_PAGE} />, 404);
-    }
-    const after = await cancelPending(options, record);
-    if (wantsJson) return c.json(toView(after));
-    pageHeaders(c);
-    return c.html(<CancelPage record={after} action={`/cancel/${token}`} notice={cancelNotice(after)} />);
-  });
+      return c.html(
+        <CancelPage record={after} action={`/cancel/${token}`} notice={cancelNotice(after, kinds)} />,
+      );
+    },
+  );
 
   return app;
 }

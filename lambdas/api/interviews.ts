@@ -132,9 +132,13 @@ export async function findByToken(deps: ApiDeps, token: string): Promise<Intervi
  * cleanup (a schedule that still fires finds the email cancelled and sends nothing). An email the
  * sender is sending right now is marked: it goes out if SES takes it, else it ends cancelled.
  */
-export async function cancelPending(deps: ApiDeps, record: InterviewRecord): Promise<InterviewRecord> {
+export async function cancelPending(
+  deps: ApiDeps,
+  record: InterviewRecord,
+  kinds: readonly ScheduledKind[] = SCHEDULED_KINDS,
+): Promise<InterviewRecord> {
   const { store, scheduler, clock, log } = deps;
-  for (const kind of SCHEDULED_KINDS) {
+  for (const kind of kinds) {
     const status = record.emails[kind].status;
     const updatedAt = clock.now().toISOString();
     if (status === 'sending') {

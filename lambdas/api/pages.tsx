@@ -4,14 +4,20 @@
  */
 import { createHash } from 'node:crypto';
 import type { Child } from 'hono/jsx';
+import type { ScheduledKind } from '../core/events.js';
 import type { EmailStatus, InterviewRecord } from '../core/interview.js';
 import { SCHEDULED_KINDS } from '../core/interview.js';
 import { formatForPeople } from '../core/time.js';
 
 const STYLE = `body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0;padding:1rem;color:#1b1b1b;background:#f6f6f4;line-height:1.5}
 main{max-width:36rem;margin:0 auto;background:#fff;border-radius:.5rem;padding:1.25rem;box-shadow:0 1px 3px rgba(0,0,0,.1)}
-h1{font-size:1.35rem;margin:0 0 .5rem}ul{list-style:none;padding:0}li{padding:.6rem 0;border-top:1px solid #e4e4e0}
-.status{font-weight:600}.note{color:#555}button{font:inherit;padding:.7rem 1rem;border:0;border-radius:.4rem;background:#b3261e;color:#fff;width:100%}`;
+h1{font-size:1.35rem;margin:0 0 .25rem}ul{list-style:none;padding:0;margin:1rem 0}li{padding:.6rem 0;border-top:1px solid #e4e4e0}
+.kind{font-weight:600}.badge{display:inline-block;margin-left:.4rem;padding:0 .45rem;border-radius:.3rem;font-size:.85rem;background:#e8eaed}
+.scheduled{background:#e3f0ff}.sent{background:#e6f4ea}.cancelled,.skipped,.failed{background:#f1f1ef}.sending{background:#fff4d6}
+.when,.note{color:#555}.notice{padding:.6rem .8rem;border-radius:.4rem;background:#e6f4ea}
+form{margin:.6rem 0}button{font:inherit;padding:.75rem 1rem;border:0;border-radius:.4rem;width:100%;cursor:pointer}
+.danger{background:#b3261e;color:#fff}.secondary{background:#fff;color:#b3261e;border:2px solid #b3261e}
+small{display:block;margin-top:1.25rem;color:#666}`;
 
 export const PAGE_CSP = [
   "default-src 'none'",
@@ -41,45 +47,85 @@ function Layout(props: { title: string; children: Child }) {
 const LABEL = { 'thank-you': 'Thank-you', 'follow-up': 'Follow-up' } as const;
 const STATUS_TEXT: Record<EmailStatus, string> = {
   scheduled: 'Scheduled',
-  sending: 'Sending now',
+  sending: 'Being sent now',
   sent: 'Sent',
   cancelled: 'Cancelled',
   skipped: 'Not sent',
-  failed: 'Not sent (failed)',
+  failed: 'Failed',
 };
+
+function EmailLine(props: { record: InterviewRecord; kind: ScheduledKind }) {
+  const e = props.record.emails[props.kind];
+  const zone = props.record.interview.timeZone;
+  const at = e.status === 'sent' ? e.sentAt : e.sendAt;
+  const when = at ? formatForPeople(new Date(at), zone) : undefined;
+  const prefix = e.status === 'sent' ? 'Sent ' : e.status === 'scheduled' ? 'Goes out ' : 'Was due ';
+  return (
+    <li>
+      <span class="kind">{LABEL[props.kind]}</span>
+      <span class={`badge ${e.status}`}>{STATUS_TEXT[e.status]}</span>
+      {when ? (
+        <div class="when">
+          {prefix}
+          {when}
+        </div>
+      ) : (
+        ''
+      )}
+      {e.reason ? <div class="note">{e.reason}</div> : ''}
+    </li>
+  );
+}
 
 export function CancelPage(props: { record: InterviewRecord; action: string; notice?: string }) {
   const { record } = props;
-  const zone = record.interview.timeZone;
-  const pending = SCHEDULED_KINDS.some((kind) => record.emails[kind].status === 'scheduled');
+  const pending = SCHEDULED_KINDS.filter((kind) => record.emails[kind].status === 'scheduled');
+  const followUpOnly = pending.includes('follow-up') && pending.length > 1;
   return (
     <Layout title="Your interview emails">
       <h1>
         {record.position}
         {record.company ? ` at ${record.company}` : ''}
       </h1>
-      <p class="note">Emails to {record.interviewer.name}</p>
-      {props.notice ? <p role="status">{props.notice}</p> : ''}
+      <p class="note">Emails to {record.interviewer.name} on your behalf</p>
+      {props.notice ? (
+        <p class="notice" role="status">
+          {props.notice}
+        </p>
+      ) : (
+        ''
+      )}
       <ul>
-        {SCHEDULED_KINDS.map((kind) => {
-          const e = record.emails[kind];
-          const at = e.sentAt ?? e.sendAt;
-          return (
-            <li>
-              {LABEL[kind]}: <span class="status">{STATUS_TEXT[e.status]}</span>
-              {at ? <span> · {formatForPeople(new Date(at), zone)}</span> : ''}
-              {e.reason ? <div class="note">{e.reason}</div> : ''}
-            </li>
-          );
-        })}
+        {SCHEDULED_KINDS.map((kind) => (
+          <EmailLine record={record} kind={kind} />
+        ))}
       </ul>
-      {pending ? (
-        <form method="post" action={props.action}>
-          <button type="submit">Cancel all pending emails</button>
-        </form>
+      {pending.length > 0 ? (
+        <>
+          <form method="post" action={props.action}>
+            <input type="hidden" name="kind" value="all" />
+            <button class="danger" type="submit">
+              Cancel all pending emails
+            </button>
+          </form>
+          {followUpOnly ? (
+            <form method="post" action={props.action}>
+              <input type="hidden" name="kind" value="follow-up" />
+              <button class="secondary" type="submit">
+                Cancel only the follow-up
+              </button>
+            </form>
+          ) : (
+            ''
+          )}
+        </>
       ) : (
         <p class="note">Nothing is waiting to be sent.</p>
       )}
+      <small>
+        Opening this page never cancels anything; only the buttons do. Anyone who has this link can cancel, so
+        please don't forward it. Emails already sent cannot be recalled.
+      </small>
     </Layout>
   );
 }

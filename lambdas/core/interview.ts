@@ -143,3 +143,14 @@ export function toView(record: InterviewRecord): InterviewView {
 export function scheduleName(interviewId: string, kind: ScheduledKind): string {
   return `${interviewId}-${kind}`;
 }
+
+export const CANCEL_LINK_DAYS = 30;
+
+/** A cancel link stops working 30 days after the interview's last scheduled email. */
+export function cancelLinkExpiresAt(record: InterviewRecord): Date {
+  const times = SCHEDULED_KINDS.map((kind) => record.emails[kind].sendAt)
+    .filter((t): t is string => t !== undefined)
+    .map((t) => Date.parse(t));
+  const last = times.length > 0 ? Math.max(...times) : Date.parse(record.createdAt);
+  return new Date(last + CANCEL_LINK_DAYS * 86_400_000);
+}

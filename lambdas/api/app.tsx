@@ -68,12 +68,17 @@ function wantsJson(c: Context): boolean {
 }
 
 /**
- * Cross-site request protection without form tokens, as modern frameworks do it: refuse a POST
- * the browser marks `Sec-Fetch-Site: cross-site`, or whose `Origin` is another host. A request
- * with neither header (curl, a server-side integration) is not a browser's and is allowed.
+ * Cross-site request protection without form tokens, as modern frameworks do it (Go's
+ * CrossOriginProtection, for one). A browser's `Sec-Fetch-Site` cannot be set by a page, so when
+ * present it decides: only `same-origin` and `none` (the user's own navigation) pass. Without it
+ * (older browsers), the `Origin` must be our host; "null" is refused. A request with neither
+ * header is not a browser's (curl, a server-side integration) and is allowed.
+ * Our pages send `Referrer-Policy: no-referrer`, which makes Chromium send `Origin: null` on the
+ * form's own POST, so `Origin` alone cannot be trusted when `Sec-Fetch-Site` is there.
  */
 function crossSite(c: Context, publicUrl: string | undefined): boolean {
-  if (c.req.header('Sec-Fetch-Site')?.toLowerCase() === 'cross-site') return true;
+  const site = c.req.header('Sec-Fetch-Site')?.toLowerCase();
+  if (site !== undefined) return site !== 'same-origin' && site !== 'none';
   const origin = c.req.header('Origin');
   if (origin === undefined) return false;
   const ours = new Set([new URL(c.req.url).host, ...(publicUrl ? [new URL(publicUrl).host] : [])]);

@@ -103,10 +103,14 @@ describe('the cancel page', () => {
   });
 
   it('refuses cross-site posts (403) and allows same-origin ones and clients that send neither header', async () => {
+    // A browser posting our own form with Referrer-Policy: no-referrer sends Origin: null, which
+    // Sec-Fetch-Site: same-origin vouches for.
     const created = await submit();
     const own = new URL(created.cancelUrl).origin;
     const crossSite: Record<string, string>[] = [
       { 'Sec-Fetch-Site': 'cross-site' },
+      { 'Sec-Fetch-Site': 'same-site', Origin: 'https://sibling.example.com' },
+      { 'Sec-Fetch-Site': 'cross-site', Origin: 'null' },
       { Origin: 'https://attacker.example.com' },
       { Origin: 'null' },
     ];
@@ -125,6 +129,12 @@ describe('the cancel page', () => {
     });
     expect(sameOrigin.status).toBe(200);
     expect(await statuses(created.id)).toEqual(['scheduled', 'cancelled']);
+    const ownFormNoReferrer = await post(created.cancelUrl, {
+      headers: { Origin: 'null', 'Sec-Fetch-Site': 'same-origin', ...form('all').headers },
+      body: 'kind=all',
+    });
+    expect(ownFormNoReferrer.status).toBe(200);
+    expect(await statuses(created.id)).toEqual(['cancelled', 'cancelled']);
   });
 
   it('a tampered token is a 404 and a token never touches another interview', async () => {

@@ -67,6 +67,24 @@ describe('preview', () => {
     expect(created.emails).toEqual(strip(seen.emails));
   });
 
+  it('shows custom messages rendered for their send times', async () => {
+    await ctx.api.setClock('2026-11-27T19:30:00.000Z');
+    const seen = await preview({
+      ...validBody(),
+      messages: {
+        followUp: {
+          subject: 'About {{position}}, {{interviewerName}}',
+          body: '{{greeting}}!\n\nSince {{interviewDay}}: {{highlights}}.',
+        },
+      },
+    });
+    expect(seen.emails[1]?.subject).toBe('About Copywriter, Mrs. Hiring Manager');
+    expect(seen.emails[1]?.text).toBe(
+      'Good morning!\n\nSince last Friday: my experience in marketing and interest in copywriting.\n',
+    );
+    expect(seen.emails[0]?.subject).toBe('Thank you for the Copywriter interview at Example Corp');
+  });
+
   it('shows a skipped follow-up with its reason and no text', async () => {
     const seen = await preview({ ...validBody(), followUp: false });
     expect(seen.emails[1]).toEqual({

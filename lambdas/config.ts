@@ -55,7 +55,13 @@ const senderSchema = awsSchema.extend({
   sesConfigurationSet: z.string().min(1).optional(),
 });
 
+const feedbackSchema = awsSchema.extend({
+  tableName: z.string().min(1),
+  scheduleGroup: z.string().min(1),
+});
+
 export type AwsConfig = z.infer<typeof awsSchema>;
+export type FeedbackConfig = z.infer<typeof feedbackSchema>;
 export type ApiConfig = z.infer<typeof apiSchema>;
 export type SenderConfig = z.infer<typeof senderSchema>;
 
@@ -112,5 +118,13 @@ export function loadSenderConfig(env: Env): SenderConfig {
       sesConfigurationSet: pick(env, ENV.sesConfigurationSet),
     },
     'sender',
+  );
+}
+
+export function loadFeedbackConfig(env: Env): FeedbackConfig {
+  return parse(
+    feedbackSchema,
+    { ...awsFields(env), tableName: pick(env, ENV.tableName), scheduleGroup: pick(env, ENV.scheduleGroup) },
+    'feedback',
   );
 }

@@ -236,8 +236,7 @@ export async function startLocalRuntime(options: LocalOptions): Promise<LocalRun
   let apiUrl = '';
   const api = createApp({
     store,
-    scheduler: new EventBridgeEmailScheduler(scheduler, {
-      groupName: apiConfig.scheduleGroup,
+    scheduler: new EventBridgeEmailScheduler(scheduler, apiConfig.scheduleGroup, {
       functionArn: apiConfig.senderFunctionArn,
       roleArn: apiConfig.schedulerRoleArn,
       deadLetterArn: apiConfig.scheduleDlqArn,

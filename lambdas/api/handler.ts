@@ -12,8 +12,7 @@ import { createApp } from './app.js';
 const config = loadApiConfig(process.env);
 const app = createApp({
   store: new DynamoInterviewStore(dynamoClient(config), config.tableName),
-  scheduler: new EventBridgeEmailScheduler(schedulerClient(config), {
-    groupName: config.scheduleGroup,
+  scheduler: new EventBridgeEmailScheduler(schedulerClient(config), config.scheduleGroup, {
     functionArn: config.senderFunctionArn,
     roleArn: config.schedulerRoleArn,
     deadLetterArn: config.scheduleDlqArn,

@@ -6,7 +6,6 @@ import type { Clock } from '../core/clock.js';
 import { followUpContent, thankYouContent } from '../core/emails.js';
 import type { ScheduledKind } from '../core/events.js';
 import {
-  CANCELLED_BY_CANDIDATE,
   type EmailView,
   type InterviewRecord,
   type InterviewView,
@@ -120,50 +119,11 @@ export async function submitInterview(
   return { ...toView(record), cancelUrl };
 }
 
+export { cancelPending } from '../shared/cancel.js';
+
 export async function findByToken(deps: ApiDeps, token: string): Promise<InterviewRecord | undefined> {
   const hash = hashSecret(token);
   const record = await deps.store.findByTokenHash(hash);
   // The lookup already matched the hash; comparing again in constant time costs nothing.
   return record && sameHash(record.tokenHash, hash) ? record : undefined;
-}
-
-/**
- * Cancels every email still `scheduled`. The database write decides; deleting the schedule is
- * cleanup (a schedule that still fires finds the email cancelled and sends nothing). An email the
- * sender is sending right now is marked: it goes out if SES takes it, else it ends cancelled.
- */
-export async function cancelPending(
-  deps: ApiDeps,
-  record: InterviewRecord,
-  kinds: readonly ScheduledKind[] = SCHEDULED_KINDS,
-): Promise<InterviewRecord> {
-  const { store, scheduler, clock, log } = deps;
-  for (const kind of kinds) {
-    const status = record.emails[kind].status;
-    const updatedAt = clock.now().toISOString();
-    if (status === 'sending') {
-      await store.requestCancel(record.id, kind, updatedAt);
-      continue;
-    }
-    if (status !== 'scheduled') continue;
-    const after = await store.transition(record.id, kind, ['scheduled'], 'cancelled', {
-      updatedAt,
-      reason: CANCELLED_BY_CANDIDATE,
-    });
-    if (!after) {
-      // Claimed by the sender between our read and this write: mark that send instead.
-      await store.requestCancel(record.id, kind, updatedAt);
-      continue;
-    }
-    try {
-      await scheduler.delete(scheduleName(record.id, kind));
-    } catch (err) {
-      log('warn', 'schedule not deleted; it will fire and find the email cancelled', {
-        interviewId: record.id,
-        kind,
-        error: String(err),
-      });
-    }
-  }
-  return (await store.get(record.id)) ?? record;
 }

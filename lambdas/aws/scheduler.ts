@@ -9,8 +9,8 @@ import {
 import type { EmailScheduler, OneTimeSchedule } from '../core/ports.js';
 import { hasUniqueWallTime, toLocalSecond } from '../core/time.js';
 
+/** What a created schedule invokes. Only functions that create schedules need one. */
 export interface SchedulerTarget {
-  groupName: string;
   functionArn: string;
   roleArn: string;
   deadLetterArn: string;
@@ -33,16 +33,18 @@ export function atExpression(instant: Date, zone: string): { expression: string;
 export class EventBridgeEmailScheduler implements EmailScheduler {
   constructor(
     private readonly client: SchedulerClient,
-    private readonly target: SchedulerTarget,
+    private readonly groupName: string,
+    private readonly target?: SchedulerTarget,
   ) {}
 
   async create(schedule: OneTimeSchedule): Promise<void> {
+    if (!this.target) throw new Error('this scheduler has no target: it can only delete schedules');
     const at = atExpression(schedule.at, schedule.timeZone);
     try {
       await this.client.send(
         new CreateScheduleCommand({
           Name: schedule.name,
-          GroupName: this.target.groupName,
+          GroupName: this.groupName,
           ScheduleExpression: at.expression,
           ScheduleExpressionTimezone: at.timeZone,
           FlexibleTimeWindow: { Mode: 'OFF' },
@@ -65,7 +67,7 @@ export class EventBridgeEmailScheduler implements EmailScheduler {
 
   async delete(name: string): Promise<void> {
     try {
-      await this.client.send(new DeleteScheduleCommand({ Name: name, GroupName: this.target.groupName }));
+      await this.client.send(new DeleteScheduleCommand({ Name: name, GroupName: this.groupName }));
     } catch (err) {
       if (err instanceof ResourceNotFoundException) return;
       throw err;

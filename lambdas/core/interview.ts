@@ -16,7 +16,8 @@ export const TRANSITIONS: Record<EmailStatus, readonly EmailStatus[]> = {
   scheduled: ['sending', 'cancelled', 'failed'],
   // back to scheduled: released after a refused send; cancelled: released after a cancel came in.
   sending: ['sent', 'scheduled', 'cancelled', 'failed'],
-  sent: [],
+  // SES feedback after the fact: the email bounced or the recipient complained.
+  sent: ['failed'],
   cancelled: [],
   skipped: [],
   failed: [],

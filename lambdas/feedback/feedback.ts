@@ -1,0 +1,108 @@
+/**
+ * SES feedback: SES publishes bounce, complaint and delivery events of our configuration set to
+ * EventBridge, which routes them here. A bounce or a complaint marks that email `failed` with the
+ * reason and cancels whatever is still pending for the interview, so we never write again to an
+ * address that bounced or to someone who complained. (SES's suppression list, set on the
+ * configuration set, also refuses such addresses account-wide.) A delivery is only logged.
+ *
+ * Events we cannot match to one of our emails are logged and dropped: retrying cannot help them.
+ */
+import type { Clock } from '../core/clock.js';
+import type { EmailKind } from '../core/events.js';
+import type { EmailScheduler, InterviewStore, Logger } from '../core/ports.js';
+import { cancelPending } from '../shared/cancel.js';
+
+export interface FeedbackDeps {
+  store: InterviewStore;
+  scheduler: Pick<EmailScheduler, 'delete'>;
+  clock: Clock;
+  log: Logger;
+}
+
+export type Feedback =
+  | { type: 'bounce'; interviewId: string; kind: EmailKind; bounceType: string; bounceSubType?: string }
+  | { type: 'complaint'; interviewId: string; kind: EmailKind; feedbackType?: string }
+  | { type: 'delivery'; interviewId: string; kind: EmailKind };
+
+export type FeedbackOutcome = 'recorded' | 'ignored';
+
+const KINDS: readonly string[] = ['thank-you', 'follow-up', 'confirmation'];
+
+function record(value: unknown): Record<string, unknown> | undefined {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : undefined;
+}
+
+function firstTag(tags: Record<string, unknown> | undefined, name: string): string | undefined {
+  const values = tags?.[name];
+  return Array.isArray(values) && typeof values[0] === 'string' ? values[0] : undefined;
+}
+
+const str = (value: unknown) => (typeof value === 'string' ? value : undefined);
+
+/** An EventBridge event from SES (`detail` is SES's event record), or undefined if it is not ours. */
+export function parseFeedback(event: unknown): Feedback | undefined {
+  const detail = record(record(event)?.detail);
+  const tags = record(record(detail?.mail)?.tags);
+  const interviewId = firstTag(tags, 'interview-id');
+  const kind = firstTag(tags, 'kind');
+  if (!interviewId || !kind || !KINDS.includes(kind)) return undefined;
+  const base = { interviewId, kind: kind as EmailKind };
+  switch (detail?.eventType) {
+    case 'Bounce': {
+      const bounce = record(detail.bounce);
+      const bounceSubType = str(bounce?.bounceSubType);
+      return {
+        type: 'bounce',
+        ...base,
+        bounceType: str(bounce?.bounceType) ?? 'Undetermined',
+        ...(bounceSubType && { bounceSubType }),
+      };
+    }
+    case 'Complaint': {
+      const feedbackType = str(record(detail.complaint)?.complaintFeedbackType);
+      return { type: 'complaint', ...base, ...(feedbackType && { feedbackType }) };
+    }
+    case 'Delivery':
+      return { type: 'delivery', ...base };
+    default:
+      return undefined;
+  }
+}
+
+function reasonFor(feedback: Feedback): string {
+  if (feedback.type === 'bounce') {
+    const kind = [feedback.bounceType, feedback.bounceSubType].filter(Boolean).join(', ');
+    return `The email bounced (${kind}): the address did not accept it.`;
+  }
+  return 'The recipient marked the email as spam.';
+}
+
+export async function handleFeedback(deps: FeedbackDeps, event: unknown): Promise<FeedbackOutcome> {
+  const { store, clock, log } = deps;
+  const feedback = parseFeedback(event);
+  if (!feedback) {
+    log('warn', 'SES event without our tags or of another type: ignored');
+    return 'ignored';
+  }
+  const context = { interviewId: feedback.interviewId, kind: feedback.kind, feedback: feedback.type };
+  if (feedback.type === 'delivery') {
+    log('info', 'delivered', context);
+    return 'recorded';
+  }
+  const reason = reasonFor(feedback);
+  const failed = await store.transition(feedback.interviewId, feedback.kind, ['sent', 'sending'], 'failed', {
+    updatedAt: clock.now().toISOString(),
+    reason,
+  });
+  const current = failed ?? (await store.get(feedback.interviewId));
+  if (!current) {
+    log('warn', 'feedback for an interview that no longer exists', context);
+    return 'ignored';
+  }
+  const what = feedback.type === 'bounce' ? 'bounced' : 'was marked as spam';
+  await cancelPending(deps, current, undefined, `Cancelled because the ${feedback.kind} ${what}.`);
+  log('warn', `${feedback.type}: email marked failed, pending emails cancelled`, context);
+  return 'recorded';
+}

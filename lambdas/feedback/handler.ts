@@ -1,0 +1,21 @@
+/** Lambda entry for SES feedback (EventBridge rule → this function). */
+import { dynamoClient, schedulerClient } from '../aws/clients.js';
+import { EventBridgeEmailScheduler } from '../aws/scheduler.js';
+import { DynamoInterviewStore } from '../aws/store.js';
+import { loadFeedbackConfig } from '../config.js';
+import { systemClock } from '../core/clock.js';
+import { jsonLogger } from '../core/ports.js';
+import { handleFeedback } from './feedback.js';
+
+const config = loadFeedbackConfig(process.env);
+const deps = {
+  store: new DynamoInterviewStore(dynamoClient(config), config.tableName),
+  scheduler: new EventBridgeEmailScheduler(schedulerClient(config), config.scheduleGroup),
+  clock: systemClock,
+  log: jsonLogger,
+};
+
+/** Errors propagate on purpose: EventBridge retries the event and then keeps it in the rule's DLQ. */
+export async function handler(event: unknown): Promise<void> {
+  await handleFeedback(deps, event);
+}

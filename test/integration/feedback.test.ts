@@ -1,0 +1,124 @@
+/**
+ * The SES feedback handler with real SES event fixtures (bounce, complaint, delivery as
+ * EventBridge delivers them) against the local table and scheduler emulator.
+ */
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dynamoClient, schedulerClient } from '../../lambdas/aws/clients.js';
+import { EventBridgeEmailScheduler } from '../../lambdas/aws/scheduler.js';
+import { DynamoInterviewStore } from '../../lambdas/aws/store.js';
+import { handleFeedback, parseFeedback } from '../../lambdas/feedback/feedback.js';
+import { validBody } from '../fixtures.js';
+import { quiet, useLocalRuntime } from './helpers.js';
+
+const { ctx } = useLocalRuntime();
+const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
+let clients: { db: ReturnType<typeof dynamoClient>; scheduler: ReturnType<typeof schedulerClient> };
+let deps: Parameters<typeof handleFeedback>[0];
+
+beforeAll(() => {
+  const config = {
+    region: 'us-east-1',
+    endpoints: { dynamodb: ctx.runtime.dynamoUrl, scheduler: ctx.runtime.emulatorUrl },
+  };
+  clients = {
+    db: dynamoClient(config, { credentials }),
+    scheduler: schedulerClient(config, { credentials }),
+  };
+  deps = {
+    store: new DynamoInterviewStore(clients.db, 'interviews'),
+    scheduler: new EventBridgeEmailScheduler(clients.scheduler, 'default'),
+    clock: ctx.runtime.clock,
+    log: quiet,
+  };
+});
+afterAll(() => {
+  clients?.db.destroy();
+  clients?.scheduler.destroy();
+});
+
+function fixture(name: string, interviewId: string, kind = 'thank-you'): unknown {
+  const text = readFileSync(new URL(`../fixtures/${name}.json`, import.meta.url), 'utf8');
+  const event = JSON.parse(text.replaceAll('__INTERVIEW_ID__', interviewId)) as {
+    detail: { mail: { tags: Record<string, string[]> } };
+  };
+  event.detail.mail.tags.kind = [kind];
+  return event;
+}
+
+/** An interview whose thank-you has gone out and whose follow-up is pending. */
+async function sentThankYou(email: string): Promise<string> {
+  await ctx.api.setClock('2026-11-27T19:30:00.000Z');
+  const res = await ctx.api.submit({ ...validBody(), interviewer: { name: 'Mrs. Hiring Manager', email } });
+  const { id } = (await res.json()) as { id: string };
+  await ctx.api.setClock('2026-11-27T22:00:00.000Z');
+  const view = (await (await ctx.api.get(id)).json()) as { emails: { status: string }[] };
+  expect(view.emails.map((e) => e.status)).toEqual(['sent', 'scheduled']);
+  return id;
+}
+
+describe('SES feedback', () => {
+  it('a bounce marks the email failed with the reason and cancels the pending follow-up', async () => {
+    const id = await sentThankYou('bounce@example.org');
+    expect(await handleFeedback(deps, fixture('ses-bounce', id))).toBe('recorded');
+    const record = await deps.store.get(id);
+    expect(record?.emails['thank-you']).toMatchObject({
+      status: 'failed',
+      reason: 'The email bounced (Permanent, General): the address did not accept it.',
+    });
+    expect(record?.emails['follow-up']).toMatchObject({
+      status: 'cancelled',
+      reason: 'Cancelled because the thank-you bounced.',
+    });
+    expect(ctx.runtime.emulator.pending().map((p) => p.name)).not.toContain(`${id}-follow-up`);
+    // Nothing more goes to the bounced address.
+    await ctx.api.setClock('2026-12-03T00:00:00.000Z');
+    const followUps = (await ctx.api.mail()).filter(
+      (m) => m.to.includes('bounce@example.org') && m.subject.startsWith('Following up'),
+    );
+    expect(followUps).toEqual([]);
+  });
+
+  it('a complaint marks the email failed and cancels the rest', async () => {
+    const id = await sentThankYou('complaint@example.org');
+    expect(await handleFeedback(deps, fixture('ses-complaint', id))).toBe('recorded');
+    const record = await deps.store.get(id);
+    expect(record?.emails['thank-you']).toMatchObject({
+      status: 'failed',
+      reason: 'The recipient marked the email as spam.',
+    });
+    expect(record?.emails['follow-up'].status).toBe('cancelled');
+  });
+
+  it('a bounced confirmation (the candidate’s own address) stops the interviewer emails too', async () => {
+    await ctx.api.setClock('2026-11-27T19:30:00.000Z');
+    const res = await ctx.api.submit(validBody());
+    const { id } = (await res.json()) as { id: string };
+    await ctx.runtime.emulator.settle();
+    await handleFeedback(deps, fixture('ses-bounce', id, 'confirmation'));
+    const record = await deps.store.get(id);
+    expect(record?.emails.confirmation.status).toBe('failed');
+    expect(record?.emails['thank-you'].status).toBe('cancelled');
+    expect(record?.emails['follow-up'].status).toBe('cancelled');
+  });
+
+  it('a delivery changes nothing; a repeated bounce is harmless', async () => {
+    const id = await sentThankYou('delivered@example.org');
+    expect(await handleFeedback(deps, fixture('ses-delivery', id))).toBe('recorded');
+    expect((await deps.store.get(id))?.emails['thank-you'].status).toBe('sent');
+    await handleFeedback(deps, fixture('ses-bounce', id));
+    await handleFeedback(deps, fixture('ses-bounce', id));
+    expect((await deps.store.get(id))?.emails['thank-you'].status).toBe('failed');
+  });
+
+  it('events that are not ours are ignored, not retried', async () => {
+    const foreign = fixture('ses-bounce', 'x') as { detail: { mail: { tags: Record<string, unknown> } } };
+    delete foreign.detail.mail.tags['interview-id'];
+    expect(parseFeedback(foreign)).toBeUndefined();
+    expect(await handleFeedback(deps, foreign)).toBe('ignored');
+    expect(await handleFeedback(deps, { detail: 'nonsense' })).toBe('ignored');
+    expect(await handleFeedback(deps, fixture('ses-bounce', '00000000-0000-4000-8000-000000000000'))).toBe(
+      'ignored',
+    );
+  });
+});

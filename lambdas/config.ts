@@ -4,6 +4,7 @@
  * once at cold start, so a missing or malformed variable fails the container before any request.
  */
 import { z } from 'zod';
+import { DEFAULT_LIMITS } from './core/access.js';
 
 export const ENV = {
   tableName: 'TABLE_NAME',
@@ -15,6 +16,9 @@ export const ENV = {
   apiKeySha256: 'API_KEY_SHA256',
   publicUrl: 'PUBLIC_URL',
   sesConfigurationSet: 'SES_CONFIGURATION_SET',
+  limitPerMinute: 'LIMIT_PER_MINUTE',
+  limitPerDay: 'LIMIT_PER_DAY',
+  limitPerInterviewerPerDay: 'LIMIT_PER_INTERVIEWER_PER_DAY',
   region: 'AWS_REGION',
   endpointDynamodb: 'AWS_ENDPOINT_URL_DYNAMODB',
   endpointSes: 'AWS_ENDPOINT_URL_SES',
@@ -47,6 +51,11 @@ const apiSchema = awsSchema.extend({
   scheduleDlqArn: arn,
   apiKeySha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be a hex SHA-256 digest'),
   publicUrl: optionalUrl,
+  limits: z.object({
+    perMinute: z.coerce.number().int().min(1).default(DEFAULT_LIMITS.perMinute),
+    perDay: z.coerce.number().int().min(1).default(DEFAULT_LIMITS.perDay),
+    perInterviewerPerDay: z.coerce.number().int().min(1).default(DEFAULT_LIMITS.perInterviewerPerDay),
+  }),
 });
 
 const senderSchema = awsSchema.extend({
@@ -103,6 +112,11 @@ export function loadApiConfig(env: Env): ApiConfig {
       scheduleDlqArn: pick(env, ENV.scheduleDlqArn),
       apiKeySha256: pick(env, ENV.apiKeySha256),
       publicUrl: pick(env, ENV.publicUrl),
+      limits: {
+        perMinute: pick(env, ENV.limitPerMinute),
+        perDay: pick(env, ENV.limitPerDay),
+        perInterviewerPerDay: pick(env, ENV.limitPerInterviewerPerDay),
+      },
     },
     'API',
   );

@@ -18,6 +18,12 @@ const runtime = await startLocalRuntime({
   dataDir: resolve(process.env.DATA_DIR || '.data'),
   port: portNumber,
   mailPort: port('MAIL_PORT', 8005),
+  dynamoPort: port('DYNAMODB_PORT', 8006),
+  limits: {
+    perMinute: process.env.LIMIT_PER_MINUTE,
+    perDay: process.env.LIMIT_PER_DAY,
+    perInterviewerPerDay: process.env.LIMIT_PER_INTERVIEWER_PER_DAY,
+  },
   apiKey: process.env.API_KEY || DEFAULT_API_KEY,
   ...(process.env.PUBLIC_URL && { publicUrl: process.env.PUBLIC_URL }),
   ...(process.env.SENDER_ADDRESS && { senderAddress: process.env.SENDER_ADDRESS }),
@@ -29,7 +35,8 @@ interview-followup is running locally
   API        ${runtime.apiUrl}
   Mailbox    ${runtime.mailUrl}   (captured emails as JSON: ${runtime.apiUrl}/_local/mail)
   Clock      ${runtime.apiUrl}/_local/clock
-  API key    ${runtime.apiKey}
+  DynamoDB   ${runtime.dynamoUrl}   (npm run api-key -- list)
+  API key    ${runtime.apiKey}   (the API_KEY variable; more with npm run api-key -- create --name "…")
 Press Ctrl-C to stop.
 `);
 

@@ -19,6 +19,7 @@ import { serve } from '@hono/node-server';
 import dynalite from 'dynalite';
 import { Hono } from 'hono';
 import { createApp, errorResponse } from '../lambdas/api/app.js';
+import { DynamoAccessStore } from '../lambdas/aws/access.js';
 import { dynamoClient, lambdaClient, schedulerClient, sesClient } from '../lambdas/aws/clients.js';
 import { LambdaSenderInvoker } from '../lambdas/aws/invoker.js';
 import { SesMailer } from '../lambdas/aws/mailer.js';
@@ -37,6 +38,10 @@ export interface LocalOptions {
   /** 0 (the default) picks a free port. */
   port?: number;
   mailPort?: number;
+  /** dynalite's port: `npm run api-key` talks to it (default 0, a free port). */
+  dynamoPort?: number;
+  /** Per-key limits, as the LIMIT_* variables give them (strings or numbers); defaults otherwise. */
+  limits?: { perMinute?: string | number; perDay?: string | number; perInterviewerPerDay?: string | number };
   apiKey?: string;
   publicUrl?: string;
   senderAddress?: string;
@@ -137,7 +142,7 @@ export async function startLocalRuntime(options: LocalOptions): Promise<LocalRun
     deleteTableMs: 0,
     updateTableMs: 0,
   });
-  const dynamoPort = await listen(dynamo, 0);
+  const dynamoPort = await listen(dynamo, options.dynamoPort ?? 0);
   const ses = await startSes({ host: '127.0.0.1', port: options.mailPort ?? 0 });
   const mailPort = (ses.address() as AddressInfo).port;
 
@@ -169,6 +174,9 @@ export async function startLocalRuntime(options: LocalOptions): Promise<LocalRun
     [ENV.apiKeySha256]: hashSecret(apiKey),
     [ENV.senderAddress]: options.senderAddress ?? 'followup@example.com',
     [ENV.sesConfigurationSet]: options.sesConfigurationSet,
+    [ENV.limitPerMinute]: options.limits?.perMinute?.toString(),
+    [ENV.limitPerDay]: options.limits?.perDay?.toString(),
+    [ENV.limitPerInterviewerPerDay]: options.limits?.perInterviewerPerDay?.toString(),
   };
   const apiConfig = loadApiConfig(env);
   const senderConfig = loadSenderConfig(env);
@@ -236,6 +244,8 @@ export async function startLocalRuntime(options: LocalOptions): Promise<LocalRun
   let apiUrl = '';
   const api = createApp({
     store,
+    access: new DynamoAccessStore(db, apiConfig.tableName),
+    limits: apiConfig.limits,
     scheduler: new EventBridgeEmailScheduler(scheduler, apiConfig.scheduleGroup, {
       functionArn: apiConfig.senderFunctionArn,
       roleArn: apiConfig.schedulerRoleArn,

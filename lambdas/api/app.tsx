@@ -6,6 +6,7 @@
 import { type Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { isIdempotencyKey } from '../core/access.js';
 import type { ScheduledKind } from '../core/events.js';
 import {
   CANCEL_LINK_DAYS,
@@ -14,23 +15,27 @@ import {
   SCHEDULED_KINDS,
   toView,
 } from '../core/interview.js';
+import type { KeyStore } from '../core/ports.js';
 import { type FieldProblem, parseSubmission, type ValidSubmission } from '../core/schema.js';
 import { hashSecret, isWellFormedToken, sameHash } from '../core/tokens.js';
+import { type Caller, type IntakeDeps, intake } from './intake.js';
 import {
-  type ApiDeps,
   cancelPending,
+  deleteInterview,
   findByToken,
+  findOwned,
   previewInterview,
   ServiceUnavailable,
-  submitInterview,
 } from './interviews.js';
 import { CancelPage, MessagePage, PAGE_CSP } from './pages.js';
 
 export const MAX_BODY_BYTES = 64 * 1024;
 
-type SubmissionEnv = { Variables: { submission: ValidSubmission } };
+type SubmissionEnv = { Variables: { submission: ValidSubmission; body: unknown; caller: Caller } };
 
-export interface AppOptions extends ApiDeps {
+export interface AppOptions extends IntakeDeps {
+  access: IntakeDeps['access'] & KeyStore;
+  /** SHA-256 of a key configured with the deployment (API_KEY locally): its key id is `env`. */
   apiKeySha256: string;
   /** Base of links in emails; defaults to the origin the request came in on. */
   publicUrl?: string;
@@ -46,10 +51,17 @@ export function errorResponse(
   return c.json({ error: { code, message, ...(fields && { fields }) } }, status);
 }
 
-function authorized(header: string | undefined, expectedHash: string): boolean {
-  const match = /^Bearer ([\x21-\x7e]+)$/i.exec(header ?? '');
-  return match?.[1] !== undefined && sameHash(hashSecret(match[1]), expectedHash);
+/** The key id behind a bearer header: the configured key (`env`), or an unrevoked stored key. */
+async function authenticate(header: string | undefined, options: AppOptions): Promise<Caller | undefined> {
+  const secret = /^Bearer ([\x21-\x7e]{1,512})$/i.exec(header ?? '')?.[1];
+  if (secret === undefined) return undefined;
+  const hash = hashSecret(secret);
+  if (sameHash(hash, options.apiKeySha256)) return { keyId: ENV_KEY_ID, secret };
+  const key = await options.access.findKey(hash);
+  return key && !key.revokedAt ? { keyId: key.keyId, secret } : undefined;
 }
+
+export const ENV_KEY_ID = 'env';
 
 function pageHeaders(c: Context) {
   c.header('Content-Security-Policy', PAGE_CSP);
@@ -152,8 +164,9 @@ export function createApp(options: AppOptions): Hono<SubmissionEnv> {
 
   app.get('/health', (c) => c.json({ status: 'ok' }));
 
-  const requireKey = async (c: Context, next: () => Promise<void>) => {
-    if (!authorized(c.req.header('Authorization'), options.apiKeySha256)) {
+  const requireKey = async (c: Context<SubmissionEnv>, next: () => Promise<void>) => {
+    const caller = await authenticate(c.req.header('Authorization'), options);
+    if (!caller) {
       c.header('WWW-Authenticate', 'Bearer');
       return errorResponse(
         c,
@@ -162,6 +175,7 @@ export function createApp(options: AppOptions): Hono<SubmissionEnv> {
         'A valid API key is required: Authorization: Bearer <key>.',
       );
     }
+    c.set('caller', caller);
     await next();
   };
 
@@ -195,6 +209,7 @@ export function createApp(options: AppOptions): Hono<SubmissionEnv> {
         return errorResponse(c, 400, 'invalid_request', `Invalid submission: ${summary}.`, parsed.fields);
       }
       c.set('submission', parsed);
+      c.set('body', body);
       await next();
     },
   ] as const;
@@ -203,18 +218,75 @@ export function createApp(options: AppOptions): Hono<SubmissionEnv> {
     c.json(previewInterview(c.get('submission'), options.clock.now())),
   );
 
-  app.post('/interviews', ...submission, async (c) => {
-    const baseUrl = (options.publicUrl ?? new URL(c.req.url).origin).replace(/\/+$/, '');
-    const result = await submitInterview(options, c.get('submission'), baseUrl);
-    c.header('Location', `/interviews/${result.id}`);
-    return c.json(result, 201);
-  });
+  app.post(
+    '/interviews',
+    requireKey,
+    async (c, next) => {
+      const key = c.req.header('Idempotency-Key');
+      if (key !== undefined && !isIdempotencyKey(key)) {
+        return errorResponse(
+          c,
+          400,
+          'invalid_request',
+          'Idempotency-Key must be 1 to 255 printable characters.',
+          [{ path: 'Idempotency-Key', message: 'must be 1 to 255 printable characters' }],
+        );
+      }
+      await next();
+    },
+    ...submission,
+    async (c) => {
+      const baseUrl = (options.publicUrl ?? new URL(c.req.url).origin).replace(/\/+$/, '');
+      const key = c.req.header('Idempotency-Key');
+      const result = await intake(options, c.get('submission'), c.get('body'), c.get('caller'), baseUrl, key);
+      switch (result.kind) {
+        case 'conflict':
+          return errorResponse(
+            c,
+            409,
+            'idempotency_conflict',
+            'This Idempotency-Key was used with a different body.',
+          );
+        case 'in-progress':
+          c.header('Retry-After', '1');
+          return errorResponse(
+            c,
+            409,
+            'in_progress',
+            'A request with this Idempotency-Key is still being processed.',
+          );
+        case 'limited':
+          c.header('Retry-After', String(result.retryAfterSeconds));
+          return errorResponse(
+            c,
+            429,
+            'rate_limited',
+            `Too many submissions (${result.limit} limit). Try again in ${result.retryAfterSeconds} seconds.`,
+          );
+        default:
+          if (result.kind === 'replayed') c.header('Idempotent-Replayed', 'true');
+          c.header('Location', `/interviews/${result.body.id}`);
+          return c.json(result.body, 201);
+      }
+    },
+  );
+
+  const owned = async (c: Context<SubmissionEnv>) => {
+    const id = c.req.param('id') ?? '';
+    return INTERVIEW_ID.test(id) ? findOwned(options, id, c.get('caller').keyId) : undefined;
+  };
 
   app.get('/interviews/:id', requireKey, async (c) => {
-    const id = c.req.param('id') ?? '';
-    const record = INTERVIEW_ID.test(id) ? await options.store.get(id) : undefined;
+    const record = await owned(c);
     if (!record) return errorResponse(c, 404, 'not_found', 'No interview with this id.');
     return c.json(toView(record));
+  });
+
+  app.delete('/interviews/:id', requireKey, async (c) => {
+    const record = await owned(c);
+    if (!record) return errorResponse(c, 404, 'not_found', 'No interview with this id.');
+    await deleteInterview(options, record);
+    return c.body(null, 204);
   });
 
   /** The page, or JSON for `Accept: application/json`; pages get their security headers. */

@@ -1,5 +1,6 @@
 /** Lambda entry for the HTTP API: config and clients once per container, then the Hono app. */
 import { handle } from 'hono/aws-lambda';
+import { DynamoAccessStore } from '../aws/access.js';
 import { dynamoClient, lambdaClient, schedulerClient } from '../aws/clients.js';
 import { LambdaSenderInvoker } from '../aws/invoker.js';
 import { EventBridgeEmailScheduler } from '../aws/scheduler.js';
@@ -10,8 +11,11 @@ import { jsonLogger } from '../core/ports.js';
 import { createApp } from './app.js';
 
 const config = loadApiConfig(process.env);
+const db = dynamoClient(config);
 const app = createApp({
-  store: new DynamoInterviewStore(dynamoClient(config), config.tableName),
+  store: new DynamoInterviewStore(db, config.tableName),
+  access: new DynamoAccessStore(db, config.tableName),
+  limits: config.limits,
   scheduler: new EventBridgeEmailScheduler(schedulerClient(config), config.scheduleGroup, {
     functionArn: config.senderFunctionArn,
     roleArn: config.schedulerRoleArn,

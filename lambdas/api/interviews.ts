@@ -34,9 +34,16 @@ function pendingKinds(record: InterviewRecord): ScheduledKind[] {
   return SCHEDULED_KINDS.filter((kind) => record.emails[kind].status === 'scheduled');
 }
 
-function plan(submission: ValidSubmission, id: string, tokenHash: string, now: Date): InterviewRecord {
+function plan(
+  submission: ValidSubmission,
+  id: string,
+  ownerKeyId: string,
+  tokenHash: string,
+  now: Date,
+): InterviewRecord {
   return newInterview({
     id,
+    ownerKeyId,
     tokenHash,
     submission: submission.value,
     endsAt: submission.endsAt,
@@ -52,7 +59,7 @@ export type PreviewEmail = EmailView & { subject?: string; text?: string };
  * same `newInterview` as intake, so the two cannot disagree; creates, schedules and sends nothing.
  */
 export function previewInterview(submission: ValidSubmission, now: Date): { emails: PreviewEmail[] } {
-  const record = plan(submission, 'preview', 'preview', now);
+  const record = plan(submission, 'preview', 'preview', 'preview', now);
   const content = { 'thank-you': thankYouContent, 'follow-up': followUpContent } as const;
   return {
     emails: toView(record).emails.map((email) =>
@@ -63,15 +70,28 @@ export function previewInterview(submission: ValidSubmission, now: Date): { emai
   };
 }
 
+export interface NewInterview {
+  /** The caller's key id: the interview's owner. */
+  ownerKeyId: string;
+  /** Base of the cancel link. */
+  baseUrl: string;
+  /** Given for an idempotent submission (derived, so a replay can rebuild the link); else random. */
+  id?: string;
+  token?: string;
+}
+
+export type Submitted = InterviewView & { cancelUrl: string };
+
 export async function submitInterview(
   deps: ApiDeps,
   submission: ValidSubmission,
-  baseUrl: string,
-): Promise<InterviewView & { cancelUrl: string }> {
+  options: NewInterview,
+): Promise<Submitted> {
   const { store, scheduler, invoker, clock, log } = deps;
-  const id = newInterviewId();
-  const token = newToken();
-  const record = plan(submission, id, hashSecret(token), clock.now());
+  const id = options.id ?? newInterviewId();
+  const token = options.token ?? newToken();
+  const baseUrl = options.baseUrl;
+  const record = plan(submission, id, options.ownerKeyId, hashSecret(token), clock.now());
 
   // The item first: a schedule that fires always finds its interview.
   await store.create(record);
@@ -119,11 +139,32 @@ export async function submitInterview(
   return { ...toView(record), cancelUrl };
 }
 
-export { cancelPending } from '../shared/cancel.js';
+import { cancelPending } from '../shared/cancel.js';
+
+export { cancelPending };
 
 export async function findByToken(deps: ApiDeps, token: string): Promise<InterviewRecord | undefined> {
   const hash = hashSecret(token);
   const record = await deps.store.findByTokenHash(hash);
   // The lookup already matched the hash; comparing again in constant time costs nothing.
-  return record && sameHash(record.tokenHash, hash) ? record : undefined;
+  return record && !record.erasedAt && sameHash(record.tokenHash, hash) ? record : undefined;
+}
+
+/** The interview if it exists, is not erased, and belongs to this key; else undefined (a 404). */
+export async function findOwned(
+  deps: ApiDeps,
+  id: string,
+  keyId: string,
+): Promise<InterviewRecord | undefined> {
+  const record = await deps.store.get(id);
+  return record && !record.erasedAt && record.ownerKeyId === keyId ? record : undefined;
+}
+
+export const CANCELLED_BY_DELETE = 'Cancelled: the interview was deleted.';
+
+/** DELETE /interviews/{id}: stop what is pending, delete the schedules, erase the personal data. */
+export async function deleteInterview(deps: ApiDeps, record: InterviewRecord): Promise<void> {
+  await cancelPending(deps, record, SCHEDULED_KINDS, CANCELLED_BY_DELETE);
+  await deps.store.erase(record.id, deps.clock.now().toISOString());
+  deps.log('info', 'interview erased', { interviewId: record.id });
 }

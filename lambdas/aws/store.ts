@@ -132,4 +132,23 @@ export class DynamoInterviewStore implements InterviewStore {
       throw err;
     }
   }
+
+  async erase(id: string, at: string): Promise<void> {
+    await this.db.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { [TABLE.partitionKey]: id },
+        // The token hash goes too, so the cancel link (and the token index) forget the interview.
+        UpdateExpression:
+          'SET erasedAt = :at REMOVE candidate, interviewer, #position, company, highlights, messages, #token',
+        ConditionExpression: 'attribute_exists(#pk)',
+        ExpressionAttributeNames: {
+          '#pk': TABLE.partitionKey,
+          '#position': 'position',
+          '#token': TABLE.tokenKey,
+        },
+        ExpressionAttributeValues: { ':at': at },
+      }),
+    );
+  }
 }

@@ -40,7 +40,11 @@ export interface EmailState {
 
 export interface InterviewRecord {
   id: string;
+  /** The API key that created it; only that key may read or delete it. */
+  ownerKeyId: string;
   tokenHash: string;
+  /** Set when the personal data was erased (DELETE /interviews/{id}); the item then reads as gone. */
+  erasedAt?: string;
   createdAt: string;
   candidate: { name: string; email: string; phone?: string };
   interviewer: { name: string; email: string };
@@ -66,13 +70,14 @@ export const CANCELLED_BY_CANDIDATE = 'Cancelled by the candidate.';
 
 export function newInterview(args: {
   id: string;
+  ownerKeyId: string;
   tokenHash: string;
   submission: Submission;
   endsAt: Date;
   timing: TimingSettings;
   now: Date;
 }): InterviewRecord {
-  const { id, tokenHash, submission: s, endsAt, timing, now } = args;
+  const { id, ownerKeyId, tokenHash, submission: s, endsAt, timing, now } = args;
   const zone = s.interview.timeZone;
   const times = computeSendTimes(endsAt, zone, timing, now);
   const stamp = now.toISOString();
@@ -82,6 +87,7 @@ export function newInterview(args: {
   const last = s.followUp ? times.followUp : times.thankYou;
   return {
     id,
+    ownerKeyId,
     tokenHash,
     createdAt: stamp,
     candidate: {

@@ -2,6 +2,8 @@
  * What the use cases need from the outside world. The adapters in `lambdas/aws/` implement these
  * with the real AWS SDK clients, on AWS and locally alike.
  */
+
+import type { ApiKey } from './access.js';
 import type { OutgoingEmail } from './emails.js';
 import type { EmailKind, SendEvent } from './events.js';
 import type { EmailState, EmailStatus, InterviewRecord } from './interview.js';
@@ -25,6 +27,50 @@ export interface InterviewStore {
   ): Promise<InterviewRecord | undefined>;
   /** Marks an email that is `sending` as cancel-requested; undefined when it is no longer `sending`. */
   requestCancel(id: string, kind: EmailKind, updatedAt: string): Promise<InterviewRecord | undefined>;
+  /** Removes the personal data (names, addresses, texts, the token hash) and marks the item erased. */
+  erase(id: string, at: string): Promise<void>;
+}
+
+export interface KeyStore {
+  findKey(secretHash: string): Promise<ApiKey | undefined>;
+  createKey(secretHash: string, key: ApiKey): Promise<void>;
+  listKeys(): Promise<ApiKey[]>;
+  /** False when no such key. */
+  revokeKey(keyId: string, at: string): Promise<boolean>;
+}
+
+export interface LimitWindow {
+  name: string;
+  window: string;
+  limit: number;
+  /** Epoch ms at which the window ends. */
+  endsAt: number;
+}
+
+export interface LimitStore {
+  /**
+   * Counts one submission for `keyId` in every window, or in none: when a window is full, the
+   * counts already taken are given back and that window is returned.
+   */
+  take(keyId: string, windows: readonly LimitWindow[]): Promise<LimitWindow | undefined>;
+}
+
+export interface IdempotencyRecord {
+  bodyHash: string;
+  interviewId: string;
+  salt: string;
+  state: 'pending' | 'done';
+  /** The original 201 body without its cancel link (recomputed from the caller's key). */
+  response?: string;
+  expiresAt: number;
+}
+
+export interface IdempotencyStore {
+  /** Claims the key for this body: undefined when claimed, else the record already there. */
+  claim(scope: string, record: IdempotencyRecord): Promise<IdempotencyRecord | undefined>;
+  get(scope: string): Promise<IdempotencyRecord | undefined>;
+  complete(scope: string, response: string): Promise<void>;
+  release(scope: string): Promise<void>;
 }
 
 export interface OneTimeSchedule {

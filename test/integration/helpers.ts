@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
-import { type LocalRuntime, startLocalRuntime } from '../../local/runtime.js';
+import { type LocalOptions, type LocalRuntime, startLocalRuntime } from '../../local/runtime.js';
 
 export interface CapturedMail {
   from: string;
@@ -52,8 +52,11 @@ export function client(runtime: LocalRuntime) {
   };
 }
 
-export async function start(dataDir: string): Promise<LocalRuntime> {
-  return startLocalRuntime({ dataDir, log: quiet });
+/** Limits out of the way, except where a test is about them. */
+export const NO_LIMITS = { perMinute: 1_000_000, perDay: 1_000_000, perInterviewerPerDay: 1_000_000 };
+
+export async function start(dataDir: string, options: Partial<LocalOptions> = {}): Promise<LocalRuntime> {
+  return startLocalRuntime({ dataDir, log: quiet, limits: NO_LIMITS, ...options });
 }
 
 export interface RuntimeContext {
@@ -63,11 +66,11 @@ export interface RuntimeContext {
 }
 
 /** One local runtime for the test file, on a fresh data folder; `restart()` keeps the folder. */
-export function useLocalRuntime() {
+export function useLocalRuntime(options: Partial<LocalOptions> = {}) {
   const ctx = {} as RuntimeContext;
   beforeAll(async () => {
     ctx.dataDir = await tempDir();
-    ctx.runtime = await start(ctx.dataDir);
+    ctx.runtime = await start(ctx.dataDir, options);
     ctx.api = client(ctx.runtime);
   });
   afterAll(async () => {
@@ -78,7 +81,7 @@ export function useLocalRuntime() {
     ctx,
     async restart() {
       await ctx.runtime.stop();
-      ctx.runtime = await start(ctx.dataDir);
+      ctx.runtime = await start(ctx.dataDir, options);
       ctx.api = client(ctx.runtime);
     },
   };

@@ -61,7 +61,7 @@ describe('intake when scheduling fails', () => {
           log: quiet,
         },
         parsed,
-        'http://127.0.0.1:3000',
+        { ownerKeyId: 'env', baseUrl: 'http://127.0.0.1:3000' },
       );
     } catch (err) {
       thrown = err;

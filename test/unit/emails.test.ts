@@ -18,6 +18,7 @@ function record(patch: Record<string, unknown> = {}) {
   if (!parsed.ok) throw new Error(JSON.stringify(parsed.fields));
   return newInterview({
     id: 'c0ffee00-0000-4000-8000-000000000001',
+    ownerKeyId: 'env',
     tokenHash: 'a'.repeat(64),
     submission: parsed.value,
     endsAt: parsed.endsAt,

@@ -1,0 +1,130 @@
+/**
+ * POST /interviews around `submitInterview`: idempotency first (a replay counts against no limit
+ * and creates nothing), then the per-key limits, then the submission itself.
+ *
+ * Idempotency: the `Idempotency-Key` is claimed with a conditional write before anything is
+ * created, so concurrent duplicates create one interview; the others wait for it (a few seconds)
+ * and answer the same 201. The cancel token of an idempotent submission is derived from the
+ * caller's API key, a stored salt and the Idempotency-Key, so the replay can return the same link
+ * while the table still stores only the token's hash.
+ */
+import { createHash } from 'node:crypto';
+import { derivedCancelToken, IDEMPOTENCY_HOURS, type Limits, limitWindows, newSalt } from '../core/access.js';
+import type { IdempotencyRecord, IdempotencyStore, LimitStore } from '../core/ports.js';
+import type { ValidSubmission } from '../core/schema.js';
+import { newInterviewId } from '../core/tokens.js';
+import { type ApiDeps, type Submitted, submitInterview } from './interviews.js';
+
+export interface IntakeDeps extends ApiDeps {
+  access: LimitStore & IdempotencyStore;
+  limits: Limits;
+  /** How long a duplicate waits for the first request to finish (ms), and how often it looks. */
+  idempotencyWait?: { totalMs: number; stepMs: number };
+}
+
+export interface Caller {
+  keyId: string;
+  /** The presented API key: only used to derive an idempotent submission's cancel token. */
+  secret: string;
+}
+
+export type IntakeResult =
+  | { kind: 'created' | 'replayed'; body: Submitted }
+  | { kind: 'conflict' }
+  | { kind: 'in-progress' }
+  | { kind: 'limited'; limit: string; retryAfterSeconds: number };
+
+/** Stable JSON: same data, same text, whatever the key order. */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}
+
+const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function replay(record: IdempotencyRecord, caller: Caller, key: string, baseUrl: string): Submitted {
+  const body = JSON.parse(record.response ?? '{}') as Omit<Submitted, 'cancelUrl'>;
+  const token = derivedCancelToken(caller.secret, record.salt, key);
+  return { ...body, cancelUrl: `${baseUrl}/cancel/${token}` };
+}
+
+export async function intake(
+  deps: IntakeDeps,
+  submission: ValidSubmission,
+  body: unknown,
+  caller: Caller,
+  baseUrl: string,
+  idempotencyKey?: string,
+): Promise<IntakeResult> {
+  const now = deps.clock.now();
+  let idempotent: { scope: string; id: string; token: string } | undefined;
+
+  if (idempotencyKey !== undefined) {
+    const scope = `${caller.keyId}#${sha256(idempotencyKey)}`;
+    const fresh: IdempotencyRecord = {
+      bodyHash: sha256(canonicalJson(body)),
+      interviewId: newInterviewId(),
+      salt: newSalt(),
+      state: 'pending',
+      expiresAt: Math.floor(now.getTime() / 1000) + IDEMPOTENCY_HOURS * 3600,
+    };
+    let existing = await deps.access.claim(scope, fresh);
+    if (existing) {
+      if (existing.bodyHash !== fresh.bodyHash) return { kind: 'conflict' };
+      const wait = deps.idempotencyWait ?? { totalMs: 5000, stepMs: 100 };
+      for (let waited = 0; existing?.state === 'pending' && waited < wait.totalMs; waited += wait.stepMs) {
+        await sleep(wait.stepMs);
+        existing = await deps.access.get(scope);
+      }
+      if (existing?.state !== 'done') return { kind: 'in-progress' };
+      return { kind: 'replayed', body: replay(existing, caller, idempotencyKey, baseUrl) };
+    }
+    idempotent = {
+      scope,
+      id: fresh.interviewId,
+      token: derivedCancelToken(caller.secret, fresh.salt, idempotencyKey),
+    };
+  }
+
+  try {
+    const full = await deps.access.take(
+      caller.keyId,
+      limitWindows(now, submission.value.interviewer.email, deps.limits),
+    );
+    if (full) {
+      if (idempotent) await deps.access.release(idempotent.scope);
+      return {
+        kind: 'limited',
+        limit: full.name,
+        retryAfterSeconds: Math.max(1, Math.ceil((full.endsAt - now.getTime()) / 1000)),
+      };
+    }
+    const created = await submitInterview(deps, submission, {
+      ownerKeyId: caller.keyId,
+      baseUrl,
+      ...(idempotent && { id: idempotent.id, token: idempotent.token }),
+    });
+    if (idempotent) {
+      const { cancelUrl: _link, ...rest } = created;
+      await deps.access.complete(idempotent.scope, JSON.stringify(rest));
+    }
+    return { kind: 'created', body: created };
+  } catch (err) {
+    // Nothing was created that a retry with the same key should find: let it start over.
+    if (idempotent) {
+      await deps.access
+        .release(idempotent.scope)
+        .catch((releaseErr: unknown) =>
+          deps.log('error', 'idempotency key not released', { error: String(releaseErr) }),
+        );
+    }
+    throw err;
+  }
+}

@@ -1,0 +1,216 @@
+/**
+ * DynamoDB adapter for API keys, limits and idempotency records. They live in the interviews
+ * table as items of their own, keyed by a prefix no interview id can have (interview ids are
+ * UUIDs): `key#<sha256 of the secret>`, `limit#<keyId>#<window>`, `idem#<keyId>#<sha256 of the
+ * Idempotency-Key>`. Every change is a single-item conditional write; counters and idempotency
+ * records expire through the table's TTL attribute.
+ */
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import {
+  DeleteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  ScanCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import type { ApiKey } from '../core/access.js';
+import type {
+  IdempotencyRecord,
+  IdempotencyStore,
+  KeyStore,
+  LimitStore,
+  LimitWindow,
+} from '../core/ports.js';
+import { TABLE } from './table.js';
+
+const KEY = 'key#';
+const LIMIT = 'limit#';
+const IDEM = 'idem#';
+
+function conditionFailed(err: unknown): boolean {
+  return err instanceof ConditionalCheckFailedException;
+}
+
+export class DynamoAccessStore implements KeyStore, LimitStore, IdempotencyStore {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  private key(id: string) {
+    return { [TABLE.partitionKey]: id };
+  }
+
+  // ---- API keys ------------------------------------------------------------------------------
+
+  async findKey(secretHash: string): Promise<ApiKey | undefined> {
+    // Strongly consistent: a revoked key stops working at once.
+    const out = await this.db.send(
+      new GetCommand({ TableName: this.tableName, Key: this.key(KEY + secretHash), ConsistentRead: true }),
+    );
+    return out.Item ? toApiKey(out.Item) : undefined;
+  }
+
+  async createKey(secretHash: string, key: ApiKey): Promise<void> {
+    await this.db.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { [TABLE.partitionKey]: KEY + secretHash, ...key },
+        ConditionExpression: 'attribute_not_exists(#pk)',
+        ExpressionAttributeNames: { '#pk': TABLE.partitionKey },
+      }),
+    );
+  }
+
+  /** A scan: an administrator's occasional call, not a request path. */
+  async listKeys(): Promise<ApiKey[]> {
+    const keys: ApiKey[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const out = await this.db.send(
+        new ScanCommand({
+          TableName: this.tableName,
+          FilterExpression: 'begins_with(#pk, :prefix)',
+          ExpressionAttributeNames: { '#pk': TABLE.partitionKey },
+          ExpressionAttributeValues: { ':prefix': KEY },
+          ...(start && { ExclusiveStartKey: start }),
+        }),
+      );
+      for (const item of out.Items ?? []) keys.push(toApiKey(item));
+      start = out.LastEvaluatedKey;
+    } while (start);
+    return keys.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+  }
+
+  async revokeKey(keyId: string, at: string): Promise<boolean> {
+    const out = await this.db.send(
+      new ScanCommand({
+        TableName: this.tableName,
+        FilterExpression: 'begins_with(#pk, :prefix) AND keyId = :id',
+        ExpressionAttributeNames: { '#pk': TABLE.partitionKey },
+        ExpressionAttributeValues: { ':prefix': KEY, ':id': keyId },
+      }),
+    );
+    const item = out.Items?.[0];
+    if (!item) return false;
+    await this.db.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: this.key(String(item[TABLE.partitionKey])),
+        UpdateExpression: 'SET revokedAt = if_not_exists(revokedAt, :at)',
+        ExpressionAttributeValues: { ':at': at },
+      }),
+    );
+    return true;
+  }
+
+  // ---- Limits --------------------------------------------------------------------------------
+
+  async take(keyId: string, windows: readonly LimitWindow[]): Promise<LimitWindow | undefined> {
+    const taken: LimitWindow[] = [];
+    for (const w of windows) {
+      try {
+        await this.db.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: this.key(`${LIMIT}${keyId}#${w.window}`),
+            UpdateExpression: 'ADD #n :one SET #exp = if_not_exists(#exp, :exp)',
+            ConditionExpression: 'attribute_not_exists(#n) OR #n < :limit',
+            ExpressionAttributeNames: { '#n': 'count', '#exp': TABLE.ttlAttribute },
+            ExpressionAttributeValues: {
+              ':one': 1,
+              ':limit': w.limit,
+              ':exp': Math.ceil(w.endsAt / 1000) + 86_400,
+            },
+          }),
+        );
+        taken.push(w);
+      } catch (err) {
+        if (!conditionFailed(err)) {
+          await this.giveBack(keyId, taken);
+          throw err;
+        }
+        await this.giveBack(keyId, taken);
+        return w;
+      }
+    }
+    return undefined;
+  }
+
+  private async giveBack(keyId: string, windows: readonly LimitWindow[]): Promise<void> {
+    for (const w of windows) {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: this.key(`${LIMIT}${keyId}#${w.window}`),
+          UpdateExpression: 'ADD #n :minus',
+          ExpressionAttributeNames: { '#n': 'count' },
+          ExpressionAttributeValues: { ':minus': -1 },
+        }),
+      );
+    }
+  }
+
+  // ---- Idempotency ---------------------------------------------------------------------------
+
+  async claim(scope: string, record: IdempotencyRecord): Promise<IdempotencyRecord | undefined> {
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { [TABLE.partitionKey]: IDEM + scope, ...record, [TABLE.ttlAttribute]: record.expiresAt },
+          // An expired record still in the table (TTL deletes lazily) may be taken over.
+          ConditionExpression: 'attribute_not_exists(#pk) OR #exp < :now',
+          ExpressionAttributeNames: { '#pk': TABLE.partitionKey, '#exp': TABLE.ttlAttribute },
+          ExpressionAttributeValues: { ':now': record.expiresAt - 86_400 },
+        }),
+      );
+      return undefined;
+    } catch (err) {
+      if (!conditionFailed(err)) throw err;
+      return (await this.get(scope)) ?? record;
+    }
+  }
+
+  async get(scope: string): Promise<IdempotencyRecord | undefined> {
+    const out = await this.db.send(
+      new GetCommand({ TableName: this.tableName, Key: this.key(IDEM + scope), ConsistentRead: true }),
+    );
+    const item = out.Item;
+    if (!item) return undefined;
+    return {
+      bodyHash: String(item.bodyHash),
+      interviewId: String(item.interviewId),
+      salt: String(item.salt),
+      state: item.state === 'done' ? 'done' : 'pending',
+      ...(typeof item.response === 'string' && { response: item.response }),
+      expiresAt: Number(item[TABLE.ttlAttribute]),
+    };
+  }
+
+  async complete(scope: string, response: string): Promise<void> {
+    await this.db.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: this.key(IDEM + scope),
+        UpdateExpression: 'SET #state = :done, #response = :response',
+        ExpressionAttributeNames: { '#state': 'state', '#response': 'response' },
+        ExpressionAttributeValues: { ':done': 'done', ':response': response },
+      }),
+    );
+  }
+
+  async release(scope: string): Promise<void> {
+    await this.db.send(new DeleteCommand({ TableName: this.tableName, Key: this.key(IDEM + scope) }));
+  }
+}
+
+function toApiKey(item: Record<string, unknown>): ApiKey {
+  return {
+    keyId: String(item.keyId),
+    name: String(item.name),
+    createdAt: String(item.createdAt),
+    ...(typeof item.revokedAt === 'string' && { revokedAt: item.revokedAt }),
+  };
+}

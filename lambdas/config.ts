@@ -62,6 +62,11 @@ const senderSchema = awsSchema.extend({
   tableName: z.string().min(1),
   senderAddress: z.email(),
   sesConfigurationSet: z.string().min(1).optional(),
+  // The sender schedules its own retries when SES refuses an email for now.
+  scheduleGroup: z.string().min(1),
+  senderFunctionArn: arn,
+  schedulerRoleArn: arn,
+  scheduleDlqArn: arn,
 });
 
 const feedbackSchema = awsSchema.extend({
@@ -130,6 +135,10 @@ export function loadSenderConfig(env: Env): SenderConfig {
       tableName: pick(env, ENV.tableName),
       senderAddress: pick(env, ENV.senderAddress),
       sesConfigurationSet: pick(env, ENV.sesConfigurationSet),
+      scheduleGroup: pick(env, ENV.scheduleGroup),
+      senderFunctionArn: pick(env, ENV.senderFunctionArn),
+      schedulerRoleArn: pick(env, ENV.schedulerRoleArn),
+      scheduleDlqArn: pick(env, ENV.scheduleDlqArn),
     },
     'sender',
   );

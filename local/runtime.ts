@@ -188,9 +188,15 @@ export async function startLocalRuntime(options: LocalOptions): Promise<LocalRun
   const lambda = lambdaClient(apiConfig, clientOptions);
   const mail = sesClient(senderConfig, clientOptions);
   const store = new DynamoInterviewStore(db, apiConfig.tableName);
+  const emailScheduler = new EventBridgeEmailScheduler(scheduler, apiConfig.scheduleGroup, {
+    functionArn: apiConfig.senderFunctionArn,
+    roleArn: apiConfig.schedulerRoleArn,
+    deadLetterArn: apiConfig.scheduleDlqArn,
+  });
   const senderDeps = {
     store,
     mailer: new SesMailer(mail, senderConfig.sesConfigurationSet),
+    scheduler: emailScheduler,
     clock,
     senderAddress: senderConfig.senderAddress,
     log,
@@ -246,11 +252,7 @@ export async function startLocalRuntime(options: LocalOptions): Promise<LocalRun
     store,
     access: new DynamoAccessStore(db, apiConfig.tableName),
     limits: apiConfig.limits,
-    scheduler: new EventBridgeEmailScheduler(scheduler, apiConfig.scheduleGroup, {
-      functionArn: apiConfig.senderFunctionArn,
-      roleArn: apiConfig.schedulerRoleArn,
-      deadLetterArn: apiConfig.scheduleDlqArn,
-    }),
+    scheduler: emailScheduler,
     invoker: new LambdaSenderInvoker(lambda, apiConfig.senderFunctionArn),
     clock,
     log,

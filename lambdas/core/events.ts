@@ -7,4 +7,6 @@ export interface SendEvent {
   kind: EmailKind;
   /** Only for the confirmation: the cancel link, which exists nowhere else (only its hash is stored). */
   cancelUrl?: string;
+  /** Set on a retry the sender scheduled itself after SES refused the email for now (1, 2, …). */
+  attempt?: number;
 }

@@ -1,7 +1,8 @@
 /** Lambda entry for the sender: config and clients once per container, then the use case. */
 
-import { dynamoClient, sesClient } from '../aws/clients.js';
+import { dynamoClient, schedulerClient, sesClient } from '../aws/clients.js';
 import { SesMailer } from '../aws/mailer.js';
+import { EventBridgeEmailScheduler } from '../aws/scheduler.js';
 import { DynamoInterviewStore } from '../aws/store.js';
 import { loadSenderConfig } from '../config.js';
 import { systemClock } from '../core/clock.js';
@@ -12,6 +13,11 @@ const config = loadSenderConfig(process.env);
 const deps = {
   store: new DynamoInterviewStore(dynamoClient(config), config.tableName),
   mailer: new SesMailer(sesClient(config), config.sesConfigurationSet),
+  scheduler: new EventBridgeEmailScheduler(schedulerClient(config), config.scheduleGroup, {
+    functionArn: config.senderFunctionArn,
+    roleArn: config.schedulerRoleArn,
+    deadLetterArn: config.scheduleDlqArn,
+  }),
   clock: systemClock,
   senderAddress: config.senderAddress,
   log: jsonLogger,

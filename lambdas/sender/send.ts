@@ -21,17 +21,39 @@ import type { Clock } from '../core/clock.js';
 import { type OutgoingEmail, renderConfirmation, renderFollowUp, renderThankYou } from '../core/emails.js';
 import type { SendEvent } from '../core/events.js';
 import { CANCELLED_BY_CANDIDATE, type InterviewRecord } from '../core/interview.js';
-import { type InterviewStore, type Logger, MailError, type Mailer } from '../core/ports.js';
+import {
+  type EmailScheduler,
+  type InterviewStore,
+  type Logger,
+  MailError,
+  type Mailer,
+} from '../core/ports.js';
 
 export interface SenderDeps {
   store: InterviewStore;
   mailer: Mailer;
+  /** For the sender's own retries (one-time schedules in UTC). */
+  scheduler: Pick<EmailScheduler, 'create'>;
   clock: Clock;
   senderAddress: string;
   log: Logger;
 }
 
-export type SendOutcome = 'sent' | 'not-found' | 'not-pending' | 'failed' | 'cancelled' | 'unknown';
+export type SendOutcome =
+  | 'sent'
+  | 'not-found'
+  | 'not-pending'
+  | 'failed'
+  | 'cancelled'
+  | 'retrying'
+  | 'unknown';
+
+/** Waits before the sender's own retries of an email SES refused for now (minutes). */
+export const RETRY_DELAYS_MINUTES = [1, 2, 5, 10, 20, 40, 60, 120, 240, 480] as const;
+
+export function retryScheduleName(event: SendEvent, attempt: number): string {
+  return `${event.interviewId}-${event.kind}-retry-${attempt}`;
+}
 
 function render(record: InterviewRecord, event: SendEvent, now: Date, senderAddress: string): OutgoingEmail {
   switch (event.kind) {
@@ -47,14 +69,51 @@ function render(record: InterviewRecord, event: SendEvent, now: Date, senderAddr
 
 export function parseSendEvent(input: unknown): SendEvent {
   if (typeof input !== 'object' || input === null) throw new Error('send event must be an object');
-  const { interviewId, kind, cancelUrl } = input as Record<string, unknown>;
+  const { interviewId, kind, cancelUrl, attempt } = input as Record<string, unknown>;
   if (typeof interviewId !== 'string' || interviewId === '')
     throw new Error('send event needs an interviewId');
   if (kind !== 'thank-you' && kind !== 'follow-up' && kind !== 'confirmation') {
     throw new Error(`send event has an unknown kind: ${String(kind)}`);
   }
   if (cancelUrl !== undefined && typeof cancelUrl !== 'string') throw new Error('cancelUrl must be a string');
-  return { interviewId, kind, ...(cancelUrl !== undefined && { cancelUrl }) };
+  if (attempt !== undefined && (typeof attempt !== 'number' || !Number.isInteger(attempt) || attempt < 1)) {
+    throw new Error('attempt must be a positive whole number');
+  }
+  return {
+    interviewId,
+    kind,
+    ...(cancelUrl !== undefined && { cancelUrl }),
+    ...(attempt !== undefined && { attempt }),
+  };
+}
+
+/**
+ * SES refused the email for now and the claim is released: schedule the next try, durably (a
+ * schedule survives a crash; an in-memory retry would not). After the last delay the email ends
+ * `failed` with the reason. If the schedule cannot be created, the error propagates and Lambda
+ * retries the whole invocation, which finds the email `scheduled` again.
+ */
+async function retryLater(deps: SenderDeps, event: SendEvent, error: string): Promise<SendOutcome> {
+  const attempt = (event.attempt ?? 0) + 1;
+  const context = { interviewId: event.interviewId, kind: event.kind, attempt };
+  const delay = RETRY_DELAYS_MINUTES[attempt - 1];
+  if (delay === undefined) {
+    await deps.store.transition(event.interviewId, event.kind, ['scheduled'], 'failed', {
+      updatedAt: deps.clock.now().toISOString(),
+      reason: `The mail service kept refusing it (${error}); gave up after ${attempt} tries.`,
+    });
+    deps.log('error', 'send refused too often: failed', { ...context, error });
+    return 'failed';
+  }
+  const at = new Date((Math.floor(deps.clock.now().getTime() / 60_000) + 1 + delay) * 60_000);
+  await deps.scheduler.create({
+    name: retryScheduleName(event, attempt),
+    at,
+    timeZone: 'UTC',
+    event: { ...event, attempt },
+  });
+  deps.log('warn', 'send refused for now: retry scheduled', { ...context, error, at: at.toISOString() });
+  return 'retrying';
 }
 
 export async function sendEmail(deps: SenderDeps, event: SendEvent): Promise<SendOutcome> {
@@ -108,8 +167,7 @@ export async function sendEmail(deps: SenderDeps, event: SendEvent): Promise<Sen
         log('info', 'send refused, and a cancel came in meanwhile: cancelled', { ...context, error });
         return 'cancelled';
       }
-      log('warn', 'send refused for now, released for a retry', { ...context, error });
-      throw err;
+      return retryLater(deps, event, error);
     }
     if (failure === 'reject') {
       await store.transition(event.interviewId, event.kind, ['sending'], 'failed', {

@@ -5,17 +5,20 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cancelPending } from '../../lambdas/api/interviews.js';
-import { dynamoClient } from '../../lambdas/aws/clients.js';
+import { dynamoClient, schedulerClient } from '../../lambdas/aws/clients.js';
+import { EventBridgeEmailScheduler } from '../../lambdas/aws/scheduler.js';
 import { DynamoInterviewStore } from '../../lambdas/aws/store.js';
 import type { OutgoingEmail } from '../../lambdas/core/emails.js';
 import { MailError, type Mailer } from '../../lambdas/core/ports.js';
-import { sendEmail } from '../../lambdas/sender/send.js';
+import { RETRY_DELAYS_MINUTES, sendEmail } from '../../lambdas/sender/send.js';
 import { validBody } from '../fixtures.js';
 import { quiet, useLocalRuntime } from './helpers.js';
 
 const { ctx } = useLocalRuntime();
 let store: DynamoInterviewStore;
 let db: ReturnType<typeof dynamoClient>;
+let schedulerApi: ReturnType<typeof schedulerClient>;
+let emailScheduler: EventBridgeEmailScheduler;
 
 beforeAll(async () => {
   await ctx.api.setClock('2026-11-27T19:30:00.000Z');
@@ -24,8 +27,20 @@ beforeAll(async () => {
     { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } },
   );
   store = new DynamoInterviewStore(db, 'interviews');
+  schedulerApi = schedulerClient(
+    { region: 'us-east-1', endpoints: { scheduler: ctx.runtime.emulatorUrl } },
+    { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } },
+  );
+  emailScheduler = new EventBridgeEmailScheduler(schedulerApi, 'default', {
+    functionArn: 'arn:aws:lambda:us-east-1:000000000000:function:interview-followup-sender',
+    roleArn: 'arn:aws:iam::000000000000:role/interview-followup-scheduler',
+    deadLetterArn: 'arn:aws:sqs:us-east-1:000000000000:interview-followup-schedule-dlq',
+  });
 });
-afterAll(() => db?.destroy());
+afterAll(() => {
+  db?.destroy();
+  schedulerApi?.destroy();
+});
 
 class ScriptedMailer implements Mailer {
   sent: OutgoingEmail[] = [];
@@ -46,20 +61,42 @@ async function newInterviewId(): Promise<string> {
 const deps = (mailer: Mailer) => ({
   store,
   mailer,
+  scheduler: emailScheduler,
   clock: ctx.runtime.clock,
   senderAddress: 'followup@example.com',
   log: quiet,
 });
 
 describe('sender failure paths', () => {
-  it('a throttled send is released for a retry, and the retry sends it once', async () => {
+  it('the retry schedule goes out through the runtime by itself, and a refusal after the last delay fails the email', async () => {
+    const id = await newInterviewId();
+    const refusing = new ScriptedMailer([new MailError('Throttling', 'retry')]);
+    expect(await sendEmail(deps(refusing), { interviewId: id, kind: 'follow-up' })).toBe('retrying');
+    const { fired } = await ctx.api.setClock('2026-11-27T19:33:00.000Z');
+    expect(fired.map((f) => f.name)).toContain(`${id}-follow-up-retry-1`);
+    expect((await store.get(id))?.emails['follow-up'].status).toBe('sent'); // the runtime's own mailer
+    await ctx.api.setClock('2026-11-27T19:30:00.000Z');
+
+    const other = await newInterviewId();
+    const always = new ScriptedMailer(Array.from({ length: 20 }, () => new MailError('Throttling', 'retry')));
+    const last = RETRY_DELAYS_MINUTES.length;
+    expect(await sendEmail(deps(always), { interviewId: other, kind: 'thank-you', attempt: last })).toBe(
+      'failed',
+    );
+    const state = (await store.get(other))?.emails['thank-you'];
+    expect(state?.status).toBe('failed');
+    expect(state?.reason).toContain(`gave up after ${last + 1} tries`);
+  });
+
+  it('a throttled send is released and retried by a schedule of its own; the retry sends it once', async () => {
+    await ctx.api.setClock('2026-11-27T19:30:00.000Z');
     const id = await newInterviewId();
     const mailer = new ScriptedMailer([new MailError('Throttling', 'retry')]);
-    await expect(sendEmail(deps(mailer), { interviewId: id, kind: 'thank-you' })).rejects.toThrow(
-      'Throttling',
-    );
+    expect(await sendEmail(deps(mailer), { interviewId: id, kind: 'thank-you' })).toBe('retrying');
     expect((await store.get(id))?.emails['thank-you'].status).toBe('scheduled');
-    expect(await sendEmail(deps(mailer), { interviewId: id, kind: 'thank-you' })).toBe('sent');
+    const retry = ctx.runtime.emulator.pending().find((p) => p.name === `${id}-thank-you-retry-1`);
+    expect(retry?.at).toBe('2026-11-27T19:32:00.000Z'); // the next whole minute, plus one
+    expect(await sendEmail(deps(mailer), { interviewId: id, kind: 'thank-you', attempt: 1 })).toBe('sent');
     expect(await sendEmail(deps(mailer), { interviewId: id, kind: 'thank-you' })).toBe('not-pending');
     expect(mailer.sent).toHaveLength(1);
     const state = (await store.get(id))?.emails['thank-you'];

@@ -1,8 +1,11 @@
 /**
- * The whole service in one stack: DynamoDB table, the `api` and `sender` functions, the HTTP API,
- * an EventBridge Scheduler group with its execution role and dead-letter queue, and the sender's
- * on-failure queue. Environment-agnostic (account, region and partition stay CloudFormation
- * tokens), so `cdk synth` works offline and without credentials. No fixed physical names.
+ * The whole service in one stack: DynamoDB table, the `api`, `sender` and `feedback` functions,
+ * the HTTP API, an EventBridge Scheduler group with its execution role and dead-letter queue, the
+ * functions' failure queues, an SES configuration set whose bounce, complaint and delivery events
+ * reach the feedback function through EventBridge, and CloudWatch alarms (optionally mailed through
+ * SNS). Environment-agnostic (account, region and partition stay CloudFormation tokens), so
+ * `cdk synth` works offline and without credentials. No fixed physical names: the only name
+ * the stack sets, the sender's, derives from the stack name, so stages can share an account.
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,22 +14,44 @@ import {
   ArnFormat,
   CfnOutput,
   Duration,
+  Names,
   RemovalPolicy,
   Stack,
   type StackProps,
+  Validations,
 } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import { HttpApi, HttpMethod, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import {
+  Alarm,
+  type AlarmProps,
+  ComparisonOperator,
+  MathExpression,
+  Metric,
+  TreatMissingData,
+} from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { AttributeType, BillingMode, ProjectionType, Table } from 'aws-cdk-lib/aws-dynamodb';
+import { EventBus, Rule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Key } from 'aws-cdk-lib/aws-kms';
 import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { NodejsFunction, type NodejsFunctionProps, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { CfnScheduleGroup } from 'aws-cdk-lib/aws-scheduler';
+import {
+  ConfigurationSet,
+  EmailSendingEvent,
+  EventDestination,
+  SuppressionReasons,
+} from 'aws-cdk-lib/aws-ses';
+import { Topic } from 'aws-cdk-lib/aws-sns';
+import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
-import type { Construct } from 'constructs';
+import type { Construct, IConstruct } from 'constructs';
 import { TABLE } from '../lambdas/aws/table.js';
 import { ENV } from '../lambdas/config.js';
 
@@ -36,12 +61,34 @@ export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const DEFAULT_ENTRIES = {
   api: path.join(PROJECT_ROOT, 'lambdas', 'api', 'handler.ts'),
   sender: path.join(PROJECT_ROOT, 'lambdas', 'sender', 'handler.ts'),
+  feedback: path.join(PROJECT_ROOT, 'lambdas', 'feedback', 'handler.ts'),
 } as const;
 
 /** Stands for "no key configured": no input hashes to it, so the API rejects every key. */
 export const NO_API_KEY_SHA256 = '0'.repeat(64);
 
 export const DEFAULT_THROTTLE = { rate: 20, burst: 40 } as const;
+
+/** The SES events the configuration set publishes to EventBridge, and their EventBridge detail-types. */
+export const SES_FEEDBACK_EVENTS = {
+  [EmailSendingEvent.BOUNCE]: 'Email Bounced',
+  [EmailSendingEvent.COMPLAINT]: 'Email Complaint Received',
+  [EmailSendingEvent.DELIVERY]: 'Email Delivered',
+} as const;
+
+/** Alarm thresholds, exported so tests and the README agree with the stack. */
+export const ALARM_THRESHOLDS = {
+  /** Messages visible in a dead-letter or failure queue. */
+  queueMessages: 1,
+  /** Function errors in 5 minutes. */
+  functionErrors: 1,
+  /** Percentage of API requests answered 5xx in 5 minutes (alarm above). */
+  api5xxPercent: 5,
+  /** SES account bounce rate (alarm above; SES reviews an account at 5 %). */
+  bounceRate: 0.05,
+  /** SES account complaint rate (alarm above; SES reviews an account at 0.1 %). */
+  complaintRate: 0.001,
+} as const;
 
 /**
  * Every value can also come from CDK context (`-c key=value` or `cdk.json`) under the same name;
@@ -60,12 +107,19 @@ export interface InterviewFollowupStackProps extends StackProps {
   readonly throttleRate?: number;
   /** Burst limit of the default stage. Context `throttleBurst`, default 40. */
   readonly throttleBurst?: number;
+  /** Where alarm notifications go (an SNS email subscription); empty means no topic. Context `alarmEmail`. */
+  readonly alarmEmail?: string;
   /**
-   * Handler entry files. Defaults to `lambdas/api/handler.ts` and `lambdas/sender/handler.ts`.
+   * Keep the table (and the log groups) when the stack is deleted. Context `retainData`, default
+   * true; `false` deletes them with the stack (for throwaway stages).
+   */
+  readonly retainData?: boolean;
+  /**
+   * Handler entry files. Defaults to the three handlers in `lambdas/` (DEFAULT_ENTRIES).
    * Only tests that skip bundling (context `aws:cdk:bundling-stacks: []`) should point these
    * elsewhere (NodejsFunction checks that the entry file exists even when it does not bundle).
    */
-  readonly entries?: { readonly api: string; readonly sender: string };
+  readonly entries?: { readonly api: string; readonly sender: string; readonly feedback: string };
 }
 
 // Lambda's newest Node.js runtime in this aws-cdk-lib; the esbuild target follows it ("node24").
@@ -76,19 +130,26 @@ const ESBUILD_TARGET = RUNTIME.name.replace(/^nodejs(\d+)\.x$/, 'node$1');
 const ESM_REQUIRE_BANNER =
   "import { createRequire as __cdkCreateRequire } from 'node:module'; const require = __cdkCreateRequire(import.meta.url);";
 
+/** cdk-nag acknowledgement on the construct's CloudFormation resource (the narrowest place). */
+function acknowledge(construct: IConstruct, id: string, reason: string): void {
+  Validations.of(construct.node.defaultChild ?? construct).acknowledge({ id, reason });
+}
+
 export class InterviewFollowupStack extends Stack {
   constructor(scope: Construct, id: string, props: InterviewFollowupStackProps = {}) {
     super(scope, id, props);
 
     const settings = this.readSettings(props);
+    const dataRemovalPolicy = settings.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
 
     // ---- Data -------------------------------------------------------------------------------
+    // The app sets `expiresAt` (TTL) to 90 days after an interview's last email.
     const table = new Table(this, 'Interviews', {
       partitionKey: { name: TABLE.partitionKey, type: AttributeType.STRING },
       billingMode: BillingMode.PAY_PER_REQUEST,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       timeToLiveAttribute: TABLE.ttlAttribute,
-      removalPolicy: RemovalPolicy.RETAIN,
+      removalPolicy: dataRemovalPolicy,
     });
     table.addGlobalSecondaryIndex({
       indexName: TABLE.tokenIndex,
@@ -97,23 +158,59 @@ export class InterviewFollowupStack extends Stack {
     });
     const tokenIndexArn = `${table.tableArn}/index/${TABLE.tokenIndex}`;
 
-    // ---- Queues -----------------------------------------------------------------------------
+    // ---- Queues (each is itself the end of a failure path) ------------------------------------
     // Scheduler delivers to the sender asynchronously; this catches schedules it could not deliver.
-    const scheduleDlq = new Queue(this, 'ScheduleDeadLetterQueue', {
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
+    const scheduleDlq = this.deadLetterQueue(
+      'ScheduleDeadLetterQueue',
+      "EventBridge Scheduler's dead-letter queue for schedules it could not deliver to the sender",
+    );
     // The sender's own failures (after its retries), whoever invoked it: Scheduler or the api.
-    const senderFailureQueue = new Queue(this, 'SenderFailureQueue', {
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
+    const senderFailureQueue = this.deadLetterQueue(
+      'SenderFailureQueue',
+      "the sender's on-failure destination for invocations that failed after Lambda's retries",
+    );
+    // SES events EventBridge could not deliver to the feedback function.
+    const feedbackRuleDlq = this.deadLetterQueue(
+      'FeedbackRuleDeadLetterQueue',
+      "the SES feedback rule's dead-letter queue for events EventBridge could not deliver",
+    );
+    // Feedback invocations that failed after Lambda's retries (EventBridge invokes asynchronously,
+    // so function errors never reach the rule's dead-letter queue).
+    const feedbackFailureQueue = this.deadLetterQueue(
+      'FeedbackFailureQueue',
+      "the feedback function's on-failure destination for invocations that failed after Lambda's retries",
+    );
+
+    // ---- SES --------------------------------------------------------------------------------
+    // No name: CloudFormation generates one, so two stages can live in one account.
+    const configurationSet = new ConfigurationSet(this, 'ConfigurationSet', {
+      suppressionReasons: SuppressionReasons.BOUNCES_AND_COMPLAINTS,
+      reputationMetrics: true,
+    });
+    configurationSet.addEventDestination('ToEventBridge', {
+      destination: EventDestination.eventBus(EventBus.fromEventBusName(this, 'DefaultEventBus', 'default')),
+      events: Object.keys(SES_FEEDBACK_EVENTS) as EmailSendingEvent[],
+    });
+    const configurationSetName = configurationSet.configurationSetName;
+    const configurationSetArn = this.formatArn({
+      service: 'ses',
+      resource: 'configuration-set',
+      resourceName: configurationSetName,
     });
 
     // ---- Functions --------------------------------------------------------------------------
-    const sender = new NodejsFunction(this, 'Sender', {
-      ...this.functionProps('Sender', settings.entries.sender),
+    // The sender schedules its own retries, so its environment needs its own ARN. A function
+    // cannot reference its own generated ARN (a circular dependency), so its name is derived from
+    // the stack name instead: still unique per stage, never a literal in the code.
+    const senderName = `${Names.uniqueResourceName(this, { maxLength: 57, separator: '-', allowedSpecialCharacters: '-_' })}-sender`;
+    const senderArn = this.formatArn({
+      service: 'lambda',
+      resource: 'function',
+      resourceName: senderName,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
+    const sender = this.lambda('Sender', settings.entries.sender, dataRemovalPolicy, {
+      functionName: senderName,
       description: 'Sends a scheduled thank-you / follow-up or a confirmation email through SES',
       timeout: Duration.seconds(30),
       onFailure: new SqsDestination(senderFailureQueue),
@@ -160,9 +257,15 @@ export class InterviewFollowupStack extends Stack {
       }),
     );
 
-    const api = new NodejsFunction(this, 'Api', {
-      ...this.functionProps('Api', settings.entries.api),
-      description: 'HTTP API: interview intake and the cancel page',
+    sender.addEnvironment(ENV.sesConfigurationSet, configurationSetName);
+    // Where the sender's own retry schedules go and what they invoke (itself).
+    sender.addEnvironment(ENV.scheduleGroup, scheduleGroupName);
+    sender.addEnvironment(ENV.senderFunctionArn, senderArn);
+    sender.addEnvironment(ENV.schedulerRoleArn, schedulerRole.roleArn);
+    sender.addEnvironment(ENV.scheduleDlqArn, scheduleDlq.queueArn);
+
+    const api = this.lambda('Api', settings.entries.api, dataRemovalPolicy, {
+      description: 'HTTP API: interview intake, preview, status, erasure and the cancel page',
       timeout: Duration.seconds(10),
     });
     api.addEnvironment(ENV.tableName, table.tableName);
@@ -175,27 +278,38 @@ export class InterviewFollowupStack extends Stack {
       api.addEnvironment(ENV.publicUrl, settings.publicUrl);
     }
 
+    const feedback = this.lambda('Feedback', settings.entries.feedback, dataRemovalPolicy, {
+      description: 'SES bounce/complaint/delivery events: marks the email failed, cancels what is pending',
+      timeout: Duration.seconds(30),
+      onFailure: new SqsDestination(feedbackFailureQueue),
+      retryAttempts: 2,
+      maxEventAge: Duration.hours(6),
+    });
+    feedback.addEnvironment(ENV.tableName, table.tableName);
+    feedback.addEnvironment(ENV.scheduleGroup, scheduleGroupName);
+
     // ---- IAM: explicit statements, only the actions the code calls ---------------------------
+    // Interview items, and the access items (API keys, limits, idempotency records) beside them.
     api.addToRolePolicy(
       new PolicyStatement({
-        actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+        actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
         resources: [table.tableArn],
       }),
     );
     api.addToRolePolicy(new PolicyStatement({ actions: ['dynamodb:Query'], resources: [tokenIndexArn] }));
     api.addToRolePolicy(
       new PolicyStatement({
-        actions: ['scheduler:CreateSchedule', 'scheduler:DeleteSchedule', 'scheduler:GetSchedule'],
+        actions: ['scheduler:CreateSchedule', 'scheduler:DeleteSchedule'],
         resources: [schedulesInGroupArn],
       }),
     );
-    api.addToRolePolicy(
+    const passSchedulerRole = () =>
       new PolicyStatement({
         actions: ['iam:PassRole'],
         resources: [schedulerRole.roleArn],
         conditions: { StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } },
-      }),
-    );
+      });
+    api.addToRolePolicy(passSchedulerRole());
     api.addToRolePolicy(
       new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [sender.functionArn] }),
     );
@@ -206,22 +320,72 @@ export class InterviewFollowupStack extends Stack {
         resources: [table.tableArn],
       }),
     );
+    // SES authorizes SendEmail against the identity and, when one is named, the configuration set.
     sender.addToRolePolicy(
       new PolicyStatement({
         actions: ['ses:SendEmail', 'ses:SendRawEmail'],
-        resources: settings.sesIdentities.map((identity) =>
-          this.formatArn({ service: 'ses', resource: 'identity', resourceName: identity }),
-        ),
+        resources: [
+          ...settings.sesIdentities.map((identity) =>
+            this.formatArn({ service: 'ses', resource: 'identity', resourceName: identity }),
+          ),
+          configurationSetArn,
+        ],
+      }),
+    );
+
+    // Retries of an email SES refused for now: a one-time schedule that invokes the sender again.
+    sender.addToRolePolicy(
+      new PolicyStatement({ actions: ['scheduler:CreateSchedule'], resources: [schedulesInGroupArn] }),
+    );
+    sender.addToRolePolicy(passSchedulerRole());
+
+    feedback.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+        resources: [table.tableArn],
+      }),
+    );
+    feedback.addToRolePolicy(
+      new PolicyStatement({ actions: ['scheduler:DeleteSchedule'], resources: [schedulesInGroupArn] }),
+    );
+
+    // Schedule names are per interview and kind, created at intake: they cannot be listed in
+    // advance, so the policy names the stack's group and any schedule in it.
+    for (const fn of [api, sender, feedback]) {
+      acknowledge(
+        fn.role?.node.tryFindChild('DefaultPolicy') ?? fn,
+        `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:scheduler:<AWS::Region>:<AWS::AccountId>:schedule/<${this.getLogicalId(scheduleGroup)}>/*]`,
+        "Schedules are created per interview at run time; the resource is limited to this stack's schedule group.",
+      );
+    }
+
+    // ---- SES feedback: configuration set events -> default bus -> feedback --------------------
+    const feedbackRule = new Rule(this, 'SesFeedbackRule', {
+      description: "SES bounce, complaint and delivery events of this stack's configuration set",
+      eventPattern: {
+        source: ['aws.ses'],
+        detailType: Object.values(SES_FEEDBACK_EVENTS),
+        detail: { mail: { tags: { 'ses:configuration-set': [configurationSetName] } } },
+      },
+    });
+    feedbackRule.addTarget(
+      new LambdaFunction(feedback, {
+        retryAttempts: 8,
+        maxEventAge: Duration.hours(2),
+        deadLetterQueue: feedbackRuleDlq,
       }),
     );
 
     // ---- HTTP API ---------------------------------------------------------------------------
     const httpApi = new HttpApi(this, 'HttpApi', {
       apiName: this.stackName,
-      description: 'interview-followup: intake and cancel page',
+      description: 'interview-followup: intake, preview, status, erasure and cancel page',
       createDefaultStage: false,
     });
-    const accessLogs = new LogGroup(this, 'ApiAccessLogs', { retention: RetentionDays.ONE_MONTH });
+    const accessLogs = new LogGroup(this, 'ApiAccessLogs', {
+      retention: RetentionDays.ONE_MONTH,
+      removalPolicy: dataRemovalPolicy,
+    });
     const stage = httpApi.addStage('DefaultStage', {
       stageName: '$default',
       autoDeploy: true,
@@ -244,22 +408,207 @@ export class InterviewFollowupStack extends Stack {
     });
 
     const integration = new HttpLambdaIntegration('ApiIntegration', api);
-    const routes: ReadonlyArray<readonly [string, HttpMethod]> = [
-      ['/interviews', HttpMethod.POST],
-      ['/interviews/{id}', HttpMethod.GET],
-      ['/cancel/{token}', HttpMethod.GET],
-      ['/cancel/{token}', HttpMethod.HEAD],
-      ['/cancel/{token}', HttpMethod.POST],
-      ['/health', HttpMethod.GET],
+    const routes: ReadonlyArray<readonly [string, HttpMethod, string]> = [
+      ['/interviews', HttpMethod.POST, 'the function checks the bearer API key'],
+      ['/interviews/preview', HttpMethod.POST, 'the function checks the bearer API key'],
+      ['/interviews/{id}', HttpMethod.GET, 'the function checks the bearer API key'],
+      ['/interviews/{id}', HttpMethod.DELETE, 'the function checks the bearer API key'],
+      ['/cancel/{token}', HttpMethod.GET, 'the secret token in the emailed link is the credential'],
+      ['/cancel/{token}', HttpMethod.HEAD, 'the secret token in the emailed link is the credential'],
+      ['/cancel/{token}', HttpMethod.POST, 'the secret token in the emailed link is the credential'],
+      ['/health', HttpMethod.GET, 'a public health check that reveals nothing'],
     ];
-    for (const [routePath, method] of routes) {
-      httpApi.addRoutes({ path: routePath, methods: [method], integration });
+    for (const [routePath, method, auth] of routes) {
+      for (const route of httpApi.addRoutes({ path: routePath, methods: [method], integration })) {
+        acknowledge(
+          route,
+          'AwsSolutions-APIG4',
+          `${method} ${routePath} needs no API Gateway authorizer: ${auth}.`,
+        );
+      }
+    }
+
+    // ---- Alarms -----------------------------------------------------------------------------
+    const alarms: Alarm[] = [];
+    const alarm = (alarmId: string, alarmProps: Omit<AlarmProps, 'evaluationPeriods'>) => {
+      const created = new Alarm(this, alarmId, {
+        evaluationPeriods: 1,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+        ...alarmProps,
+      });
+      alarms.push(created);
+      return created;
+    };
+    const fiveMinutes = Duration.minutes(5);
+
+    const queueAlarms = [
+      [
+        scheduleDlq,
+        'ScheduleDeadLetterQueueAlarm',
+        'A schedule fired but EventBridge Scheduler could not invoke the sender: that email was not sent.',
+      ],
+      [
+        senderFailureQueue,
+        'SenderFailureQueueAlarm',
+        "The sender failed on an email after Lambda's retries: that email was not sent.",
+      ],
+      [
+        feedbackRuleDlq,
+        'FeedbackRuleDeadLetterQueueAlarm',
+        'EventBridge could not deliver an SES bounce/complaint event to the feedback function.',
+      ],
+      [
+        feedbackFailureQueue,
+        'FeedbackFailureQueueAlarm',
+        "The feedback function failed on an SES event after Lambda's retries: it was not applied.",
+      ],
+    ] as const;
+    for (const [queue, alarmId, meaning] of queueAlarms) {
+      alarm(alarmId, {
+        alarmDescription: `${meaning} The message waits in ${queue.node.id} (kept 14 days).`,
+        metric: queue.metricApproximateNumberOfMessagesVisible({ period: fiveMinutes, statistic: 'Maximum' }),
+        threshold: ALARM_THRESHOLDS.queueMessages,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      });
+    }
+    alarm('SenderErrorsAlarm', {
+      alarmDescription:
+        'The sender failed (Lambda retries it; failures after retries go to its failure queue).',
+      metric: sender.metricErrors({ period: fiveMinutes, statistic: 'Sum' }),
+      threshold: ALARM_THRESHOLDS.functionErrors,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+    });
+    alarm('FeedbackErrorsAlarm', {
+      alarmDescription: 'The feedback function failed on an SES event (retried; then its failure queue).',
+      metric: feedback.metricErrors({ period: fiveMinutes, statistic: 'Sum' }),
+      threshold: ALARM_THRESHOLDS.functionErrors,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+    });
+    alarm('Api5xxRateAlarm', {
+      alarmDescription: `More than ${ALARM_THRESHOLDS.api5xxPercent}% of API requests answered 5xx in 5 minutes.`,
+      metric: new MathExpression({
+        expression: '100 * errors / requests',
+        usingMetrics: {
+          errors: httpApi.metricServerError({ period: fiveMinutes, statistic: 'Sum' }),
+          requests: httpApi.metricCount({ period: fiveMinutes, statistic: 'Sum' }),
+        },
+        period: fiveMinutes,
+        label: 'API 5xx responses (% of requests)',
+      }),
+      threshold: ALARM_THRESHOLDS.api5xxPercent,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+    });
+    // Account-wide reputation metrics: the rates SES itself uses to review or pause sending.
+    const reputation = (metricName: string) =>
+      new Metric({ namespace: 'AWS/SES', metricName, statistic: 'Maximum', period: Duration.hours(1) });
+    alarm('SesBounceRateAlarm', {
+      alarmDescription: `SES account bounce rate above ${ALARM_THRESHOLDS.bounceRate * 100}%.`,
+      metric: reputation('Reputation.BounceRate'),
+      threshold: ALARM_THRESHOLDS.bounceRate,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+    });
+    alarm('SesComplaintRateAlarm', {
+      alarmDescription: `SES account complaint rate above ${ALARM_THRESHOLDS.complaintRate * 100}%.`,
+      metric: reputation('Reputation.ComplaintRate'),
+      threshold: ALARM_THRESHOLDS.complaintRate,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+    });
+
+    if (settings.alarmEmail !== '') {
+      const topic = this.alarmTopic();
+      topic.addSubscription(new EmailSubscription(settings.alarmEmail));
+      const action = new SnsAction(topic);
+      for (const each of alarms) {
+        each.addAlarmAction(action);
+        each.addOkAction(action);
+      }
     }
 
     new CfnOutput(this, 'ApiUrl', { value: stage.url, description: 'Base URL of the HTTP API' });
+    new CfnOutput(this, 'SesConfigurationSet', {
+      value: configurationSetName,
+      description: 'SES configuration set every email is sent through',
+    });
   }
 
-  private functionProps(id: string, entry: string): NodejsFunctionProps {
+  /** An encrypted, TLS-only queue that is itself the last stop of a failure path. */
+  private deadLetterQueue(id: string, what: string): Queue {
+    const queue = new Queue(this, id, {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    acknowledge(
+      queue,
+      'AwsSolutions-SQS3',
+      `This queue is ${what}; a dead-letter queue for it would only move the same messages again.`,
+    );
+    return queue;
+  }
+
+  /**
+   * KMS-encrypted, TLS-only topic for alarm notifications. CloudWatch cannot publish to a topic
+   * encrypted with the AWS-managed SNS key, so the topic has its own key that lets CloudWatch
+   * alarms of this account use it.
+   */
+  private alarmTopic(): Topic {
+    const key = new Key(this, 'AlarmTopicKey', {
+      description: 'Encrypts the interview-followup alarm topic',
+      enableKeyRotation: true,
+      // Only in-flight notifications depend on it; deleted with the stack (after 7 days).
+      removalPolicy: RemovalPolicy.DESTROY,
+      pendingWindow: Duration.days(7),
+    });
+    const fromCloudWatchInThisAccount = {
+      principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
+      conditions: { StringEquals: { 'aws:SourceAccount': this.account } },
+    };
+    key.addToResourcePolicy(
+      new PolicyStatement({
+        ...fromCloudWatchInThisAccount,
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+        resources: ['*'], // in a key policy, "*" means this key
+      }),
+    );
+    const topic = new Topic(this, 'AlarmTopic', {
+      displayName: `${this.stackName} alarms`,
+      masterKey: key,
+      enforceSSL: true,
+    });
+    // enforceSSL creates a topic policy, which replaces the default one: allow the alarms back in.
+    topic.addToResourcePolicy(
+      new PolicyStatement({
+        ...fromCloudWatchInThisAccount,
+        actions: ['sns:Publish'],
+        resources: [topic.topicArn],
+      }),
+    );
+    return topic;
+  }
+
+  /**
+   * A NodejsFunction with its own role and log group: the role may write to that log group only
+   * (instead of the AWS-managed AWSLambdaBasicExecutionRole, which allows every log group).
+   */
+  private lambda(
+    id: string,
+    entry: string,
+    logRemovalPolicy: RemovalPolicy,
+    extra: Partial<NodejsFunctionProps>,
+  ): NodejsFunction {
+    const logGroup = new LogGroup(this, `${id}Logs`, {
+      retention: RetentionDays.ONE_MONTH,
+      removalPolicy: logRemovalPolicy,
+    });
+    const role = new Role(this, `${id}Role`, {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      description: `Execution role of the ${id.toLowerCase()} function`,
+    });
+    logGroup.grantWrite(role);
+    return new NodejsFunction(this, id, { ...this.functionProps(entry, logGroup), role, ...extra });
+  }
+
+  private functionProps(entry: string, logGroup: LogGroup): NodejsFunctionProps {
     return {
       entry,
       handler: 'handler',
@@ -268,7 +617,7 @@ export class InterviewFollowupStack extends Stack {
       memorySize: 256,
       projectRoot: PROJECT_ROOT,
       depsLockFilePath: path.join(PROJECT_ROOT, 'package-lock.json'),
-      logGroup: new LogGroup(this, `${id}Logs`, { retention: RetentionDays.ONE_MONTH }),
+      logGroup,
       environment: { NODE_OPTIONS: '--enable-source-maps' },
       bundling: {
         forceDockerBundling: false,
@@ -313,8 +662,8 @@ export class InterviewFollowupStack extends Stack {
     if (apiKey === '') {
       apiKey = NO_API_KEY_SHA256;
       Annotations.of(this).addWarning(
-        'apiKeySha256 is not set, so the API rejects every API key (POST /interviews always answers 401). ' +
-          'Choose a key and deploy with: npx cdk deploy -c apiKeySha256=$(printf %s "$KEY" | sha256sum | cut -d\' \' -f1)',
+        'apiKeySha256 is not set, so the deployment has no API key of its own: only keys stored with ' +
+          '`npm run api-key` are accepted. To set one, deploy with: npx cdk deploy -c apiKeySha256=$(printf %s "$KEY" | sha256sum | cut -d\' \' -f1)',
       );
     } else if (!/^[0-9a-f]{64}$/.test(apiKey)) {
       throw new Error(
@@ -329,6 +678,12 @@ export class InterviewFollowupStack extends Stack {
       );
     }
 
+    const alarmEmail = this.stringSetting('alarmEmail', props.alarmEmail, '').trim();
+    if (alarmEmail !== '' && !/^[^\s@<>,;"]+@[^\s@<>,;"]+\.[^\s@<>,;"]+$/.test(alarmEmail)) {
+      throw new Error(`alarmEmail must be an email address such as ops@example.com, got "${alarmEmail}"`);
+    }
+    const retainData = this.booleanSetting('retainData', props.retainData, true);
+
     const throttleRate = this.numberSetting('throttleRate', props.throttleRate, DEFAULT_THROTTLE.rate);
     const throttleBurst = this.numberSetting('throttleBurst', props.throttleBurst, DEFAULT_THROTTLE.burst);
     if (!Number.isInteger(throttleBurst)) {
@@ -342,6 +697,8 @@ export class InterviewFollowupStack extends Stack {
       publicUrl,
       throttleRate,
       throttleBurst,
+      alarmEmail,
+      retainData,
       entries: props.entries ?? DEFAULT_ENTRIES,
     };
   }
@@ -358,6 +715,14 @@ export class InterviewFollowupStack extends Stack {
       throw new Error(`Context "${key}" must be a string, got ${JSON.stringify(value)}`);
     }
     return value;
+  }
+
+  /** A boolean prop, else context (`true`/`false`, also as the strings `-c key=false` gives), else `fallback`. */
+  private booleanSetting(key: string, prop: boolean | undefined, fallback: boolean): boolean {
+    const value: unknown = prop ?? this.node.tryGetContext(key) ?? fallback;
+    if (value === true || value === 'true') return true;
+    if (value === false || value === 'false') return false;
+    throw new Error(`${key} must be true or false, got ${JSON.stringify(value)}`);
   }
 
   /** Like stringSetting for positive numbers; `-c key=5` arrives as the string "5". */

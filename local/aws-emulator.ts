@@ -41,6 +41,8 @@ export interface AwsEmulatorOptions {
   /** First retry delay for failed invocations (real time), doubling, capped at 60 s. */
   retryBaseMs?: number;
   log?: (message: string, fields?: Record<string, unknown>) => void;
+  /** Fault injection: true when this schedule's first delivery should also arrive a second time. */
+  duplicate?: () => boolean;
 }
 
 export interface FiredSchedule {
@@ -570,6 +572,7 @@ class Emulator {
   private readonly accountId: string;
   private readonly region: string;
   private readonly retryBaseMs: number;
+  private readonly duplicate: (() => boolean) | undefined;
   private closed = false;
 
   constructor(options: AwsEmulatorOptions, state: StateFile, file: string) {
@@ -578,6 +581,7 @@ class Emulator {
     this.accountId = options.accountId ?? '000000000000';
     this.region = options.region ?? 'us-east-1';
     this.retryBaseMs = options.retryBaseMs ?? 1000;
+    this.duplicate = options.duplicate;
     this.log =
       options.log ??
       ((message, fields) =>
@@ -691,11 +695,18 @@ class Emulator {
     };
     this.log(attempt === 1 ? 'scheduler: firing schedule' : 'scheduler: retrying schedule', fields);
     let failure: string | undefined;
+    const payload: unknown = JSON.parse(schedule.target.Input ?? '{}');
+    // A duplicate delivery (fault injection) runs alongside; its outcome is not the schedule's.
+    const duplicate =
+      attempt === 1 && this.duplicate?.()
+        ? this.invokeTarget(schedule.target.Arn, payload).catch(() => undefined)
+        : undefined;
     try {
-      await this.invokeTarget(schedule.target.Arn, JSON.parse(schedule.target.Input ?? '{}'));
+      await this.invokeTarget(schedule.target.Arn, payload);
     } catch (err) {
       failure = errorMessage(err);
     }
+    await duplicate;
     // Deleted (or deleted and re-created) while the attempt ran: the outcome belongs to nobody.
     if (this.entries.get(key) !== entry) return;
     entry.status = 'idle';

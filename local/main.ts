@@ -28,6 +28,8 @@ const runtime = await startLocalRuntime({
   ...(process.env.PUBLIC_URL && { publicUrl: process.env.PUBLIC_URL }),
   ...(process.env.SENDER_ADDRESS && { senderAddress: process.env.SENDER_ADDRESS }),
   ...(process.env.SES_CONFIGURATION_SET && { sesConfigurationSet: process.env.SES_CONFIGURATION_SET }),
+  ...(process.env.LOCAL_FAULTS && { faults: process.env.LOCAL_FAULTS }),
+  ...(process.env.LOCAL_FAULTS_SEED && { faultSeed: Number(process.env.LOCAL_FAULTS_SEED) }),
 });
 
 console.log(`

@@ -32,6 +32,7 @@ import { hashSecret } from '../lambdas/core/tokens.js';
 import { parseSendEvent, sendEmail } from '../lambdas/sender/send.js';
 import { type AwsEmulator, startAwsEmulator } from './aws-emulator.js';
 import { LocalClock } from './clock.js';
+import { FaultInjector, injectDynamoFaults, injectSesFaults, parseFaults } from './faults.js';
 
 export interface LocalOptions {
   dataDir: string;
@@ -47,6 +48,11 @@ export interface LocalOptions {
   senderAddress?: string;
   /** SES configuration set to send through (SES events); the local SES accepts any name. */
   sesConfigurationSet?: string;
+  /** LOCAL_FAULTS, e.g. "ses.throttle=0.2,ddb.error=0.05,scheduler.duplicate=0.1" (see faults.ts). */
+  faults?: string;
+  faultSeed?: number;
+  /** First retry delay of failed invocations in the emulator (ms, doubling); default 1000. */
+  retryBaseMs?: number;
   log?: Logger;
 }
 
@@ -58,6 +64,8 @@ export interface LocalRuntime {
   apiKey: string;
   clock: LocalClock;
   emulator: AwsEmulator;
+  /** Faults injected so far, by kind. */
+  faults: FaultInjector;
   stop(): Promise<void>;
 }
 
@@ -134,6 +142,7 @@ export async function startLocalRuntime(options: LocalOptions): Promise<LocalRun
   const log = options.log ?? jsonLogger;
   const apiKey = options.apiKey ?? DEFAULT_API_KEY;
   const clock = new LocalClock();
+  const faults = new FaultInjector(parseFaults(options.faults), options.faultSeed);
   await mkdir(options.dataDir, { recursive: true });
 
   const dynamo = dynalite({
@@ -158,6 +167,8 @@ export async function startLocalRuntime(options: LocalOptions): Promise<LocalRun
       await deliver(payload);
     },
     log: (message, fields) => log('info', message, fields),
+    duplicate: () => faults.roll('scheduler.duplicate'),
+    ...(options.retryBaseMs !== undefined && { retryBaseMs: options.retryBaseMs }),
   });
 
   const env = {
@@ -187,6 +198,10 @@ export async function startLocalRuntime(options: LocalOptions): Promise<LocalRun
   const scheduler = schedulerClient(apiConfig, clientOptions);
   const lambda = lambdaClient(apiConfig, clientOptions);
   const mail = sesClient(senderConfig, clientOptions);
+  // The sender gets clients of its own, so faults can be injected into its calls alone.
+  const senderDb = dynamoClient(senderConfig, clientOptions);
+  injectDynamoFaults(senderDb, faults);
+  injectSesFaults(mail, faults);
   const store = new DynamoInterviewStore(db, apiConfig.tableName);
   const emailScheduler = new EventBridgeEmailScheduler(scheduler, apiConfig.scheduleGroup, {
     functionArn: apiConfig.senderFunctionArn,
@@ -194,7 +209,7 @@ export async function startLocalRuntime(options: LocalOptions): Promise<LocalRun
     deadLetterArn: apiConfig.scheduleDlqArn,
   });
   const senderDeps = {
-    store,
+    store: new DynamoInterviewStore(senderDb, senderConfig.tableName),
     mailer: new SesMailer(mail, senderConfig.sesConfigurationSet),
     scheduler: emailScheduler,
     clock,
@@ -287,12 +302,13 @@ export async function startLocalRuntime(options: LocalOptions): Promise<LocalRun
     apiKey,
     clock,
     emulator,
+    faults,
     async stop() {
       if (stopped) return;
       stopped = true;
       await close(http);
       await emulator.close();
-      for (const client of [db, scheduler, lambda, mail]) client.destroy();
+      for (const client of [db, senderDb, scheduler, lambda, mail]) client.destroy();
       await close(ses);
       await close(dynamo);
     },

@@ -9,7 +9,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { EmailKind } from '../core/events.js';
 import { canTransition, type EmailState, type EmailStatus, type InterviewRecord } from '../core/interview.js';
-import type { InterviewStore } from '../core/ports.js';
+import type { InterviewStore, TransitionOptions } from '../core/ports.js';
 import { TABLE } from './table.js';
 
 export class DynamoInterviewStore implements InterviewStore {
@@ -61,7 +61,7 @@ export class DynamoInterviewStore implements InterviewStore {
     from: readonly EmailStatus[],
     to: EmailStatus,
     fields: Partial<Omit<EmailState, 'status'>> & { updatedAt: string },
-    options: { unlessCancelRequested?: boolean } = {},
+    options: TransitionOptions = {},
   ): Promise<InterviewRecord | undefined> {
     const illegal = from.filter((status) => !canTransition(status, to));
     if (illegal.length > 0) throw new Error(`illegal email transition: ${illegal.join('|')} → ${to}`);
@@ -73,6 +73,10 @@ export class DynamoInterviewStore implements InterviewStore {
     };
     if (options.unlessCancelRequested) names['#c'] = 'cancelRequested';
     const values: Record<string, unknown> = { ':to': to };
+    if (options.claimId !== undefined) {
+      names['#claim'] = 'claimId';
+      values[':claim'] = options.claimId;
+    }
     const sets = ['#e.#k.#s = :to'];
     Object.entries(fields).forEach(([field, value], i) => {
       names[`#f${i}`] = field;
@@ -93,6 +97,7 @@ export class DynamoInterviewStore implements InterviewStore {
             'attribute_exists(#pk)',
             `#e.#k.#s IN (${allowed.join(', ')})`,
             ...(options.unlessCancelRequested ? ['attribute_not_exists(#e.#k.#c)'] : []),
+            ...(options.claimId !== undefined ? ['#e.#k.#claim = :claim'] : []),
           ].join(' AND '),
           ExpressionAttributeNames: names,
           ExpressionAttributeValues: values,

@@ -9,4 +9,9 @@ export interface SendEvent {
   cancelUrl?: string;
   /** Set on a retry the sender scheduled itself after SES refused the email for now (1, 2, …). */
   attempt?: number;
+  /**
+   * A claim this retry must release first: the invocation that knew nothing was sent could not
+   * release it itself (the table did not answer), so it handed the claim's id to its retry.
+   */
+  releaseClaim?: string;
 }

@@ -35,6 +35,8 @@ export interface EmailState {
   messageId?: string;
   /** Set by a cancel that found the email `sending`: if that send fails, it ends cancelled. */
   cancelRequested?: boolean;
+  /** Which sender invocation holds the `sending` claim. */
+  claimId?: string;
   updatedAt: string;
 }
 

@@ -8,6 +8,13 @@ import type { OutgoingEmail } from './emails.js';
 import type { EmailKind, SendEvent } from './events.js';
 import type { EmailState, EmailStatus, InterviewRecord } from './interview.js';
 
+export interface TransitionOptions {
+  /** Only if no cancel was requested while the email was `sending`. */
+  unlessCancelRequested?: boolean;
+  /** Only if the email's claim is this one (see the sender's claimId). */
+  claimId?: string;
+}
+
 export interface InterviewStore {
   /** Fails if the id exists. */
   create(record: InterviewRecord): Promise<void>;
@@ -23,7 +30,7 @@ export interface InterviewStore {
     from: readonly EmailStatus[],
     to: EmailStatus,
     fields: Partial<Omit<EmailState, 'status'>> & { updatedAt: string },
-    options?: { unlessCancelRequested?: boolean },
+    options?: TransitionOptions,
   ): Promise<InterviewRecord | undefined>;
   /** Marks an email that is `sending` as cancel-requested; undefined when it is no longer `sending`. */
   requestCancel(id: string, kind: EmailKind, updatedAt: string): Promise<InterviewRecord | undefined>;

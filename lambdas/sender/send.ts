@@ -2,7 +2,8 @@
  * The sender's use case: one email of one interview, at most once.
  *
  * 1. Claim: scheduled → sending, a conditional write. Whoever loses (a duplicate invocation, a
- *    cancel that came first) stops here, so an email is never sent twice nor after a cancel.
+ *    cancel that came first) stops here, so an email is never sent twice nor after a cancel. If
+ *    the table does not answer, the try is rescheduled like a refused send (below).
  * 2. Send through SES (the client never retries by itself).
  * 3. Record the outcome:
  *    - accepted: sending → sent;
@@ -17,6 +18,7 @@
  * or SES never answers. The email then stays `sending` and is not retried: the candidate may see
  * "Sending now" for an email that did go out (or, rarely, did not), but never a duplicate.
  */
+import { randomUUID } from 'node:crypto';
 import type { Clock } from '../core/clock.js';
 import { type OutgoingEmail, renderConfirmation, renderFollowUp, renderThankYou } from '../core/emails.js';
 import type { SendEvent } from '../core/events.js';
@@ -51,8 +53,13 @@ export type SendOutcome =
 /** Waits before the sender's own retries of an email SES refused for now (minutes). */
 export const RETRY_DELAYS_MINUTES = [1, 2, 5, 10, 20, 40, 60, 120, 240, 480] as const;
 
+/**
+ * A retry's schedule name is unique to the invocation that makes it: two invocations that both
+ * schedule a retry (a duplicate delivery, say) must not collide, or the one carrying a claim to
+ * release could be lost to the other. Two retries are harmless: the claim lets only one send.
+ */
 export function retryScheduleName(event: SendEvent, attempt: number): string {
-  return `${event.interviewId}-${event.kind}-retry-${attempt}`;
+  return `${event.interviewId}-${event.kind}-r${attempt}-${randomUUID().slice(0, 6)}`;
 }
 
 function render(record: InterviewRecord, event: SendEvent, now: Date, senderAddress: string): OutgoingEmail {
@@ -69,7 +76,7 @@ function render(record: InterviewRecord, event: SendEvent, now: Date, senderAddr
 
 export function parseSendEvent(input: unknown): SendEvent {
   if (typeof input !== 'object' || input === null) throw new Error('send event must be an object');
-  const { interviewId, kind, cancelUrl, attempt } = input as Record<string, unknown>;
+  const { interviewId, kind, cancelUrl, attempt, releaseClaim } = input as Record<string, unknown>;
   if (typeof interviewId !== 'string' || interviewId === '')
     throw new Error('send event needs an interviewId');
   if (kind !== 'thank-you' && kind !== 'follow-up' && kind !== 'confirmation') {
@@ -79,11 +86,14 @@ export function parseSendEvent(input: unknown): SendEvent {
   if (attempt !== undefined && (typeof attempt !== 'number' || !Number.isInteger(attempt) || attempt < 1)) {
     throw new Error('attempt must be a positive whole number');
   }
+  if (releaseClaim !== undefined && typeof releaseClaim !== 'string')
+    throw new Error('releaseClaim must be a string');
   return {
     interviewId,
     kind,
     ...(cancelUrl !== undefined && { cancelUrl }),
     ...(attempt !== undefined && { attempt }),
+    ...(releaseClaim !== undefined && { releaseClaim }),
   };
 }
 
@@ -116,18 +126,78 @@ async function retryLater(deps: SenderDeps, event: SendEvent, error: string): Pr
   return 'retrying';
 }
 
+/**
+ * Gives back a claim whose send certainly did not happen: sending → scheduled, or → cancelled if a
+ * cancel came in meanwhile. Only the holder of `claimId` can do it; anything else is left alone.
+ */
+async function release(
+  deps: SenderDeps,
+  event: SendEvent,
+  claimId: string,
+): Promise<'scheduled' | 'cancelled'> {
+  const updatedAt = deps.clock.now().toISOString();
+  const { interviewId, kind } = event;
+  const back = await deps.store.transition(
+    interviewId,
+    kind,
+    ['sending'],
+    'scheduled',
+    { updatedAt },
+    {
+      unlessCancelRequested: true,
+      claimId,
+    },
+  );
+  if (back) return 'scheduled';
+  const cancelled = await deps.store.transition(
+    interviewId,
+    kind,
+    ['sending'],
+    'cancelled',
+    { updatedAt, reason: CANCELLED_BY_CANDIDATE },
+    { claimId },
+  );
+  return cancelled ? 'cancelled' : 'scheduled';
+}
+
 export async function sendEmail(deps: SenderDeps, event: SendEvent): Promise<SendOutcome> {
   const { store, mailer, clock, log } = deps;
   const context = { interviewId: event.interviewId, kind: event.kind };
   const now = clock.now();
-  const claimed = await store.transition(event.interviewId, event.kind, ['scheduled'], 'sending', {
-    updatedAt: now.toISOString(),
-  });
+  if (event.releaseClaim) {
+    try {
+      await release(deps, event, event.releaseClaim);
+    } catch (err) {
+      return retryLater(
+        deps,
+        event,
+        `the database did not answer (${err instanceof Error ? err.name : 'error'})`,
+      );
+    }
+  }
+  const claimId = randomUUID();
+  let claimed: InterviewRecord | undefined;
+  try {
+    claimed = await store.transition(event.interviewId, event.kind, ['scheduled'], 'sending', {
+      updatedAt: now.toISOString(),
+      claimId,
+    });
+  } catch (err) {
+    // The table did not answer: nothing was claimed or sent, so a later try is safe. A schedule
+    // of its own makes that try durable, beyond Lambda's two quick retries.
+    return retryLater(
+      deps,
+      event,
+      `the database did not answer (${err instanceof Error ? err.name : 'error'})`,
+    );
+  }
   if (!claimed) {
-    const current = await store.get(event.interviewId);
-    const status = current?.emails[event.kind]?.status;
-    log('info', 'nothing to send', { ...context, status: status ?? 'no such interview' });
-    return current ? 'not-pending' : 'not-found';
+    // Only to say why in the log: a failure here changes nothing.
+    const current = await store.get(event.interviewId).catch(() => null);
+    const status =
+      current === null ? 'unknown' : (current?.emails[event.kind]?.status ?? 'no such interview');
+    log('info', 'nothing to send', { ...context, status });
+    return current === undefined ? 'not-found' : 'not-pending';
   }
 
   const stamp = () => ({ updatedAt: clock.now().toISOString() });
@@ -149,25 +219,19 @@ export async function sendEmail(deps: SenderDeps, event: SendEvent): Promise<Sen
     const failure = err instanceof MailError ? err.failure : 'unknown';
     const error = err instanceof Error ? err.message : String(err);
     if (failure === 'retry') {
-      const released = await store.transition(
-        event.interviewId,
-        event.kind,
-        ['sending'],
-        'scheduled',
-        stamp(),
-        {
-          unlessCancelRequested: true,
-        },
-      );
-      if (!released) {
-        await store.transition(event.interviewId, event.kind, ['sending'], 'cancelled', {
-          ...stamp(),
-          reason: CANCELLED_BY_CANDIDATE,
-        });
+      let outcome: 'scheduled' | 'cancelled';
+      try {
+        outcome = await release(deps, event, claimId);
+      } catch {
+        // Nothing was sent, but the claim could not be released: the retry releases it first.
+        return retryLater(deps, { ...event, releaseClaim: claimId }, error);
+      }
+      if (outcome === 'cancelled') {
         log('info', 'send refused, and a cancel came in meanwhile: cancelled', { ...context, error });
         return 'cancelled';
       }
-      return retryLater(deps, event, error);
+      const { releaseClaim: _done, ...next } = event;
+      return retryLater(deps, next, error);
     }
     if (failure === 'reject') {
       await store.transition(event.interviewId, event.kind, ['sending'], 'failed', {

@@ -214,6 +214,12 @@ describe('InterviewFollowupStack (defaults)', () => {
       .map(([id]) => id),
     'scheduler role',
   );
+  const passSchedulerRole = {
+    Effect: 'Allow',
+    Action: 'iam:PassRole',
+    Resource: getAtt(schedulerRoleId),
+    Condition: { StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } },
+  };
   const queueId = (id: string) => idOf(template, 'AWS::SQS::Queue', id);
   const dlqId = queueId('ScheduleDeadLetterQueue');
   const senderFailureQueueId = queueId('SenderFailureQueue');
@@ -336,14 +342,29 @@ describe('InterviewFollowupStack (defaults)', () => {
     expect(env[ENV.scheduleDlqArn]).toEqual(getAtt(dlqId));
   });
 
-  it('sender environment: table, sender address and the configuration set', () => {
+  it('sender environment: exactly the variables loadSenderConfig reads, its own ARN included', () => {
     const env = envOf(template, 'Sender');
     expect(Object.keys(env).sort()).toEqual(
-      [ENV.tableName, ENV.senderAddress, ENV.sesConfigurationSet, 'NODE_OPTIONS'].sort(),
+      [
+        ENV.tableName,
+        ENV.senderAddress,
+        ENV.sesConfigurationSet,
+        ENV.scheduleGroup,
+        ENV.senderFunctionArn,
+        ENV.schedulerRoleArn,
+        ENV.scheduleDlqArn,
+        'NODE_OPTIONS',
+      ].sort(),
     );
     expect(env[ENV.tableName]).toEqual(ref(tableId));
     expect(env[ENV.senderAddress]).toBe('followup@example.com');
     expect(env[ENV.sesConfigurationSet]).toEqual(ref(configSetId));
+    expect(env[ENV.scheduleGroup]).toEqual(ref(groupId));
+    expect(env[ENV.schedulerRoleArn]).toEqual(getAtt(schedulerRoleId));
+    expect(env[ENV.scheduleDlqArn]).toEqual(getAtt(dlqId));
+    // Its own ARN, built from its name: a GetAtt of itself would be a circular dependency.
+    expect(sender.properties.FunctionName).toBe('Test-sender');
+    expect(env[ENV.senderFunctionArn]).toEqual(arnOf('lambda', 'function:Test-sender'));
   });
 
   it('feedback environment: exactly the variables loadFeedbackConfig reads', () => {
@@ -363,10 +384,10 @@ describe('InterviewFollowupStack (defaults)', () => {
         'dynamodb:GetItem',
         'dynamodb:PutItem',
         'dynamodb:UpdateItem',
+        'dynamodb:DeleteItem',
         'dynamodb:Query',
         'scheduler:CreateSchedule',
         'scheduler:DeleteSchedule',
-        'scheduler:GetSchedule',
         'iam:PassRole',
         'lambda:InvokeFunction',
       ].sort(),
@@ -374,7 +395,7 @@ describe('InterviewFollowupStack (defaults)', () => {
     expect(statements).toEqual(
       expect.arrayContaining([
         expect.objectContaining({
-          Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+          Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
           Resource: getAtt(tableId),
         }),
         expect.objectContaining({
@@ -382,22 +403,17 @@ describe('InterviewFollowupStack (defaults)', () => {
           Resource: { 'Fn::Join': ['', [getAtt(tableId), `/index/${TABLE.tokenIndex}`]] },
         }),
         expect.objectContaining({
-          Action: ['scheduler:CreateSchedule', 'scheduler:DeleteSchedule', 'scheduler:GetSchedule'],
+          Action: ['scheduler:CreateSchedule', 'scheduler:DeleteSchedule'],
           Resource: schedulesInGroup,
         }),
-        {
-          Effect: 'Allow',
-          Action: 'iam:PassRole',
-          Resource: getAtt(schedulerRoleId),
-          Condition: { StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } },
-        },
+        passSchedulerRole,
         expect.objectContaining({ Action: 'lambda:InvokeFunction', Resource: getAtt(sender.logicalId) }),
       ]),
     );
     expect(statements).toHaveLength(6);
   });
 
-  it('sender role: table get/update, SES send on the identities and the configuration set, its failure queue', () => {
+  it('sender role: table get/update, SES send on identities and configuration set, its retries, its failure queue', () => {
     const statements = statementsOfRole(template, roleOf(template, 'Sender'));
     expect(statements.every((s) => s.Effect === 'Allow')).toBe(true);
     expect(statements).toEqual(
@@ -414,6 +430,8 @@ describe('InterviewFollowupStack (defaults)', () => {
             arnOf('ses', ref(configSetId)),
           ],
         }),
+        expect.objectContaining({ Action: 'scheduler:CreateSchedule', Resource: schedulesInGroup }),
+        passSchedulerRole,
       ]),
     );
     const actions = statements.flatMap(actionsOf);
@@ -425,6 +443,8 @@ describe('InterviewFollowupStack (defaults)', () => {
         'dynamodb:UpdateItem',
         'ses:SendEmail',
         'ses:SendRawEmail',
+        'scheduler:CreateSchedule',
+        'iam:PassRole',
       ].sort(),
     );
     // The on-failure destination needs SendMessage on that queue, and on nothing else.
@@ -507,8 +527,8 @@ describe('InterviewFollowupStack (defaults)', () => {
         if (JSON.stringify(resource).includes('*')) wildcardResources.push(resource);
       }
     }
-    // The api's and the feedback function's scheduler statements.
-    expect(wildcardResources).toEqual([schedulesInGroup, schedulesInGroup]);
+    // The scheduler statements of the api, the sender and the feedback function.
+    expect(wildcardResources).toEqual([schedulesInGroup, schedulesInGroup, schedulesInGroup]);
   });
 
   it.each([
@@ -552,13 +572,14 @@ describe('InterviewFollowupStack (defaults)', () => {
     });
   });
 
-  it('HTTP API: exactly the seven routes, all to the api function', () => {
+  it('HTTP API: exactly the eight routes, all to the api function', () => {
     const routes = resources(template, 'AWS::ApiGatewayV2::Route').map(([, r]) => props(r));
     expect(routes.map((r) => r.RouteKey).sort()).toEqual(
       [
         'POST /interviews',
         'POST /interviews/preview',
         'GET /interviews/{id}',
+        'DELETE /interviews/{id}',
         'GET /cancel/{token}',
         'HEAD /cancel/{token}',
         'POST /cancel/{token}',
@@ -752,7 +773,7 @@ describe('InterviewFollowupStack (defaults)', () => {
     it.each([
       ['Reputation.BounceRate', 0.05],
       ['Reputation.ComplaintRate', 0.001],
-    ])('SES %s (account-wide) above %d', (metricName, threshold) => {
+    ])('SES %s (account-wide) above %s', (metricName, threshold) => {
       const alarm = only(
         alarms.filter((a) => a.MetricName === metricName),
         metricName,
@@ -859,7 +880,7 @@ describe('alarm notifications (alarmEmail)', () => {
     }
   });
 
-  it('no fixed physical names, also with the topic', () => {
+  it('no fixed physical names, also with the topic (the sender is named after the stack)', () => {
     const nameProps: Record<string, string> = {
       'AWS::DynamoDB::Table': 'TableName',
       'AWS::Lambda::Function': 'FunctionName',
@@ -876,6 +897,7 @@ describe('alarm notifications (alarmEmail)', () => {
       const found = resources(template, type);
       expect(found.length, type).toBeGreaterThan(0);
       for (const [id, r] of found) {
+        if (id === fn(template, 'Sender').logicalId) continue;
         expect(props(r)[nameProp], `${type} ${id}.${nameProp}`).toBeUndefined();
       }
     }
@@ -952,6 +974,18 @@ describe('InterviewFollowupStack settings', () => {
     ]);
   });
 
+  it('names the sender after the stack: one per stage, at most 64 characters', () => {
+    const nameIn = (stackId: string) => {
+      const stack = new InterviewFollowupStack(newApp(), stackId, { ...SENDER, entries: STUB_ENTRIES });
+      return fn(Template.fromStack(stack), 'Sender').properties.FunctionName as string;
+    };
+    expect(nameIn('interview-followup-prod')).toBe('interview-followup-prod-sender');
+    expect(nameIn('interview-followup-dev')).toBe('interview-followup-dev-sender');
+    const long = nameIn(`stage-${'x'.repeat(100)}`);
+    expect(long.length).toBeLessThanOrEqual(64);
+    expect(long).toMatch(/^stage-x+-[0-9A-F]{8}-sender$/);
+  });
+
   it('props win over context', () => {
     const { template } = synth({ throttleRate: 5, throttleBurst: 10 }, { throttleRate: 99 });
     template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
@@ -1018,7 +1052,7 @@ describe('cdk-nag AwsSolutions', () => {
       'FeedbackRuleDeadLetterQueue',
       'FeedbackFailureQueue',
     ].map((queue) => `AwsSolutions-SQS3 @ Nag/${queue}/Resource`),
-    ...['ApiRole', 'FeedbackRole'].map(
+    ...['ApiRole', 'SenderRole', 'FeedbackRole'].map(
       (role) =>
         'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:scheduler:<AWS::Region>:<AWS::AccountId>:schedule/<ScheduleGroup>/*]' +
         ` @ Nag/${role}/DefaultPolicy/Resource`,
@@ -1027,6 +1061,7 @@ describe('cdk-nag AwsSolutions', () => {
       'POST--interviews',
       'POST--interviews--preview',
       'GET--interviews--{id}',
+      'DELETE--interviews--{id}',
       'GET--cancel--{token}',
       'HEAD--cancel--{token}',
       'POST--cancel--{token}',

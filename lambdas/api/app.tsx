@@ -75,6 +75,14 @@ const INTERVIEW_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{
 
 const CANCEL_BODY_BYTES = 4 * 1024;
 
+/**
+ * A 413 is answered before the body is read; the connection is then closed, so say so, or a
+ * keep-alive client would send its next request down a socket that is going away.
+ */
+function tooLarge(c: Context): void {
+  c.header('Connection', 'close');
+}
+
 function wantsJson(c: Context): boolean {
   return (c.req.header('Accept') ?? '').includes('application/json');
 }
@@ -106,7 +114,11 @@ async function readCancelKind(c: Context): Promise<'all' | 'follow-up' | undefin
   const type = (c.req.header('Content-Type') ?? '').toLowerCase();
   let kind: unknown;
   if (type.startsWith('application/x-www-form-urlencoded') || type.startsWith('multipart/form-data')) {
-    kind = (await c.req.parseBody()).kind;
+    try {
+      kind = (await c.req.parseBody()).kind;
+    } catch {
+      return undefined; // a malformed form (a multipart body without its parts, say)
+    }
   } else if (type.startsWith('application/json')) {
     try {
       const body: unknown = JSON.parse((await c.req.text()) || '{}');
@@ -184,8 +196,15 @@ export function createApp(options: AppOptions): Hono<SubmissionEnv> {
     requireKey,
     bodyLimit({
       maxSize: MAX_BODY_BYTES,
-      onError: (c) =>
-        errorResponse(c, 413, 'payload_too_large', `The body must be at most ${MAX_BODY_BYTES} bytes.`),
+      onError: (c) => {
+        tooLarge(c);
+        return errorResponse(
+          c,
+          413,
+          'payload_too_large',
+          `The body must be at most ${MAX_BODY_BYTES} bytes.`,
+        );
+      },
     }),
     async (c: Context<SubmissionEnv>, next: () => Promise<void>) => {
       const type = c.req.header('Content-Type') ?? '';
@@ -328,7 +347,10 @@ export function createApp(options: AppOptions): Hono<SubmissionEnv> {
     },
     bodyLimit({
       maxSize: CANCEL_BODY_BYTES,
-      onError: (c) => answer(c, 413, 'payload_too_large', TOO_LARGE_PAGE),
+      onError: (c) => {
+        tooLarge(c);
+        return answer(c, 413, 'payload_too_large', TOO_LARGE_PAGE);
+      },
     }),
     async (c) => {
       const kind = await readCancelKind(c);

@@ -7,6 +7,7 @@ import type { ApiKey } from './access.js';
 import type { OutgoingEmail } from './emails.js';
 import type { EmailKind, SendEvent } from './events.js';
 import type { EmailState, EmailStatus, InterviewRecord } from './interview.js';
+import { redact, redactFields } from './redact.js';
 
 export interface TransitionOptions {
   /** Only if no cancel was requested while the email was `sending`. */
@@ -131,8 +132,9 @@ export type Logger = (
   fields?: Record<string, unknown>,
 ) => void;
 
+/** One JSON line per event, with the strings redacted (see redact.ts). */
 export const jsonLogger: Logger = (level, message, fields) => {
-  const line = JSON.stringify({ level, message, ...fields });
+  const line = JSON.stringify({ level, message: redact(message), ...(fields && redactFields(fields)) });
   if (level === 'info') console.log(line);
   else console.error(line);
 };

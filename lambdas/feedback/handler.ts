@@ -15,7 +15,11 @@ const deps = {
   log: jsonLogger,
 };
 
-/** Errors propagate on purpose: EventBridge retries the event and then keeps it in the rule's DLQ. */
+/**
+ * Errors propagate on purpose: EventBridge invokes this function asynchronously, so Lambda retries
+ * it twice and then keeps the event in the feedback failure queue (the rule's own dead-letter
+ * queue only catches events EventBridge could not deliver).
+ */
 export async function handler(event: unknown): Promise<void> {
   await handleFeedback(deps, event);
 }

@@ -18,6 +18,7 @@ const runtime = await startLocalRuntime({
   dataDir: resolve(process.env.DATA_DIR || '.data'),
   port: portNumber,
   mailPort: port('MAIL_PORT', 8005),
+  ...(process.env.MAIL_URL && { mailUrl: process.env.MAIL_URL }),
   dynamoPort: port('DYNAMODB_PORT', 8006),
   limits: {
     perMinute: process.env.LIMIT_PER_MINUTE,

@@ -39,6 +39,11 @@ export interface LocalOptions {
   /** 0 (the default) picks a free port. */
   port?: number;
   mailPort?: number;
+  /**
+   * An SES stand-in already running elsewhere (MAIL_URL): used instead of starting one, so the
+   * mailbox outlives this process (the reliability script's crash phase kills the runtime).
+   */
+  mailUrl?: string;
   /** dynalite's port: `npm run api-key` talks to it (default 0, a free port). */
   dynamoPort?: number;
   /** Per-key limits, as the LIMIT_* variables give them (strings or numbers); defaults otherwise. */
@@ -76,6 +81,11 @@ const startSes = (
     default: (config: { host: string; port: number }) => Promise<Server>;
   }
 ).default;
+
+/** aws-ses-v2-local on 127.0.0.1 (0: a free port): the SES API and its mailbox page. */
+export function startMailServer(port: number): Promise<Server> {
+  return startSes({ host: '127.0.0.1', port });
+}
 
 export const DEFAULT_API_KEY = 'local-dev-key';
 const ACCOUNT = '000000000000';
@@ -152,8 +162,8 @@ export async function startLocalRuntime(options: LocalOptions): Promise<LocalRun
     updateTableMs: 0,
   });
   const dynamoPort = await listen(dynamo, options.dynamoPort ?? 0);
-  const ses = await startSes({ host: '127.0.0.1', port: options.mailPort ?? 0 });
-  const mailPort = (ses.address() as AddressInfo).port;
+  const ses = options.mailUrl ? undefined : await startMailServer(options.mailPort ?? 0);
+  const sesUrl = options.mailUrl ?? `http://127.0.0.1:${(ses?.address() as AddressInfo).port}`;
 
   // The sender runs in-process when the emulator fires a schedule or gets an async invoke.
   let deliver: (payload: unknown) => Promise<void> = async () => {
@@ -174,7 +184,7 @@ export async function startLocalRuntime(options: LocalOptions): Promise<LocalRun
   const env = {
     [ENV.region]: REGION,
     [ENV.endpointDynamodb]: `http://127.0.0.1:${dynamoPort}`,
-    [ENV.endpointSes]: `http://127.0.0.1:${mailPort}`,
+    [ENV.endpointSes]: sesUrl,
     [ENV.endpointScheduler]: emulator.url,
     [ENV.endpointLambda]: emulator.url,
     [ENV.tableName]: TABLE_NAME,
@@ -221,7 +231,6 @@ export async function startLocalRuntime(options: LocalOptions): Promise<LocalRun
   };
 
   const server = new Hono();
-  const sesUrl = `http://127.0.0.1:${mailPort}`;
   server.get('/_local/mail', async (c) => {
     const res = await fetch(`${sesUrl}/store`);
     const { emails } = (await res.json()) as { emails: CapturedEmail[] };
@@ -309,7 +318,7 @@ export async function startLocalRuntime(options: LocalOptions): Promise<LocalRun
       await close(http);
       await emulator.close();
       for (const client of [db, senderDb, scheduler, lambda, mail]) client.destroy();
-      await close(ses);
+      if (ses) await close(ses);
       await close(dynamo);
     },
   };

@@ -108,34 +108,34 @@ export class DynamoAccessStore implements KeyStore, LimitStore, IdempotencyStore
   // ---- Limits --------------------------------------------------------------------------------
 
   async take(keyId: string, windows: readonly LimitWindow[]): Promise<LimitWindow | undefined> {
-    const taken: LimitWindow[] = [];
-    for (const w of windows) {
-      try {
-        await this.db.send(
-          new UpdateCommand({
-            TableName: this.tableName,
-            Key: this.key(`${LIMIT}${keyId}#${w.window}`),
-            UpdateExpression: 'ADD #n :one SET #exp = if_not_exists(#exp, :exp)',
-            ConditionExpression: 'attribute_not_exists(#n) OR #n < :limit',
-            ExpressionAttributeNames: { '#n': 'count', '#exp': TABLE.ttlAttribute },
-            ExpressionAttributeValues: {
-              ':one': 1,
-              ':limit': w.limit,
-              ':exp': Math.ceil(w.endsAt / 1000) + 86_400,
-            },
-          }),
-        );
-        taken.push(w);
-      } catch (err) {
-        if (!conditionFailed(err)) {
-          await this.giveBack(keyId, taken);
-          throw err;
-        }
-        await this.giveBack(keyId, taken);
-        return w;
-      }
-    }
-    return undefined;
+    // All windows at once; if any is full (or fails), the counts that were taken are given back.
+    const results = await Promise.allSettled(windows.map((w) => this.takeOne(keyId, w)));
+    const failed = results.findIndex((r) => r.status === 'rejected');
+    if (failed === -1) return undefined;
+    await this.giveBack(
+      keyId,
+      windows.filter((_, i) => results[i]?.status === 'fulfilled'),
+    );
+    const reason = (results[failed] as PromiseRejectedResult).reason;
+    if (!conditionFailed(reason)) throw reason;
+    return windows[failed];
+  }
+
+  private async takeOne(keyId: string, w: LimitWindow): Promise<void> {
+    await this.db.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: this.key(`${LIMIT}${keyId}#${w.window}`),
+        UpdateExpression: 'ADD #n :one SET #exp = if_not_exists(#exp, :exp)',
+        ConditionExpression: 'attribute_not_exists(#n) OR #n < :limit',
+        ExpressionAttributeNames: { '#n': 'count', '#exp': TABLE.ttlAttribute },
+        ExpressionAttributeValues: {
+          ':one': 1,
+          ':limit': w.limit,
+          ':exp': Math.ceil(w.endsAt / 1000) + 86_400,
+        },
+      }),
+    );
   }
 
   private async giveBack(keyId: string, windows: readonly LimitWindow[]): Promise<void> {

@@ -54,6 +54,7 @@ import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct, IConstruct } from 'constructs';
 import { TABLE } from '../lambdas/aws/table.js';
 import { ENV } from '../lambdas/config.js';
+import { DEFAULT_LIMITS } from '../lambdas/core/access.js';
 
 /** Repository root: `infra/..`. Entry files, the lock file and tsconfig are resolved from here. */
 export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -107,6 +108,12 @@ export interface InterviewFollowupStackProps extends StackProps {
   readonly throttleRate?: number;
   /** Burst limit of the default stage. Context `throttleBurst`, default 40. */
   readonly throttleBurst?: number;
+  /** Submissions per API key per minute. Context `limitPerMinute`, default 30. */
+  readonly limitPerMinute?: number;
+  /** Submissions per API key per day. Context `limitPerDay`, default 500. */
+  readonly limitPerDay?: number;
+  /** Interviews per API key per interviewer address per day. Context `limitPerInterviewerPerDay`, default 3. */
+  readonly limitPerInterviewerPerDay?: number;
   /** Where alarm notifications go (an SNS email subscription); empty means no topic. Context `alarmEmail`. */
   readonly alarmEmail?: string;
   /**
@@ -274,6 +281,9 @@ export class InterviewFollowupStack extends Stack {
     api.addEnvironment(ENV.schedulerRoleArn, schedulerRole.roleArn);
     api.addEnvironment(ENV.scheduleDlqArn, scheduleDlq.queueArn);
     api.addEnvironment(ENV.apiKeySha256, settings.apiKeySha256);
+    api.addEnvironment(ENV.limitPerMinute, String(settings.limits.perMinute));
+    api.addEnvironment(ENV.limitPerDay, String(settings.limits.perDay));
+    api.addEnvironment(ENV.limitPerInterviewerPerDay, String(settings.limits.perInterviewerPerDay));
     if (settings.publicUrl !== '') {
       api.addEnvironment(ENV.publicUrl, settings.publicUrl);
     }
@@ -690,7 +700,22 @@ export class InterviewFollowupStack extends Stack {
       throw new Error(`throttleBurst must be a whole number, got ${throttleBurst}`);
     }
 
+    const limits = {
+      perMinute: this.numberSetting('limitPerMinute', props.limitPerMinute, DEFAULT_LIMITS.perMinute),
+      perDay: this.numberSetting('limitPerDay', props.limitPerDay, DEFAULT_LIMITS.perDay),
+      perInterviewerPerDay: this.numberSetting(
+        'limitPerInterviewerPerDay',
+        props.limitPerInterviewerPerDay,
+        DEFAULT_LIMITS.perInterviewerPerDay,
+      ),
+    };
+    for (const [name, value] of Object.entries(limits)) {
+      if (!Number.isInteger(value) || value < 1)
+        throw new Error(`limit ${name} must be a whole number ≥ 1, got ${value}`);
+    }
+
     return {
+      limits,
       senderAddress,
       sesIdentities,
       apiKeySha256: apiKey,

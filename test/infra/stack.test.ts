@@ -332,6 +332,9 @@ describe('InterviewFollowupStack (defaults)', () => {
         ENV.schedulerRoleArn,
         ENV.scheduleDlqArn,
         ENV.apiKeySha256,
+        ENV.limitPerMinute,
+        ENV.limitPerDay,
+        ENV.limitPerInterviewerPerDay,
         'NODE_OPTIONS',
       ].sort(),
     );
@@ -931,6 +934,25 @@ describe('InterviewFollowupStack settings', () => {
 
   it.each(['abc', `${GOOD_KEY}0`, 'g'.repeat(64), 'secret'])('rejects apiKeySha256 %j at synth', (key) => {
     expect(() => synth({ apiKeySha256: key })).toThrow(/apiKeySha256 must be the hex SHA-256/);
+  });
+
+  it('passes the per-key limits to the api, defaults 30/min, 500/day, 3 per interviewer', () => {
+    const defaults = envOf(synth().template, 'Api');
+    expect([
+      defaults[ENV.limitPerMinute],
+      defaults[ENV.limitPerDay],
+      defaults[ENV.limitPerInterviewerPerDay],
+    ]).toEqual(['30', '500', '3']);
+    const set = envOf(
+      synth({}, { limitPerMinute: '5', limitPerDay: '50', limitPerInterviewerPerDay: '1' }).template,
+      'Api',
+    );
+    expect([set[ENV.limitPerMinute], set[ENV.limitPerDay], set[ENV.limitPerInterviewerPerDay]]).toEqual([
+      '5',
+      '50',
+      '1',
+    ]);
+    expect(() => synth({ limitPerMinute: 1.5 })).toThrow(/limit perMinute/);
   });
 
   it('sets PUBLIC_URL only when publicUrl is given', () => {

@@ -534,6 +534,10 @@ export class InterviewFollowupStack extends Stack {
       }
     }
 
+    new CfnOutput(this, 'TableName', {
+      value: table.tableName,
+      description: 'The table npm run api-key -- --table <TableName> manages keys in',
+    });
     new CfnOutput(this, 'ApiUrl', { value: stage.url, description: 'Base URL of the HTTP API' });
     new CfnOutput(this, 'SesConfigurationSet', {
       value: configurationSetName,

@@ -163,7 +163,9 @@ export async function startLocalRuntime(options: LocalOptions): Promise<LocalRun
   });
   const dynamoPort = await listen(dynamo, options.dynamoPort ?? 0);
   const ses = options.mailUrl ? undefined : await startMailServer(options.mailPort ?? 0);
-  const sesUrl = options.mailUrl ?? `http://127.0.0.1:${(ses?.address() as AddressInfo).port}`;
+  const sesUrl = ses
+    ? `http://127.0.0.1:${(ses.address() as AddressInfo).port}`
+    : (options.mailUrl as string);
 
   // The sender runs in-process when the emulator fires a schedule or gets an async invoke.
   let deliver: (payload: unknown) => Promise<void> = async () => {

@@ -9,7 +9,7 @@ import { createServer } from 'node:net';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { type LocalRuntime, startLocalRuntime, startMailServer } from '../local/runtime.js';
+import { startLocalRuntime, startMailServer } from '../local/runtime.js';
 import { validBody } from '../test/fixtures.js';
 import { contentType, hostileBody, hostileToken } from '../test/support/hostile.js';
 

@@ -55,6 +55,9 @@ function replay(record: IdempotencyRecord, caller: Caller, key: string, baseUrl:
   return { ...body, cancelUrl: `${baseUrl}/cancel/${token}` };
 }
 
+/** A `pending` claim older than this was left by a request that died (the API times out at 10 s). */
+export const IDEMPOTENCY_LEASE_SECONDS = 60;
+
 export async function intake(
   deps: IntakeDeps,
   submission: ValidSubmission,
@@ -64,35 +67,47 @@ export async function intake(
   idempotencyKey?: string,
 ): Promise<IntakeResult> {
   const now = deps.clock.now();
+  const nowSeconds = Math.floor(now.getTime() / 1000);
   let idempotent: { scope: string; id: string; token: string } | undefined;
 
   if (idempotencyKey !== undefined) {
     const scope = `${caller.keyId}#${sha256(idempotencyKey)}`;
     const fresh: IdempotencyRecord = {
       bodyHash: sha256(canonicalJson(body)),
+      claimedAt: nowSeconds,
       interviewId: newInterviewId(),
       salt: newSalt(),
       state: 'pending',
-      expiresAt: Math.floor(now.getTime() / 1000) + IDEMPOTENCY_HOURS * 3600,
+      expiresAt: nowSeconds + IDEMPOTENCY_HOURS * 3600,
     };
     let existing = await deps.access.claim(scope, fresh);
+    let claim = fresh;
     if (existing) {
       if (existing.bodyHash !== fresh.bodyHash) return { kind: 'conflict' };
       const wait = deps.idempotencyWait ?? { totalMs: 5000, stepMs: 100 };
       for (let waited = 0; existing?.state === 'pending' && waited < wait.totalMs; waited += wait.stepMs) {
+        if (existing.claimedAt + IDEMPOTENCY_LEASE_SECONDS < nowSeconds) break;
         await sleep(wait.stepMs);
         existing = await deps.access.get(scope);
       }
-      if (existing?.state !== 'done') return { kind: 'in-progress' };
-      return { kind: 'replayed', body: replay(existing, caller, idempotencyKey, baseUrl) };
+      if (existing?.state === 'done') {
+        return { kind: 'replayed', body: replay(existing, caller, idempotencyKey, baseUrl) };
+      }
+      // A claim past its lease: the request that made it died. Take over, and resume its interview.
+      const stale = existing && existing.claimedAt + IDEMPOTENCY_LEASE_SECONDS < nowSeconds;
+      if (!existing || !stale || !(await deps.access.takeOver(scope, existing.claimedAt, nowSeconds))) {
+        return { kind: 'in-progress' };
+      }
+      claim = existing;
     }
     idempotent = {
       scope,
-      id: fresh.interviewId,
-      token: derivedCancelToken(caller.secret, fresh.salt, idempotencyKey),
+      id: claim.interviewId,
+      token: derivedCancelToken(caller.secret, claim.salt, idempotencyKey),
     };
   }
 
+  let created: Submitted;
   try {
     const full = await deps.access.take(
       caller.keyId,
@@ -106,18 +121,13 @@ export async function intake(
         retryAfterSeconds: Math.max(1, Math.ceil((full.endsAt - now.getTime()) / 1000)),
       };
     }
-    const created = await submitInterview(deps, submission, {
+    created = await submitInterview(deps, submission, {
       ownerKeyId: caller.keyId,
       baseUrl,
       ...(idempotent && { id: idempotent.id, token: idempotent.token }),
     });
-    if (idempotent) {
-      const { cancelUrl: _link, ...rest } = created;
-      await deps.access.complete(idempotent.scope, JSON.stringify(rest));
-    }
-    return { kind: 'created', body: created };
   } catch (err) {
-    // Nothing was created that a retry with the same key should find: let it start over.
+    // Nothing a retry with the same key should find was made: let it start over.
     if (idempotent) {
       await deps.access
         .release(idempotent.scope)
@@ -127,4 +137,16 @@ export async function intake(
     }
     throw err;
   }
+  if (idempotent) {
+    // The interview exists now: never release the key from here on. If this write fails, a retry
+    // with the same key takes over the stale claim after its lease and resumes this interview.
+    const { cancelUrl: _link, ...rest } = created;
+    await deps.access.complete(idempotent.scope, JSON.stringify(rest)).catch((err: unknown) =>
+      deps.log('error', 'idempotency record not completed; a retry will resume', {
+        interviewId: created.id,
+        error: String(err),
+      }),
+    );
+  }
+  return { kind: 'created', body: created };
 }

@@ -6,6 +6,7 @@ import type { Clock } from '../core/clock.js';
 import { followUpContent, thankYouContent } from '../core/emails.js';
 import type { ScheduledKind } from '../core/events.js';
 import {
+  CANCELLED_BY_DELETE,
   type EmailView,
   type InterviewRecord,
   type InterviewView,
@@ -91,10 +92,17 @@ export async function submitInterview(
   const id = options.id ?? newInterviewId();
   const token = options.token ?? newToken();
   const baseUrl = options.baseUrl;
-  const record = plan(submission, id, options.ownerKeyId, hashSecret(token), clock.now());
+  let record = plan(submission, id, options.ownerKeyId, hashSecret(token), clock.now());
 
   // The item first: a schedule that fires always finds its interview.
-  await store.create(record);
+  if (!(await store.create(record))) {
+    // Only an idempotent submission taking over from a request that died can meet its own id:
+    // resume that interview (schedules are idempotent by name, the confirmation by its state).
+    const existing = options.id ? await store.get(id) : undefined;
+    if (!existing || existing.ownerKeyId !== options.ownerKeyId)
+      throw new Error('interview id already taken');
+    record = existing;
+  }
 
   const kinds = pendingKinds(record);
   const created = await Promise.allSettled(
@@ -115,10 +123,14 @@ export async function submitInterview(
       error: String(failure.reason),
     });
     const updatedAt = clock.now().toISOString();
-    for (const kind of [...kinds, 'confirmation' as const]) {
-      await store.transition(id, kind, ['scheduled'], 'failed', { updatedAt, reason: NOT_SCHEDULED });
+    try {
+      for (const kind of [...kinds, 'confirmation' as const]) {
+        await store.transition(id, kind, ['scheduled'], 'failed', { updatedAt, reason: NOT_SCHEDULED });
+      }
+    } finally {
+      // Whatever happened above, no schedule of a withdrawn interview may stay behind.
+      await Promise.allSettled(kinds.map((kind) => scheduler.delete(scheduleName(id, kind))));
     }
-    await Promise.allSettled(kinds.map((kind) => scheduler.delete(scheduleName(id, kind))));
     throw new ServiceUnavailable('The interview could not be scheduled; nothing will be sent.', {
       cause: failure.reason,
     });
@@ -126,7 +138,9 @@ export async function submitInterview(
 
   const cancelUrl = `${baseUrl}/cancel/${token}`;
   try {
-    await invoker.invokeAsync({ interviewId: id, kind: 'confirmation', cancelUrl });
+    if (record.emails.confirmation.status === 'scheduled') {
+      await invoker.invokeAsync({ interviewId: id, kind: 'confirmation', cancelUrl });
+    }
   } catch (err) {
     // The interviewer's emails are scheduled and the response carries the cancel link, so the
     // submission stands; the missing confirmation is recorded, not hidden.
@@ -160,11 +174,9 @@ export async function findOwned(
   return record && !record.erasedAt && record.ownerKeyId === keyId ? record : undefined;
 }
 
-export const CANCELLED_BY_DELETE = 'Cancelled: the interview was deleted.';
-
 /** DELETE /interviews/{id}: stop what is pending, delete the schedules, erase the personal data. */
 export async function deleteInterview(deps: ApiDeps, record: InterviewRecord): Promise<void> {
-  await cancelPending(deps, record, SCHEDULED_KINDS, CANCELLED_BY_DELETE);
+  await cancelPending(deps, record, [...SCHEDULED_KINDS, 'confirmation'], CANCELLED_BY_DELETE);
   await deps.store.erase(record.id, deps.clock.now().toISOString());
   deps.log('info', 'interview erased', { interviewId: record.id });
 }

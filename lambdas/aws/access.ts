@@ -14,7 +14,7 @@ import {
   ScanCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type { ApiKey } from '../core/access.js';
+import { type ApiKey, IDEMPOTENCY_HOURS } from '../core/access.js';
 import type {
   IdempotencyRecord,
   IdempotencyStore,
@@ -84,20 +84,27 @@ export class DynamoAccessStore implements KeyStore, LimitStore, IdempotencyStore
   }
 
   async revokeKey(keyId: string, at: string): Promise<boolean> {
-    const out = await this.db.send(
-      new ScanCommand({
-        TableName: this.tableName,
-        FilterExpression: 'begins_with(#pk, :prefix) AND keyId = :id',
-        ExpressionAttributeNames: { '#pk': TABLE.partitionKey },
-        ExpressionAttributeValues: { ':prefix': KEY, ':id': keyId },
-      }),
-    );
-    const item = out.Items?.[0];
-    if (!item) return false;
+    // Every page of the scan: on a large table the key item can be on any of them.
+    let start: Record<string, unknown> | undefined;
+    let id: string | undefined;
+    do {
+      const out = await this.db.send(
+        new ScanCommand({
+          TableName: this.tableName,
+          FilterExpression: 'begins_with(#pk, :prefix) AND keyId = :id',
+          ExpressionAttributeNames: { '#pk': TABLE.partitionKey },
+          ExpressionAttributeValues: { ':prefix': KEY, ':id': keyId },
+          ...(start && { ExclusiveStartKey: start }),
+        }),
+      );
+      id = out.Items?.[0]?.[TABLE.partitionKey] as string | undefined;
+      start = out.LastEvaluatedKey;
+    } while (!id && start);
+    if (!id) return false;
     await this.db.send(
       new UpdateCommand({
         TableName: this.tableName,
-        Key: this.key(String(item[TABLE.partitionKey])),
+        Key: this.key(id),
         UpdateExpression: 'SET revokedAt = if_not_exists(revokedAt, :at)',
         ExpressionAttributeValues: { ':at': at },
       }),
@@ -163,7 +170,7 @@ export class DynamoAccessStore implements KeyStore, LimitStore, IdempotencyStore
           // An expired record still in the table (TTL deletes lazily) may be taken over.
           ConditionExpression: 'attribute_not_exists(#pk) OR #exp < :now',
           ExpressionAttributeNames: { '#pk': TABLE.partitionKey, '#exp': TABLE.ttlAttribute },
-          ExpressionAttributeValues: { ':now': record.expiresAt - 86_400 },
+          ExpressionAttributeValues: { ':now': record.expiresAt - IDEMPOTENCY_HOURS * 3600 },
         }),
       );
       return undefined;
@@ -184,6 +191,7 @@ export class DynamoAccessStore implements KeyStore, LimitStore, IdempotencyStore
       interviewId: String(item.interviewId),
       salt: String(item.salt),
       state: item.state === 'done' ? 'done' : 'pending',
+      claimedAt: Number(item.claimedAt ?? 0),
       ...(typeof item.response === 'string' && { response: item.response }),
       expiresAt: Number(item[TABLE.ttlAttribute]),
     };
@@ -199,6 +207,25 @@ export class DynamoAccessStore implements KeyStore, LimitStore, IdempotencyStore
         ExpressionAttributeValues: { ':done': 'done', ':response': response },
       }),
     );
+  }
+
+  async takeOver(scope: string, claimedAt: number, now: number): Promise<boolean> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: this.key(IDEM + scope),
+          UpdateExpression: 'SET claimedAt = :now',
+          ConditionExpression: '#state = :pending AND claimedAt = :then',
+          ExpressionAttributeNames: { '#state': 'state' },
+          ExpressionAttributeValues: { ':now': now, ':then': claimedAt, ':pending': 'pending' },
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (conditionFailed(err)) return false;
+      throw err;
+    }
   }
 
   async release(scope: string): Promise<void> {

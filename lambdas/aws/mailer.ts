@@ -46,6 +46,7 @@ export class SesMailer implements Mailer {
 
 function classify(err: unknown, name: string): MailFailure {
   const status = (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-  if (status === undefined) return 'unknown'; // no answer from SES: it may have taken the message
+  // No answer, or an answer we could not read: SES may have taken the message.
+  if (status === undefined || (status >= 200 && status < 300)) return 'unknown';
   return PERMANENT.has(name) ? 'reject' : 'retry';
 }

@@ -3,7 +3,7 @@
  * idempotency records for `POST /interviews`. Pure types and rules; the DynamoDB adapter in
  * `lambdas/aws/access.ts` keeps them in the interviews table as items of their own.
  */
-import { createHmac, randomBytes } from 'node:crypto';
+import { createHash, createHmac, randomBytes } from 'node:crypto';
 
 export interface ApiKey {
   /** Public id, shown by `list` and used by `revoke`; never the secret. */
@@ -42,7 +42,8 @@ export function limitWindows(now: Date, interviewerEmail: string, limits: Limits
     { name: 'per-day', window: `day#${day}`, limit: limits.perDay, endsAt: dayEnds },
     {
       name: 'per-interviewer-per-day',
-      window: `interviewer#${interviewerEmail.trim().toLowerCase()}#${day}`,
+      // Hashed: the counter item outlives a DELETE of the interview until its TTL.
+      window: `interviewer#${createHash('sha256').update(interviewerEmail.trim().toLowerCase()).digest('hex')}#${day}`,
       limit: limits.perInterviewerPerDay,
       endsAt: dayEnds,
     },

@@ -69,6 +69,7 @@ export const SCHEDULED_KINDS: readonly ScheduledKind[] = ['thank-you', 'follow-u
 export const RETENTION_DAYS = 90;
 export const FOLLOW_UP_NOT_WANTED = 'The employer asked candidates not to follow up.';
 export const CANCELLED_BY_CANDIDATE = 'Cancelled by the candidate.';
+export const CANCELLED_BY_DELETE = 'Cancelled: the interview was deleted.';
 
 export function newInterview(args: {
   id: string;

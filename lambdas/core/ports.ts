@@ -17,8 +17,8 @@ export interface TransitionOptions {
 }
 
 export interface InterviewStore {
-  /** Fails if the id exists. */
-  create(record: InterviewRecord): Promise<void>;
+  /** False (and nothing written) when the id exists. */
+  create(record: InterviewRecord): Promise<boolean>;
   get(id: string): Promise<InterviewRecord | undefined>;
   findByTokenHash(tokenHash: string): Promise<InterviewRecord | undefined>;
   /**
@@ -65,6 +65,8 @@ export interface LimitStore {
 
 export interface IdempotencyRecord {
   bodyHash: string;
+  /** Epoch seconds of the claim: a `pending` claim older than a lease was left by a request that died. */
+  claimedAt: number;
   interviewId: string;
   salt: string;
   state: 'pending' | 'done';
@@ -78,6 +80,8 @@ export interface IdempotencyStore {
   claim(scope: string, record: IdempotencyRecord): Promise<IdempotencyRecord | undefined>;
   get(scope: string): Promise<IdempotencyRecord | undefined>;
   complete(scope: string, response: string): Promise<void>;
+  /** Takes over a stale `pending` claim (still claimed at `claimedAt`); false if someone else did. */
+  takeOver(scope: string, claimedAt: number, now: number): Promise<boolean>;
   release(scope: string): Promise<void>;
 }
 

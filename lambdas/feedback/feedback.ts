@@ -1,7 +1,8 @@
 /**
  * SES feedback: SES publishes bounce, complaint and delivery events of our configuration set to
- * EventBridge, which routes them here. A bounce or a complaint marks that email `failed` with the
- * reason and cancels whatever is still pending for the interview, so we never write again to an
+ * EventBridge, which routes them here. A permanent bounce or a complaint from the email's own
+ * addressee (not from the candidate's Bcc copy) marks that email `failed` with the reason and
+ * cancels whatever is still pending for the interview, so we never write again to an
  * address that bounced or to someone who complained. (SES's suppression list, set on the
  * configuration set, also refuses such addresses account-wide.) A delivery is only logged.
  *
@@ -19,10 +20,17 @@ export interface FeedbackDeps {
   log: Logger;
 }
 
+interface Common {
+  interviewId: string;
+  kind: EmailKind;
+  /** The addresses the event is about (bounced or complaining recipients). */
+  recipients: string[];
+}
+
 export type Feedback =
-  | { type: 'bounce'; interviewId: string; kind: EmailKind; bounceType: string; bounceSubType?: string }
-  | { type: 'complaint'; interviewId: string; kind: EmailKind; feedbackType?: string }
-  | { type: 'delivery'; interviewId: string; kind: EmailKind };
+  | (Common & { type: 'bounce'; bounceType: string; bounceSubType?: string })
+  | (Common & { type: 'complaint'; feedbackType?: string })
+  | (Common & { type: 'delivery' });
 
 export type FeedbackOutcome = 'recorded' | 'ignored';
 
@@ -48,10 +56,15 @@ export function parseFeedback(event: unknown): Feedback | undefined {
   const interviewId = firstTag(tags, 'interview-id');
   const kind = firstTag(tags, 'kind');
   if (!interviewId || !kind || !KINDS.includes(kind)) return undefined;
-  const base = { interviewId, kind: kind as EmailKind };
+  const addresses = (list: unknown) =>
+    (Array.isArray(list) ? list : [])
+      .map((r) => str(record(r)?.emailAddress)?.toLowerCase())
+      .filter((a): a is string => a !== undefined);
+  const base = { interviewId, kind: kind as EmailKind, recipients: [] as string[] };
   switch (detail?.eventType) {
     case 'Bounce': {
       const bounce = record(detail.bounce);
+      base.recipients = addresses(bounce?.bouncedRecipients);
       const bounceSubType = str(bounce?.bounceSubType);
       return {
         type: 'bounce',
@@ -61,6 +74,7 @@ export function parseFeedback(event: unknown): Feedback | undefined {
       };
     }
     case 'Complaint': {
+      base.recipients = addresses(record(detail.complaint)?.complainedRecipients);
       const feedbackType = str(record(detail.complaint)?.complaintFeedbackType);
       return { type: 'complaint', ...base, ...(feedbackType && { feedbackType }) };
     }
@@ -91,16 +105,30 @@ export async function handleFeedback(deps: FeedbackDeps, event: unknown): Promis
     log('info', 'delivered', context);
     return 'recorded';
   }
+  if (feedback.type === 'bounce' && feedback.bounceType !== 'Permanent') {
+    // A soft bounce (mailbox full, say): SES already retried; the address itself is fine.
+    log('info', 'transient bounce: nothing changed', context);
+    return 'ignored';
+  }
+  const record = await store.get(feedback.interviewId);
+  if (!record || record.erasedAt) {
+    log('warn', 'feedback for an interview that no longer exists', context);
+    return 'ignored';
+  }
+  const addressee = (
+    feedback.kind === 'confirmation' ? record.candidate.email : record.interviewer.email
+  ).toLowerCase();
+  if (!feedback.recipients.includes(addressee)) {
+    // About another recipient of the same message: the candidate's Bcc copy, for one.
+    log('info', 'feedback about a copy, not the addressee: nothing changed', context);
+    return 'ignored';
+  }
   const reason = reasonFor(feedback);
   const failed = await store.transition(feedback.interviewId, feedback.kind, ['sent', 'sending'], 'failed', {
     updatedAt: clock.now().toISOString(),
     reason,
   });
-  const current = failed ?? (await store.get(feedback.interviewId));
-  if (!current) {
-    log('warn', 'feedback for an interview that no longer exists', context);
-    return 'ignored';
-  }
+  const current = failed ?? record;
   const what = feedback.type === 'bounce' ? 'bounced' : 'was marked as spam';
   await cancelPending(deps, current, undefined, `Cancelled because the ${feedback.kind} ${what}.`);
   log('warn', `${feedback.type}: email marked failed, pending emails cancelled`, context);

@@ -22,7 +22,7 @@ import { randomUUID } from 'node:crypto';
 import type { Clock } from '../core/clock.js';
 import { type OutgoingEmail, renderConfirmation, renderFollowUp, renderThankYou } from '../core/emails.js';
 import type { SendEvent } from '../core/events.js';
-import { CANCELLED_BY_CANDIDATE, type InterviewRecord } from '../core/interview.js';
+import { CANCELLED_BY_CANDIDATE, CANCELLED_BY_DELETE, type InterviewRecord } from '../core/interview.js';
 import {
   type EmailScheduler,
   type InterviewStore,
@@ -185,11 +185,19 @@ export async function sendEmail(deps: SenderDeps, event: SendEvent): Promise<Sen
   } catch (err) {
     // The table did not answer: nothing was claimed or sent, so a later try is safe. A schedule
     // of its own makes that try durable, beyond Lambda's two quick retries.
+    // The claim may have been applied with only its answer lost: the retry releases it if so.
     return retryLater(
       deps,
-      event,
+      { ...event, releaseClaim: claimId },
       `the database did not answer (${err instanceof Error ? err.name : 'error'})`,
     );
+  }
+  if (!claimed) {
+    // The SDK may have retried a claim that was applied but whose answer was lost; then the
+    // claim is ours.
+    const current = await store.get(event.interviewId).catch(() => undefined);
+    const email = current?.emails[event.kind];
+    if (email?.status === 'sending' && email.claimId === claimId) claimed = current;
   }
   if (!claimed) {
     // Only to say why in the log: a failure here changes nothing.
@@ -201,6 +209,15 @@ export async function sendEmail(deps: SenderDeps, event: SendEvent): Promise<Sen
   }
 
   const stamp = () => ({ updatedAt: clock.now().toISOString() });
+  if (claimed.erasedAt) {
+    // Deleted (DELETE /interviews/{id}) while this event was on its way: nothing to write to.
+    await store.transition(event.interviewId, event.kind, ['sending'], 'cancelled', {
+      ...stamp(),
+      reason: CANCELLED_BY_DELETE,
+    });
+    log('info', 'interview deleted: not sent', context);
+    return 'cancelled';
+  }
   let email: OutgoingEmail;
   try {
     email = render(claimed, event, now, deps.senderAddress);

@@ -3,8 +3,12 @@
  * The `npm run api-key` command itself is run once against the runtime's DynamoDB.
  */
 import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { canonicalJson } from '../../lambdas/api/intake.js';
+import { DynamoAccessStore } from '../../lambdas/aws/access.js';
+import { dynamoClient } from '../../lambdas/aws/clients.js';
 import { validBody } from '../fixtures.js';
 import { useLocalRuntime } from './helpers.js';
 
@@ -173,6 +177,36 @@ describe('Idempotency-Key', () => {
     expect(confirmations).toHaveLength(1);
   });
 
+  it('a claim left by a request that died is taken over after its lease, resuming that interview', async () => {
+    await ctx.api.setClock('2026-11-27T15:00:00.000Z');
+    const body = { ...validBody(), ...interviewer(43) };
+    const db = dynamoClient(
+      { region: 'us-east-1', endpoints: { dynamodb: ctx.runtime.dynamoUrl } },
+      { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } },
+    );
+    const access = new DynamoAccessStore(db, 'interviews');
+    const interviewId = '43434343-4343-4343-8343-434343434343';
+    const now = Math.floor(Date.parse('2026-11-27T15:00:00Z') / 1000);
+    const stale = {
+      bodyHash: createHash('sha256').update(canonicalJson(body)).digest('hex'),
+      claimedAt: now - 120,
+      interviewId,
+      salt: 'salt-of-the-dead-request',
+      state: 'pending' as const,
+      expiresAt: now + 86_400,
+    };
+    const scope = `env#${createHash('sha256').update('died-43').digest('hex')}`;
+    expect(await access.claim(scope, stale)).toBeUndefined();
+    db.destroy();
+    const res = await post(ctx.runtime.apiKey, body, { 'Idempotency-Key': 'died-43' });
+    expect(res.status).toBe(201);
+    const created = (await res.json()) as Created;
+    expect(created.id).toBe(interviewId);
+    const replay = await post(ctx.runtime.apiKey, body, { 'Idempotency-Key': 'died-43' });
+    expect(((await replay.json()) as Created).cancelUrl).toBe(created.cancelUrl);
+    expect((await fetch(created.cancelUrl)).status).toBe(200);
+  });
+
   it('a malformed Idempotency-Key is a 400', async () => {
     for (const key of ['', 'x'.repeat(256), 'tab\there']) {
       const res = await post(ctx.runtime.apiKey, validBody(), { 'Idempotency-Key': key });
@@ -183,8 +217,9 @@ describe('Idempotency-Key', () => {
 
 describe('DELETE /interviews/{id}', () => {
   it('cancels, deletes the schedules, erases the personal data; later reads and the link are 404', async () => {
-    await ctx.api.setClock('2026-11-27T15:00:00.000Z');
+    await ctx.api.setClock('2026-11-28T15:00:00.000Z'); // a new day: the budgets above are spent
     const res = await post(ctx.runtime.apiKey, { ...validBody(), ...interviewer(50) });
+    expect(res.status).toBe(201);
     const created = (await res.json()) as Created;
     const del = await ctx.api.call(`/interviews/${created.id}`, {
       method: 'DELETE',
@@ -202,5 +237,21 @@ describe('DELETE /interviews/{id}', () => {
     expect(again.status).toBe(404);
     await ctx.api.setClock('2026-12-03T00:00:00.000Z');
     expect((await ctx.api.mail()).filter((m) => m.to.includes('interviewer50@example.org'))).toEqual([]);
+  });
+
+  it('a send that arrives after the DELETE finds nothing to write to, and sends nothing', async () => {
+    await ctx.api.setClock('2026-11-29T15:00:00.000Z');
+    // No confirmation yet: it is queued to the sender right after the 201, like the DELETE here.
+    const res = await post(ctx.runtime.apiKey, { ...validBody(), ...interviewer(51) });
+    expect(res.status).toBe(201);
+    const created = (await res.json()) as Created;
+    await ctx.api.call(`/interviews/${created.id}`, {
+      method: 'DELETE',
+      headers: { Authorization: `Bearer ${ctx.runtime.apiKey}` },
+    });
+    await ctx.runtime.emulator.settle();
+    const mails = (await ctx.api.mail()).filter((m) => m.text.includes('Interviewer 51'));
+    expect(mails.length).toBeLessThanOrEqual(1); // the confirmation may have gone before the DELETE
+    expect(ctx.runtime.emulator.deadLetters()).toEqual([]);
   });
 });

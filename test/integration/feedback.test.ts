@@ -37,12 +37,21 @@ afterAll(() => {
   clients?.scheduler.destroy();
 });
 
-function fixture(name: string, interviewId: string, kind = 'thank-you'): unknown {
-  const text = readFileSync(new URL(`../fixtures/${name}.json`, import.meta.url), 'utf8');
-  const event = JSON.parse(text.replaceAll('__INTERVIEW_ID__', interviewId)) as {
-    detail: { mail: { tags: Record<string, string[]> } };
+interface SesEvent {
+  detail: {
+    mail: { tags: Record<string, string[]> };
+    bounce?: { bounceType: string; bouncedRecipients: { emailAddress: string }[] };
+    complaint?: { complainedRecipients: { emailAddress: string }[] };
   };
+}
+
+/** A stored SES event about `recipient`'s copy of one of our emails. */
+function fixture(name: string, interviewId: string, recipient: string, kind = 'thank-you'): SesEvent {
+  const text = readFileSync(new URL(`../fixtures/${name}.json`, import.meta.url), 'utf8');
+  const event = JSON.parse(text.replaceAll('__INTERVIEW_ID__', interviewId)) as SesEvent;
   event.detail.mail.tags.kind = [kind];
+  for (const r of event.detail.bounce?.bouncedRecipients ?? []) r.emailAddress = recipient;
+  for (const r of event.detail.complaint?.complainedRecipients ?? []) r.emailAddress = recipient;
   return event;
 }
 
@@ -60,7 +69,7 @@ async function sentThankYou(email: string): Promise<string> {
 describe('SES feedback', () => {
   it('a bounce marks the email failed with the reason and cancels the pending follow-up', async () => {
     const id = await sentThankYou('bounce@example.org');
-    expect(await handleFeedback(deps, fixture('ses-bounce', id))).toBe('recorded');
+    expect(await handleFeedback(deps, fixture('ses-bounce', id, 'bounce@example.org'))).toBe('recorded');
     const record = await deps.store.get(id);
     expect(record?.emails['thank-you']).toMatchObject({
       status: 'failed',
@@ -81,7 +90,9 @@ describe('SES feedback', () => {
 
   it('a complaint marks the email failed and cancels the rest', async () => {
     const id = await sentThankYou('complaint@example.org');
-    expect(await handleFeedback(deps, fixture('ses-complaint', id))).toBe('recorded');
+    expect(await handleFeedback(deps, fixture('ses-complaint', id, 'complaint@example.org'))).toBe(
+      'recorded',
+    );
     const record = await deps.store.get(id);
     expect(record?.emails['thank-you']).toMatchObject({
       status: 'failed',
@@ -95,7 +106,7 @@ describe('SES feedback', () => {
     const res = await ctx.api.submit(validBody());
     const { id } = (await res.json()) as { id: string };
     await ctx.runtime.emulator.settle();
-    await handleFeedback(deps, fixture('ses-bounce', id, 'confirmation'));
+    await handleFeedback(deps, fixture('ses-bounce', id, 'reagan@example.com', 'confirmation'));
     const record = await deps.store.get(id);
     expect(record?.emails.confirmation.status).toBe('failed');
     expect(record?.emails['thank-you'].status).toBe('cancelled');
@@ -104,21 +115,39 @@ describe('SES feedback', () => {
 
   it('a delivery changes nothing; a repeated bounce is harmless', async () => {
     const id = await sentThankYou('delivered@example.org');
-    expect(await handleFeedback(deps, fixture('ses-delivery', id))).toBe('recorded');
+    expect(await handleFeedback(deps, fixture('ses-delivery', id, 'delivered@example.org'))).toBe('recorded');
     expect((await deps.store.get(id))?.emails['thank-you'].status).toBe('sent');
-    await handleFeedback(deps, fixture('ses-bounce', id));
-    await handleFeedback(deps, fixture('ses-bounce', id));
+    await handleFeedback(deps, fixture('ses-bounce', id, 'delivered@example.org'));
+    await handleFeedback(deps, fixture('ses-bounce', id, 'delivered@example.org'));
     expect((await deps.store.get(id))?.emails['thank-you'].status).toBe('failed');
   });
 
+  it('a bounce of the candidate’s Bcc copy, or a soft bounce, changes nothing', async () => {
+    const id = await sentThankYou('copy@example.org');
+    expect(await handleFeedback(deps, fixture('ses-bounce', id, 'reagan@example.com'))).toBe('ignored');
+    const soft = fixture('ses-bounce', id, 'copy@example.org');
+    if (soft.detail.bounce) soft.detail.bounce.bounceType = 'Transient';
+    expect(await handleFeedback(deps, soft)).toBe('ignored');
+    const record = await deps.store.get(id);
+    expect([record?.emails['thank-you'].status, record?.emails['follow-up'].status]).toEqual([
+      'sent',
+      'scheduled',
+    ]);
+  });
+
   it('events that are not ours are ignored, not retried', async () => {
-    const foreign = fixture('ses-bounce', 'x') as { detail: { mail: { tags: Record<string, unknown> } } };
+    const foreign = fixture('ses-bounce', 'x', 'x@example.org') as {
+      detail: { mail: { tags: Record<string, unknown> } };
+    };
     delete foreign.detail.mail.tags['interview-id'];
     expect(parseFeedback(foreign)).toBeUndefined();
     expect(await handleFeedback(deps, foreign)).toBe('ignored');
     expect(await handleFeedback(deps, { detail: 'nonsense' })).toBe('ignored');
-    expect(await handleFeedback(deps, fixture('ses-bounce', '00000000-0000-4000-8000-000000000000'))).toBe(
-      'ignored',
-    );
+    expect(
+      await handleFeedback(
+        deps,
+        fixture('ses-bounce', '00000000-0000-4000-8000-000000000000', 'x@example.org'),
+      ),
+    ).toBe('ignored');
   });
 });

@@ -18,9 +18,9 @@ let store: RecordingStore;
 /** The real store, remembering the id of the interview it created. */
 class RecordingStore extends DynamoInterviewStore {
   lastId = '';
-  override async create(record: Parameters<DynamoInterviewStore['create']>[0]): Promise<void> {
+  override async create(record: Parameters<DynamoInterviewStore['create']>[0]): Promise<boolean> {
     this.lastId = record.id;
-    await super.create(record);
+    return super.create(record);
   }
 }
 

@@ -174,6 +174,15 @@ describe('sender failure paths', () => {
     expect(after?.emails['follow-up'].status).toBe('cancelled');
   });
 
+  it('an interview deleted before its send: the email ends cancelled and nothing is written', async () => {
+    const id = await newInterviewId();
+    await store.erase(id, '2026-11-27T19:31:00.000Z');
+    const mailer = new ScriptedMailer([]);
+    expect(await sendEmail(deps(mailer), { interviewId: id, kind: 'thank-you' })).toBe('cancelled');
+    expect(mailer.sent).toHaveLength(0);
+    expect((await store.get(id))?.emails['thank-you'].status).toBe('cancelled');
+  });
+
   it('an event for an interview that does not exist sends nothing', async () => {
     const mailer = new ScriptedMailer([]);
     expect(await sendEmail(deps(mailer), { interviewId: 'missing', kind: 'thank-you' })).toBe('not-found');

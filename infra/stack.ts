@@ -55,6 +55,14 @@ import type { Construct, IConstruct } from 'constructs';
 import { TABLE } from '../lambdas/aws/table.js';
 import { ENV } from '../lambdas/config.js';
 import { DEFAULT_LIMITS } from '../lambdas/core/access.js';
+import {
+  ESBUILD_TARGET,
+  ESM_REQUIRE_BANNER,
+  MAIN_FIELDS,
+  MINIFY,
+  NODE_MAJOR,
+  SOURCE_MAP,
+} from './bundling.js';
 
 /** Repository root: `infra/..`. Entry files, the lock file and tsconfig are resolved from here. */
 export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -129,13 +137,9 @@ export interface InterviewFollowupStackProps extends StackProps {
   readonly entries?: { readonly api: string; readonly sender: string; readonly feedback: string };
 }
 
-// Lambda's newest Node.js runtime in this aws-cdk-lib; the esbuild target follows it ("node24").
+// Lambda's newest Node.js runtime in this aws-cdk-lib; the esbuild target follows it (bundling.ts).
 const RUNTIME = Runtime.NODEJS_24_X;
-const ESBUILD_TARGET = RUNTIME.name.replace(/^nodejs(\d+)\.x$/, 'node$1');
-
-// Output is ESM; CommonJS dependencies that call require() get a real one.
-const ESM_REQUIRE_BANNER =
-  "import { createRequire as __cdkCreateRequire } from 'node:module'; const require = __cdkCreateRequire(import.meta.url);";
+if (RUNTIME.name !== `nodejs${NODE_MAJOR}.x`) throw new Error('infra/bundling.ts NODE_MAJOR is out of step');
 
 /** cdk-nag acknowledgement on the construct's CloudFormation resource (the narrowest place). */
 function acknowledge(construct: IConstruct, id: string, reason: string): void {
@@ -636,11 +640,11 @@ export class InterviewFollowupStack extends Stack {
       bundling: {
         forceDockerBundling: false,
         format: OutputFormat.ESM,
-        mainFields: ['module', 'main'],
+        mainFields: MAIN_FIELDS,
         banner: ESM_REQUIRE_BANNER,
         target: ESBUILD_TARGET,
-        minify: true,
-        sourceMap: true,
+        minify: MINIFY,
+        sourceMap: SOURCE_MAP,
         externalModules: [],
         tsconfig: path.join(PROJECT_ROOT, 'tsconfig.json'),
       },

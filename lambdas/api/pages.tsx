@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import type { Child } from 'hono/jsx';
 import type { ScheduledKind } from '../core/events.js';
 import type { EmailStatus, InterviewRecord } from '../core/interview.js';
-import { SCHEDULED_KINDS } from '../core/interview.js';
+import { EMAIL_LABEL, SCHEDULED_KINDS } from '../core/interview.js';
 import { formatForPeople } from '../core/time.js';
 
 const STYLE = `body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0;padding:1rem;color:#1b1b1b;background:#f6f6f4;line-height:1.5}
@@ -44,7 +44,6 @@ function Layout(props: { title: string; children: Child }) {
   );
 }
 
-const LABEL = { 'thank-you': 'Thank-you', 'follow-up': 'Follow-up' } as const;
 const STATUS_TEXT: Record<EmailStatus, string> = {
   scheduled: 'Scheduled',
   sending: 'Being sent now',
@@ -62,7 +61,7 @@ function EmailLine(props: { record: InterviewRecord; kind: ScheduledKind }) {
   const prefix = e.status === 'sent' ? 'Sent ' : e.status === 'scheduled' ? 'Goes out ' : 'Was due ';
   return (
     <li>
-      <span class="kind">{LABEL[props.kind]}</span>
+      <span class="kind">{EMAIL_LABEL[props.kind]}</span>
       <span class={`badge ${e.status}`}>{STATUS_TEXT[e.status]}</span>
       {when ? (
         <div class="when">

@@ -63,48 +63,41 @@ export class DynamoAccessStore implements KeyStore, LimitStore, IdempotencyStore
     );
   }
 
-  /** A scan: an administrator's occasional call, not a request path. */
-  async listKeys(): Promise<ApiKey[]> {
-    const keys: ApiKey[] = [];
+  /**
+   * Key items matching `filter` (beside the key prefix), every page of a scan: an administrator's
+   * occasional call, never a request path. Stops at the first match when `first` is set.
+   */
+  private async scanKeys(filter: string, values: Record<string, unknown>, first = false) {
+    const items: Record<string, unknown>[] = [];
     let start: Record<string, unknown> | undefined;
     do {
       const out = await this.db.send(
         new ScanCommand({
           TableName: this.tableName,
-          FilterExpression: 'begins_with(#pk, :prefix)',
+          FilterExpression: `begins_with(#pk, :prefix)${filter}`,
           ExpressionAttributeNames: { '#pk': TABLE.partitionKey },
-          ExpressionAttributeValues: { ':prefix': KEY },
+          ExpressionAttributeValues: { ':prefix': KEY, ...values },
           ...(start && { ExclusiveStartKey: start }),
         }),
       );
-      for (const item of out.Items ?? []) keys.push(toApiKey(item));
+      items.push(...(out.Items ?? []));
       start = out.LastEvaluatedKey;
-    } while (start);
+    } while (start && !(first && items.length > 0));
+    return items;
+  }
+
+  async listKeys(): Promise<ApiKey[]> {
+    const keys = (await this.scanKeys('', {})).map(toApiKey);
     return keys.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
   }
 
   async revokeKey(keyId: string, at: string): Promise<boolean> {
-    // Every page of the scan: on a large table the key item can be on any of them.
-    let start: Record<string, unknown> | undefined;
-    let id: string | undefined;
-    do {
-      const out = await this.db.send(
-        new ScanCommand({
-          TableName: this.tableName,
-          FilterExpression: 'begins_with(#pk, :prefix) AND keyId = :id',
-          ExpressionAttributeNames: { '#pk': TABLE.partitionKey },
-          ExpressionAttributeValues: { ':prefix': KEY, ':id': keyId },
-          ...(start && { ExclusiveStartKey: start }),
-        }),
-      );
-      id = out.Items?.[0]?.[TABLE.partitionKey] as string | undefined;
-      start = out.LastEvaluatedKey;
-    } while (!id && start);
-    if (!id) return false;
+    const [item] = await this.scanKeys(' AND keyId = :id', { ':id': keyId }, true);
+    if (!item) return false;
     await this.db.send(
       new UpdateCommand({
         TableName: this.tableName,
-        Key: this.key(id),
+        Key: this.key(String(item[TABLE.partitionKey])),
         UpdateExpression: 'SET revokedAt = if_not_exists(revokedAt, :at)',
         ExpressionAttributeValues: { ':at': at },
       }),

@@ -6,7 +6,7 @@
  */
 import type { EmailKind } from './events.js';
 import type { InterviewRecord } from './interview.js';
-import { SCHEDULED_KINDS } from './interview.js';
+import { EMAIL_LABEL, SCHEDULED_KINDS } from './interview.js';
 import { fillTemplate, type MessageTemplate, type PlaceholderValues } from './templates.js';
 import {
   addCalendarDays,
@@ -196,8 +196,6 @@ export function renderFollowUp(record: InterviewRecord, sendAt: Date, senderAddr
   return { ...toInterviewer(record, 'follow-up', senderAddress), ...followUpContent(record, sendAt) };
 }
 
-const LABEL = { 'thank-you': 'Thank-you', 'follow-up': 'Follow-up' } as const;
-
 export function renderConfirmation(
   record: InterviewRecord,
   cancelUrl: string,
@@ -206,10 +204,12 @@ export function renderConfirmation(
   const zone = record.interview.timeZone;
   const lines = SCHEDULED_KINDS.map((kind) => {
     const e = record.emails[kind];
-    if (e.status === 'skipped') return `${LABEL[kind]}: not sent. ${e.reason ?? ''}`.trimEnd();
-    if (!e.sendAt) return `${LABEL[kind]}: ${e.status}`;
+    if (e.status === 'skipped') return `${EMAIL_LABEL[kind]}: not sent. ${e.reason ?? ''}`.trimEnd();
+    if (!e.sendAt) return `${EMAIL_LABEL[kind]}: ${e.status}`;
     const when = formatForPeople(new Date(e.sendAt), zone);
-    return e.status === 'scheduled' ? `${LABEL[kind]}: ${when}` : `${LABEL[kind]}: ${when} (${e.status})`;
+    return e.status === 'scheduled'
+      ? `${EMAIL_LABEL[kind]}: ${when}`
+      : `${EMAIL_LABEL[kind]}: ${when} (${e.status})`;
   });
   const copy =
     record.copyCandidate === false

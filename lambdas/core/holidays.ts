@@ -9,7 +9,9 @@ import Holidays from 'date-holidays';
 import type { CalendarDate } from './time.js';
 
 const REGION = /^([A-Za-z]{2})(?:-([A-Za-z0-9]{1,3}))?$/;
-const catalogue = new Holidays();
+// Built on first use, not at import: every function imports this module, few ask for a region.
+let catalogue: Holidays | undefined;
+const countries = () => (catalogue ??= new Holidays());
 
 /** The region in canonical form ("us-ca" → "US-CA"), or undefined when date-holidays does not know it. */
 export function normalizeRegion(region: string): string | undefined {
@@ -17,9 +19,9 @@ export function normalizeRegion(region: string): string | undefined {
   if (!m) return undefined;
   const country = (m[1] ?? '').toUpperCase();
   const state = m[2]?.toUpperCase();
-  if (!(country in catalogue.getCountries())) return undefined;
+  if (!(country in countries().getCountries())) return undefined;
   if (state === undefined) return country;
-  const states = catalogue.getStates(country);
+  const states = countries().getStates(country);
   return states && state in states ? `${country}-${state}` : undefined;
 }
 

@@ -66,6 +66,11 @@ export interface InterviewRecord {
 }
 
 export const SCHEDULED_KINDS: readonly ScheduledKind[] = ['thank-you', 'follow-up'];
+/** How the interviewer's emails are named to people (confirmation, cancel page). */
+export const EMAIL_LABEL: Record<ScheduledKind, string> = {
+  'thank-you': 'Thank-you',
+  'follow-up': 'Follow-up',
+};
 export const RETENTION_DAYS = 90;
 export const FOLLOW_UP_NOT_WANTED = 'The employer asked candidates not to follow up.';
 export const CANCELLED_BY_CANDIDATE = 'Cancelled by the candidate.';

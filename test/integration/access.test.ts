@@ -10,7 +10,7 @@ import { canonicalJson } from '../../lambdas/api/intake.js';
 import { DynamoAccessStore } from '../../lambdas/aws/access.js';
 import { dynamoClient } from '../../lambdas/aws/clients.js';
 import { validBody } from '../fixtures.js';
-import { useLocalRuntime } from './helpers.js';
+import { localAws, useLocalRuntime } from './helpers.js';
 
 const run = promisify(execFile);
 const { ctx } = useLocalRuntime({ limits: { perMinute: 3, perDay: 6, perInterviewerPerDay: 2 } });
@@ -180,10 +180,7 @@ describe('Idempotency-Key', () => {
   it('a claim left by a request that died is taken over after its lease, resuming that interview', async () => {
     await ctx.api.setClock('2026-11-27T15:00:00.000Z');
     const body = { ...validBody(), ...interviewer(43) };
-    const db = dynamoClient(
-      { region: 'us-east-1', endpoints: { dynamodb: ctx.runtime.dynamoUrl } },
-      { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } },
-    );
+    const db = dynamoClient(localAws(ctx.runtime).config, localAws(ctx.runtime).options);
     const access = new DynamoAccessStore(db, 'interviews');
     const interviewId = '43434343-4343-4343-8343-434343434343';
     const now = Math.floor(Date.parse('2026-11-27T15:00:00Z') / 1000);

@@ -351,48 +351,21 @@ describe('firing', () => {
     expect(emulator.deadLetters()).toEqual([]);
   });
 
-  it('a Lambda target: function errors get Lambda’s two async retries, then its on-failure destination', async () => {
-    const emulator = await start();
-    behaviour = async () => {
-      throw new Error('always broken');
-    };
-    await scheduler(emulator).send(
-      new CreateScheduleCommand(
-        createInput('doomed', {
-          Target: {
-            Arn: FUNCTION_ARN,
-            RoleArn: 'arn:aws:iam::000000000000:role/scheduler',
-            Input: '{"interviewId":"doomed"}',
-            RetryPolicy: { MaximumRetryAttempts: 1 },
-            DeadLetterConfig: { Arn: 'arn:aws:sqs:us-east-1:000000000000:dlq' },
-          },
-        }),
-      ),
-    );
-    clock.set(new Date('2026-03-11T00:00:00Z'));
-    await emulator.fireDue();
-
-    await vi.waitFor(() => expect(emulator.deadLetters()).toHaveLength(1));
-    expect(emulator.deadLetters()[0]).toEqual({
+  it.each([
+    // Scheduler hands a Lambda target over asynchronously: Lambda's two retries apply, not the policy.
+    {
+      what: 'a Lambda target: function errors get Lambda’s two async retries, then its on-failure destination',
+      arn: FUNCTION_ARN,
       source: 'lambda',
-      name: 'doomed',
-      groupName: 'followups',
-      target: FUNCTION_ARN,
-      payload: { interviewId: 'doomed' },
-      error: 'always broken',
       attempts: 3,
-      at: expect.stringMatching(/^2026-03-11T00:00/),
-    });
-    expect(calls).toHaveLength(3); // the schedule's MaximumRetryAttempts (1) does not apply
-    expect(emulator.pending()).toEqual([]);
-    expect(
-      await errorName(
-        scheduler(emulator).send(new GetScheduleCommand({ Name: 'doomed', GroupName: 'followups' })),
-      ),
-    ).toBe('ResourceNotFoundException');
-  });
-
-  it('another target: its RetryPolicy decides, then the schedule’s dead-letter queue', async () => {
+    },
+    {
+      what: 'another target: its RetryPolicy decides, then the schedule’s dead-letter queue',
+      arn: QUEUE_ARN,
+      source: 'scheduler',
+      attempts: 2,
+    },
+  ])('$what', async ({ arn, source, attempts }) => {
     const emulator = await start();
     behaviour = async () => {
       throw new Error('always broken');
@@ -401,7 +374,7 @@ describe('firing', () => {
       new CreateScheduleCommand(
         createInput('doomed', {
           Target: {
-            Arn: QUEUE_ARN,
+            Arn: arn,
             RoleArn: 'arn:aws:iam::000000000000:role/scheduler',
             Input: '{"interviewId":"doomed"}',
             RetryPolicy: { MaximumRetryAttempts: 1 },
@@ -415,16 +388,16 @@ describe('firing', () => {
 
     await vi.waitFor(() => expect(emulator.deadLetters()).toHaveLength(1));
     expect(emulator.deadLetters()[0]).toEqual({
-      source: 'scheduler',
+      source,
       name: 'doomed',
       groupName: 'followups',
-      target: QUEUE_ARN,
+      target: arn,
       payload: { interviewId: 'doomed' },
       error: 'always broken',
-      attempts: 2,
+      attempts,
       at: expect.stringMatching(/^2026-03-11T00:00/),
     });
-    expect(calls).toHaveLength(2);
+    expect(calls).toHaveLength(attempts);
     expect(emulator.pending()).toEqual([]);
     expect(
       await errorName(

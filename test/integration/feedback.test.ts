@@ -9,21 +9,17 @@ import { EventBridgeEmailScheduler } from '../../lambdas/aws/scheduler.js';
 import { DynamoInterviewStore } from '../../lambdas/aws/store.js';
 import { handleFeedback, parseFeedback } from '../../lambdas/feedback/feedback.js';
 import { validBody } from '../fixtures.js';
-import { quiet, useLocalRuntime } from './helpers.js';
+import { localAws, quiet, useLocalRuntime } from './helpers.js';
 
 const { ctx } = useLocalRuntime();
-const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
 let clients: { db: ReturnType<typeof dynamoClient>; scheduler: ReturnType<typeof schedulerClient> };
 let deps: Parameters<typeof handleFeedback>[0];
 
 beforeAll(() => {
-  const config = {
-    region: 'us-east-1',
-    endpoints: { dynamodb: ctx.runtime.dynamoUrl, scheduler: ctx.runtime.emulatorUrl },
-  };
+  const aws = localAws(ctx.runtime);
   clients = {
-    db: dynamoClient(config, { credentials }),
-    scheduler: schedulerClient(config, { credentials }),
+    db: dynamoClient(aws.config, aws.options),
+    scheduler: schedulerClient(aws.config, aws.options),
   };
   deps = {
     store: new DynamoInterviewStore(clients.db, 'interviews'),

@@ -86,3 +86,14 @@ export function useLocalRuntime(options: Partial<LocalOptions> = {}) {
     },
   };
 }
+
+/** The SDK client config that points at a runtime's stand-ins (for tests that call them directly). */
+export function localAws(runtime: LocalRuntime) {
+  return {
+    config: {
+      region: 'us-east-1',
+      endpoints: { dynamodb: runtime.dynamoUrl, scheduler: runtime.emulatorUrl, lambda: runtime.emulatorUrl },
+    },
+    options: { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } },
+  };
+}

@@ -9,7 +9,7 @@ import { DynamoInterviewStore } from '../../lambdas/aws/store.js';
 import type { EmailScheduler, OneTimeSchedule } from '../../lambdas/core/ports.js';
 import { parseSubmission, type ValidSubmission } from '../../lambdas/core/schema.js';
 import { NOW, validBody } from '../fixtures.js';
-import { quiet, useLocalRuntime } from './helpers.js';
+import { localAws, quiet, useLocalRuntime } from './helpers.js';
 
 const { ctx } = useLocalRuntime();
 let db: ReturnType<typeof dynamoClient>;
@@ -25,10 +25,7 @@ class RecordingStore extends DynamoInterviewStore {
 }
 
 beforeAll(() => {
-  db = dynamoClient(
-    { region: 'us-east-1', endpoints: { dynamodb: ctx.runtime.dynamoUrl } },
-    { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } },
-  );
+  db = dynamoClient(localAws(ctx.runtime).config, localAws(ctx.runtime).options);
   store = new RecordingStore(db, 'interviews');
 });
 afterAll(() => db?.destroy());

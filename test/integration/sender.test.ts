@@ -12,7 +12,7 @@ import type { OutgoingEmail } from '../../lambdas/core/emails.js';
 import { MailError, type Mailer } from '../../lambdas/core/ports.js';
 import { RETRY_DELAYS_MINUTES, sendEmail } from '../../lambdas/sender/send.js';
 import { validBody } from '../fixtures.js';
-import { quiet, useLocalRuntime } from './helpers.js';
+import { localAws, quiet, useLocalRuntime } from './helpers.js';
 
 const { ctx } = useLocalRuntime();
 let store: DynamoInterviewStore;
@@ -22,15 +22,10 @@ let emailScheduler: EventBridgeEmailScheduler;
 
 beforeAll(async () => {
   await ctx.api.setClock('2026-11-27T19:30:00.000Z');
-  db = dynamoClient(
-    { region: 'us-east-1', endpoints: { dynamodb: ctx.runtime.dynamoUrl } },
-    { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } },
-  );
+  const aws = localAws(ctx.runtime);
+  db = dynamoClient(aws.config, aws.options);
   store = new DynamoInterviewStore(db, 'interviews');
-  schedulerApi = schedulerClient(
-    { region: 'us-east-1', endpoints: { scheduler: ctx.runtime.emulatorUrl } },
-    { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } },
-  );
+  schedulerApi = schedulerClient(aws.config, aws.options);
   emailScheduler = new EventBridgeEmailScheduler(schedulerApi, 'default', {
     functionArn: 'arn:aws:lambda:us-east-1:000000000000:function:interview-followup-sender',
     roleArn: 'arn:aws:iam::000000000000:role/interview-followup-scheduler',
@@ -57,6 +52,15 @@ async function newInterviewId(): Promise<string> {
   const res = await ctx.api.submit(validBody());
   return ((await res.json()) as { id: string }).id;
 }
+
+/** What the cancel link's handler would be given (only the store and clock matter here). */
+const apiDeps = () => ({
+  store,
+  scheduler: { create: async () => {}, delete: async () => {} },
+  invoker: { invokeAsync: async () => {} },
+  clock: ctx.runtime.clock,
+  log: quiet,
+});
 
 const deps = (mailer: Mailer) => ({
   store,
@@ -128,17 +132,10 @@ describe('sender failure paths', () => {
     const id = await newInterviewId();
     const record = await store.get(id);
     if (!record) throw new Error('no record');
-    const apiDeps = {
-      store,
-      scheduler: { create: async () => {}, delete: async () => {} },
-      invoker: { invokeAsync: async () => {} },
-      clock: ctx.runtime.clock,
-      log: quiet,
-    };
     const racing: Mailer = {
       async send() {
         // The candidate presses cancel while the sender holds the email.
-        const during = await cancelPending(apiDeps, (await store.get(id)) ?? record);
+        const during = await cancelPending(apiDeps(), (await store.get(id)) ?? record);
         expect(during.emails['thank-you'].status).toBe('sending');
         expect(during.emails['thank-you'].cancelRequested).toBe(true);
         throw new MailError('Throttling', 'retry');
@@ -154,17 +151,10 @@ describe('sender failure paths', () => {
 
   it('a cancel during a send that SES accepts: the email is sent, and says so', async () => {
     const id = await newInterviewId();
-    const apiDeps = {
-      store,
-      scheduler: { create: async () => {}, delete: async () => {} },
-      invoker: { invokeAsync: async () => {} },
-      clock: ctx.runtime.clock,
-      log: quiet,
-    };
     const racing: Mailer = {
       async send() {
         const current = await store.get(id);
-        if (current) await cancelPending(apiDeps, current);
+        if (current) await cancelPending(apiDeps(), current);
         return 'message-accepted';
       },
     };

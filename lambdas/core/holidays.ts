@@ -4,49 +4,67 @@
  * Only holidays of type `public` count (not bank, school, optional or observance days), including
  * substitute days. Dates are calendar dates: a holiday is the whole local day wherever the
  * interview's zone is.
+ *
+ * The dates come from a table compiled from date-holidays by `npm run holidays`
+ * (holidayCalendar.ts, encoding described in scripts/holidays.ts), not from the package at run
+ * time: it would add 1.4 MiB to every bundle and most of the cold start. The table covers
+ * FIRST_YEAR–LAST_YEAR; a date outside it is refused (RangeError) rather than guessed, and the
+ * submission schema turns that into a 400 before anything is scheduled.
  */
-import Holidays from 'date-holidays';
+import { CALENDARS, FIRST_YEAR, LAST_YEAR } from './holidayCalendar.js';
 import type { CalendarDate } from './time.js';
 
+export { FIRST_YEAR as FIRST_HOLIDAY_YEAR, LAST_YEAR as LAST_HOLIDAY_YEAR };
+
 const REGION = /^([A-Za-z]{2})(?:-([A-Za-z0-9]{1,3}))?$/;
-// Built on first use, not at import: every function imports this module, few ask for a region.
-let catalogue: Holidays | undefined;
-const countries = () => (catalogue ??= new Holidays());
 
 /** The region in canonical form ("us-ca" → "US-CA"), or undefined when date-holidays does not know it. */
 export function normalizeRegion(region: string): string | undefined {
   const m = REGION.exec(region);
   if (!m) return undefined;
-  const country = (m[1] ?? '').toUpperCase();
-  const state = m[2]?.toUpperCase();
-  if (!(country in countries().getCountries())) return undefined;
-  if (state === undefined) return country;
-  const states = countries().getStates(country);
-  return states && state in states ? `${country}-${state}` : undefined;
+  const canonical = m[2] === undefined ? (m[1] ?? '').toUpperCase() : `${m[1]}-${m[2]}`.toUpperCase();
+  return Object.hasOwn(CALENDARS, canonical) ? canonical : undefined;
 }
 
-const calendars = new Map<string, Set<string>>();
+/** Two-character codes → numbers (a day's index in a leap year). */
+function codes(text: string): number[] {
+  const days: number[] = [];
+  for (let i = 0; i + 1 < text.length; i += 2) days.push(Number.parseInt(text.slice(i, i + 2), 36));
+  return days;
+}
 
-function publicHolidays(region: string, year: number): Set<string> {
-  const key = `${region}:${year}`;
-  let days = calendars.get(key);
-  if (!days) {
-    const [country, state] = region.split('-') as [string, string | undefined];
-    const hd = state ? new Holidays(country, state) : new Holidays(country);
-    days = new Set(
-      hd
-        .getHolidays(year)
-        .filter((h) => h.type === 'public')
-        .map((h) => h.date.slice(0, 10)),
-    );
-    calendars.set(key, days);
+/** A country's holidays in one year: its fixed days plus that year's own. */
+function countryDays(country: string, index: number): Set<number> {
+  const parts = (CALENDARS[country] ?? '').split(';');
+  return new Set([...codes(parts[0] ?? ''), ...codes(parts[index + 1] ?? '')]);
+}
+
+function regionDays(region: string, index: number): Set<number> {
+  const [country, state] = region.split('-') as [string, string | undefined];
+  const days = countryDays(country, index);
+  if (state === undefined) return days;
+  const parts = (CALENDARS[region] ?? '').split(';');
+  for (const part of [parts[0], parts[index + 1]]) {
+    const [add = '', remove = ''] = (part ?? '').split('!');
+    for (const day of codes(add)) days.add(day);
+    for (const day of codes(remove)) days.delete(day);
   }
   return days;
 }
 
-const iso = (d: CalendarDate) =>
-  `${String(d.year).padStart(4, '0')}-${String(d.month).padStart(2, '0')}-${String(d.day).padStart(2, '0')}`;
+const decoded = new Map<string, Set<number>>();
+const MONTH_START = [0, 31, 60, 91, 121, 152, 182, 213, 244, 274, 305, 335]; // in a leap year
 
 export function isPublicHoliday(date: CalendarDate, region: string | undefined): boolean {
-  return region !== undefined && publicHolidays(region, date.year).has(iso(date));
+  if (region === undefined) return false;
+  if (date.year < FIRST_YEAR || date.year > LAST_YEAR) {
+    throw new RangeError(`public holidays are known for ${FIRST_YEAR}–${LAST_YEAR} only, not ${date.year}`);
+  }
+  const key = `${region}:${date.year}`;
+  let days = decoded.get(key);
+  if (!days) {
+    days = regionDays(region, date.year - FIRST_YEAR);
+    decoded.set(key, days);
+  }
+  return days.has((MONTH_START[date.month - 1] ?? 0) + date.day);
 }

@@ -3,7 +3,7 @@
  * Objects are strict, so a misspelt field ("followup") is an error rather than silently ignored.
  */
 import { z } from 'zod';
-import { normalizeRegion } from './holidays.js';
+import { FIRST_HOLIDAY_YEAR, LAST_HOLIDAY_YEAR, normalizeRegion } from './holidays.js';
 import {
   DEFAULT_FOLLOW_UP_BUSINESS_DAYS,
   DEFAULT_THANK_YOU_DELAY_HOURS,
@@ -224,6 +224,15 @@ export function parseSubmission(body: unknown, now: Date): ParseResult {
     fields.push({
       path: 'interviewer.awayUntil',
       message: `is more than ${MAX_FUTURE_DAYS} days after the interview`,
+    });
+  }
+  // The follow-up can fall into the year after the interview (or after the away date).
+  const lastYear = Math.max(endsAt.getUTCFullYear(), awayUntil?.year ?? 0) + 1;
+  const firstYear = endsAt.getUTCFullYear() - 1;
+  if (value.holidays && (firstYear < FIRST_HOLIDAY_YEAR || lastYear > LAST_HOLIDAY_YEAR)) {
+    fields.push({
+      path: 'holidays',
+      message: `public holidays are known for ${FIRST_HOLIDAY_YEAR}–${LAST_HOLIDAY_YEAR} only`,
     });
   }
   if (fields.length > 0) return { ok: false, fields };

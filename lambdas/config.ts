@@ -3,7 +3,7 @@
  * Infra (`infra/stack.ts`) imports `ENV` to set the variables; each handler calls its loader
  * once at cold start, so a missing or malformed variable fails the container before any request.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { DEFAULT_LIMITS } from './core/access.js';
 
 export const ENV = {
@@ -28,13 +28,20 @@ export const ENV = {
 
 export type Env = Record<string, string | undefined>;
 
-const arn = z.string().regex(/^arn:[a-z-]+:[a-z0-9-]+:[a-z0-9-]*:\d{12}:.+$/, 'must be an ARN');
-const url = z.url({ protocol: /^https?$/ });
-const optionalUrl = url.optional();
+const arn = z.string().check(z.regex(/^arn:[a-z-]+:[a-z0-9-]+:[a-z0-9-]*:\d{12}:.+$/, 'must be an ARN'));
+const optionalUrl = z.optional(z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }));
+const name = z.string().check(z.minLength(1, 'must not be empty'));
+const limit = (fallback: number) =>
+  z._default(
+    z.coerce
+      .number('must be a whole number')
+      .check(z.refine(Number.isInteger, 'must be a whole number'), z.minimum(1, 'must be at least 1')),
+    fallback,
+  );
 
 /** Endpoint overrides: unset on AWS; set by the local runtime to its stand-in servers. */
 const awsSchema = z.object({
-  region: z.string().min(1),
+  region: name,
   endpoints: z.object({
     dynamodb: optionalUrl,
     ses: optionalUrl,
@@ -43,35 +50,35 @@ const awsSchema = z.object({
   }),
 });
 
-const apiSchema = awsSchema.extend({
-  tableName: z.string().min(1),
-  scheduleGroup: z.string().min(1),
+const apiSchema = z.extend(awsSchema, {
+  tableName: name,
+  scheduleGroup: name,
   senderFunctionArn: arn,
   schedulerRoleArn: arn,
   scheduleDlqArn: arn,
-  apiKeySha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be a hex SHA-256 digest'),
+  apiKeySha256: z.string().check(z.regex(/^[0-9a-f]{64}$/, 'must be a hex SHA-256 digest')),
   publicUrl: optionalUrl,
   limits: z.object({
-    perMinute: z.coerce.number().int().min(1).default(DEFAULT_LIMITS.perMinute),
-    perDay: z.coerce.number().int().min(1).default(DEFAULT_LIMITS.perDay),
-    perInterviewerPerDay: z.coerce.number().int().min(1).default(DEFAULT_LIMITS.perInterviewerPerDay),
+    perMinute: limit(DEFAULT_LIMITS.perMinute),
+    perDay: limit(DEFAULT_LIMITS.perDay),
+    perInterviewerPerDay: limit(DEFAULT_LIMITS.perInterviewerPerDay),
   }),
 });
 
-const senderSchema = awsSchema.extend({
-  tableName: z.string().min(1),
-  senderAddress: z.email(),
-  sesConfigurationSet: z.string().min(1).optional(),
+const senderSchema = z.extend(awsSchema, {
+  tableName: name,
+  senderAddress: z.email('must be an email address'),
+  sesConfigurationSet: z.optional(name),
   // The sender schedules its own retries when SES refuses an email for now.
-  scheduleGroup: z.string().min(1),
+  scheduleGroup: name,
   senderFunctionArn: arn,
   schedulerRoleArn: arn,
   scheduleDlqArn: arn,
 });
 
-const feedbackSchema = awsSchema.extend({
-  tableName: z.string().min(1),
-  scheduleGroup: z.string().min(1),
+const feedbackSchema = z.extend(awsSchema, {
+  tableName: name,
+  scheduleGroup: name,
 });
 
 export type AwsConfig = z.infer<typeof awsSchema>;
@@ -96,10 +103,14 @@ function awsFields(env: Env) {
   };
 }
 
-function parse<T>(schema: z.ZodType<T>, raw: unknown, what: string): T {
-  const result = schema.safeParse(raw);
+function parse<T>(schema: z.ZodMiniType<T>, raw: unknown, what: string): T {
+  const result = schema.safeParse(raw, { reportInput: true });
   if (!result.success) {
-    const problems = result.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
+    // A missing variable is the usual mistake; zod/mini carries no English messages of its own.
+    const problems = result.error.issues.map((i) => {
+      const missing = i.code === 'invalid_type' && i.input === undefined;
+      return `${i.path.join('.') || '(root)'}: ${missing ? 'is not set' : i.message}`;
+    });
     throw new Error(`Invalid ${what} configuration: ${problems.join('; ')}`);
   }
   return result.data;

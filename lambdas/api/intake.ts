@@ -108,11 +108,20 @@ export async function intake(
   }
 
   let created: Submitted;
+  // The limits are counted while the item is written (one round trip instead of two); a full
+  // window deletes the item before anything is scheduled (see submitInterview's `admitted`).
+  const taking = deps.access.take(
+    caller.keyId,
+    limitWindows(now, submission.value.interviewer.email, deps.limits),
+  );
   try {
-    const full = await deps.access.take(
-      caller.keyId,
-      limitWindows(now, submission.value.interviewer.email, deps.limits),
-    );
+    const submitted = await submitInterview(deps, submission, {
+      ownerKeyId: caller.keyId,
+      baseUrl,
+      admitted: taking.then((full) => full === undefined),
+      ...(idempotent && { id: idempotent.id, token: idempotent.token }),
+    });
+    const full = submitted ? undefined : await taking;
     if (full) {
       if (idempotent) await deps.access.release(idempotent.scope);
       return {
@@ -121,11 +130,8 @@ export async function intake(
         retryAfterSeconds: Math.max(1, Math.ceil((full.endsAt - now.getTime()) / 1000)),
       };
     }
-    created = await submitInterview(deps, submission, {
-      ownerKeyId: caller.keyId,
-      baseUrl,
-      ...(idempotent && { id: idempotent.id, token: idempotent.token }),
-    });
+    if (!submitted) throw new Error('a submission refused without a full limit window');
+    created = submitted;
   } catch (err) {
     // Nothing a retry with the same key should find was made: let it start over.
     if (idempotent) {

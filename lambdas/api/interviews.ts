@@ -79,6 +79,12 @@ export interface NewInterview {
   /** Given for an idempotent submission (derived, so a replay can rebuild the link); else random. */
   id?: string;
   token?: string;
+  /**
+   * Settles false when the submission must not go ahead after all (a per-key limit is full). It
+   * runs alongside the item's write and is awaited before anything that can send: no schedule or
+   * confirmation exists yet, so a refused submission's item is deleted and nothing goes out.
+   */
+  admitted?: Promise<boolean>;
 }
 
 export type Submitted = InterviewView & { cancelUrl: string };
@@ -87,15 +93,23 @@ export async function submitInterview(
   deps: ApiDeps,
   submission: ValidSubmission,
   options: NewInterview,
-): Promise<Submitted> {
+): Promise<Submitted | undefined> {
   const { store, scheduler, invoker, clock, log } = deps;
   const id = options.id ?? newInterviewId();
   const token = options.token ?? newToken();
   const baseUrl = options.baseUrl;
   let record = plan(submission, id, options.ownerKeyId, hashSecret(token), clock.now());
 
-  // The item first: a schedule that fires always finds its interview.
-  if (!(await store.create(record))) {
+  // The item first: a schedule that fires always finds its interview. The admission check (the
+  // per-key limits) runs alongside; a refusal, or an error of either, stops before any schedule.
+  const [stored, admitted] = await Promise.allSettled([store.create(record), options.admitted ?? true]);
+  if (stored.status === 'rejected') throw stored.reason;
+  if (admitted.status === 'rejected' || !admitted.value) {
+    if (stored.value) await store.discard(id);
+    if (admitted.status === 'rejected') throw admitted.reason;
+    return undefined;
+  }
+  if (!stored.value) {
     // Only an idempotent submission taking over from a request that died can meet its own id:
     // resume that interview (schedules are idempotent by name, the confirmation by its state).
     const existing = options.id ? await store.get(id) : undefined;

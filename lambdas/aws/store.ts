@@ -1,6 +1,7 @@
 /** DynamoDB adapter: one item per interview; every email status change is a conditional update. */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
+  DeleteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
@@ -142,6 +143,10 @@ export class DynamoInterviewStore implements InterviewStore {
       if (err instanceof ConditionalCheckFailedException) return undefined;
       throw err;
     }
+  }
+
+  async discard(id: string): Promise<void> {
+    await this.db.send(new DeleteCommand({ TableName: this.tableName, Key: { [TABLE.partitionKey]: id } }));
   }
 
   async erase(id: string, at: string): Promise<void> {

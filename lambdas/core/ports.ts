@@ -37,6 +37,8 @@ export interface InterviewStore {
   requestCancel(id: string, kind: EmailKind, updatedAt: string): Promise<InterviewRecord | undefined>;
   /** Removes the personal data (names, addresses, texts, the token hash) and marks the item erased. */
   erase(id: string, at: string): Promise<void>;
+  /** Deletes an interview nothing was scheduled for (its submission was refused after the write). */
+  discard(id: string): Promise<void>;
 }
 
 export interface KeyStore {

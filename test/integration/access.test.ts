@@ -5,6 +5,7 @@
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { promisify } from 'node:util';
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { canonicalJson } from '../../lambdas/api/intake.js';
 import { DynamoAccessStore } from '../../lambdas/aws/access.js';
@@ -102,9 +103,16 @@ describe('limits per key', () => {
     await ctx.api.setClock('2026-11-25T14:00:15.000Z');
     for (let i = 10; i < 13; i++)
       expect((await post(keyA, { ...validBody(), ...interviewer(i) })).status).toBe(201);
+    const schedules = ctx.runtime.emulator.pending().length;
     const res = await post(keyA, { ...validBody(), ...interviewer(13) });
     expect(res.status).toBe(429);
     expect(Number(res.headers.get('retry-after'))).toBe(45);
+    // The item was written while the limits were counted; the refusal deleted it, scheduled nothing.
+    const db = dynamoClient(localAws(ctx.runtime).config, localAws(ctx.runtime).options);
+    const { Items = [] } = await db.send(new ScanCommand({ TableName: 'interviews' }));
+    db.destroy();
+    expect(Items.filter((item) => item.interviewer?.email === 'interviewer13@example.org')).toEqual([]);
+    expect(ctx.runtime.emulator.pending().length).toBe(schedules);
     // Another key has its own budget.
     expect((await post(ctx.runtime.apiKey, { ...validBody(), ...interviewer(13) })).status).toBe(201);
     await ctx.api.setClock('2026-11-25T14:01:00.000Z');

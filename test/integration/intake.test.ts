@@ -1,5 +1,6 @@
 /**
- * Intake when a schedule cannot be created: all or nothing. The store is the real local DynamoDB;
+ * Intake when a schedule cannot be created, or the submission is refused while its item is being
+ * written: all or nothing. The store is the real local DynamoDB;
  * the scheduler port fails its second create, as EventBridge Scheduler would under an outage.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -73,4 +74,37 @@ describe('intake when scheduling fails', () => {
     expect(record?.emails.confirmation.status).toBe('failed');
     expect(record?.emails['thank-you'].reason).toContain('nothing will be sent');
   });
+
+  it.each([
+    ['refused (a limit is full)', () => Promise.resolve(false), undefined],
+    [
+      'not answered (the limit counters failed)',
+      () => Promise.reject(new Error('ProvisionedThroughputExceeded')),
+      'ProvisionedThroughputExceeded',
+    ],
+  ])(
+    'admission %s while the item was written: the item is deleted, nothing scheduled or queued',
+    async (_, admitted, error) => {
+      const parsed = parseSubmission(validBody(), NOW) as ValidSubmission;
+      const scheduler = new FlakyScheduler();
+      const invoked: unknown[] = [];
+      const submitting = submitInterview(
+        {
+          store,
+          scheduler,
+          invoker: { invokeAsync: async (e) => void invoked.push(e) },
+          clock: { now: () => NOW },
+          log: quiet,
+        },
+        parsed,
+        { ownerKeyId: 'env', baseUrl: 'http://127.0.0.1:3000', admitted: admitted() },
+      );
+      if (error) await expect(submitting).rejects.toThrow(error);
+      else expect(await submitting).toBeUndefined();
+      expect(store.lastId).not.toBe('');
+      expect(await store.get(store.lastId)).toBeUndefined();
+      expect(scheduler.created).toEqual([]);
+      expect(invoked).toEqual([]);
+    },
+  );
 });

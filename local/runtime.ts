@@ -59,6 +59,19 @@ export interface LocalOptions {
   /** First retry delay of failed invocations in the emulator (ms, doubling); default 1000. */
   retryBaseMs?: number;
   log?: Logger;
+  /**
+   * Measurement hooks for `npm run bench`; nothing else sets them, and without them nothing
+   * changes. Neither may alter what passes through.
+   */
+  instrument?: {
+    /**
+     * Given dynalite's URL, the URL the service's DynamoDB clients use instead (a counting
+     * proxy in front of it). `dynamoUrl` stays dynalite's own.
+     */
+    dynamoEndpoint?: (dynaliteUrl: string) => string | Promise<string>;
+    /** Wraps each in-process run of the sender (scheduled or async-invoked); must call `run`. */
+    aroundSend?: (payload: unknown, run: () => Promise<void>) => Promise<void>;
+  };
 }
 
 export interface LocalRuntime {
@@ -162,6 +175,8 @@ export async function startLocalRuntime(options: LocalOptions): Promise<LocalRun
     updateTableMs: 0,
   });
   const dynamoPort = await listen(dynamo, options.dynamoPort ?? 0);
+  const dynaliteUrl = `http://127.0.0.1:${dynamoPort}`;
+  const dynamoEndpoint = (await options.instrument?.dynamoEndpoint?.(dynaliteUrl)) ?? dynaliteUrl;
   const ses = options.mailUrl ? undefined : await startMailServer(options.mailPort ?? 0);
   const sesUrl = ses
     ? `http://127.0.0.1:${(ses.address() as AddressInfo).port}`
@@ -185,7 +200,7 @@ export async function startLocalRuntime(options: LocalOptions): Promise<LocalRun
 
   const env = {
     [ENV.region]: REGION,
-    [ENV.endpointDynamodb]: `http://127.0.0.1:${dynamoPort}`,
+    [ENV.endpointDynamodb]: dynamoEndpoint,
     [ENV.endpointSes]: sesUrl,
     [ENV.endpointScheduler]: emulator.url,
     [ENV.endpointLambda]: emulator.url,
@@ -228,9 +243,11 @@ export async function startLocalRuntime(options: LocalOptions): Promise<LocalRun
     senderAddress: senderConfig.senderAddress,
     log,
   };
-  deliver = async (payload) => {
+  const send = async (payload: unknown) => {
     await sendEmail(senderDeps, parseSendEvent(payload));
   };
+  const aroundSend = options.instrument?.aroundSend;
+  deliver = aroundSend ? (payload) => aroundSend(payload, () => send(payload)) : send;
 
   const server = new Hono();
   server.get('/_local/mail', async (c) => {
@@ -308,7 +325,7 @@ export async function startLocalRuntime(options: LocalOptions): Promise<LocalRun
   return {
     apiUrl,
     mailUrl: sesUrl,
-    dynamoUrl: `http://127.0.0.1:${dynamoPort}`,
+    dynamoUrl: dynaliteUrl,
     emulatorUrl: emulator.url,
     apiKey,
     clock,

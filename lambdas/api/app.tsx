@@ -191,9 +191,8 @@ export function createApp(options: AppOptions): Hono<SubmissionEnv> {
     await next();
   };
 
-  /** Auth, size, media type, JSON and schema: the same gate for intake and preview. */
+  /** Size, media type, JSON and schema: the same gate for intake and preview (after requireKey). */
   const submission = [
-    requireKey,
     bodyLimit({
       maxSize: MAX_BODY_BYTES,
       onError: (c) => {
@@ -233,7 +232,7 @@ export function createApp(options: AppOptions): Hono<SubmissionEnv> {
     },
   ] as const;
 
-  app.post('/interviews/preview', ...submission, (c) =>
+  app.post('/interviews/preview', requireKey, ...submission, (c) =>
     c.json(previewInterview(c.get('submission'), options.clock.now())),
   );
 

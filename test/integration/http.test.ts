@@ -24,20 +24,23 @@ describe('HTTP API errors', () => {
     expect((await ctx.api.call('/health')).status).toBe(200);
   });
 
-  it('401 without a key, with a wrong key, or with another scheme', async () => {
-    for (const authorization of [undefined, 'Bearer wrong-key', `Basic ${ctx.runtime.apiKey}`, 'Bearer ']) {
-      const res = await ctx.api.call('/interviews', {
-        method: 'POST',
-        headers: {
-          'Content-Type': 'application/json',
-          ...(authorization && { Authorization: authorization }),
-        },
-        body: JSON.stringify(validBody()),
-      });
-      await expectError(res, 401, 'unauthorized');
-    }
-    await expectError(await ctx.api.call('/interviews/some-id'), 401, 'unauthorized');
-  });
+  it.each(['/interviews', '/interviews/preview'])(
+    '401 without a key, with a wrong key, or with another scheme: %s',
+    async (path) => {
+      for (const authorization of [undefined, 'Bearer wrong-key', `Basic ${ctx.runtime.apiKey}`, 'Bearer ']) {
+        const res = await ctx.api.call(path, {
+          method: 'POST',
+          headers: {
+            'Content-Type': 'application/json',
+            ...(authorization && { Authorization: authorization }),
+          },
+          body: JSON.stringify(validBody()),
+        });
+        await expectError(res, 401, 'unauthorized');
+      }
+      await expectError(await ctx.api.call('/interviews/some-id'), 401, 'unauthorized');
+    },
+  );
 
   it('415 for a body that is not JSON', async () => {
     await expectError(

@@ -19,24 +19,28 @@ export interface CalendarDate {
   day: number;
 }
 
+/** One en-US formatter per zone and style, built on first use (they are costly to build). */
 const formatters = new Map<string, Intl.DateTimeFormat>();
-function partsFormatter(zone: string): Intl.DateTimeFormat {
-  let f = formatters.get(zone);
+function formatterFor(style: string, zone: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+  const key = `${style}|${zone}`;
+  let f = formatters.get(key);
   if (!f) {
-    f = new Intl.DateTimeFormat('en-US', {
-      timeZone: zone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-    });
-    formatters.set(zone, f);
+    f = new Intl.DateTimeFormat('en-US', { ...options, timeZone: zone });
+    formatters.set(key, f);
   }
   return f;
 }
+
+const PARTS: Intl.DateTimeFormatOptions = {
+  hourCycle: 'h23',
+  year: 'numeric',
+  month: 'numeric',
+  day: 'numeric',
+  hour: 'numeric',
+  minute: 'numeric',
+  second: 'numeric',
+};
+const partsFormatter = (zone: string) => formatterFor('parts', zone, PARTS);
 
 /** The wall clock in `zone` at `instant`. */
 export function wallClock(instant: Date, zone: string) {
@@ -157,23 +161,18 @@ export function ceilToMinute(instant: Date): Date {
   return new Date(Math.ceil(instant.getTime() / 60_000) * 60_000);
 }
 
-const peopleFormatters = new Map<string, Intl.DateTimeFormat>();
+const FOR_PEOPLE: Intl.DateTimeFormatOptions = {
+  weekday: 'long',
+  month: 'long',
+  day: 'numeric',
+  hour: 'numeric',
+  minute: '2-digit',
+  timeZoneName: 'short',
+};
 
 /** For people: "Friday, November 27 at 5:00 PM EST". */
 export function formatForPeople(instant: Date, zone: string): string {
-  let formatter = peopleFormatters.get(zone);
-  if (!formatter) {
-    formatter = new Intl.DateTimeFormat('en-US', {
-      timeZone: zone,
-      weekday: 'long',
-      month: 'long',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: '2-digit',
-      timeZoneName: 'short',
-    });
-    peopleFormatters.set(zone, formatter);
-  }
+  const formatter = formatterFor('people', zone, FOR_PEOPLE);
   const parts = formatter.formatToParts(instant);
   const get = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? '';
   return `${get('weekday')}, ${get('month')} ${get('day')} at ${get('hour')}:${get('minute')} ${get('dayPeriod')} ${get('timeZoneName')}`;

@@ -4,7 +4,7 @@
  * the scheduler port fails its second create, as EventBridge Scheduler would under an outage.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ServiceUnavailable, submitInterview } from '../../lambdas/api/interviews.js';
+import { type NewInterview, ServiceUnavailable, submitInterview } from '../../lambdas/api/interviews.js';
 import { dynamoClient } from '../../lambdas/aws/clients.js';
 import { DynamoInterviewStore } from '../../lambdas/aws/store.js';
 import type { EmailScheduler, OneTimeSchedule } from '../../lambdas/core/ports.js';
@@ -43,27 +43,28 @@ class FlakyScheduler implements EmailScheduler {
   }
 }
 
+/** submitInterview of the example body with the real store, a flaky scheduler and a recording invoker. */
+function submitWith(options: Partial<NewInterview> = {}) {
+  const scheduler = new FlakyScheduler();
+  const invoked: unknown[] = [];
+  const submitting = submitInterview(
+    {
+      store,
+      scheduler,
+      invoker: { invokeAsync: async (e) => void invoked.push(e) },
+      clock: { now: () => NOW },
+      log: quiet,
+    },
+    parseSubmission(validBody(), NOW) as ValidSubmission,
+    { ownerKeyId: 'env', baseUrl: 'http://127.0.0.1:3000', ...options },
+  );
+  return { scheduler, invoked, submitting };
+}
+
 describe('intake when scheduling fails', () => {
   it('marks every email failed, deletes what it scheduled, queues no confirmation, and answers 503', async () => {
-    const parsed = parseSubmission(validBody(), NOW) as ValidSubmission;
-    const scheduler = new FlakyScheduler();
-    const invoked: unknown[] = [];
-    let thrown: unknown;
-    try {
-      await submitInterview(
-        {
-          store,
-          scheduler,
-          invoker: { invokeAsync: async (e) => void invoked.push(e) },
-          clock: { now: () => NOW },
-          log: quiet,
-        },
-        parsed,
-        { ownerKeyId: 'env', baseUrl: 'http://127.0.0.1:3000' },
-      );
-    } catch (err) {
-      thrown = err;
-    }
+    const { scheduler, invoked, submitting } = submitWith();
+    const thrown = await submitting.catch((err: unknown) => err);
     expect(thrown).toBeInstanceOf(ServiceUnavailable);
     const id = store.lastId;
     expect(scheduler.deleted.sort()).toEqual([`${id}-follow-up`, `${id}-thank-you`]);
@@ -85,20 +86,7 @@ describe('intake when scheduling fails', () => {
   ])(
     'admission %s while the item was written: the item is deleted, nothing scheduled or queued',
     async (_, admitted, error) => {
-      const parsed = parseSubmission(validBody(), NOW) as ValidSubmission;
-      const scheduler = new FlakyScheduler();
-      const invoked: unknown[] = [];
-      const submitting = submitInterview(
-        {
-          store,
-          scheduler,
-          invoker: { invokeAsync: async (e) => void invoked.push(e) },
-          clock: { now: () => NOW },
-          log: quiet,
-        },
-        parsed,
-        { ownerKeyId: 'env', baseUrl: 'http://127.0.0.1:3000', admitted: admitted() },
-      );
+      const { scheduler, invoked, submitting } = submitWith({ admitted: admitted() });
       if (error) await expect(submitting).rejects.toThrow(error);
       else expect(await submitting).toBeUndefined();
       expect(store.lastId).not.toBe('');

@@ -435,6 +435,18 @@ const countBy = <T>(xs: T[], key: (x: T) => string | undefined) => {
   return counts;
 };
 
+/** An `aroundSend` hook that records each sender run's milliseconds while `recording()` holds. */
+function timeSends(into: number[], recording: () => boolean) {
+  return async (_payload: unknown, run: () => Promise<void>) => {
+    const t = performance.now();
+    try {
+      await run();
+    } finally {
+      if (recording()) into.push(performance.now() - t);
+    }
+  };
+}
+
 // ---- 3. dispatch ---------------------------------------------------------------------------------
 
 /** Filled by phase 3 for the text of docs/performance.md. */
@@ -452,14 +464,7 @@ async function dispatch() {
     limits: NO_LIMITS,
     instrument: {
       // The sender's own time per send, to tell it apart from the emulator's time around it.
-      aroundSend: async (_payload, run) => {
-        const t = performance.now();
-        try {
-          await run();
-        } finally {
-          if (draining) handlerMs.push(performance.now() - t);
-        }
-      },
+      aroundSend: timeSends(handlerMs, () => draining),
     },
   });
   try {
@@ -1072,14 +1077,7 @@ async function cost() {
     limits: NO_LIMITS,
     instrument: {
       dynamoEndpoint: (url) => meter.start(url),
-      aroundSend: async (_payload, run) => {
-        const t = performance.now();
-        try {
-          await run();
-        } finally {
-          if (counting) senderMs.push(performance.now() - t);
-        }
-      },
+      aroundSend: timeSends(senderMs, () => counting),
     },
   });
   const direct = DynamoDBDocumentClient.from(

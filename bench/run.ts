@@ -47,6 +47,7 @@ import { DynamoInterviewStore } from '../lambdas/aws/store.js';
 import { TABLE } from '../lambdas/aws/table.js';
 import { hashSecret } from '../lambdas/core/tokens.js';
 import { handleFeedback } from '../lambdas/feedback/feedback.js';
+import { DEFAULT_FIRE_CONCURRENCY } from '../local/aws-emulator.js';
 import { type LocalRuntime, startLocalRuntime } from '../local/runtime.js';
 import { validBody } from '../test/fixtures.js';
 
@@ -525,7 +526,7 @@ async function dispatch() {
       [...confirmedPer.values()].every((c) => c === 1);
     await clearMailbox(runtime);
 
-    // What the emulator rewrites on changes (coalesced to one write per 25 ms): its whole state.
+    // What the emulator rewrites on changes (coalesced, see FLUSH_DELAY_MS): its whole state.
     // The count from the emulator itself: the file may lag it by one write.
     const stateSchedules = runtime.emulator.pending().length;
     const stateMb = (await stat(join(dataDir, 'scheduler.json'))).size / 2 ** 20;
@@ -607,7 +608,7 @@ async function dispatch() {
       'dispatch',
       'sender per send, in-process: p50 / p99 (ms)',
       `${percentile(handlerMs, 50).toFixed(1)} / ${percentile(handlerMs, 99).toFixed(1)}`,
-      'wall time of each run, one after another; stalls of the event loop included',
+      `wall time of each run, up to ${DEFAULT_FIRE_CONCURRENCY} overlapping; stalls of the event loop included`,
     );
     row(
       'dispatch',
@@ -1431,13 +1432,14 @@ ${table(['section', 'measure', 'value', 'ratio / target'], rows)}
   also counts the per-key limits and waits for the item before creating the schedules.
 - Dispatch: ${dispatchFacts.n.toLocaleString('en-US')} interviews created through \`POST /interviews\` (50 at a time, limits
   lifted), then the local clock jumps a minute past their common thank-you time. What limits the
-  figure is the emulator, not the service. The jump claims every due schedule at once and fires
-  them strictly one after another, in due-time order, each waiting for the sender to finish
-  (concurrency 1; the 500 ms tick only takes schedules no batch has claimed), so the drain is the
-  sum of the sends, ${dispatchFacts.perSendMs.toFixed(1)} ms each here: the claim, the SES call and the \`sent\` write, in this one
-  Node process beside dynalite and the SES stand-in. Within that time, the emulator also rewrites
-  its whole state file (every pending schedule as JSON, at most every 25 ms while schedules
-  complete): ${dispatchFacts.writes} rewrites of a file that held ${dispatchFacts.stateSchedules.toLocaleString('en-US')} schedules (${dispatchFacts.stateMb.toFixed(1)} MB) at the jump, whose
+  figure is the local machinery, not the service. The jump claims every due schedule at once and
+  fires them in due-time order through the emulator's pool of ${DEFAULT_FIRE_CONCURRENCY} (the 500 ms tick only takes
+  schedules no batch has claimed). The sender, dynalite and the SES stand-in share this one Node
+  process and its one event loop, so the drain is bound by that process's CPU:
+  ${dispatchFacts.perSendMs.toFixed(1)} ms of drain per email here, each send being the claim, the SES call and the \`sent\` write.
+  Within that time, the emulator also rewrites its whole state file (every pending schedule as
+  JSON, coalesced to one write per 25 ms, or per four times the last write's duration when that
+  is longer): ${dispatchFacts.writes} rewrites of a file that held ${dispatchFacts.stateSchedules.toLocaleString('en-US')} schedules (${dispatchFacts.stateMb.toFixed(1)} MB) at the jump, whose
   serialisation alone blocked the event loop for ${(dispatchFacts.serializeShare * 100).toFixed(0)}% of the drain. The count is the point of
   this phase: exactly one thank-you per interview reached the SES stand-in and the table, nothing
   is left \`scheduled\` or \`sending\`, and the confirmations, sent at intake, are counted apart. On

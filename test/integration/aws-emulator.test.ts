@@ -323,6 +323,25 @@ describe('firing', () => {
     expect(off.State).toBe('DISABLED');
   });
 
+  it('fires due schedules in parallel, in due order, never more than fireConcurrency at once', async () => {
+    const emulator = await start({ fireConcurrency: 3 });
+    let inFlight = 0;
+    let most = 0;
+    behaviour = async () => {
+      most = Math.max(most, ++inFlight);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      inFlight -= 1;
+    };
+    const names = Array.from({ length: 10 }, (_, i) => `s${String(i).padStart(2, '0')}`);
+    for (const name of names) await scheduler(emulator).send(new CreateScheduleCommand(createInput(name)));
+
+    clock.set(new Date('2026-03-10T14:00:00Z'));
+    expect((await emulator.fireDue()).map((f) => f.name)).toEqual(names);
+    expect(calls.map((c) => (c.payload as { interviewId: string }).interviewId)).toEqual(names);
+    expect(most).toBe(3);
+    expect(emulator.pending()).toEqual([]);
+  });
+
   it('fires on its own tick once the clock has moved past the instant', async () => {
     const emulator = await start({ tickMs: 10 });
     await scheduler(emulator).send(new CreateScheduleCommand(createInput('ticked')));

@@ -2,8 +2,8 @@
  * The one place that names every environment variable a function reads, and reads them.
  * Infra (`infra/stack.ts`) imports `ENV` to set the variables; each handler calls its loader
  * once at cold start, so a missing or malformed variable fails the container before any request.
+ * Plain checks, no schema library: the sender and feedback bundles load nothing else for this.
  */
-import * as z from 'zod/mini';
 import { DEFAULT_LIMITS } from './core/access.js';
 
 export const ENV = {
@@ -28,137 +28,145 @@ export const ENV = {
 
 export type Env = Record<string, string | undefined>;
 
-const arn = z.string().check(z.regex(/^arn:[a-z-]+:[a-z0-9-]+:[a-z0-9-]*:\d{12}:.+$/, 'must be an ARN'));
-const optionalUrl = z.optional(z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }));
-const name = z.string().check(z.minLength(1, 'must not be empty'));
-const limit = (fallback: number) =>
-  z._default(
-    z.coerce
-      .number('must be a whole number')
-      .check(z.refine(Number.isInteger, 'must be a whole number'), z.minimum(1, 'must be at least 1')),
-    fallback,
-  );
+export type AwsConfig = {
+  region: string;
+  /** Endpoint overrides: unset on AWS; set by the local runtime to its stand-in servers. */
+  endpoints: { dynamodb?: string; ses?: string; scheduler?: string; lambda?: string };
+};
 
-/** Endpoint overrides: unset on AWS; set by the local runtime to its stand-in servers. */
-const awsSchema = z.object({
-  region: name,
-  endpoints: z.object({
-    dynamodb: optionalUrl,
-    ses: optionalUrl,
-    scheduler: optionalUrl,
-    lambda: optionalUrl,
-  }),
-});
+export type ApiConfig = AwsConfig & {
+  tableName: string;
+  scheduleGroup: string;
+  senderFunctionArn: string;
+  schedulerRoleArn: string;
+  scheduleDlqArn: string;
+  apiKeySha256: string;
+  publicUrl?: string;
+  limits: { perMinute: number; perDay: number; perInterviewerPerDay: number };
+};
 
-const apiSchema = z.extend(awsSchema, {
-  tableName: name,
-  scheduleGroup: name,
-  senderFunctionArn: arn,
-  schedulerRoleArn: arn,
-  scheduleDlqArn: arn,
-  apiKeySha256: z.string().check(z.regex(/^[0-9a-f]{64}$/, 'must be a hex SHA-256 digest')),
-  publicUrl: optionalUrl,
-  limits: z.object({
-    perMinute: limit(DEFAULT_LIMITS.perMinute),
-    perDay: limit(DEFAULT_LIMITS.perDay),
-    perInterviewerPerDay: limit(DEFAULT_LIMITS.perInterviewerPerDay),
-  }),
-});
-
-const senderSchema = z.extend(awsSchema, {
-  tableName: name,
-  senderAddress: z.email('must be an email address'),
-  sesConfigurationSet: z.optional(name),
+export type SenderConfig = AwsConfig & {
+  tableName: string;
+  senderAddress: string;
+  sesConfigurationSet?: string;
   // The sender schedules its own retries when SES refuses an email for now.
-  scheduleGroup: name,
-  senderFunctionArn: arn,
-  schedulerRoleArn: arn,
-  scheduleDlqArn: arn,
-});
+  scheduleGroup: string;
+  senderFunctionArn: string;
+  schedulerRoleArn: string;
+  scheduleDlqArn: string;
+};
 
-const feedbackSchema = z.extend(awsSchema, {
-  tableName: name,
-  scheduleGroup: name,
-});
+export type FeedbackConfig = AwsConfig & { tableName: string; scheduleGroup: string };
 
-export type AwsConfig = z.infer<typeof awsSchema>;
-export type FeedbackConfig = z.infer<typeof feedbackSchema>;
-export type ApiConfig = z.infer<typeof apiSchema>;
-export type SenderConfig = z.infer<typeof senderSchema>;
+/** Checks a set variable: returns the value to keep and reports each problem through `fail`. */
+type Check<T> = (value: string, fail: (message: string) => void) => T;
 
-function pick(env: Env, name: string): string | undefined {
-  const value = env[name];
-  return value === undefined || value === '' ? undefined : value;
+const matching =
+  (pattern: RegExp, message: string): Check<string> =>
+  (value, fail) => {
+    if (!pattern.test(value)) fail(message);
+    return value;
+  };
+
+const name: Check<string> = (value, fail) => {
+  if (value === '') fail('must not be empty'); // cannot happen today: an empty variable counts as unset
+  return value;
+};
+const arn = matching(/^arn:[a-z-]+:[a-z0-9-]+:[a-z0-9-]*:\d{12}:.+$/, 'must be an ARN');
+const sha256 = matching(/^[0-9a-f]{64}$/, 'must be a hex SHA-256 digest');
+// A dotted local part of letters, digits and _'+-, then a dotted domain ending in 2+ letters.
+const email = matching(
+  /^(?:[A-Za-z0-9_'+-]+\.)*[A-Za-z0-9_'+-]*[A-Za-z0-9_+-]@(?:[A-Za-z0-9][A-Za-z0-9-]*\.)+[A-Za-z]{2,}$/,
+  'must be an email address',
+);
+
+/** Kept trimmed; "http:host" parses as a URL too, so the `//` must be written out. */
+const url: Check<string> = (value, fail) => {
+  const trimmed = value.trim();
+  if (!/^https?:\/\//i.test(trimmed) || !URL.canParse(trimmed)) fail('must be an http(s) URL');
+  return trimmed.replace(/[\t\n\r]/g, ''); // which the URL parser ignores anyway
+};
+
+const limit: Check<number> = (value, fail) => {
+  const number = Number(value);
+  if (!Number.isInteger(number)) fail('must be a whole number');
+  if (Number.isFinite(number) && number < 1) fail('must be at least 1');
+  return number;
+};
+
+type Reader = {
+  required<T>(path: string, variable: string, check: Check<T>): T;
+  optional<T>(path: string, variable: string, check: Check<T>): T | undefined;
+};
+
+/** Builds a configuration, collecting every field's problems to throw them together. */
+function load<T>(env: Env, what: string, build: (read: Reader) => T): T {
+  const problems: string[] = [];
+  const optional = <V>(path: string, variable: string, check: Check<V>): V | undefined => {
+    const value = env[variable];
+    // An empty variable counts as unset.
+    if (value === undefined || value === '') return undefined;
+    return check(value, (message) => problems.push(`${path}: ${message}`));
+  };
+  const required = <V>(path: string, variable: string, check: Check<V>): V => {
+    const value = optional(path, variable, check);
+    if (value === undefined) problems.push(`${path}: is not set`);
+    return value as V; // unused when a problem was reported: `load` throws
+  };
+  const config = build({ required, optional });
+  if (problems.length > 0) throw new Error(`Invalid ${what} configuration: ${problems.join('; ')}`);
+  return config;
 }
 
-function awsFields(env: Env) {
+function awsConfig(read: Reader): AwsConfig {
   return {
-    region: pick(env, ENV.region),
+    region: read.required('region', ENV.region, name),
     endpoints: {
-      dynamodb: pick(env, ENV.endpointDynamodb),
-      ses: pick(env, ENV.endpointSes),
-      scheduler: pick(env, ENV.endpointScheduler),
-      lambda: pick(env, ENV.endpointLambda),
+      dynamodb: read.optional('endpoints.dynamodb', ENV.endpointDynamodb, url),
+      ses: read.optional('endpoints.ses', ENV.endpointSes, url),
+      scheduler: read.optional('endpoints.scheduler', ENV.endpointScheduler, url),
+      lambda: read.optional('endpoints.lambda', ENV.endpointLambda, url),
     },
   };
 }
 
-function parse<T>(schema: z.ZodMiniType<T>, raw: unknown, what: string): T {
-  const result = schema.safeParse(raw, { reportInput: true });
-  if (!result.success) {
-    // A missing variable is the usual mistake; zod/mini carries no English messages of its own.
-    const problems = result.error.issues.map((i) => {
-      const missing = i.code === 'invalid_type' && i.input === undefined;
-      return `${i.path.join('.') || '(root)'}: ${missing ? 'is not set' : i.message}`;
-    });
-    throw new Error(`Invalid ${what} configuration: ${problems.join('; ')}`);
-  }
-  return result.data;
-}
-
 export function loadApiConfig(env: Env): ApiConfig {
-  return parse(
-    apiSchema,
-    {
-      ...awsFields(env),
-      tableName: pick(env, ENV.tableName),
-      scheduleGroup: pick(env, ENV.scheduleGroup),
-      senderFunctionArn: pick(env, ENV.senderFunctionArn),
-      schedulerRoleArn: pick(env, ENV.schedulerRoleArn),
-      scheduleDlqArn: pick(env, ENV.scheduleDlqArn),
-      apiKeySha256: pick(env, ENV.apiKeySha256),
-      publicUrl: pick(env, ENV.publicUrl),
-      limits: {
-        perMinute: pick(env, ENV.limitPerMinute),
-        perDay: pick(env, ENV.limitPerDay),
-        perInterviewerPerDay: pick(env, ENV.limitPerInterviewerPerDay),
-      },
+  return load(env, 'API', (read) => ({
+    ...awsConfig(read),
+    tableName: read.required('tableName', ENV.tableName, name),
+    scheduleGroup: read.required('scheduleGroup', ENV.scheduleGroup, name),
+    senderFunctionArn: read.required('senderFunctionArn', ENV.senderFunctionArn, arn),
+    schedulerRoleArn: read.required('schedulerRoleArn', ENV.schedulerRoleArn, arn),
+    scheduleDlqArn: read.required('scheduleDlqArn', ENV.scheduleDlqArn, arn),
+    apiKeySha256: read.required('apiKeySha256', ENV.apiKeySha256, sha256),
+    publicUrl: read.optional('publicUrl', ENV.publicUrl, url),
+    limits: {
+      perMinute: read.optional('limits.perMinute', ENV.limitPerMinute, limit) ?? DEFAULT_LIMITS.perMinute,
+      perDay: read.optional('limits.perDay', ENV.limitPerDay, limit) ?? DEFAULT_LIMITS.perDay,
+      perInterviewerPerDay:
+        read.optional('limits.perInterviewerPerDay', ENV.limitPerInterviewerPerDay, limit) ??
+        DEFAULT_LIMITS.perInterviewerPerDay,
     },
-    'API',
-  );
+  }));
 }
 
 export function loadSenderConfig(env: Env): SenderConfig {
-  return parse(
-    senderSchema,
-    {
-      ...awsFields(env),
-      tableName: pick(env, ENV.tableName),
-      senderAddress: pick(env, ENV.senderAddress),
-      sesConfigurationSet: pick(env, ENV.sesConfigurationSet),
-      scheduleGroup: pick(env, ENV.scheduleGroup),
-      senderFunctionArn: pick(env, ENV.senderFunctionArn),
-      schedulerRoleArn: pick(env, ENV.schedulerRoleArn),
-      scheduleDlqArn: pick(env, ENV.scheduleDlqArn),
-    },
-    'sender',
-  );
+  return load(env, 'sender', (read) => ({
+    ...awsConfig(read),
+    tableName: read.required('tableName', ENV.tableName, name),
+    senderAddress: read.required('senderAddress', ENV.senderAddress, email),
+    sesConfigurationSet: read.optional('sesConfigurationSet', ENV.sesConfigurationSet, name),
+    scheduleGroup: read.required('scheduleGroup', ENV.scheduleGroup, name),
+    senderFunctionArn: read.required('senderFunctionArn', ENV.senderFunctionArn, arn),
+    schedulerRoleArn: read.required('schedulerRoleArn', ENV.schedulerRoleArn, arn),
+    scheduleDlqArn: read.required('scheduleDlqArn', ENV.scheduleDlqArn, arn),
+  }));
 }
 
 export function loadFeedbackConfig(env: Env): FeedbackConfig {
-  return parse(
-    feedbackSchema,
-    { ...awsFields(env), tableName: pick(env, ENV.tableName), scheduleGroup: pick(env, ENV.scheduleGroup) },
-    'feedback',
-  );
+  return load(env, 'feedback', (read) => ({
+    ...awsConfig(read),
+    tableName: read.required('tableName', ENV.tableName, name),
+    scheduleGroup: read.required('scheduleGroup', ENV.scheduleGroup, name),
+  }));
 }

@@ -34,15 +34,121 @@ describe('configuration from the environment', () => {
     [{ ...ENV, LIMIT_PER_INTERVIEWER_PER_DAY: '0' }, 'limits.perInterviewerPerDay: must be at least 1'],
     [{ ...ENV, PUBLIC_URL: 'ftp://example.com' }, 'publicUrl: must be an http(s) URL'],
     [{ ...ENV, AWS_ENDPOINT_URL_DYNAMODB: 'localhost:8000' }, 'endpoints.dynamodb: must be an http(s) URL'],
+    [{ ...ENV, AWS_ENDPOINT_URL_LAMBDA: 'http:localhost' }, 'endpoints.lambda: must be an http(s) URL'],
+    [{ ...ENV, AWS_ENDPOINT_URL_SCHEDULER: 'https://' }, 'endpoints.scheduler: must be an http(s) URL'],
+    [
+      { ...ENV, SENDER_FUNCTION_ARN: 'arn:aws:lambda:us-east-1:123:function:sender' },
+      'senderFunctionArn: must be an ARN',
+    ],
+    [{ ...ENV, API_KEY_SHA256: 'A'.repeat(64) }, 'apiKeySha256: must be a hex SHA-256 digest'],
     [{ ...ENV, SCHEDULER_ROLE_ARN: 'scheduler' }, 'schedulerRoleArn: must be an ARN'],
     [{ ...ENV, API_KEY_SHA256: 'secret' }, 'apiKeySha256: must be a hex SHA-256 digest'],
   ])('refuses a bad API environment, naming the field: %j', (env, message) => {
     expect(() => loadApiConfig(env)).toThrow(message);
   });
 
-  it('refuses a sender address that is not an email address', () => {
-    expect(() => loadSenderConfig({ ...ENV, SENDER_ADDRESS: 'followup' })).toThrow(
+  it.each([
+    'followup',
+    'followup@example',
+    'follow up@example.com',
+    '.followup@example.com',
+    'a@b..com',
+    'followup@example.c',
+  ])('refuses a sender address that is not an email address: %j', (address) => {
+    expect(() => loadSenderConfig({ ...ENV, SENDER_ADDRESS: address })).toThrow(
       'Invalid sender configuration: senderAddress: must be an email address',
+    );
+  });
+
+  it('takes a sender address with dots, plus and hyphens, and the optional configuration set', () => {
+    const sender = loadSenderConfig({ ...ENV, SENDER_ADDRESS: 'o.neil+jobs@mail-1.example.org' });
+    expect(sender.senderAddress).toBe('o.neil+jobs@mail-1.example.org');
+    expect(sender.sesConfigurationSet).toBeUndefined();
+    expect(loadSenderConfig({ ...ENV, SES_CONFIGURATION_SET: 'tracking' }).sesConfigurationSet).toBe(
+      'tracking',
+    );
+  });
+
+  it('names every unset sender variable, in declaration order', () => {
+    expect(() => loadSenderConfig({ AWS_REGION: 'us-east-1', SES_CONFIGURATION_SET: '' })).toThrow(
+      'Invalid sender configuration: tableName: is not set; senderAddress: is not set; scheduleGroup: is not set; ' +
+        'senderFunctionArn: is not set; schedulerRoleArn: is not set; scheduleDlqArn: is not set',
+    );
+    expect(() => loadSenderConfig({ ...ENV, SENDER_ADDRESS: '' })).toThrow(
+      'Invalid sender configuration: senderAddress: is not set',
+    );
+    expect(() => loadFeedbackConfig({ ...ENV, TABLE_NAME: undefined })).toThrow(
+      'Invalid feedback configuration: tableName: is not set',
+    );
+  });
+
+  it('reads the endpoint overrides and the public URL, trimmed', () => {
+    const api = loadApiConfig({
+      ...ENV,
+      AWS_ENDPOINT_URL_DYNAMODB: 'http://127.0.0.1:8000',
+      AWS_ENDPOINT_URL_SES: 'http://localhost:8005',
+      AWS_ENDPOINT_URL_SCHEDULER: 'http://localhost:9000/scheduler',
+      AWS_ENDPOINT_URL_LAMBDA: 'HTTPS://lambda.example.com',
+      PUBLIC_URL: ' https://followup.example.com/ \n',
+    });
+    expect(api).toEqual({
+      region: 'us-east-1',
+      endpoints: {
+        dynamodb: 'http://127.0.0.1:8000',
+        ses: 'http://localhost:8005',
+        scheduler: 'http://localhost:9000/scheduler',
+        lambda: 'HTTPS://lambda.example.com',
+      },
+      tableName: 'interviews',
+      scheduleGroup: 'default',
+      senderFunctionArn: ENV.SENDER_FUNCTION_ARN,
+      schedulerRoleArn: ENV.SCHEDULER_ROLE_ARN,
+      scheduleDlqArn: ENV.SCHEDULE_DLQ_ARN,
+      apiKeySha256: ENV.API_KEY_SHA256,
+      publicUrl: 'https://followup.example.com/',
+      limits: DEFAULT_LIMITS,
+    });
+    expect(
+      loadFeedbackConfig({ ...ENV, AWS_ENDPOINT_URL_DYNAMODB: 'http://localhost:8000' }).endpoints,
+    ).toEqual({
+      dynamodb: 'http://localhost:8000',
+    });
+  });
+
+  it('defaults each unset or empty limit on its own, and takes whole numbers from 1', () => {
+    expect(loadApiConfig(ENV).limits).toEqual(DEFAULT_LIMITS);
+    expect(loadApiConfig({ ...ENV, LIMIT_PER_MINUTE: '', LIMIT_PER_INTERVIEWER_PER_DAY: '' }).limits).toEqual(
+      DEFAULT_LIMITS,
+    );
+    expect(
+      loadApiConfig({
+        ...ENV,
+        LIMIT_PER_MINUTE: '1',
+        LIMIT_PER_DAY: '10000',
+        LIMIT_PER_INTERVIEWER_PER_DAY: '12',
+      }).limits,
+    ).toEqual({ perMinute: 1, perDay: 10000, perInterviewerPerDay: 12 });
+    expect(loadApiConfig({ ...ENV, LIMIT_PER_INTERVIEWER_PER_DAY: '5' }).limits).toEqual({
+      ...DEFAULT_LIMITS,
+      perInterviewerPerDay: 5,
+    });
+  });
+
+  it('collects every problem, in declaration order, into one message', () => {
+    const env = {
+      AWS_ENDPOINT_URL_SES: 'nope',
+      LIMIT_PER_DAY: '0.5',
+      API_KEY_SHA256: 'x',
+      SCHEDULER_ROLE_ARN: 'scheduler',
+      TABLE_NAME: 'interviews',
+    };
+    expect(() => loadApiConfig(env)).toThrow(
+      new Error(
+        'Invalid API configuration: region: is not set; endpoints.ses: must be an http(s) URL; ' +
+          'scheduleGroup: is not set; senderFunctionArn: is not set; schedulerRoleArn: must be an ARN; ' +
+          'scheduleDlqArn: is not set; apiKeySha256: must be a hex SHA-256 digest; ' +
+          'limits.perDay: must be a whole number; limits.perDay: must be at least 1',
+      ),
     );
   });
 });

@@ -68,15 +68,14 @@ const matching =
     return value;
   };
 
-const name: Check<string> = (value, fail) => {
-  if (value === '') fail('must not be empty'); // cannot happen today: an empty variable counts as unset
-  return value;
-};
+/** Any value: an empty variable already counts as unset, which `required` reports. */
+const name: Check<string> = (value) => value;
 const arn = matching(/^arn:[a-z-]+:[a-z0-9-]+:[a-z0-9-]*:\d{12}:.+$/, 'must be an ARN');
 const sha256 = matching(/^[0-9a-f]{64}$/, 'must be a hex SHA-256 digest');
-// A dotted local part of letters, digits and _'+-, then a dotted domain ending in 2+ letters.
+// Dot-separated words of letters, digits and _'+- before the @; after it, dot-separated labels
+// (letters and digits, hyphens inside) ending in a top-level domain of two or more letters.
 const email = matching(
-  /^(?:[A-Za-z0-9_'+-]+\.)*[A-Za-z0-9_'+-]*[A-Za-z0-9_+-]@(?:[A-Za-z0-9][A-Za-z0-9-]*\.)+[A-Za-z]{2,}$/,
+  /^[\w'+-]+(?:\.[\w'+-]+)*@(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\.)+[A-Za-z]{2,}$/,
   'must be an email address',
 );
 

@@ -1406,6 +1406,10 @@ if (runs('cold')) await coldStart();
 if (runs('intake')) await intakeOverhead();
 if (runs('dispatch')) await dispatch();
 if (runs('cost')) await cost();
+/** The commit measured, and whether the tree held changes beside it (a clean clone holds none). */
+const git = (...args: string[]) => spawnSync('git', args, { encoding: 'utf8' }).stdout.trim();
+const commit = git('rev-parse', '--short', 'HEAD') || 'unknown';
+const treeState = git('status', '--porcelain', '--untracked-files=no') ? 'with uncommitted changes' : 'clean';
 const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
 const table = (header: string[], body: string[][]) =>
   [
@@ -1418,7 +1422,8 @@ if (!QUICK && !ONLY) {
     'docs/performance.md',
     `# Performance figures
 
-From \`npm run bench\` on ${started.toISOString().slice(0, 10)}, on ${machine}. Each figure stands
+From \`npm run bench\` on ${started.toISOString().slice(0, 10)}, at commit ${commit} (working tree ${treeState}), on
+${machine}. Each figure stands
 beside the baseline that bounds it, measured in the same run (the machine is shared and noisy, so
 only the ratios are meant to carry over).
 

@@ -34,27 +34,29 @@ export type AwsConfig = {
   endpoints: { dynamodb?: string; ses?: string; scheduler?: string; lambda?: string };
 };
 
-export type ApiConfig = AwsConfig & {
-  tableName: string;
+/** What creating schedules for the sender takes (intake, and the sender's own retries). */
+type SchedulingConfig = {
   scheduleGroup: string;
   senderFunctionArn: string;
   schedulerRoleArn: string;
   scheduleDlqArn: string;
-  apiKeySha256: string;
-  publicUrl?: string;
-  limits: { perMinute: number; perDay: number; perInterviewerPerDay: number };
 };
 
-export type SenderConfig = AwsConfig & {
-  tableName: string;
-  senderAddress: string;
-  sesConfigurationSet?: string;
-  // The sender schedules its own retries when SES refuses an email for now.
-  scheduleGroup: string;
-  senderFunctionArn: string;
-  schedulerRoleArn: string;
-  scheduleDlqArn: string;
-};
+export type ApiConfig = AwsConfig &
+  SchedulingConfig & {
+    tableName: string;
+    apiKeySha256: string;
+    publicUrl?: string;
+    limits: { perMinute: number; perDay: number; perInterviewerPerDay: number };
+  };
+
+/** The sender schedules its own retries when SES refuses an email for now. */
+export type SenderConfig = AwsConfig &
+  SchedulingConfig & {
+    tableName: string;
+    senderAddress: string;
+    sesConfigurationSet?: string;
+  };
 
 export type FeedbackConfig = AwsConfig & { tableName: string; scheduleGroup: string };
 
@@ -129,14 +131,20 @@ function awsConfig(read: Reader): AwsConfig {
   };
 }
 
-export function loadApiConfig(env: Env): ApiConfig {
-  return load(env, 'API', (read) => ({
-    ...awsConfig(read),
-    tableName: read.required('tableName', ENV.tableName, name),
+function schedulingConfig(read: Reader): SchedulingConfig {
+  return {
     scheduleGroup: read.required('scheduleGroup', ENV.scheduleGroup, name),
     senderFunctionArn: read.required('senderFunctionArn', ENV.senderFunctionArn, arn),
     schedulerRoleArn: read.required('schedulerRoleArn', ENV.schedulerRoleArn, arn),
     scheduleDlqArn: read.required('scheduleDlqArn', ENV.scheduleDlqArn, arn),
+  };
+}
+
+export function loadApiConfig(env: Env): ApiConfig {
+  return load(env, 'API', (read) => ({
+    ...awsConfig(read),
+    tableName: read.required('tableName', ENV.tableName, name),
+    ...schedulingConfig(read),
     apiKeySha256: read.required('apiKeySha256', ENV.apiKeySha256, sha256),
     publicUrl: read.optional('publicUrl', ENV.publicUrl, url),
     limits: {
@@ -155,10 +163,7 @@ export function loadSenderConfig(env: Env): SenderConfig {
     tableName: read.required('tableName', ENV.tableName, name),
     senderAddress: read.required('senderAddress', ENV.senderAddress, email),
     sesConfigurationSet: read.optional('sesConfigurationSet', ENV.sesConfigurationSet, name),
-    scheduleGroup: read.required('scheduleGroup', ENV.scheduleGroup, name),
-    senderFunctionArn: read.required('senderFunctionArn', ENV.senderFunctionArn, arn),
-    schedulerRoleArn: read.required('schedulerRoleArn', ENV.schedulerRoleArn, arn),
-    scheduleDlqArn: read.required('scheduleDlqArn', ENV.scheduleDlqArn, arn),
+    ...schedulingConfig(read),
   }));
 }
 

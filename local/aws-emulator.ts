@@ -39,9 +39,9 @@ export interface AwsEmulatorOptions {
   /** How often due schedules are checked by themselves (real time). */
   tickMs?: number;
   /**
-   * How many due schedules are invoked at once (default DEFAULT_FIRE_CONCURRENCY). Real Scheduler fires due schedules in
-   * parallel, so the sender must already cope with overlapping invocations; a small pool keeps that
-   * true locally without flooding the in-process servers.
+   * How many due schedules are invoked at once (default DEFAULT_FIRE_CONCURRENCY). Real Scheduler
+   * fires due schedules in parallel, so the sender must already cope with overlapping invocations;
+   * a small pool keeps that true locally without flooding the in-process servers.
    */
   fireConcurrency?: number;
   /** First retry delay for failed invocations (real time), doubling, capped at 60 s. */
@@ -105,8 +105,9 @@ export const DEFAULT_FIRE_CONCURRENCY = 8;
 /**
  * Writes are coalesced: a change waits this long, or four times as long as the last write took if
  * that is longer, so a large state file (thousands of schedules) costs at most about a fifth of the
- * time in rewrites. A crash loses only that window, and what it loses is re-fired after a restart,
- * which the sender's idempotence absorbs.
+ * time in rewrites. A crash loses the changes of that window: a schedule fired in it fires again
+ * after a restart (the sender's idempotence absorbs that), one created in it is gone (the API had
+ * acknowledged it: a local-only gap, as with the shorter delay).
  */
 const FLUSH_DELAY_MS = 25;
 const FLUSH_DELAY_PER_WRITE_MS = 4;
@@ -640,7 +641,7 @@ class Emulator {
 
   // ----- firing -----------------------------------------------------------------------------------
 
-  /** Claims what is due now and starts firing it, in due order through a small pool (the tick's entry point). */
+  /** Claims what is due now and starts firing it in due order through the pool (the tick's entry point). */
   startDue(): FiredSchedule[] {
     const nowMs = this.clock.now().getTime();
     const due = [...this.entries.values()]

@@ -18,9 +18,9 @@ import {
 import type { KeyStore } from '../core/ports.js';
 import { type FieldProblem, parseSubmission, type ValidSubmission } from '../core/schema.js';
 import { hashSecret, isWellFormedToken, sameHash } from '../core/tokens.js';
+import { cancelPending } from '../shared/cancel.js';
 import { type Caller, type IntakeDeps, intake } from './intake.js';
 import {
-  cancelPending,
   deleteInterview,
   findByToken,
   findOwned,

@@ -18,6 +18,7 @@ import {
 import type { EmailScheduler, InterviewStore, Logger, SenderInvoker } from '../core/ports.js';
 import type { ValidSubmission } from '../core/schema.js';
 import { hashSecret, newInterviewId, newToken, sameHash } from '../core/tokens.js';
+import { cancelPending } from '../shared/cancel.js';
 
 export interface ApiDeps {
   store: InterviewStore;
@@ -166,10 +167,6 @@ export async function submitInterview(
   }
   return { ...toView(record), cancelUrl };
 }
-
-import { cancelPending } from '../shared/cancel.js';
-
-export { cancelPending };
 
 export async function findByToken(deps: ApiDeps, token: string): Promise<InterviewRecord | undefined> {
   const hash = hashSecret(token);

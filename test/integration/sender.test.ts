@@ -4,13 +4,13 @@
  * server can be made to do either on demand.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cancelPending } from '../../lambdas/api/interviews.js';
 import { dynamoClient, schedulerClient } from '../../lambdas/aws/clients.js';
 import { EventBridgeEmailScheduler } from '../../lambdas/aws/scheduler.js';
 import { DynamoInterviewStore } from '../../lambdas/aws/store.js';
 import type { OutgoingEmail } from '../../lambdas/core/emails.js';
 import { MailError, type Mailer } from '../../lambdas/core/ports.js';
 import { RETRY_DELAYS_MINUTES, sendEmail } from '../../lambdas/sender/send.js';
+import { cancelPending } from '../../lambdas/shared/cancel.js';
 import { validBody } from '../fixtures.js';
 import { localAws, quiet, useLocalRuntime } from './helpers.js';
 

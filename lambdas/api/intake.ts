@@ -121,8 +121,10 @@ export async function intake(
       admitted: taking.then((full) => full === undefined),
       ...(idempotent && { id: idempotent.id, token: idempotent.token }),
     });
-    const full = submitted ? undefined : await taking;
-    if (full) {
+    if (!submitted) {
+      // Refused: only a full limit window says no.
+      const full = await taking;
+      if (!full) throw new Error('a submission refused without a full limit window');
       if (idempotent) await deps.access.release(idempotent.scope);
       return {
         kind: 'limited',
@@ -130,7 +132,6 @@ export async function intake(
         retryAfterSeconds: Math.max(1, Math.ceil((full.endsAt - now.getTime()) / 1000)),
       };
     }
-    if (!submitted) throw new Error('a submission refused without a full limit window');
     created = submitted;
   } catch (err) {
     // Nothing a retry with the same key should find was made: let it start over.

@@ -38,9 +38,12 @@ describe('HTTP API errors', () => {
         });
         await expectError(res, 401, 'unauthorized');
       }
-      await expectError(await ctx.api.call('/interviews/some-id'), 401, 'unauthorized');
     },
   );
+
+  it('401 for reading an interview without a key', async () => {
+    await expectError(await ctx.api.call('/interviews/some-id'), 401, 'unauthorized');
+  });
 
   it('415 for a body that is not JSON', async () => {
     await expectError(

@@ -20,19 +20,19 @@
 import { spawnSync } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import Holidays from 'date-holidays';
+import { dayOfLeapYear } from '../lambdas/core/time.js';
 
 const FIRST_YEAR = 2025;
 const LAST_YEAR = 2036;
 const OUT = 'lambdas/core/holidayCalendar.ts';
 
 const YEARS = Array.from({ length: LAST_YEAR - FIRST_YEAR + 1 }, (_, i) => FIRST_YEAR + i);
-const MONTH_START = [0, 31, 60, 91, 121, 152, 182, 213, 244, 274, 305, 335]; // in a leap year
 
 /** `YYYY-MM-DD…` → the two-character code of its month and day. */
 function code(date: string): string {
   const month = Number(date.slice(5, 7));
   const day = Number(date.slice(8, 10));
-  return ((MONTH_START[month - 1] ?? 0) + day).toString(36).padStart(2, '0');
+  return dayOfLeapYear(month, day).toString(36).padStart(2, '0');
 }
 
 /** The public holidays date-holidays gives, one set of day codes per year of the range. */

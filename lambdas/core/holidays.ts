@@ -12,7 +12,7 @@
  * submission schema turns that into a 400 before anything is scheduled.
  */
 import { CALENDARS, FIRST_YEAR, LAST_YEAR } from './holidayCalendar.js';
-import type { CalendarDate } from './time.js';
+import { type CalendarDate, dayOfLeapYear } from './time.js';
 
 export { FIRST_YEAR as FIRST_HOLIDAY_YEAR, LAST_YEAR as LAST_HOLIDAY_YEAR };
 
@@ -53,7 +53,6 @@ function regionDays(region: string, index: number): Set<number> {
 }
 
 const decoded = new Map<string, Set<number>>();
-const MONTH_START = [0, 31, 60, 91, 121, 152, 182, 213, 244, 274, 305, 335]; // in a leap year
 
 export function isPublicHoliday(date: CalendarDate, region: string | undefined): boolean {
   if (region === undefined) return false;
@@ -66,5 +65,5 @@ export function isPublicHoliday(date: CalendarDate, region: string | undefined):
     days = regionDays(region, date.year - FIRST_YEAR);
     decoded.set(key, days);
   }
-  return days.has((MONTH_START[date.month - 1] ?? 0) + date.day);
+  return days.has(dayOfLeapYear(date.month, date.day));
 }

@@ -42,6 +42,13 @@ const PARTS: Intl.DateTimeFormatOptions = {
 };
 const partsFormatter = (zone: string) => formatterFor('parts', zone, PARTS);
 
+const MONTH_START = [0, 31, 60, 91, 121, 152, 182, 213, 244, 274, 305, 335]; // in a leap year
+
+/** A month and day's place in a leap year (1 January is 1, 31 December 366): the holiday table's key. */
+export function dayOfLeapYear(month: number, day: number): number {
+  return (MONTH_START[month - 1] ?? 0) + day;
+}
+
 /** The wall clock in `zone` at `instant`. */
 export function wallClock(instant: Date, zone: string) {
   const parts: Record<string, number> = {};

@@ -1,7 +1,7 @@
 /**
- * How every function is bundled, in one place: the stack turns these into NodejsFunction
- * bundling props, and `npm run bench` into the same esbuild options, so the measured bundles are
- * the deployed ones. (No aws-cdk-lib import here, so the bench can load it cheaply.)
+ * How every function is bundled and sized, in one place: the stack turns these into NodejsFunction
+ * props, and `npm run bench` into the same esbuild options and its Lambda prices, so what it
+ * measures is what is deployed. (No aws-cdk-lib import here, so the bench can load it cheaply.)
  */
 
 /** Lambda's Node.js runtime version; the esbuild target follows it. */
@@ -15,3 +15,6 @@ export const ESM_REQUIRE_BANNER =
 export const MAIN_FIELDS = ['module', 'main'];
 export const MINIFY = true;
 export const SOURCE_MAP = true;
+
+/** Every function's memory (MB), on arm64; the bench bills Lambda durations at it. */
+export const FUNCTION_MEMORY_MB = 256;

@@ -58,6 +58,7 @@ import { DEFAULT_LIMITS } from '../lambdas/core/access.js';
 import {
   ESBUILD_TARGET,
   ESM_REQUIRE_BANNER,
+  FUNCTION_MEMORY_MB,
   MAIN_FIELDS,
   MINIFY,
   NODE_MAJOR,
@@ -632,7 +633,7 @@ export class InterviewFollowupStack extends Stack {
       handler: 'handler',
       runtime: RUNTIME,
       architecture: Architecture.ARM_64,
-      memorySize: 256,
+      memorySize: FUNCTION_MEMORY_MB,
       projectRoot: PROJECT_ROOT,
       depsLockFilePath: path.join(PROJECT_ROOT, 'package-lock.json'),
       logGroup,

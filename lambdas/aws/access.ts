@@ -24,9 +24,9 @@ import type {
 } from '../core/ports.js';
 import { TABLE } from './table.js';
 
-const KEY = 'key#';
-const LIMIT = 'limit#';
-const IDEM = 'idem#';
+/** The id prefixes of the access items, beside the interviews in the same table. */
+export const ACCESS_PREFIX = { key: 'key#', limit: 'limit#', idempotency: 'idem#' } as const;
+const { key: KEY, limit: LIMIT, idempotency: IDEM } = ACCESS_PREFIX;
 
 function conditionFailed(err: unknown): boolean {
   return err instanceof ConditionalCheckFailedException;

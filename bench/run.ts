@@ -22,7 +22,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import {
   Agent,
   createServer,
@@ -35,34 +35,45 @@ import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { type AttributeValue, DynamoDBClient, ScanCommand as RawScanCommand } from '@aws-sdk/client-dynamodb';
-import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import { CreateScheduleCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
-import { DynamoDBDocumentClient, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { parseArgs } from 'node:util';
+import { type AttributeValue, ScanCommand as RawScanCommand } from '@aws-sdk/client-dynamodb';
+import { InvokeCommand } from '@aws-sdk/client-lambda';
+import { CreateScheduleCommand } from '@aws-sdk/client-scheduler';
+import { PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { build } from 'esbuild';
-import { ESBUILD_TARGET, ESM_REQUIRE_BANNER, MAIN_FIELDS, MINIFY, SOURCE_MAP } from '../infra/bundling.js';
-import { DynamoAccessStore } from '../lambdas/aws/access.js';
+import {
+  ESBUILD_TARGET,
+  ESM_REQUIRE_BANNER,
+  FUNCTION_MEMORY_MB,
+  MAIN_FIELDS,
+  MINIFY,
+  SOURCE_MAP,
+} from '../infra/bundling.js';
+import { ACCESS_PREFIX, DynamoAccessStore } from '../lambdas/aws/access.js';
+import { dynamoClient, lambdaClient, schedulerClient } from '../lambdas/aws/clients.js';
 import { EventBridgeEmailScheduler } from '../lambdas/aws/scheduler.js';
 import { DynamoInterviewStore } from '../lambdas/aws/store.js';
 import { TABLE } from '../lambdas/aws/table.js';
+import { newApiKeySecret, newKeyId } from '../lambdas/core/access.js';
 import { hashSecret } from '../lambdas/core/tokens.js';
 import { handleFeedback } from '../lambdas/feedback/feedback.js';
 import { DEFAULT_FIRE_CONCURRENCY } from '../local/aws-emulator.js';
-import { type LocalRuntime, startLocalRuntime } from '../local/runtime.js';
+import { type LocalRuntime, localAws, NO_LIMITS, startLocalRuntime, TABLE_NAME } from '../local/runtime.js';
 import { validBody } from '../test/fixtures.js';
 
-const QUICK = process.argv.includes('--quick');
+const { values: FLAGS } = parseArgs({
+  options: { quick: { type: 'boolean', default: false }, only: { type: 'string' } },
+});
+const QUICK = FLAGS.quick;
 const PHASES = ['cold', 'intake', 'dispatch', 'cost'] as const;
 type Phase = (typeof PHASES)[number];
 const ONLY = (() => {
-  const i = process.argv.findIndex((a) => a === '--only' || a.startsWith('--only='));
-  if (i < 0) return undefined;
-  const arg = process.argv[i] ?? '';
-  const list = arg.startsWith('--only=') ? arg.slice('--only='.length) : (process.argv[i + 1] ?? '');
-  const names = list.split(',').map((s) => s.trim());
+  if (FLAGS.only === undefined) return undefined;
+  const names = FLAGS.only.split(',').map((s) => s.trim());
   const unknown = names.filter((n) => !PHASES.includes(n as Phase));
-  if (unknown.length > 0 || names.length === 0) {
-    console.error(`--only takes a comma-separated list of ${PHASES.join(', ')}; got "${list}"`);
+  if (unknown.length > 0) {
+    console.error(`--only takes a comma-separated list of ${PHASES.join(', ')}; got "${FLAGS.only}"`);
     process.exit(2);
   }
   return new Set(names as Phase[]);
@@ -94,7 +105,6 @@ const percentile = (xs: number[], p: number) => {
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? 0;
 };
 const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 // ---- 1. cold start -------------------------------------------------------------------------------
 
@@ -124,7 +134,7 @@ const CLIENT_CODE: Record<string, { imports: string; make: string }> = {
 /** The environment each function reads at cold start (values like the local runtime's). */
 const ENVIRONMENT = {
   AWS_REGION: 'us-east-1',
-  TABLE_NAME: 'interviews',
+  TABLE_NAME,
   SCHEDULE_GROUP: 'default',
   SENDER_FUNCTION_ARN: 'arn:aws:lambda:us-east-1:000000000000:function:interview-followup-sender',
   SCHEDULER_ROLE_ARN: 'arn:aws:iam::000000000000:role/interview-followup-scheduler',
@@ -168,7 +178,7 @@ function importTime(file: string): number {
 
 async function coldStart() {
   await mkdir(BUILD, { recursive: true });
-  const runs = QUICK ? 5 : 15;
+  const samples = QUICK ? 5 : 15;
   for (const [name, fn] of Object.entries(FUNCTIONS)) {
     const baselineEntry = join(BUILD, `${name}-baseline.ts`);
     const clients = fn.clients.map((c) => CLIENT_CODE[c]);
@@ -184,7 +194,7 @@ async function coldStart() {
     const baseTimes: number[] = [];
     importTime(bundleFile); // warm the file cache for both, then alternate
     importTime(baselineFile);
-    for (let i = 0; i < runs; i++) {
+    for (let i = 0; i < samples; i++) {
       times.push(importTime(bundleFile));
       baseTimes.push(importTime(baselineFile));
     }
@@ -197,31 +207,32 @@ async function coldStart() {
     );
     row(
       'cold start',
-      `${name}: import + init, median of ${runs} (ms) vs baseline`,
+      `${name}: import + init, median of ${samples} (ms) vs baseline`,
       `${median(times).toFixed(1)} / ${median(baseTimes).toFixed(1)}`,
       `${ratio.toFixed(2)}× (target ≤ 1.25×)`,
     );
   }
 }
 
+/** Interview `i`: its own candidate and interviewer at `domain`; it ends 23 November 2026, 08:00 New York. */
+function submissionFor(domain: string, i: number) {
+  return {
+    ...validBody(),
+    candidate: { name: `Candidate ${i}`, email: `cand-${i}@${domain}`, phone: '123-456-7890' },
+    interviewer: { name: `Interviewer ${i}`, email: `int-${i}@${domain}` },
+    interview: { endsAt: '2026-11-23T08:00', timeZone: 'America/New_York' },
+  };
+}
+
 // ---- 2. intake overhead --------------------------------------------------------------------------
 
 async function intakeOverhead() {
   const dataDir = await mkdtemp(join(tmpdir(), 'bench-'));
-  const runtime = await startLocalRuntime({
-    dataDir,
-    log: () => {},
-    limits: { perMinute: 1_000_000, perDay: 1_000_000, perInterviewerPerDay: 1_000_000 },
-  });
-  const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
-  const db = DynamoDBDocumentClient.from(
-    new DynamoDBClient({ region: 'us-east-1', endpoint: runtime.dynamoUrl, credentials }),
-    {
-      marshallOptions: { removeUndefinedValues: true },
-    },
-  );
-  const scheduler = new SchedulerClient({ region: 'us-east-1', endpoint: runtime.emulatorUrl, credentials });
-  const lambda = new LambdaClient({ region: 'us-east-1', endpoint: runtime.emulatorUrl, credentials });
+  const runtime = await startLocalRuntime({ dataDir, log: () => {}, limits: NO_LIMITS });
+  const aws = localAws(runtime);
+  const db = dynamoClient(aws.config, aws.options);
+  const scheduler = schedulerClient(aws.config, aws.options);
+  const lambda = lambdaClient(aws.config, aws.options);
   try {
     await fetch(`${runtime.apiUrl}/_local/clock`, {
       method: 'POST',
@@ -234,11 +245,7 @@ async function intakeOverhead() {
       const res = await fetch(`${runtime.apiUrl}/interviews`, {
         method: 'POST',
         headers: { Authorization: `Bearer ${runtime.apiKey}`, 'Content-Type': 'application/json' },
-        body: JSON.stringify({
-          ...validBody(),
-          interviewer: { name: `Interviewer ${i}`, email: `bench-${i}@example.org` },
-          interview: { endsAt: '2026-11-23T08:00', timeZone: 'America/New_York' },
-        }),
+        body: JSON.stringify(submissionFor('intake.bench.example.org', i)),
       });
       await res.arrayBuffer();
       return res.status;
@@ -256,7 +263,7 @@ async function intakeOverhead() {
       await Promise.all([
         db.send(
           new PutCommand({
-            TableName: 'interviews',
+            TableName: TABLE_NAME,
             Item: item,
             ConditionExpression: 'attribute_not_exists(id)',
           }),
@@ -345,26 +352,12 @@ async function intakeOverhead() {
 
 // ---- shared by 3 and 4 ---------------------------------------------------------------------------
 
-const NO_LIMITS = { perMinute: 1_000_000, perDay: 1_000_000, perInterviewerPerDay: 1_000_000 };
-const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
-/** The local runtime's table (local/runtime.ts). */
-const TABLE_NAME = 'interviews';
-
 /** Every interview of phases 3 and 4 ends Monday 23 November 2026, 08:00 in New York (13:00Z). */
 const SUBMITTED_AT = '2026-11-23T13:05:00.000Z';
 /** A minute past the thank-you (end + 3 h, 11:00 in New York, the default). */
 const AFTER_THANK_YOU = '2026-11-23T16:01:00.000Z';
 /** A minute past the follow-up: 10:00 in New York on the third business day, Thursday 26. */
 const AFTER_FOLLOW_UP = '2026-11-26T15:01:00.000Z';
-
-function submissionFor(domain: string, i: number) {
-  return {
-    ...validBody(),
-    candidate: { name: `Candidate ${i}`, email: `cand-${i}@${domain}`, phone: '123-456-7890' },
-    interviewer: { name: `Interviewer ${i}`, email: `int-${i}@${domain}` },
-    interview: { endsAt: '2026-11-23T08:00', timeZone: 'America/New_York' },
-  };
-}
 
 /** An email as the SES stand-in keeps it (GET /store). */
 interface StoredEmail {
@@ -386,42 +379,40 @@ async function clearMailbox(runtime: LocalRuntime): Promise<void> {
   await res.arrayBuffer();
 }
 
-/**
- * What POST /_local/clock does (set the clock, fire what is due, wait for every first attempt),
- * called in-process: a drain of 10,000 sends can outlast fetch's five-minute header timeout.
- */
-async function advanceClock(runtime: LocalRuntime, iso: string): Promise<number> {
-  runtime.clock.set(new Date(iso));
-  const fired = await runtime.emulator.fireDue();
-  await runtime.emulator.settle();
-  return fired.length;
-}
-
 interface InterviewItem {
   id: string;
   emails: Record<string, { status: string; messageId?: string } | undefined>;
 }
 
+/** Every page of a scan, as one list. */
+async function scanAll<T, K>(
+  page: (start?: K) => Promise<{ Items?: T[]; LastEvaluatedKey?: K }>,
+): Promise<T[]> {
+  const items: T[] = [];
+  let start: K | undefined;
+  do {
+    const out = await page(start);
+    items.push(...(out.Items ?? []));
+    start = out.LastEvaluatedKey;
+  } while (start);
+  return items;
+}
+
 /** Every interview item, read straight from dynalite (never through the meter of phase 4). */
-async function scanInterviews(dynamoUrl: string): Promise<InterviewItem[]> {
-  const db = DynamoDBDocumentClient.from(
-    new DynamoDBClient({ region: 'us-east-1', endpoint: dynamoUrl, credentials: LOCAL_CREDENTIALS }),
-  );
+async function scanInterviews(runtime: LocalRuntime): Promise<InterviewItem[]> {
+  const aws = localAws(runtime);
+  const db = dynamoClient(aws.config, aws.options);
   try {
-    const items: InterviewItem[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const out = await db.send(
+    const items = await scanAll((start?: Record<string, unknown>) =>
+      db.send(
         new ScanCommand({
           TableName: TABLE_NAME,
           FilterExpression: 'attribute_exists(emails)',
           ...(start && { ExclusiveStartKey: start }),
         }),
-      );
-      items.push(...((out.Items ?? []) as InterviewItem[]));
-      start = out.LastEvaluatedKey;
-    } while (start);
-    return items;
+      ),
+    );
+    return items as InterviewItem[];
   } finally {
     db.destroy();
   }
@@ -528,16 +519,18 @@ async function dispatch() {
 
     // What the emulator rewrites on changes (coalesced, see FLUSH_DELAY_MS): its whole state.
     // The count from the emulator itself: the file may lag it by one write.
-    const stateSchedules = runtime.emulator.pending().length;
+    const pendingBefore = runtime.emulator.pending();
+    const stateSchedules = pendingBefore.length;
     const stateMb = (await stat(join(dataDir, 'scheduler.json'))).size / 2 ** 20;
     const isThankYou = (name: string) => name.includes('-thank-you');
-    const due = runtime.emulator.pending().filter((s) => isThankYou(s.name)).length;
+    const due = pendingBefore.filter((s) => isThankYou(s.name)).length;
     check(due === n, `dispatch: ${due} thank-you schedules pending before the jump, expected ${n}`);
 
     draining = true;
     const writesBefore = runtime.emulator.stateWrites();
     const t1 = performance.now();
-    const fired = await advanceClock(runtime, AFTER_THANK_YOU);
+    // In-process, not POST /_local/clock: a drain of 10,000 sends can outlast fetch's 5-minute timeout.
+    const fired = (await runtime.advanceClock(new Date(AFTER_THANK_YOU))).length;
     // Nothing is retried without faults; were anything retried, the drain would last until it is sent.
     while (
       runtime.emulator.pending().some((s) => isThankYou(s.name)) &&
@@ -571,7 +564,7 @@ async function dispatch() {
     }
     const duplicates = sum([...perInterview.values()].map((list) => list.length - 1));
     const missing = n - perInterview.size;
-    const items = await scanInterviews(runtime.dynamoUrl);
+    const items = await scanInterviews(runtime);
     const itemById = new Map(items.map((item) => [item.id, item]));
     let thankYouSent = 0;
     let thankYouPending = 0;
@@ -785,19 +778,6 @@ const PRICES = {
 const TARGET_PER_1000_USD = 0.25;
 const TARGET_NON_SES_SHARE = 0.1;
 
-/** Memory of the functions, read from the stack, which gives all three the same size on arm64. */
-async function lambdaMemoryMb(): Promise<number> {
-  const stack = await readFile('infra/stack.ts', 'utf8');
-  const sizes = new Set([...stack.matchAll(/memorySize:\s*(\d+)/g)].map((m) => Number(m[1])));
-  const [size] = [...sizes];
-  if (sizes.size !== 1 || size === undefined || !stack.includes('Architecture.ARM_64')) {
-    throw new Error(
-      'infra/stack.ts no longer gives every function one memory size on arm64: update the bench',
-    );
-  }
-  return size;
-}
-
 type Json = Record<string, unknown>;
 const isJson = (value: unknown): value is Json =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -820,12 +800,13 @@ interface Units {
 
 /** Which kind of item a key is (lambdas/aws/access.ts keys its own items by prefix). */
 function itemKind(id: string | undefined): string {
-  if (id?.startsWith('key#')) return 'API key';
-  if (id?.startsWith('limit#')) return 'limit counter';
-  if (id?.startsWith('idem#')) return 'idempotency record';
+  if (id?.startsWith(ACCESS_PREFIX.key)) return 'API key';
+  if (id?.startsWith(ACCESS_PREFIX.limit)) return 'limit counter';
+  if (id?.startsWith(ACCESS_PREFIX.idempotency)) return 'idempotency record';
   return 'interview';
 }
 
+/** A request's or a response's whole body. */
 function readBody(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
@@ -844,6 +825,7 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
  * index (an entry far under 1 KB: 1 WRU). Transactions (double units) are not used by the code.
  */
 class DynamoMeter {
+  /** Requests are counted (and the whole phase's other counters run) only while this holds. */
   counting = false;
   readonly units = new Map<string, Units>();
   /** Successful data-plane answers without ConsumedCapacity: should stay 0. */
@@ -901,14 +883,11 @@ class DynamoMeter {
     return new Promise((resolve, reject) => {
       const req = request(
         { host: target.hostname, port: target.port, method, path, headers, agent: this.agent },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (chunk: Buffer) => chunks.push(chunk));
-          res.on('end', () =>
-            resolve({ status: res.statusCode ?? 500, headers: res.headers, body: Buffer.concat(chunks) }),
-          );
-          res.on('error', reject);
-        },
+        (res) =>
+          readBody(res).then(
+            (answer) => resolve({ status: res.statusCode ?? 500, headers: res.headers, body: answer }),
+            reject,
+          ),
       );
       req.on('error', reject);
       req.end(body);
@@ -1042,7 +1021,6 @@ function deliveryEvent(interviewId: string, kind: string, email: StoredEmail, re
 const costFacts = {
   n: 0,
   cancelled: 0,
-  memoryMb: 0,
   dynamoByOperation: [] as string[][],
   prices: [] as string[][],
 };
@@ -1052,16 +1030,14 @@ async function cost() {
   /** One candidate in this many opens the cancel page after the thank-you and cancels the follow-up. */
   const cancelEvery = 10;
   const domain = 'cost.bench.example.org';
-  const memoryMb = await lambdaMemoryMb();
   const dataDir = await mkdtemp(join(tmpdir(), 'bench-cost-'));
   const meter = new DynamoMeter();
-  let counting = false;
   /** Each run of the sender (a Lambda invocation): its in-process handler time. */
   const senderMs: number[] = [];
   const emulatorEvents = { fired: 0, retried: 0, asyncInvokes: 0 };
   const logs = { lines: 0, bytes: 0 };
   const log = (level: string, message: string, fields?: Record<string, unknown>) => {
-    if (!counting) return;
+    if (!meter.counting) return;
     if (message === 'scheduler: firing schedule') emulatorEvents.fired += 1;
     else if (message === 'scheduler: retrying schedule') emulatorEvents.retried += 1;
     else if (message === 'lambda: async invocation' || message === 'lambda: retrying async invocation') {
@@ -1078,39 +1054,31 @@ async function cost() {
     limits: NO_LIMITS,
     instrument: {
       dynamoEndpoint: (url) => meter.start(url),
-      aroundSend: timeSends(senderMs, () => counting),
+      aroundSend: timeSends(senderMs, () => meter.counting),
     },
   });
-  const direct = DynamoDBDocumentClient.from(
-    new DynamoDBClient({ region: 'us-east-1', endpoint: runtime.dynamoUrl, credentials: LOCAL_CREDENTIALS }),
-  );
-  const metered = DynamoDBDocumentClient.from(
-    new DynamoDBClient({ region: 'us-east-1', endpoint: meter.url, credentials: LOCAL_CREDENTIALS }),
-    { marshallOptions: { removeUndefinedValues: true } },
-  );
-  const schedulerClient = new SchedulerClient({
-    region: 'us-east-1',
-    endpoint: runtime.emulatorUrl,
-    credentials: LOCAL_CREDENTIALS,
-  });
+  const aws = localAws(runtime);
+  const direct = dynamoClient(aws.config, aws.options);
+  const metered = dynamoClient({ ...aws.config, endpoints: { dynamodb: meter.url } }, aws.options);
+  const scheduler = schedulerClient(aws.config, aws.options);
   try {
     await clearMailbox(runtime);
     runtime.clock.set(new Date(SUBMITTED_AT));
     // A key stored as `npm run api-key` stores it: how an integrator calls the API, and what costs
     // one strongly consistent read per request (the deployment's own apiKeySha256 key skips it).
-    const secret = `ifk_bench_${randomUUID()}`;
+    const secret = newApiKeySecret();
     await new DynamoAccessStore(direct, TABLE_NAME).createKey(hashSecret(secret), {
-      keyId: 'key_bench00cost',
+      keyId: newKeyId(),
       name: 'bench',
       createdAt: SUBMITTED_AT,
     });
 
-    const api = { ms: [] as number[] };
+    const apiMs: number[] = [];
     const call = async (url: string, init: RequestInit = {}) => {
       const t = performance.now();
       const res = await fetch(url.startsWith('http') ? url : `${runtime.apiUrl}${url}`, init);
       const text = await res.text();
-      if (counting) api.ms.push(performance.now() - t);
+      if (meter.counting) apiMs.push(performance.now() - t);
       return { status: res.status, text };
     };
     const submit = (body: unknown, idempotencyKey: string) =>
@@ -1135,7 +1103,6 @@ async function cost() {
     await runtime.emulator.settle();
     await clearMailbox(runtime);
 
-    counting = true;
     meter.counting = true;
     // 1. Submissions, one at a time (each with an Idempotency-Key, as the README asks of clients),
     // each followed by its confirmation before the next: one function at a time, as on Lambda,
@@ -1154,7 +1121,7 @@ async function cost() {
     const confirmations = await mailbox(runtime);
     await clearMailbox(runtime);
     // 2. The thank-yous fall due.
-    const thankYouFired = await advanceClock(runtime, AFTER_THANK_YOU);
+    const thankYouFired = (await runtime.advanceClock(new Date(AFTER_THANK_YOU))).length;
     const thankYous = await mailbox(runtime);
     await clearMailbox(runtime);
     // 3. One candidate in ten opens the link from the confirmation and cancels the follow-up.
@@ -1174,13 +1141,13 @@ async function cost() {
       cancelled += 1;
     }
     // 4. The follow-ups fall due.
-    const followUpFired = await advanceClock(runtime, AFTER_FOLLOW_UP);
+    const followUpFired = (await runtime.advanceClock(new Date(AFTER_FOLLOW_UP))).length;
     const followUps = await mailbox(runtime);
     // 5. SES reports each delivery, one event per recipient, through EventBridge to the feedback
     // function, run here in-process with the same adapters its handler builds.
     const feedbackDeps = {
       store: new DynamoInterviewStore(metered, TABLE_NAME),
-      scheduler: new EventBridgeEmailScheduler(schedulerClient, 'default'),
+      scheduler: new EventBridgeEmailScheduler(scheduler, 'default'),
       clock: runtime.clock,
       log,
     };
@@ -1204,7 +1171,6 @@ async function cost() {
         }
       }
     }
-    counting = false;
     meter.counting = false;
 
     // Is this the lifecycle it claims to be?
@@ -1229,9 +1195,10 @@ async function cost() {
     // ---- the counts, per interview ----
     const db = meter.total();
     const scheduled = emulatorEvents.fired + emulatorEvents.retried;
-    const billedGbS = (ms: number[]) => (sum(ms.map((x) => Math.ceil(x))) / 1000) * (memoryMb / 1024);
-    const lambdaInvocations = api.ms.length + senderMs.length + feedbackMs.length;
-    const lambdaGbS = billedGbS(api.ms) + billedGbS(senderMs) + billedGbS(feedbackMs);
+    const billedGbS = (ms: number[]) =>
+      (sum(ms.map((x) => Math.ceil(x))) / 1000) * (FUNCTION_MEMORY_MB / 1024);
+    const lambdaInvocations = apiMs.length + senderMs.length + feedbackMs.length;
+    const lambdaGbS = billedGbS(apiMs) + billedGbS(senderMs) + billedGbS(feedbackMs);
     check(
       senderMs.length === scheduled + emulatorEvents.asyncInvokes,
       `cost: ${senderMs.length} sender runs for ${scheduled} schedule and ${emulatorEvents.asyncInvokes} async invocations`,
@@ -1249,15 +1216,10 @@ async function cost() {
     // Storage: every interview item (plus DynamoDB's 100 bytes of overhead per item, and its token
     // index entry) from its creation until the TTL time it carries.
     const counted = new Set(interviews.map((i) => i.id));
-    const rawItems: Record<string, AttributeValue>[] = [];
-    let start: Record<string, AttributeValue> | undefined;
-    do {
-      const page = await direct.send(
-        new RawScanCommand({ TableName: TABLE_NAME, ...(start && { ExclusiveStartKey: start }) }),
-      );
-      rawItems.push(...(page.Items ?? []));
-      start = page.LastEvaluatedKey;
-    } while (start);
+    type RawItem = Record<string, AttributeValue>;
+    const rawItems = await scanAll<RawItem, RawItem>((start) =>
+      direct.send(new RawScanCommand({ TableName: TABLE_NAME, ...(start && { ExclusiveStartKey: start }) })),
+    );
     let gbMonths = 0;
     for (const item of rawItems) {
       if (!item.id?.S || !counted.has(item.id.S) || !item.createdAt?.S || !item.expiresAt?.N) continue;
@@ -1272,7 +1234,7 @@ async function cost() {
     // Logs: the functions' own lines as counted, each with Lambda's text prefix (timestamp,
     // request id, level: about 70 bytes), START/END/REPORT lines per invocation (about 300 bytes),
     // and one API access log line per request (the stack's JSON format: about 250 bytes).
-    const logBytes = logs.bytes + logs.lines * 70 + lambdaInvocations * 300 + api.ms.length * 250;
+    const logBytes = logs.bytes + logs.lines * 70 + lambdaInvocations * 300 + apiMs.length * 250;
 
     row('cost', `interviews run through the lifecycle`, String(n), `${cancelled} cancelled the follow-up`);
     row(
@@ -1290,14 +1252,14 @@ async function cost() {
     row(
       'cost',
       'Lambda: invocations per interview (api/sender/feedback)',
-      `${perInterview(api.ms.length).toFixed(1)}/${perInterview(senderMs.length).toFixed(1)}/${perInterview(feedbackMs.length).toFixed(1)}`,
+      `${perInterview(apiMs.length).toFixed(1)}/${perInterview(senderMs.length).toFixed(1)}/${perInterview(feedbackMs.length).toFixed(1)}`,
       `feedback: one per SES delivery event`,
     );
     row(
       'cost',
       'Lambda: p50 ms (api / sender / feedback), local',
-      `${median(api.ms).toFixed(1)}/${median(senderMs).toFixed(1)}/${median(feedbackMs).toFixed(2)}`,
-      `handler time in-process, billed per ms at ${memoryMb} MB`,
+      `${median(apiMs).toFixed(1)}/${median(senderMs).toFixed(1)}/${median(feedbackMs).toFixed(2)}`,
+      `handler time in-process, billed per ms at ${FUNCTION_MEMORY_MB} MB`,
     );
     row('cost', 'Lambda: billed GB-s per interview, local durations', perInterview(lambdaGbS).toFixed(4));
     row(
@@ -1306,14 +1268,14 @@ async function cost() {
       `${perInterview(sesRecipients).toFixed(2)} (${perInterview(sesEmails).toFixed(2)})`,
       `confirmation ${perInterview(sesByKind.confirmation).toFixed(1)}, thank-you ${perInterview(sesByKind['thank-you']).toFixed(1)}, follow-up ${perInterview(sesByKind['follow-up']).toFixed(2)} (Bcc copies count)`,
     );
-    row('cost', 'HTTP API: requests per interview', perInterview(api.ms.length).toFixed(2));
+    row('cost', 'HTTP API: requests per interview', perInterview(apiMs.length).toFixed(2));
 
     const usd = {
       ses: per1000(sesRecipients, PRICES.sesRecipient),
       lambda: per1000(lambdaInvocations, PRICES.lambdaRequest) + per1000(lambdaGbS, PRICES.lambdaArmGbSecond),
       dynamo: per1000(db.wru, PRICES.dynamoWrite) + per1000(db.rru, PRICES.dynamoRead),
       scheduler: per1000(scheduled, PRICES.schedulerInvocation),
-      httpApi: per1000(api.ms.length, PRICES.httpApiRequest),
+      httpApi: per1000(apiMs.length, PRICES.httpApiRequest),
     };
     const total = sum(Object.values(usd));
     const nonSes = total - usd.ses;
@@ -1367,7 +1329,6 @@ async function cost() {
 
     costFacts.n = n;
     costFacts.cancelled = cancelled;
-    costFacts.memoryMb = memoryMb;
     costFacts.dynamoByOperation = [...meter.units.entries()]
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
       .map(([what, u]) => [
@@ -1389,7 +1350,7 @@ async function cost() {
   } finally {
     direct.destroy();
     metered.destroy();
-    schedulerClient.destroy();
+    scheduler.destroy();
     await runtime.stop();
     await meter.close();
     await rm(dataDir, { recursive: true, force: true });
@@ -1465,7 +1426,7 @@ ${table(['section', 'measure', 'value', 'ratio / target'], rows)}
   from the SES stand-in (To, Cc and Bcc each billed: the thank-you and follow-up carry the
   candidate's Bcc copy by default). What limits the figures: Lambda durations are handler times
   measured in this process, on this machine, with dynalite on loopback (through the meter, one more
-  local hop per call), billed per started millisecond at the stack's ${costFacts.memoryMb} MB; on Lambda (arm64, a
+  local hop per call), billed per started millisecond at the stack's ${FUNCTION_MEMORY_MB} MB; on Lambda (arm64, a
   fraction of a vCPU at that size, DynamoDB and SES over the network) they can be several times
   longer, and cold starts' init time (phase 1) is not included. The Lambda line is mostly its
   request charge, so even ten times the durations moves it little (the row gives that figure).

@@ -30,7 +30,7 @@ import { ENV, loadApiConfig, loadSenderConfig } from '../lambdas/config.js';
 import { jsonLogger, type Logger } from '../lambdas/core/ports.js';
 import { hashSecret } from '../lambdas/core/tokens.js';
 import { parseSendEvent, sendEmail } from '../lambdas/sender/send.js';
-import { type AwsEmulator, startAwsEmulator } from './aws-emulator.js';
+import { type AwsEmulator, type FiredSchedule, startAwsEmulator } from './aws-emulator.js';
 import { LocalClock } from './clock.js';
 import { FaultInjector, injectDynamoFaults, injectSesFaults, parseFaults } from './faults.js';
 
@@ -84,6 +84,11 @@ export interface LocalRuntime {
   emulator: AwsEmulator;
   /** Faults injected so far, by kind. */
   faults: FaultInjector;
+  /**
+   * What `POST /_local/clock` does: sets the clock, fires what is due and waits for every first
+   * attempt (async invocations included). Resolves with the schedules fired.
+   */
+  advanceClock(instant: Date): Promise<FiredSchedule[]>;
   stop(): Promise<void>;
 }
 
@@ -105,7 +110,22 @@ const ACCOUNT = '000000000000';
 const REGION = 'us-east-1';
 const SENDER_ARN = `arn:aws:lambda:${REGION}:${ACCOUNT}:function:interview-followup-sender`;
 const CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
-const TABLE_NAME = 'interviews';
+/** The runtime's DynamoDB table. */
+export const TABLE_NAME = 'interviews';
+
+/** Limits out of the way, for tests, the bench and the reliability run, unless limits are the point. */
+export const NO_LIMITS = { perMinute: 1_000_000, perDay: 1_000_000, perInterviewerPerDay: 1_000_000 };
+
+/** The SDK client config pointing at a runtime's stand-ins, for callers that use them directly. */
+export function localAws(runtime: Pick<LocalRuntime, 'dynamoUrl' | 'emulatorUrl'>) {
+  return {
+    config: {
+      region: REGION,
+      endpoints: { dynamodb: runtime.dynamoUrl, scheduler: runtime.emulatorUrl, lambda: runtime.emulatorUrl },
+    },
+    options: { credentials: CREDENTIALS },
+  };
+}
 /** A full ISO instant with its offset: "2026-12-03T00:00:00Z", "2026-12-03T09:30:00.000+05:30". */
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/;
 
@@ -249,6 +269,13 @@ export async function startLocalRuntime(options: LocalOptions): Promise<LocalRun
   const aroundSend = options.instrument?.aroundSend;
   deliver = aroundSend ? (payload) => aroundSend(payload, () => send(payload)) : send;
 
+  const advanceClock = async (instant: Date) => {
+    clock.set(instant);
+    const fired = await emulator.fireDue();
+    await emulator.settle();
+    return fired;
+  };
+
   const server = new Hono();
   server.get('/_local/mail', async (c) => {
     const res = await fetch(`${sesUrl}/store`);
@@ -282,9 +309,7 @@ export async function startLocalRuntime(options: LocalOptions): Promise<LocalRun
         { path: 'now', message: 'must be an ISO timestamp with an offset or Z' },
       ]);
     }
-    clock.set(instant);
-    const fired = await emulator.fireDue();
-    await emulator.settle();
+    const fired = await advanceClock(instant);
     return c.json({ now: instant.toISOString(), fired: fired.map((f) => ({ name: f.name, at: f.at })) });
   });
 
@@ -331,6 +356,7 @@ export async function startLocalRuntime(options: LocalOptions): Promise<LocalRun
     clock,
     emulator,
     faults,
+    advanceClock,
     async stop() {
       if (stopped) return;
       stopped = true;

@@ -9,7 +9,7 @@ import { createServer } from 'node:net';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { startLocalRuntime, startMailServer } from '../local/runtime.js';
+import { NO_LIMITS, startLocalRuntime, startMailServer } from '../local/runtime.js';
 import { validBody } from '../test/fixtures.js';
 import { contentType, hostileBody, hostileToken } from '../test/support/hostile.js';
 
@@ -22,7 +22,6 @@ const SIZE = {
   crashInterviews: QUICK ? 20 : 100,
 };
 const FAULTS = 'ses.throttle=0.2,ses.timeout=0.02,ddb.error=0.05,scheduler.duplicate=0.1';
-const NO_LIMITS = { perMinute: 1_000_000, perDay: 1_000_000, perInterviewerPerDay: 1_000_000 };
 const quiet = () => {};
 const rows: string[][] = [];
 const notes: string[] = [];

@@ -3,7 +3,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
-import { type LocalOptions, type LocalRuntime, startLocalRuntime } from '../../local/runtime.js';
+import { type LocalOptions, type LocalRuntime, NO_LIMITS, startLocalRuntime } from '../../local/runtime.js';
+
+export { localAws } from '../../local/runtime.js';
 
 export interface CapturedMail {
   from: string;
@@ -52,9 +54,6 @@ export function client(runtime: LocalRuntime) {
   };
 }
 
-/** Limits out of the way, except where a test is about them. */
-export const NO_LIMITS = { perMinute: 1_000_000, perDay: 1_000_000, perInterviewerPerDay: 1_000_000 };
-
 export async function start(dataDir: string, options: Partial<LocalOptions> = {}): Promise<LocalRuntime> {
   return startLocalRuntime({ dataDir, log: quiet, limits: NO_LIMITS, ...options });
 }
@@ -84,16 +83,5 @@ export function useLocalRuntime(options: Partial<LocalOptions> = {}) {
       ctx.runtime = await start(ctx.dataDir, options);
       ctx.api = client(ctx.runtime);
     },
-  };
-}
-
-/** The SDK client config that points at a runtime's stand-ins (for tests that call them directly). */
-export function localAws(runtime: LocalRuntime) {
-  return {
-    config: {
-      region: 'us-east-1',
-      endpoints: { dynamodb: runtime.dynamoUrl, scheduler: runtime.emulatorUrl, lambda: runtime.emulatorUrl },
-    },
-    options: { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } },
   };
 }

@@ -363,7 +363,6 @@ const AFTER_FOLLOW_UP = '2026-11-26T15:01:00.000Z';
 interface StoredEmail {
   messageId: string;
   destination: { to: string[]; cc: string[]; bcc: string[] };
-  subject: string;
 }
 
 const recipientsOf = (e: StoredEmail) => [...e.destination.to, ...e.destination.cc, ...e.destination.bcc];

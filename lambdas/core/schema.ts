@@ -11,7 +11,16 @@ import {
   DEFAULT_THANK_YOU_DELAY_HOURS,
   type TimingSettings,
 } from './sendTimes.js';
-import { isPlaceholder, PLACEHOLDERS, placeholdersIn } from './templates.js';
+import {
+  expandedLength,
+  hasStrayBraces,
+  isPlaceholder,
+  LONGEST_TIMED_VALUES,
+  PLACEHOLDERS,
+  type PlaceholderValues,
+  placeholdersIn,
+} from './templates.js';
+import { addressIn, formatCharacterIn, headerSyntaxIn, hostAllowed, isWellFormed, linkIn } from './text.js';
 import { type CalendarDate, isRealDate, isTimeZone, parseLocalMinute } from './time.js';
 
 // Single-line text: anything that can reach a header or a subject must not carry CR, LF or any
@@ -24,28 +33,72 @@ const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
 const noControl = (s: string) => !CONTROL.test(s);
 const CONTROL_MESSAGE = 'must not contain line breaks or control characters';
 
-const line = (max: number) =>
-  z
-    .string()
-    .check(
-      z.refine(noControl, { message: CONTROL_MESSAGE, abort: true }),
-      z.trim(),
-      z.minLength(1, 'must not be empty'),
-      z.maxLength(max, `must be at most ${max} characters`),
-    );
+/** Text that reaches a subject but is no display name (position, company): no encoded words. */
+const noEncodedWord = z.refine<string>((s) => !s.includes('=?'), {
+  message: 'must not contain "=?" (the syntax of an encoded email header)',
+});
+
+const codePoint = (char: string) =>
+  `U+${(char.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`;
+
+/**
+ * Invisible formatting characters (Unicode Cf): bidi controls can reverse what a reader sees
+ * ("moc.elpmaxe" shown as "example.com"), zero-width ones hide text. `joiners` keeps the
+ * zero-width (non-)joiners that emoji and some scripts need.
+ */
+const noFormatCharacters = (joiners: boolean) =>
+  z.superRefine((s: string, ctx) => {
+    const char = formatCharacterIn(s, joiners);
+    if (char !== undefined) {
+      ctx.issues.push({
+        code: 'custom',
+        input: s,
+        message: `must not contain invisible formatting characters (${codePoint(char)})`,
+      });
+    }
+  });
+
+/** Display names and subjects: nothing that reads as a mailbox or an RFC 2047 encoded word. */
+const noHeaderSyntax = z.superRefine((s: string, ctx) => {
+  const found = headerSyntaxIn(s);
+  if (found === undefined) return;
+  const message =
+    found === '=?'
+      ? 'must not contain "=?" (the syntax of an encoded email header)'
+      : `must not contain ${found === '"' ? "'\"'" : `"${found}"`}`;
+  ctx.issues.push({ code: 'custom', input: s, message });
+});
+
+/** `kind` says which rules beyond the control characters apply (see README, "Submitted text"). */
+const line = (max: number, kind: 'identity' | 'header' | 'text' = 'text') =>
+  z.string().check(
+    z.refine(noControl, { message: CONTROL_MESSAGE, abort: true }),
+    // Before trimming too: trim() takes a leading BOM away as if it were a space.
+    noFormatCharacters(kind === 'text'),
+    z.trim(),
+    z.minLength(1, 'must not be empty'),
+    z.maxLength(max, `must be at most ${max} characters`),
+    ...(kind === 'identity' ? [noHeaderSyntax] : []),
+    ...(kind === 'header' ? [noEncodedWord] : []),
+  );
 
 // A custom body may have line breaks and tabs, but no other control characters.
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
 const BODY_CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
 
+/** A custom subject and body, with their placeholders filled in (README, "Custom messages"). */
+export const MAX_SUBJECT = 200;
+export const MAX_BODY = 5000;
+
 const messageTemplate = z
   .strictObject({
-    subject: z.optional(line(200)),
+    subject: z.optional(line(MAX_SUBJECT, 'identity')),
     body: z.optional(
       z.string().check(
-        z.maxLength(5000, 'must be at most 5000 characters'),
+        z.maxLength(MAX_BODY, `must be at most ${MAX_BODY} characters`),
         z.refine((s) => s.trim() !== '', 'must not be empty'),
         z.refine((s) => !BODY_CONTROL.test(s), 'must not contain control characters other than line breaks'),
+        noFormatCharacters(true),
       ),
     ),
   })
@@ -88,12 +141,12 @@ const wholeNumber = (min: number, max: number, unit: string) => {
 export const submissionSchema = z
   .strictObject({
     candidate: z.strictObject({
-      name: line(100),
+      name: line(100, 'identity'),
       email,
       phone: z.optional(line(40)),
     }),
     interviewer: z.strictObject({
-      name: line(100),
+      name: line(100, 'identity'),
       email,
       awayUntil: z.optional(
         z
@@ -106,8 +159,8 @@ export const submissionSchema = z
           ),
       ),
     }),
-    position: line(200),
-    company: z.optional(line(200)),
+    position: line(200, 'header'),
+    company: z.optional(line(200, 'header')),
     interview: z.strictObject({
       endsAt: z
         .string()
@@ -154,6 +207,13 @@ export const submissionSchema = z
           const template = value.messages?.[kind]?.[part];
           if (template === undefined) continue;
           const path = ['messages', kind, part];
+          if (hasStrayBraces(template)) {
+            ctx.addIssue({
+              code: 'custom',
+              path,
+              message: 'has a "{{" or "}}" that is not part of a placeholder such as {{interviewerName}}',
+            });
+          }
           for (const name of placeholdersIn(template)) {
             if (!isPlaceholder(name)) {
               ctx.addIssue({
@@ -204,8 +264,124 @@ export interface ValidSubmission {
 
 export type ParseResult = ValidSubmission | { ok: false; fields: FieldProblem[] };
 
-/** Validates a body against the schema and against `now` (how far back or ahead the interview is). */
-export function parseSubmission(body: unknown, now: Date): ParseResult {
+/** What a deployment decides about submitted text. */
+export interface TextRules {
+  /** Domains (and their subdomains) that links in submitted text may point to; empty: no links. */
+  linkAllowlist?: readonly string[];
+}
+
+/**
+ * Every string in a JSON value that is not well-formed Unicode (a lone surrogate), by path.
+ * Iterative: a body nested thousands deep must not overflow the stack.
+ */
+function malformedStrings(body: unknown): FieldProblem[] {
+  const problems: FieldProblem[] = [];
+  const pending: [unknown, string][] = [[body, '']];
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    const [value, path] = next;
+    if (typeof value === 'string') {
+      if (!isWellFormed(value)) {
+        problems.push({ path: path || '(body)', message: 'is not well-formed Unicode (a lone surrogate)' });
+      }
+    } else if (typeof value === 'object' && value !== null) {
+      for (const [key, child] of Object.entries(value)) {
+        if (!isWellFormed(key)) {
+          problems.push({
+            path: path || '(body)',
+            message: 'has a field name that is not well-formed Unicode',
+          });
+        } else {
+          pending.push([child, path ? `${path}.${key}` : key]);
+        }
+      }
+    }
+  }
+  return problems.reverse();
+}
+
+/** The submitted texts that reach an email, by path. */
+function textsOf(value: Submission): [string, string | undefined][] {
+  const messages = (['thankYou', 'followUp'] as const).flatMap((kind) =>
+    (['subject', 'body'] as const).map(
+      (part) => [`messages.${kind}.${part}`, value.messages?.[kind]?.[part]] as [string, string | undefined],
+    ),
+  );
+  return [
+    ['candidate.name', value.candidate.name],
+    ['candidate.phone', value.candidate.phone],
+    ['interviewer.name', value.interviewer.name],
+    ['position', value.position],
+    ['company', value.company],
+    ['highlights', value.highlights],
+    ...messages,
+  ];
+}
+
+/**
+ * No links except to the deployment's allowed domains, and no email addresses: the service must
+ * not carry a stranger's link or address to an interviewer or a candidate (SECURITY.md).
+ */
+function relayProblems(value: Submission, rules: TextRules): FieldProblem[] {
+  const allowed = rules.linkAllowlist ?? [];
+  const problems: FieldProblem[] = [];
+  for (const [path, text] of textsOf(value)) {
+    if (text === undefined) continue;
+    const link = linkIn(text);
+    if (link && !(link.host && hostAllowed(link.host, allowed))) {
+      const rule = allowed.length === 0 ? 'must not contain links' : `may only link to ${allowed.join(', ')}`;
+      problems.push({ path, message: `${rule} (found "${link.text.slice(0, 60)}")` });
+    } else if (addressIn(text) !== undefined) {
+      problems.push({
+        path,
+        message: 'must not contain an email address (the candidate’s goes in candidate.email)',
+      });
+    }
+  }
+  return problems;
+}
+
+/**
+ * Placeholders fill in at sending, so the limits are checked on the result: each placeholder
+ * counts at its value's length, and the two that depend on the moment of sending at their
+ * longest.
+ */
+function expansionProblems(value: Submission): FieldProblem[] {
+  const values: PlaceholderValues = {
+    interviewerName: value.interviewer.name,
+    candidateName: value.candidate.name,
+    position: value.position,
+    company: value.company ?? '',
+    highlights: value.highlights ?? '',
+    ...LONGEST_TIMED_VALUES,
+  };
+  const problems: FieldProblem[] = [];
+  for (const kind of ['thankYou', 'followUp'] as const) {
+    const template = value.messages?.[kind];
+    for (const [part, max] of [
+      ['subject', MAX_SUBJECT],
+      ['body', MAX_BODY],
+    ] as const) {
+      const text = template?.[part];
+      if (text === undefined) continue;
+      const length = expandedLength(text, values);
+      if (length > max) {
+        problems.push({
+          path: `messages.${kind}.${part}`,
+          message: `must be at most ${max} characters with its placeholders filled in (up to ${length})`,
+        });
+      }
+    }
+  }
+  return problems;
+}
+
+/**
+ * Validates a body against the schema, the text rules and `now` (how far back or ahead the
+ * interview is).
+ */
+export function parseSubmission(body: unknown, now: Date, rules: TextRules = {}): ParseResult {
+  const malformed = malformedStrings(body);
+  if (malformed.length > 0) return { ok: false, fields: malformed };
   const result = submissionSchema.safeParse(body, { reportInput: true });
   if (!result.success) {
     const fields = result.error.issues.map((issue) => {
@@ -226,6 +402,8 @@ export function parseSubmission(body: unknown, now: Date): ParseResult {
     return { ok: false, fields };
   }
   const value = result.data;
+  const textProblems = [...relayProblems(value, rules), ...expansionProblems(value)];
+  if (textProblems.length > 0) return { ok: false, fields: textProblems };
   const endsAt = resolveEndsAt(value.interview.endsAt, value.interview.timeZone);
   if (!endsAt)
     return { ok: false, fields: [{ path: 'interview.endsAt', message: 'is not a real date and time' }] };

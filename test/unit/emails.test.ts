@@ -144,12 +144,13 @@ describe('subjects, headers and the HTML part', () => {
   it('escapes every user value in HTML: <script> and & included', () => {
     const hostile = record({
       candidate: {
-        name: 'Reagan <script>alert(1)</script>',
+        // Names refuse < > " and @ (they are display names); & and ' must still be escaped.
+        name: "Reagan 'Rae' & Applicant",
         email: 'reagan@example.com',
         phone: '123 & 456',
       },
       position: 'R&D <b>Engineer</b>',
-      company: 'Smith & "Sons"',
+      company: 'Smith & "Sons" <script>alert(1)</script>',
       highlights: 'my <script>steal()</script> & more',
     });
     for (const email of [

@@ -4,7 +4,7 @@
  * once at cold start, so a missing or malformed variable fails the container before any request.
  * Plain checks, no schema library: the sender and feedback bundles load nothing else for this.
  */
-import { DEFAULT_LIMITS } from './core/access.js';
+import { DEFAULT_LIMITS, type Limits } from './core/access.js';
 
 export const ENV = {
   tableName: 'TABLE_NAME',
@@ -19,6 +19,15 @@ export const ENV = {
   limitPerMinute: 'LIMIT_PER_MINUTE',
   limitPerDay: 'LIMIT_PER_DAY',
   limitPerInterviewerPerDay: 'LIMIT_PER_INTERVIEWER_PER_DAY',
+  limitPerInterviewerAllKeysPerDay: 'LIMIT_PER_INTERVIEWER_ALL_KEYS_PER_DAY',
+  limitPerCandidatePerDay: 'LIMIT_PER_CANDIDATE_PER_DAY',
+  limitPreviewsPerMinute: 'LIMIT_PREVIEWS_PER_MINUTE',
+  /** The key of the limit counters' HMAC, as a value (the local runtime) ... */
+  counterSecret: 'COUNTER_SECRET',
+  /** ... or as the ARN of a Secrets Manager secret holding it (the stack), read at cold start. */
+  counterSecretArn: 'COUNTER_SECRET_ARN',
+  /** Comma-separated domains that links in submitted texts may point to; unset: no links. */
+  linkAllowlist: 'LINK_ALLOWLIST',
   region: 'AWS_REGION',
   endpointDynamodb: 'AWS_ENDPOINT_URL_DYNAMODB',
   endpointSes: 'AWS_ENDPOINT_URL_SES',
@@ -47,7 +56,11 @@ export type ApiConfig = AwsConfig &
     tableName: string;
     apiKeySha256: string;
     publicUrl?: string;
-    limits: { perMinute: number; perDay: number; perInterviewerPerDay: number };
+    limits: Limits;
+    /** Exactly one is set: the counter key itself, or the secret that holds it. */
+    counterSecret?: string;
+    counterSecretArn?: string;
+    linkAllowlist: string[];
   };
 
 /** The sender schedules its own retries when SES refuses an email for now. */
@@ -88,6 +101,29 @@ const url: Check<string> = (value, fail) => {
   return trimmed.replace(/[\t\n\r]/g, ''); // which the URL parser ignores anyway
 };
 
+/** At least 32 characters: the HMAC key of the limit counters (see core/access.ts). */
+const counterSecretValue: Check<string> = (value, fail) => {
+  if (value.length < 32) fail('must be at least 32 characters');
+  return value;
+};
+const secretArn = matching(
+  /^arn:[a-z-]+:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+$/,
+  'must be a Secrets Manager secret ARN',
+);
+
+/** "example.com, example.org" → ["example.com", "example.org"], lower-cased. */
+const domains: Check<string[]> = (value, fail) => {
+  const list = value
+    .split(',')
+    .map((d) => d.trim().toLowerCase())
+    .filter((d) => d !== '');
+  for (const d of list) {
+    if (!/^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/.test(d))
+      fail(`"${d}" is not a domain name`);
+  }
+  return list;
+};
+
 const limit: Check<number> = (value, fail) => {
   const number = Number(value);
   if (!Number.isInteger(number)) fail('must be a whole number');
@@ -98,6 +134,8 @@ const limit: Check<number> = (value, fail) => {
 type Reader = {
   required<T>(path: string, variable: string, check: Check<T>): T;
   optional<T>(path: string, variable: string, check: Check<T>): T | undefined;
+  /** A problem no single variable shows (two that exclude each other, say). */
+  problem(message: string): void;
 };
 
 /** Builds a configuration, collecting every field's problems to throw them together. */
@@ -114,7 +152,7 @@ function load<T>(env: Env, what: string, build: (read: Reader) => T): T {
     if (value === undefined) problems.push(`${path}: is not set`);
     return value as V; // unused when a problem was reported: `load` throws
   };
-  const config = build({ required, optional });
+  const config = build({ required, optional, problem: (message) => problems.push(message) });
   if (problems.length > 0) throw new Error(`Invalid ${what} configuration: ${problems.join('; ')}`);
   return config;
 }
@@ -147,14 +185,39 @@ export function loadApiConfig(env: Env): ApiConfig {
     ...schedulingConfig(read),
     apiKeySha256: read.required('apiKeySha256', ENV.apiKeySha256, sha256),
     publicUrl: read.optional('publicUrl', ENV.publicUrl, url),
-    limits: {
-      perMinute: read.optional('limits.perMinute', ENV.limitPerMinute, limit) ?? DEFAULT_LIMITS.perMinute,
-      perDay: read.optional('limits.perDay', ENV.limitPerDay, limit) ?? DEFAULT_LIMITS.perDay,
-      perInterviewerPerDay:
-        read.optional('limits.perInterviewerPerDay', ENV.limitPerInterviewerPerDay, limit) ??
-        DEFAULT_LIMITS.perInterviewerPerDay,
-    },
+    limits: Object.fromEntries(
+      LIMIT_VARIABLES.map(([field, variable]) => [
+        field,
+        read.optional(`limits.${field}`, ENV[variable], limit) ?? DEFAULT_LIMITS[field],
+      ]),
+    ) as unknown as Limits,
+    ...counterKey(read),
+    linkAllowlist: read.optional('linkAllowlist', ENV.linkAllowlist, domains) ?? [],
   }));
+}
+
+/** Each limit and the variable that sets it. */
+export const LIMIT_VARIABLES = [
+  ['perMinute', 'limitPerMinute'],
+  ['perDay', 'limitPerDay'],
+  ['perInterviewerPerDay', 'limitPerInterviewerPerDay'],
+  ['perInterviewerAllKeysPerDay', 'limitPerInterviewerAllKeysPerDay'],
+  ['perCandidatePerDay', 'limitPerCandidatePerDay'],
+  ['previewsPerMinute', 'limitPreviewsPerMinute'],
+] as const satisfies ReadonlyArray<readonly [keyof Limits, keyof typeof ENV]>;
+
+function counterKey(read: Reader): { counterSecret?: string; counterSecretArn?: string } {
+  const secret = read.optional('counterSecret', ENV.counterSecret, counterSecretValue);
+  const arn = read.optional('counterSecretArn', ENV.counterSecretArn, secretArn);
+  if (secret !== undefined && arn !== undefined) {
+    read.problem('counterSecret: set COUNTER_SECRET or COUNTER_SECRET_ARN, not both');
+  } else if (secret === undefined && arn === undefined) {
+    read.problem('counterSecret: is not set (COUNTER_SECRET or COUNTER_SECRET_ARN)');
+  }
+  return {
+    ...(secret !== undefined && { counterSecret: secret }),
+    ...(arn !== undefined && { counterSecretArn: arn }),
+  };
 }
 
 export function loadSenderConfig(env: Env): SenderConfig {

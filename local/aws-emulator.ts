@@ -22,6 +22,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { Clock } from '../lambdas/core/clock.js';
 import { zonedTime } from '../lambdas/core/time.js';
+import { acceptLoopbackHostsOnly } from './loopback.js';
 
 export type InvokeTarget = (functionArn: string, payload: unknown) => Promise<void>;
 
@@ -1158,6 +1159,7 @@ export async function startAwsEmulator(options: AwsEmulatorOptions): Promise<Aws
   const server = createServer((req, res) => {
     emulator.handle(req, res).catch(() => res.destroy()); // handle() answers its own errors; this is a last resort
   });
+  acceptLoopbackHostsOnly(server); // DNS rebinding: see loopback.ts
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {

@@ -1,5 +1,6 @@
 /** `npm start`: the whole service on 127.0.0.1, configured by environment variables (see README). */
 import { resolve } from 'node:path';
+import { ENV, LIMIT_VARIABLES } from '../lambdas/config.js';
 import { DEFAULT_API_KEY, startLocalRuntime } from './runtime.js';
 
 function port(name: string, fallback: number): number {
@@ -20,11 +21,8 @@ const runtime = await startLocalRuntime({
   mailPort: port('MAIL_PORT', 8005),
   ...(process.env.MAIL_URL && { mailUrl: process.env.MAIL_URL }),
   dynamoPort: port('DYNAMODB_PORT', 8006),
-  limits: {
-    perMinute: process.env.LIMIT_PER_MINUTE,
-    perDay: process.env.LIMIT_PER_DAY,
-    perInterviewerPerDay: process.env.LIMIT_PER_INTERVIEWER_PER_DAY,
-  },
+  limits: Object.fromEntries(LIMIT_VARIABLES.map(([field, variable]) => [field, process.env[ENV[variable]]])),
+  ...(process.env.LINK_ALLOWLIST && { linkAllowlist: process.env.LINK_ALLOWLIST }),
   apiKey: process.env.API_KEY || DEFAULT_API_KEY,
   ...(process.env.PUBLIC_URL && { publicUrl: process.env.PUBLIC_URL }),
   ...(process.env.SENDER_ADDRESS && { senderAddress: process.env.SENDER_ADDRESS }),
@@ -33,13 +31,20 @@ const runtime = await startLocalRuntime({
   ...(process.env.LOCAL_FAULTS_SEED && { faultSeed: Number(process.env.LOCAL_FAULTS_SEED) }),
 });
 
+// Only the well-known development key is printed: a key of your own stays out of terminal
+// scrollback, screen shares and CI logs.
+const apiKeyLine =
+  runtime.apiKey === DEFAULT_API_KEY
+    ? `${runtime.apiKey}   (the API_KEY variable; more with npm run api-key -- create --name "…")`
+    : '(the API_KEY you set; not shown)';
+
 console.log(`
 interview-followup is running locally
   API        ${runtime.apiUrl}
   Mailbox    ${runtime.mailUrl}   (captured emails as JSON: ${runtime.apiUrl}/_local/mail)
   Clock      ${runtime.apiUrl}/_local/clock
   DynamoDB   ${runtime.dynamoUrl}   (npm run api-key -- list)
-  API key    ${runtime.apiKey}   (the API_KEY variable; more with npm run api-key -- create --name "…")
+  API key    ${apiKeyLine}
 Press Ctrl-C to stop.
 `);
 

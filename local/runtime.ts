@@ -5,7 +5,8 @@
  * stand-ins through their endpoints. `npm start` (local/main.ts) and the integration tests both
  * start it through `startLocalRuntime`.
  */
-import { mkdir } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { access, mkdir, readFile, writeFile } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
@@ -16,6 +17,7 @@ import {
   ResourceNotFoundException,
 } from '@aws-sdk/client-dynamodb';
 import { serve } from '@hono/node-server';
+import { ClassicLevel } from 'classic-level';
 import dynalite from 'dynalite';
 import { Hono } from 'hono';
 import { createApp, errorResponse } from '../lambdas/api/app.js';
@@ -26,13 +28,15 @@ import { SesMailer } from '../lambdas/aws/mailer.js';
 import { EventBridgeEmailScheduler } from '../lambdas/aws/scheduler.js';
 import { DynamoInterviewStore } from '../lambdas/aws/store.js';
 import { TABLE } from '../lambdas/aws/table.js';
-import { ENV, loadApiConfig, loadSenderConfig } from '../lambdas/config.js';
+import { ENV, LIMIT_VARIABLES, loadApiConfig, loadSenderConfig } from '../lambdas/config.js';
+import type { Limits } from '../lambdas/core/access.js';
 import { jsonLogger, type Logger } from '../lambdas/core/ports.js';
 import { hashSecret } from '../lambdas/core/tokens.js';
 import { parseSendEvent, sendEmail } from '../lambdas/sender/send.js';
 import { type AwsEmulator, type FiredSchedule, startAwsEmulator } from './aws-emulator.js';
 import { LocalClock } from './clock.js';
 import { FaultInjector, injectDynamoFaults, injectSesFaults, parseFaults } from './faults.js';
+import { acceptLoopbackHostsOnly } from './loopback.js';
 
 export interface LocalOptions {
   dataDir: string;
@@ -46,8 +50,10 @@ export interface LocalOptions {
   mailUrl?: string;
   /** dynalite's port: `npm run api-key` talks to it (default 0, a free port). */
   dynamoPort?: number;
-  /** Per-key limits, as the LIMIT_* variables give them (strings or numbers); defaults otherwise. */
-  limits?: { perMinute?: string | number; perDay?: string | number; perInterviewerPerDay?: string | number };
+  /** Limits, as the LIMIT_* variables give them (strings or numbers); defaults otherwise. */
+  limits?: Partial<Record<keyof Limits, string | number | undefined>>;
+  /** LINK_ALLOWLIST: comma-separated domains links in submitted text may point to. */
+  linkAllowlist?: string;
   apiKey?: string;
   publicUrl?: string;
   senderAddress?: string;
@@ -101,8 +107,10 @@ const startSes = (
 ).default;
 
 /** aws-ses-v2-local on 127.0.0.1 (0: a free port): the SES API and its mailbox page. */
-export function startMailServer(port: number): Promise<Server> {
-  return startSes({ host: '127.0.0.1', port });
+export async function startMailServer(port: number): Promise<Server> {
+  const server = await startSes({ host: '127.0.0.1', port });
+  acceptLoopbackHostsOnly(server); // DNS rebinding: see loopback.ts
+  return server;
 }
 
 export const DEFAULT_API_KEY = 'local-dev-key';
@@ -114,7 +122,54 @@ const CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
 export const TABLE_NAME = 'interviews';
 
 /** Limits out of the way, for tests, the bench and the reliability run, unless limits are the point. */
-export const NO_LIMITS = { perMinute: 1_000_000, perDay: 1_000_000, perInterviewerPerDay: 1_000_000 };
+export const NO_LIMITS: Limits = {
+  perMinute: 1_000_000,
+  perDay: 1_000_000,
+  perInterviewerPerDay: 1_000_000,
+  perInterviewerAllKeysPerDay: 1_000_000,
+  perCandidatePerDay: 1_000_000,
+  previewsPerMinute: 1_000_000,
+};
+
+/**
+ * Rewrites dynalite's LevelDB files so they hold only current values. LevelDB keeps an item's
+ * earlier versions in its log and tables until a compaction, so without this an erased interview's
+ * addresses and texts would stay readable in the data folder. Runs while dynalite is closed (at
+ * start, for a run that died, and at stop); a folder without a table yet is left alone.
+ */
+async function compactTable(path: string): Promise<void> {
+  try {
+    await access(join(path, 'CURRENT'));
+  } catch {
+    return;
+  }
+  const db = new ClassicLevel(path);
+  await db.open();
+  try {
+    await db.compactRange('\u0000', '\uffff');
+  } finally {
+    await db.close();
+  }
+}
+
+/**
+ * The limit counters' HMAC key (COUNTER_SECRET), made once per data folder and kept beside the
+ * data, so counters survive a restart. Readable by this user only.
+ */
+async function counterSecret(dataDir: string): Promise<string> {
+  const file = join(dataDir, 'counter-secret');
+  try {
+    return (await readFile(file, 'utf8')).trim();
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    const secret = randomBytes(32).toString('base64url');
+    await writeFile(file, `${secret}\n`, { mode: 0o600, flag: 'wx' }).catch(async (writeErr: unknown) => {
+      // Another runtime on the same folder made it first: use theirs.
+      if ((writeErr as NodeJS.ErrnoException).code !== 'EEXIST') throw writeErr;
+    });
+    return (await readFile(file, 'utf8')).trim();
+  }
+}
 
 /** The SDK client config pointing at a runtime's stand-ins, for callers that use them directly. */
 export function localAws(runtime: Pick<LocalRuntime, 'dynamoUrl' | 'emulatorUrl'>) {
@@ -188,15 +243,20 @@ export async function startLocalRuntime(options: LocalOptions): Promise<LocalRun
   const faults = new FaultInjector(parseFaults(options.faults), options.faultSeed);
   await mkdir(options.dataDir, { recursive: true });
 
+  const tablePath = join(options.dataDir, 'dynamodb');
+  await compactTable(tablePath); // what a run that died left behind
   const dynamo = dynalite({
-    path: join(options.dataDir, 'dynamodb'),
+    path: tablePath,
     createTableMs: 0,
     deleteTableMs: 0,
     updateTableMs: 0,
   });
+  const dynamoHosts = acceptLoopbackHostsOnly(dynamo); // DNS rebinding: see loopback.ts
   const dynamoPort = await listen(dynamo, options.dynamoPort ?? 0);
   const dynaliteUrl = `http://127.0.0.1:${dynamoPort}`;
   const dynamoEndpoint = (await options.instrument?.dynamoEndpoint?.(dynaliteUrl)) ?? dynaliteUrl;
+  // A proxy in front of dynalite (the bench's meter) forwards its own Host.
+  if (dynamoEndpoint !== dynaliteUrl) dynamoHosts.allowPort(Number(new URL(dynamoEndpoint).port));
   const ses = options.mailUrl ? undefined : await startMailServer(options.mailPort ?? 0);
   const sesUrl = ses
     ? `http://127.0.0.1:${(ses.address() as AddressInfo).port}`
@@ -232,9 +292,11 @@ export async function startLocalRuntime(options: LocalOptions): Promise<LocalRun
     [ENV.apiKeySha256]: hashSecret(apiKey),
     [ENV.senderAddress]: options.senderAddress ?? 'followup@example.com',
     [ENV.sesConfigurationSet]: options.sesConfigurationSet,
-    [ENV.limitPerMinute]: options.limits?.perMinute?.toString(),
-    [ENV.limitPerDay]: options.limits?.perDay?.toString(),
-    [ENV.limitPerInterviewerPerDay]: options.limits?.perInterviewerPerDay?.toString(),
+    ...Object.fromEntries(
+      LIMIT_VARIABLES.map(([field, variable]) => [ENV[variable], options.limits?.[field]?.toString()]),
+    ),
+    [ENV.counterSecret]: await counterSecret(options.dataDir),
+    [ENV.linkAllowlist]: options.linkAllowlist,
   };
   const apiConfig = loadApiConfig(env);
   const senderConfig = loadSenderConfig(env);
@@ -294,6 +356,13 @@ export async function startLocalRuntime(options: LocalOptions): Promise<LocalRun
       })),
     );
   });
+  // The mailbox stands for the recipients' inboxes: a DELETE of an interview cannot recall what
+  // was delivered, there or here. This empties the local one (it is in memory and gone at stop).
+  server.delete('/_local/mail', async (c) => {
+    const res = await fetch(`${sesUrl}/clear-store`, { method: 'POST' });
+    if (!res.ok) throw new Error(`the mailbox was not cleared (${res.status})`);
+    return c.body(null, 204);
+  });
   server.get('/_local/clock', (c) => c.json({ now: clock.now().toISOString() }));
   server.post('/_local/clock', async (c) => {
     let body: unknown;
@@ -320,6 +389,8 @@ export async function startLocalRuntime(options: LocalOptions): Promise<LocalRun
     store,
     access: new DynamoAccessStore(db, apiConfig.tableName),
     limits: apiConfig.limits,
+    counterKey: apiConfig.counterSecret ?? '',
+    linkAllowlist: apiConfig.linkAllowlist,
     scheduler: emailScheduler,
     invoker: new LambdaSenderInvoker(lambda, apiConfig.senderFunctionArn),
     clock,
@@ -342,6 +413,7 @@ export async function startLocalRuntime(options: LocalOptions): Promise<LocalRun
 
   const http = await new Promise<Server>((resolve, reject) => {
     const s = serve({ fetch: server.fetch, port, hostname: '127.0.0.1' }, () => resolve(s as Server));
+    acceptLoopbackHostsOnly(s as Server); // before any request arrives; DNS rebinding: see loopback.ts
     (s as Server).once('error', reject);
   });
   apiUrl = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
@@ -365,6 +437,7 @@ export async function startLocalRuntime(options: LocalOptions): Promise<LocalRun
       for (const client of [db, senderDb, scheduler, lambda, mail]) client.destroy();
       if (ses) await close(ses);
       await close(dynamo);
+      await compactTable(tablePath);
     },
   };
 }

@@ -6,7 +6,7 @@
 import { type Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { isIdempotencyKey } from '../core/access.js';
+import { isIdempotencyKey, previewWindow } from '../core/access.js';
 import type { ScheduledKind } from '../core/events.js';
 import {
   CANCEL_LINK_DAYS,
@@ -19,7 +19,7 @@ import type { KeyStore } from '../core/ports.js';
 import { type FieldProblem, parseSubmission, type ValidSubmission } from '../core/schema.js';
 import { hashSecret, isWellFormedToken, sameHash } from '../core/tokens.js';
 import { cancelPending } from '../shared/cancel.js';
-import { type Caller, type IntakeDeps, intake } from './intake.js';
+import { type Caller, type IntakeDeps, intake, limited } from './intake.js';
 import {
   deleteInterview,
   findByToken,
@@ -39,6 +39,8 @@ export interface AppOptions extends IntakeDeps {
   apiKeySha256: string;
   /** Base of links in emails; defaults to the origin the request came in on. */
   publicUrl?: string;
+  /** Domains links in submitted text may point to (LINK_ALLOWLIST); none by default. */
+  linkAllowlist?: readonly string[];
 }
 
 export function errorResponse(
@@ -63,10 +65,20 @@ async function authenticate(header: string | undefined, options: AppOptions): Pr
 
 export const ENV_KEY_ID = 'env';
 
+/** "https://example.com/x//" → "https://example.com/x" (a loop: `/\/+$/` is quadratic on "///…a"). */
+function withoutTrailingSlashes(url: string): string {
+  let end = url.length;
+  while (end > 0 && url[end - 1] === '/') end -= 1;
+  return url.slice(0, end);
+}
+
 function pageHeaders(c: Context) {
   c.header('Content-Security-Policy', PAGE_CSP);
   c.header('X-Content-Type-Options', 'nosniff');
-  c.header('Referrer-Policy', 'no-referrer');
+  // same-origin, not no-referrer: with no-referrer a browser without Sec-Fetch-Site (Safari before
+  // 16.4) sends `Origin: null` on our own form, which crossSite() must refuse. Links out of our
+  // pages still carry no referrer, and the only same-origin pages are ours.
+  c.header('Referrer-Policy', 'same-origin');
   c.header('Cache-Control', 'no-store');
   c.header('X-Frame-Options', 'DENY');
 }
@@ -93,8 +105,8 @@ function wantsJson(c: Context): boolean {
  * present it decides: only `same-origin` and `none` (the user's own navigation) pass. Without it
  * (older browsers), the `Origin` must be our host; "null" is refused. A request with neither
  * header is not a browser's (curl, a server-side integration) and is allowed.
- * Our pages send `Referrer-Policy: no-referrer`, which makes Chromium send `Origin: null` on the
- * form's own POST, so `Origin` alone cannot be trusted when `Sec-Fetch-Site` is there.
+ * Our pages send `Referrer-Policy: same-origin`, so a browser's own POST from them carries our
+ * origin (under `no-referrer` it would send `Origin: null`, which is refused).
  */
 function crossSite(c: Context, publicUrl: string | undefined): boolean {
   const site = c.req.header('Sec-Fetch-Site')?.toLowerCase();
@@ -221,7 +233,9 @@ export function createApp(options: AppOptions): Hono<SubmissionEnv> {
       } catch {
         return errorResponse(c, 400, 'malformed_json', 'The body is not valid JSON.');
       }
-      const parsed = parseSubmission(body, options.clock.now());
+      const parsed = parseSubmission(body, options.clock.now(), {
+        ...(options.linkAllowlist && { linkAllowlist: options.linkAllowlist }),
+      });
       if (!parsed.ok) {
         const summary = parsed.fields.map((f) => `${f.path} ${f.message}`).join('; ');
         return errorResponse(c, 400, 'invalid_request', `Invalid submission: ${summary}.`, parsed.fields);
@@ -232,8 +246,29 @@ export function createApp(options: AppOptions): Hono<SubmissionEnv> {
     },
   ] as const;
 
-  app.post('/interviews/preview', requireKey, ...submission, (c) =>
-    c.json(previewInterview(c.get('submission'), options.clock.now())),
+  const tooMany = (c: Context, result: { limit: string; retryAfterSeconds: number }, what: string) => {
+    c.header('Retry-After', String(result.retryAfterSeconds));
+    return errorResponse(
+      c,
+      429,
+      'rate_limited',
+      `Too many ${what} (${result.limit} limit). Try again in ${result.retryAfterSeconds} seconds.`,
+    );
+  };
+
+  // Previews count in a window of their own, taken before the body is even read: rendering is the
+  // expensive part, and a preview creates nothing a later limit would catch.
+  app.post(
+    '/interviews/preview',
+    requireKey,
+    async (c, next) => {
+      const now = options.clock.now();
+      const refusal = await options.access.take([previewWindow(now, c.get('caller').keyId, options.limits)]);
+      if (refusal) return tooMany(c, limited(refusal, now), 'previews');
+      await next();
+    },
+    ...submission,
+    (c) => c.json(previewInterview(c.get('submission'), options.clock.now())),
   );
 
   app.post(
@@ -254,7 +289,7 @@ export function createApp(options: AppOptions): Hono<SubmissionEnv> {
     },
     ...submission,
     async (c) => {
-      const baseUrl = (options.publicUrl ?? new URL(c.req.url).origin).replace(/\/+$/, '');
+      const baseUrl = withoutTrailingSlashes(options.publicUrl ?? new URL(c.req.url).origin);
       const key = c.req.header('Idempotency-Key');
       const result = await intake(options, c.get('submission'), c.get('body'), c.get('caller'), baseUrl, key);
       switch (result.kind) {
@@ -274,12 +309,13 @@ export function createApp(options: AppOptions): Hono<SubmissionEnv> {
             'A request with this Idempotency-Key is still being processed.',
           );
         case 'limited':
-          c.header('Retry-After', String(result.retryAfterSeconds));
+          return tooMany(c, result, 'submissions');
+        case 'gone':
           return errorResponse(
             c,
-            429,
-            'rate_limited',
-            `Too many submissions (${result.limit} limit). Try again in ${result.retryAfterSeconds} seconds.`,
+            404,
+            'gone',
+            'The interview this Idempotency-Key created was deleted; submit with a new key to start again.',
           );
         default:
           if (result.kind === 'replayed') c.header('Idempotent-Replayed', 'true');

@@ -10,7 +10,7 @@
  */
 import { createHash } from 'node:crypto';
 import { derivedCancelToken, IDEMPOTENCY_HOURS, type Limits, limitWindows, newSalt } from '../core/access.js';
-import type { IdempotencyRecord, IdempotencyStore, LimitStore } from '../core/ports.js';
+import type { IdempotencyRecord, IdempotencyStore, LimitRefusal, LimitStore } from '../core/ports.js';
 import type { ValidSubmission } from '../core/schema.js';
 import { newInterviewId } from '../core/tokens.js';
 import { type ApiDeps, type Submitted, submitInterview } from './interviews.js';
@@ -18,6 +18,8 @@ import { type ApiDeps, type Submitted, submitInterview } from './interviews.js';
 export interface IntakeDeps extends ApiDeps {
   access: LimitStore & IdempotencyStore;
   limits: Limits;
+  /** The HMAC key of the limit counters named after addresses (see `addressCounterId`). */
+  counterKey: string;
   /** How long a duplicate waits for the first request to finish (ms), and how often it looks. */
   idempotencyWait?: { totalMs: number; stepMs: number };
 }
@@ -32,7 +34,17 @@ export type IntakeResult =
   | { kind: 'created' | 'replayed'; body: Submitted }
   | { kind: 'conflict' }
   | { kind: 'in-progress' }
+  /** The Idempotency-Key's interview was deleted: its 201 must not be replayed. */
+  | { kind: 'gone' }
   | { kind: 'limited'; limit: string; retryAfterSeconds: number };
+
+export function limited(refusal: LimitRefusal, now: Date): IntakeResult & { kind: 'limited' } {
+  return {
+    kind: 'limited',
+    limit: refusal.window.name,
+    retryAfterSeconds: Math.max(1, Math.ceil((refusal.retryAt - now.getTime()) / 1000)),
+  };
+}
 
 /** Stable JSON: same data, same text, whatever the key order. */
 export function canonicalJson(value: unknown): string {
@@ -91,6 +103,9 @@ export async function intake(
         existing = await deps.access.get(scope);
       }
       if (existing?.state === 'done') {
+        // A replay reads the interview: after a DELETE the old 201 (and its dead link) is gone.
+        const interview = await deps.store.get(existing.interviewId);
+        if (!interview || interview.erasedAt) return { kind: 'gone' };
         return { kind: 'replayed', body: replay(existing, caller, idempotencyKey, baseUrl) };
       }
       // A claim past its lease: the request that made it died. Take over, and resume its interview.
@@ -111,26 +126,30 @@ export async function intake(
   // The limits are counted while the item is written (one round trip instead of two); a full
   // window deletes the item before anything is scheduled (see submitInterview's `admitted`).
   const taking = deps.access.take(
-    caller.keyId,
-    limitWindows(now, submission.value.interviewer.email, deps.limits),
+    limitWindows(
+      now,
+      {
+        keyId: caller.keyId,
+        interviewer: submission.value.interviewer.email,
+        candidate: submission.value.candidate.email,
+      },
+      deps.limits,
+      deps.counterKey,
+    ),
   );
   try {
     const submitted = await submitInterview(deps, submission, {
       ownerKeyId: caller.keyId,
       baseUrl,
       admitted: taking.then((full) => full === undefined),
-      ...(idempotent && { id: idempotent.id, token: idempotent.token }),
+      ...(idempotent && { id: idempotent.id, token: idempotent.token, idempotencyScope: idempotent.scope }),
     });
     if (!submitted) {
       // Refused: only a full limit window says no.
-      const full = await taking;
-      if (!full) throw new Error('a submission refused without a full limit window');
+      const refusal = await taking;
+      if (!refusal) throw new Error('a submission refused without a full limit window');
       if (idempotent) await deps.access.release(idempotent.scope);
-      return {
-        kind: 'limited',
-        limit: full.name,
-        retryAfterSeconds: Math.max(1, Math.ceil((full.endsAt - now.getTime()) / 1000)),
-      };
+      return limited(refusal, now);
     }
     created = submitted;
   } catch (err) {

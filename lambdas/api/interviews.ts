@@ -15,7 +15,13 @@ import {
   scheduleName,
   toView,
 } from '../core/interview.js';
-import type { EmailScheduler, InterviewStore, Logger, SenderInvoker } from '../core/ports.js';
+import type {
+  EmailScheduler,
+  IdempotencyStore,
+  InterviewStore,
+  Logger,
+  SenderInvoker,
+} from '../core/ports.js';
 import type { ValidSubmission } from '../core/schema.js';
 import { hashSecret, newInterviewId, newToken, sameHash } from '../core/tokens.js';
 import { cancelPending } from '../shared/cancel.js';
@@ -80,6 +86,8 @@ export interface NewInterview {
   /** Given for an idempotent submission (derived, so a replay can rebuild the link); else random. */
   id?: string;
   token?: string;
+  /** The idempotency record's scope, kept so a DELETE can scrub the answer it stores. */
+  idempotencyScope?: string;
   /**
    * Settles false when the submission must not go ahead after all (a per-key limit is full). It
    * runs alongside the item's write and is awaited before anything that can send: no schedule or
@@ -100,6 +108,7 @@ export async function submitInterview(
   const token = options.token ?? newToken();
   const baseUrl = options.baseUrl;
   let record = plan(submission, id, options.ownerKeyId, hashSecret(token), clock.now());
+  if (options.idempotencyScope) record = { ...record, idempotencyScope: options.idempotencyScope };
 
   // The item first: a schedule that fires always finds its interview. The admission check (the
   // per-key limits) runs alongside; a refusal, or an error of either, stops before any schedule.
@@ -185,9 +194,16 @@ export async function findOwned(
   return record && !record.erasedAt && record.ownerKeyId === keyId ? record : undefined;
 }
 
-/** DELETE /interviews/{id}: stop what is pending, delete the schedules, erase the personal data. */
-export async function deleteInterview(deps: ApiDeps, record: InterviewRecord): Promise<void> {
+/**
+ * DELETE /interviews/{id}: stop what is pending, delete the schedules, erase the personal data,
+ * and scrub the answer an idempotent submission stored (it names the send times and zone).
+ */
+export async function deleteInterview(
+  deps: ApiDeps & { access: Pick<IdempotencyStore, 'scrub'> },
+  record: InterviewRecord,
+): Promise<void> {
   await cancelPending(deps, record, [...SCHEDULED_KINDS, 'confirmation'], CANCELLED_BY_DELETE);
   await deps.store.erase(record.id, deps.clock.now().toISOString());
+  if (record.idempotencyScope) await deps.access.scrub(record.idempotencyScope);
   deps.log('info', 'interview erased', { interviewId: record.id });
 }

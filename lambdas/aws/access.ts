@@ -1,7 +1,7 @@
 /**
  * DynamoDB adapter for API keys, limits and idempotency records. They live in the interviews
  * table as items of their own, keyed by a prefix no interview id can have (interview ids are
- * UUIDs): `key#<sha256 of the secret>`, `limit#<keyId>#<window>`, `idem#<keyId>#<sha256 of the
+ * UUIDs): `key#<sha256 of the secret>`, `limit#<keyId or *>#<window>`, `idem#<keyId>#<sha256 of the
  * Idempotency-Key>`. Every change is a single-item conditional write; counters and idempotency
  * records expire through the table's TTL attribute.
  */
@@ -14,13 +14,13 @@ import {
   ScanCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { type ApiKey, IDEMPOTENCY_HOURS } from '../core/access.js';
+import { type ApiKey, IDEMPOTENCY_HOURS, type LimitWindow, retryAt } from '../core/access.js';
 import type {
   IdempotencyRecord,
   IdempotencyStore,
   KeyStore,
+  LimitRefusal,
   LimitStore,
-  LimitWindow,
 } from '../core/ports.js';
 import { TABLE } from './table.js';
 
@@ -30,6 +30,13 @@ const { key: KEY, limit: LIMIT, idempotency: IDEM } = ACCESS_PREFIX;
 
 function conditionFailed(err: unknown): boolean {
   return err instanceof ConditionalCheckFailedException;
+}
+
+/** A window that cannot take one more; `previous` is the count its sliding part read. */
+class Full extends Error {
+  constructor(readonly previous: number) {
+    super('limit window full');
+  }
 }
 
 export class DynamoAccessStore implements KeyStore, LimitStore, IdempotencyStore {
@@ -107,43 +114,65 @@ export class DynamoAccessStore implements KeyStore, LimitStore, IdempotencyStore
 
   // ---- Limits --------------------------------------------------------------------------------
 
-  async take(keyId: string, windows: readonly LimitWindow[]): Promise<LimitWindow | undefined> {
+  async take(windows: readonly LimitWindow[]): Promise<LimitRefusal | undefined> {
     // All windows at once; if any is full (or fails), the counts that were taken are given back.
-    const results = await Promise.allSettled(windows.map((w) => this.takeOne(keyId, w)));
+    const results = await Promise.allSettled(windows.map((w) => this.takeOne(w)));
     const failed = results.findIndex((r) => r.status === 'rejected');
     if (failed === -1) return undefined;
-    await this.giveBack(
-      keyId,
-      windows.filter((_, i) => results[i]?.status === 'fulfilled'),
-    );
+    await this.giveBack(windows.filter((_, i) => results[i]?.status === 'fulfilled'));
     const reason = (results[failed] as PromiseRejectedResult).reason;
-    if (!conditionFailed(reason)) throw reason;
-    return windows[failed];
+    if (!(reason instanceof Full)) throw reason;
+    const window = windows[failed] as LimitWindow;
+    const current = await this.count(window.counter, true);
+    return { window, retryAt: retryAt(window, { current, previous: reason.previous }) };
   }
 
-  private async takeOne(keyId: string, w: LimitWindow): Promise<void> {
-    await this.db.send(
-      new UpdateCommand({
+  private async count(counter: string, consistent: boolean): Promise<number> {
+    const out = await this.db.send(
+      new GetCommand({
         TableName: this.tableName,
-        Key: this.key(`${LIMIT}${keyId}#${w.window}`),
-        UpdateExpression: 'ADD #n :one SET #exp = if_not_exists(#exp, :exp)',
-        ConditionExpression: 'attribute_not_exists(#n) OR #n < :limit',
-        ExpressionAttributeNames: { '#n': 'count', '#exp': TABLE.ttlAttribute },
-        ExpressionAttributeValues: {
-          ':one': 1,
-          ':limit': w.limit,
-          ':exp': Math.ceil(w.endsAt / 1000) + 86_400,
-        },
+        Key: this.key(LIMIT + counter),
+        ConsistentRead: consistent,
       }),
     );
+    return Number(out.Item?.count ?? 0);
   }
 
-  private async giveBack(keyId: string, windows: readonly LimitWindow[]): Promise<void> {
+  /**
+   * A sliding window first reads the previous minute's count (eventually consistent is enough:
+   * it no longer changes) and lowers this minute's limit by its weighted share.
+   */
+  private async takeOne(w: LimitWindow): Promise<void> {
+    const previous = w.previous ? await this.count(w.previous.counter, false) : 0;
+    const limit = w.limit - Math.ceil(previous * (w.previous?.weight ?? 0));
+    if (limit <= 0) throw new Full(previous);
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: this.key(LIMIT + w.counter),
+          UpdateExpression: 'ADD #n :one SET #exp = if_not_exists(#exp, :exp)',
+          ConditionExpression: 'attribute_not_exists(#n) OR #n < :limit',
+          ExpressionAttributeNames: { '#n': 'count', '#exp': TABLE.ttlAttribute },
+          ExpressionAttributeValues: {
+            ':one': 1,
+            ':limit': limit,
+            ':exp': Math.ceil(w.endsAt / 1000) + 86_400,
+          },
+        }),
+      );
+    } catch (err) {
+      if (conditionFailed(err)) throw new Full(previous);
+      throw err;
+    }
+  }
+
+  private async giveBack(windows: readonly LimitWindow[]): Promise<void> {
     for (const w of windows) {
       await this.db.send(
         new UpdateCommand({
           TableName: this.tableName,
-          Key: this.key(`${LIMIT}${keyId}#${w.window}`),
+          Key: this.key(LIMIT + w.counter),
           UpdateExpression: 'ADD #n :minus',
           ExpressionAttributeNames: { '#n': 'count' },
           ExpressionAttributeValues: { ':minus': -1 },
@@ -182,7 +211,7 @@ export class DynamoAccessStore implements KeyStore, LimitStore, IdempotencyStore
     return {
       bodyHash: String(item.bodyHash),
       interviewId: String(item.interviewId),
-      salt: String(item.salt),
+      salt: String(item.salt ?? ''),
       state: item.state === 'done' ? 'done' : 'pending',
       claimedAt: Number(item.claimedAt ?? 0),
       ...(typeof item.response === 'string' && { response: item.response }),
@@ -219,6 +248,22 @@ export class DynamoAccessStore implements KeyStore, LimitStore, IdempotencyStore
       if (conditionFailed(err)) return false;
       throw err;
     }
+  }
+
+  async scrub(scope: string): Promise<void> {
+    await this.db
+      .send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: this.key(IDEM + scope),
+          UpdateExpression: 'REMOVE #response, salt',
+          ConditionExpression: 'attribute_exists(#pk)',
+          ExpressionAttributeNames: { '#response': 'response', '#pk': TABLE.partitionKey },
+        }),
+      )
+      .catch((err: unknown) => {
+        if (!conditionFailed(err)) throw err; // already expired: nothing to scrub
+      });
   }
 
   async release(scope: string): Promise<void> {

@@ -5,6 +5,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SESClient } from '@aws-sdk/client-ses';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { AwsConfig } from '../config.js';
@@ -39,4 +40,8 @@ export function sesClient(config: AwsConfig, options: ClientOptions = {}): SESCl
 
 export function lambdaClient(config: AwsConfig, options: ClientOptions = {}): LambdaClient {
   return new LambdaClient(base(config, config.endpoints.lambda, options));
+}
+
+export function secretsClient(config: AwsConfig): SecretsManagerClient {
+  return new SecretsManagerClient({ region: config.region });
 }

@@ -6,12 +6,19 @@ import {
   GetCommand,
   PutCommand,
   QueryCommand,
+  ScanCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { EmailKind } from '../core/events.js';
 import { canTransition, type EmailState, type EmailStatus, type InterviewRecord } from '../core/interview.js';
 import type { InterviewStore, TransitionOptions } from '../core/ports.js';
+import { ACCESS_PREFIX } from './access.js';
 import { TABLE } from './table.js';
+
+const EMAIL_KINDS: readonly EmailKind[] = ['thank-you', 'follow-up', 'confirmation'];
+/** Per email: its times, the provider's id and a reason that may quote an address. */
+const ERASED_FIELDS = ['sendAt', 'sentAt', 'messageId', 'reason'];
+const ERASED_EMAIL_FIELDS = EMAIL_KINDS.flatMap((_, i) => ERASED_FIELDS.map((_f, j) => `#e.#k${i}.#f${j}`));
 
 export class DynamoInterviewStore implements InterviewStore {
   constructor(
@@ -80,6 +87,10 @@ export class DynamoInterviewStore implements InterviewStore {
     };
     if (options.unlessCancelRequested) names['#c'] = 'cancelRequested';
     const values: Record<string, unknown> = { ':to': to };
+    if (options.dueBy !== undefined) {
+      names['#at'] = 'sendAt';
+      values[':due'] = options.dueBy;
+    }
     if (options.claimId !== undefined) {
       names['#claim'] = 'claimId';
       values[':claim'] = options.claimId;
@@ -105,6 +116,11 @@ export class DynamoInterviewStore implements InterviewStore {
             `#e.#k.#s IN (${allowed.join(', ')})`,
             ...(options.unlessCancelRequested ? ['attribute_not_exists(#e.#k.#c)'] : []),
             ...(options.claimId !== undefined ? ['#e.#k.#claim = :claim'] : []),
+            // ISO instants of one format compare as strings do.
+            // (An erased item has no sendAt: it may be claimed, to be ended cancelled.)
+            ...(options.dueBy !== undefined
+              ? ['(attribute_not_exists(#e.#k.#at) OR #e.#k.#at <= :due)']
+              : []),
           ].join(' AND '),
           ExpressionAttributeNames: names,
           ExpressionAttributeValues: values,
@@ -154,17 +170,66 @@ export class DynamoInterviewStore implements InterviewStore {
       new UpdateCommand({
         TableName: this.tableName,
         Key: { [TABLE.partitionKey]: id },
-        // The token hash goes too, so the cancel link (and the token index) forget the interview.
-        UpdateExpression:
-          'SET erasedAt = :at REMOVE candidate, interviewer, #position, company, highlights, messages, #token',
+        // Everything that is about a person goes: names, addresses, texts, the interview's time,
+        // zone and away date (timing), its owner, and when each email went or was to go. The
+        // statuses stay, so a schedule that still fires finds nothing to send. The token hash
+        // goes too, so the cancel link (and the token index) forget the interview.
+        UpdateExpression: `SET erasedAt = :at REMOVE ${[
+          'candidate',
+          'interviewer',
+          '#position',
+          'company',
+          'highlights',
+          'messages',
+          '#token',
+          'interview',
+          'timing',
+          'ownerKeyId',
+          'idempotencyScope',
+          ...ERASED_EMAIL_FIELDS,
+        ].join(', ')}`,
         ConditionExpression: 'attribute_exists(#pk)',
         ExpressionAttributeNames: {
           '#pk': TABLE.partitionKey,
           '#position': 'position',
           '#token': TABLE.tokenKey,
+          '#e': 'emails',
+          ...Object.fromEntries(EMAIL_KINDS.map((kind, i) => [`#k${i}`, kind])),
+          ...Object.fromEntries(ERASED_FIELDS.map((field, j) => [`#f${j}`, field])),
         },
         ExpressionAttributeValues: { ':at': at },
       }),
     );
+  }
+
+  /**
+   * A paginated, strongly consistent Scan of the whole table, filtered on `ownerKeyId`: DynamoDB
+   * reads (and bills) every item, interviews and access items alike, whatever the filter keeps.
+   * An administrator's occasional call (`npm run api-key -- revoke --cancel-pending`), never a
+   * request path. Access items (API keys, limit counters, idempotency records) are left out by
+   * their id prefix; interview ids are UUIDs.
+   */
+  async *listOwnedBy(ownerKeyId: string): AsyncIterable<InterviewRecord> {
+    const prefixes = Object.values(ACCESS_PREFIX);
+    const values: Record<string, unknown> = { ':owner': ownerKeyId };
+    const notAccess = prefixes.map((prefix, i) => {
+      values[`:p${i}`] = prefix;
+      return `NOT begins_with(#pk, :p${i})`;
+    });
+    let start: Record<string, unknown> | undefined;
+    do {
+      const out = await this.db.send(
+        new ScanCommand({
+          TableName: this.tableName,
+          FilterExpression: ['#owner = :owner', ...notAccess].join(' AND '),
+          ExpressionAttributeNames: { '#pk': TABLE.partitionKey, '#owner': 'ownerKeyId' },
+          ExpressionAttributeValues: values,
+          ConsistentRead: true,
+          ...(start && { ExclusiveStartKey: start }),
+        }),
+      );
+      for (const item of out.Items ?? []) yield item as InterviewRecord;
+      start = out.LastEvaluatedKey;
+    } while (start);
   }
 }

@@ -3,7 +3,7 @@
  * idempotency records for `POST /interviews`. Pure types and rules; the DynamoDB adapter in
  * `lambdas/aws/access.ts` keeps them in the interviews table as items of their own.
  */
-import { createHash, createHmac, randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 
 export interface ApiKey {
   /** Public id, shown by `list` and used by `revoke`; never the secret. */
@@ -14,12 +14,28 @@ export interface ApiKey {
 }
 
 export interface Limits {
+  /** Submissions per key, in any minute (a sliding window). */
   perMinute: number;
+  /** Submissions per key per UTC day. */
   perDay: number;
+  /** Interviews per key per (normalised) interviewer address per UTC day. */
   perInterviewerPerDay: number;
+  /** Interviews per interviewer address per UTC day, whichever keys submit them. */
+  perInterviewerAllKeysPerDay: number;
+  /** Confirmations per (normalised) candidate address per UTC day, whichever keys submit them. */
+  perCandidatePerDay: number;
+  /** Previews per key, in any minute (a sliding window). */
+  previewsPerMinute: number;
 }
 
-export const DEFAULT_LIMITS: Limits = { perMinute: 30, perDay: 500, perInterviewerPerDay: 3 };
+export const DEFAULT_LIMITS: Limits = {
+  perMinute: 30,
+  perDay: 500,
+  perInterviewerPerDay: 3,
+  perInterviewerAllKeysPerDay: 10,
+  perCandidatePerDay: 5,
+  previewsPerMinute: 60,
+};
 
 /** A fresh secret key, shown once: `ifk_` and 256 random bits. */
 export function newApiKeySecret(): string {
@@ -30,24 +46,134 @@ export function newKeyId(): string {
   return `key_${randomBytes(6).toString('hex')}`;
 }
 
+/**
+ * The address a limit counts: lower-case, without a `+tag`, and for Gmail without dots and with
+ * googlemail.com folded into gmail.com, so `Mrs.Hiring.Manager+jobs@GoogleMail.com` and
+ * `mrshiringmanager@gmail.com` are one interviewer. (Only for counting; emails go to the address
+ * as given.)
+ */
+export function normalizeAddress(address: string): string {
+  const lower = address.trim().toLowerCase();
+  const at = lower.lastIndexOf('@');
+  let local = lower.slice(0, at);
+  let domain = lower.slice(at + 1);
+  if (domain.endsWith('.')) domain = domain.slice(0, -1);
+  const plus = local.indexOf('+');
+  if (plus > 0) local = local.slice(0, plus);
+  if (domain === 'googlemail.com') domain = 'gmail.com';
+  if (domain === 'gmail.com') local = local.split('.').join('');
+  return `${local}@${domain}`;
+}
+
+/**
+ * A counter's name for an address: an HMAC with the deployment's counter key, so the counters
+ * (which outlive an erased interview until their TTL) cannot be matched to a known address by
+ * hashing it.
+ */
+export function addressCounterId(address: string, counterKey: string): string {
+  return createHmac('sha256', counterKey).update(normalizeAddress(address), 'utf8').digest('base64url');
+}
+
+export interface LimitWindow {
+  /** The limit's name in a 429's message. */
+  name: string;
+  /** The counter item's name; `*#…` counts across every key. */
+  counter: string;
+  limit: number;
+  /** Epoch ms at which the window ends. */
+  endsAt: number;
+  /**
+   * A sliding window: the previous fixed window's count also counts, weighted by the share of
+   * it still inside the last minute and rounded up (so no burst of twice the limit around a
+   * minute boundary).
+   */
+  previous?: { counter: string; weight: number; startsAt: number };
+}
+
+const MINUTE_MS = 60_000;
+const DAY_MS = 86_400_000;
+
+/** Counts across every key for one address (see LimitStore). */
+export const ALL_KEYS = '*';
+
+function minuteWindow(name: string, counter: string, now: Date, limit: number): LimitWindow {
+  const startsAt = Math.floor(now.getTime() / MINUTE_MS) * MINUTE_MS;
+  const minute = (at: number) => new Date(at).toISOString().slice(0, 16);
+  return {
+    name,
+    counter: `${counter}#${minute(startsAt)}`,
+    limit,
+    endsAt: startsAt + MINUTE_MS,
+    previous: {
+      counter: `${counter}#${minute(startsAt - MINUTE_MS)}`,
+      weight: 1 - (now.getTime() - startsAt) / MINUTE_MS,
+      startsAt: startsAt - MINUTE_MS,
+    },
+  };
+}
+
 /** The windows a submission counts in, with the instant each ends (for Retry-After). */
-export function limitWindows(now: Date, interviewerEmail: string, limits: Limits) {
-  const iso = now.toISOString();
-  const minute = iso.slice(0, 16);
-  const day = iso.slice(0, 10);
-  const minuteEnds = new Date(`${minute}:00.000Z`).getTime() + 60_000;
-  const dayEnds = Date.parse(`${day}T00:00:00.000Z`) + 86_400_000;
+export function limitWindows(
+  now: Date,
+  who: { keyId: string; interviewer: string; candidate: string },
+  limits: Limits,
+  counterKey: string,
+): LimitWindow[] {
+  const day = now.toISOString().slice(0, 10);
+  const dayEnds = Date.parse(`${day}T00:00:00.000Z`) + DAY_MS;
+  const interviewer = addressCounterId(who.interviewer, counterKey);
+  const candidate = addressCounterId(who.candidate, counterKey);
   return [
-    { name: 'per-minute', window: `minute#${minute}`, limit: limits.perMinute, endsAt: minuteEnds },
-    { name: 'per-day', window: `day#${day}`, limit: limits.perDay, endsAt: dayEnds },
+    minuteWindow('per-minute', `${who.keyId}#minute`, now, limits.perMinute),
+    { name: 'per-day', counter: `${who.keyId}#day#${day}`, limit: limits.perDay, endsAt: dayEnds },
     {
       name: 'per-interviewer-per-day',
-      // Hashed: the counter item outlives a DELETE of the interview until its TTL.
-      window: `interviewer#${createHash('sha256').update(interviewerEmail.trim().toLowerCase()).digest('hex')}#${day}`,
+      counter: `${who.keyId}#interviewer#${interviewer}#${day}`,
       limit: limits.perInterviewerPerDay,
       endsAt: dayEnds,
     },
-  ] as const;
+    {
+      name: 'per-interviewer-per-day, all keys',
+      counter: `${ALL_KEYS}#interviewer#${interviewer}#${day}`,
+      limit: limits.perInterviewerAllKeysPerDay,
+      endsAt: dayEnds,
+    },
+    {
+      name: 'per-candidate-per-day',
+      counter: `${ALL_KEYS}#candidate#${candidate}#${day}`,
+      limit: limits.perCandidatePerDay,
+      endsAt: dayEnds,
+    },
+  ];
+}
+
+/** The window a preview counts in: its own, so an app previewing as fields change spends no submissions. */
+export function previewWindow(now: Date, keyId: string, limits: Limits): LimitWindow {
+  return minuteWindow('previews-per-minute', `${keyId}#preview`, now, limits.previewsPerMinute);
+}
+
+/**
+ * When a full window can take one more, if nothing else is counted meanwhile: a fixed window at
+ * its end; a sliding one once the previous count's weight has fallen far enough (epoch ms).
+ */
+export function retryAt(window: LimitWindow, counts: { current: number; previous: number }): number {
+  if (!window.previous) return window.endsAt;
+  const { limit } = window;
+  // Admitted once ceil(previous × weight) + current < limit, i.e. previous × weight ≤
+  // limit − current − 1, the weight falling from 1 to 0 over the minute.
+  const admitsAt = (start: number, previous: number, current: number) => {
+    const room = limit - current - 1;
+    if (room < 0) return undefined;
+    if (previous === 0) return start;
+    const weight = room / previous;
+    return weight >= 1 ? start : start + Math.ceil((1 - weight) * MINUTE_MS);
+  };
+  const thisMinute = window.endsAt - MINUTE_MS;
+  return (
+    admitsAt(thisMinute, counts.previous, counts.current) ??
+    admitsAt(window.endsAt, counts.current, 0) ??
+    window.endsAt + MINUTE_MS
+  );
 }
 
 /** `Idempotency-Key`: 1–255 printable ASCII characters. */

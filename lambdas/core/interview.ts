@@ -44,6 +44,8 @@ export interface InterviewRecord {
   id: string;
   /** The API key that created it; only that key may read or delete it. */
   ownerKeyId: string;
+  /** The idempotency record of an idempotent submission, whose stored answer a DELETE scrubs. */
+  idempotencyScope?: string;
   tokenHash: string;
   /** Set when the personal data was erased (DELETE /interviews/{id}); the item then reads as gone. */
   erasedAt?: string;
@@ -75,6 +77,7 @@ export const RETENTION_DAYS = 90;
 export const FOLLOW_UP_NOT_WANTED = 'The employer asked candidates not to follow up.';
 export const CANCELLED_BY_CANDIDATE = 'Cancelled by the candidate.';
 export const CANCELLED_BY_DELETE = 'Cancelled: the interview was deleted.';
+export const CANCELLED_BY_REVOKE = 'Cancelled: the API key that submitted it was revoked.';
 
 export function newInterview(args: {
   id: string;

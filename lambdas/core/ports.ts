@@ -3,7 +3,7 @@
  * with the real AWS SDK clients, on AWS and locally alike.
  */
 
-import type { ApiKey } from './access.js';
+import type { ApiKey, LimitWindow } from './access.js';
 import type { OutgoingEmail } from './emails.js';
 import type { EmailKind, SendEvent } from './events.js';
 import type { EmailState, EmailStatus, InterviewRecord } from './interview.js';
@@ -14,6 +14,8 @@ export interface TransitionOptions {
   unlessCancelRequested?: boolean;
   /** Only if the email's claim is this one (see the sender's claimId). */
   claimId?: string;
+  /** Only if the email's `sendAt` is at or before this ISO instant (it is due). */
+  dueBy?: string;
 }
 
 export interface InterviewStore {
@@ -39,6 +41,13 @@ export interface InterviewStore {
   erase(id: string, at: string): Promise<void>;
   /** Deletes an interview nothing was scheduled for (its submission was refused after the write). */
   discard(id: string): Promise<void>;
+  /**
+   * Every interview created by this API key, erased ones included (they carry `erasedAt`), page
+   * by page as they are read. There is no index by owner, so this reads the whole table (on
+   * DynamoDB a full Scan, paid for every item in it): an administrator's occasional call, such as
+   * revoking a key, never a request path.
+   */
+  listOwnedBy(ownerKeyId: string): AsyncIterable<InterviewRecord>;
 }
 
 export interface KeyStore {
@@ -49,20 +58,18 @@ export interface KeyStore {
   revokeKey(keyId: string, at: string): Promise<boolean>;
 }
 
-export interface LimitWindow {
-  name: string;
-  window: string;
-  limit: number;
-  /** Epoch ms at which the window ends. */
-  endsAt: number;
+export interface LimitRefusal {
+  window: LimitWindow;
+  /** Epoch ms from which the window can take one more (see `retryAt` in access.ts). */
+  retryAt: number;
 }
 
 export interface LimitStore {
   /**
-   * Counts one submission for `keyId` in every window, or in none: when a window is full, the
-   * counts already taken are given back and that window is returned.
+   * Counts one in every window, or in none: when a window is full, the counts already taken are
+   * given back and the refusal is returned. A sliding window also reads its previous count.
    */
-  take(keyId: string, windows: readonly LimitWindow[]): Promise<LimitWindow | undefined>;
+  take(windows: readonly LimitWindow[]): Promise<LimitRefusal | undefined>;
 }
 
 export interface IdempotencyRecord {
@@ -85,6 +92,8 @@ export interface IdempotencyStore {
   /** Takes over a stale `pending` claim (still claimed at `claimedAt`); false if someone else did. */
   takeOver(scope: string, claimedAt: number, now: number): Promise<boolean>;
   release(scope: string): Promise<void>;
+  /** Removes a done record's stored answer and salt (its interview was deleted); it stays claimed. */
+  scrub(scope: string): Promise<void>;
 }
 
 export interface OneTimeSchedule {

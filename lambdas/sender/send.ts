@@ -43,12 +43,20 @@ export interface SenderDeps {
 
 export type SendOutcome =
   | 'sent'
+  | 'not-due'
   | 'not-found'
   | 'not-pending'
   | 'failed'
   | 'cancelled'
   | 'retrying'
   | 'unknown';
+
+/**
+ * How early an invocation may come and still send: clocks differ a little (Scheduler's, the
+ * function's). Anything earlier (a direct or stray invocation) sends nothing and leaves the email
+ * scheduled for its own schedule.
+ */
+export const EARLY_ALLOWANCE_MS = 2 * 60_000;
 
 /** Waits before the sender's own retries of an email SES refused for now (minutes). */
 export const RETRY_DELAYS_MINUTES = [1, 2, 5, 10, 20, 40, 60, 120, 240, 480] as const;
@@ -178,10 +186,14 @@ export async function sendEmail(deps: SenderDeps, event: SendEvent): Promise<Sen
   const claimId = randomUUID();
   let claimed: InterviewRecord | undefined;
   try {
-    claimed = await store.transition(event.interviewId, event.kind, ['scheduled'], 'sending', {
-      updatedAt: now.toISOString(),
-      claimId,
-    });
+    claimed = await store.transition(
+      event.interviewId,
+      event.kind,
+      ['scheduled'],
+      'sending',
+      { updatedAt: now.toISOString(), claimId },
+      { dueBy: new Date(now.getTime() + EARLY_ALLOWANCE_MS).toISOString() },
+    );
   } catch (err) {
     // The table did not answer: nothing was claimed or sent, so a later try is safe. A schedule
     // of its own makes that try durable, beyond Lambda's two quick retries.
@@ -202,8 +214,16 @@ export async function sendEmail(deps: SenderDeps, event: SendEvent): Promise<Sen
   if (!claimed) {
     // Only to say why in the log: a failure here changes nothing.
     const current = await store.get(event.interviewId).catch(() => null);
-    const status =
-      current === null ? 'unknown' : (current?.emails[event.kind]?.status ?? 'no such interview');
+    const email = current?.emails[event.kind];
+    const dueBy = now.getTime() + EARLY_ALLOWANCE_MS;
+    if (email?.status === 'scheduled' && email.sendAt !== undefined && Date.parse(email.sendAt) > dueBy) {
+      log('warn', 'invoked before the email is due: not sent, left scheduled', {
+        ...context,
+        sendAt: email.sendAt,
+      });
+      return 'not-due';
+    }
+    const status = current === null ? 'unknown' : (email?.status ?? 'no such interview');
     log('info', 'nothing to send', { ...context, status });
     return current === undefined ? 'not-found' : 'not-pending';
   }

@@ -11,10 +11,18 @@ import { canonicalJson } from '../../lambdas/api/intake.js';
 import { DynamoAccessStore } from '../../lambdas/aws/access.js';
 import { dynamoClient } from '../../lambdas/aws/clients.js';
 import { validBody } from '../fixtures.js';
-import { localAws, useLocalRuntime } from './helpers.js';
+import { localAws, NO_LIMITS, useLocalRuntime } from './helpers.js';
 
 const run = promisify(execFile);
-const { ctx } = useLocalRuntime({ limits: { perMinute: 3, perDay: 6, perInterviewerPerDay: 2 } });
+const { ctx } = useLocalRuntime({
+  // The limits across keys are tested in limits.test.ts.
+  limits: {
+    ...NO_LIMITS,
+    perMinute: 3,
+    perDay: 6,
+    perInterviewerPerDay: 2,
+  },
+});
 
 interface Created {
   id: string;
@@ -99,14 +107,15 @@ describe('limits per key', () => {
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe('rate_limited');
   });
 
-  it('per minute: the fourth in a minute is a 429 with Retry-After to the next minute', async () => {
+  it('per minute: the fourth in a minute is a 429 with Retry-After until the sliding window has room', async () => {
     await ctx.api.setClock('2026-11-25T14:00:15.000Z');
     for (let i = 10; i < 13; i++)
       expect((await post(keyA, { ...validBody(), ...interviewer(i) })).status).toBe(201);
     const schedules = ctx.runtime.emulator.pending().length;
     const res = await post(keyA, { ...validBody(), ...interviewer(13) });
     expect(res.status).toBe(429);
-    expect(Number(res.headers.get('retry-after'))).toBe(45);
+    // The window slides: at 14:01:20 the three of 14:00 weigh 3 × 40/60 = 2, leaving room for one.
+    expect(Number(res.headers.get('retry-after'))).toBe(65);
     // The item was written while the limits were counted; the refusal deleted it, scheduled nothing.
     const db = dynamoClient(localAws(ctx.runtime).config, localAws(ctx.runtime).options);
     const { Items = [] } = await db.send(new ScanCommand({ TableName: 'interviews' }));
@@ -115,7 +124,9 @@ describe('limits per key', () => {
     expect(ctx.runtime.emulator.pending().length).toBe(schedules);
     // Another key has its own budget.
     expect((await post(ctx.runtime.apiKey, { ...validBody(), ...interviewer(13) })).status).toBe(201);
-    await ctx.api.setClock('2026-11-25T14:01:00.000Z');
+    await ctx.api.setClock('2026-11-25T14:01:19.000Z');
+    expect((await post(keyA, { ...validBody(), ...interviewer(13) })).status).toBe(429);
+    await ctx.api.setClock('2026-11-25T14:01:20.000Z');
     expect((await post(keyA, { ...validBody(), ...interviewer(13) })).status).toBe(201);
   });
 

@@ -45,7 +45,9 @@ describe('the cancel page', () => {
     expect(csp).toContain("frame-ancestors 'none'");
     expect(csp).not.toContain('unsafe-inline');
     expect(res.headers.get('x-content-type-options')).toBe('nosniff');
-    expect(res.headers.get('referrer-policy')).toBe('no-referrer');
+    // same-origin: an old browser without Sec-Fetch-Site then sends our Origin on our own form
+    // (under no-referrer Safari before 16.4 sent "null", which is refused).
+    expect(res.headers.get('referrer-policy')).toBe('same-origin');
     expect(res.headers.get('cache-control')).toBe('no-store');
     const html = await res.text();
     expect(html).toContain('Copywriter at Example Corp');
@@ -103,8 +105,8 @@ describe('the cancel page', () => {
   });
 
   it('refuses cross-site posts (403) and allows same-origin ones and clients that send neither header', async () => {
-    // A browser posting our own form with Referrer-Policy: no-referrer sends Origin: null, which
-    // Sec-Fetch-Site: same-origin vouches for.
+    // A browser that sends Origin: null on our own form (a page served with no-referrer) is
+    // vouched for by Sec-Fetch-Site: same-origin; one without Sec-Fetch-Site sends our origin.
     const created = await submit();
     const own = new URL(created.cancelUrl).origin;
     const crossSite: Record<string, string>[] = [
@@ -135,6 +137,13 @@ describe('the cancel page', () => {
     });
     expect(ownFormNoReferrer.status).toBe(200);
     expect(await statuses(created.id)).toEqual(['cancelled', 'cancelled']);
+    const oldBrowser = await submit();
+    const fromOwnPage = await post(oldBrowser.cancelUrl, {
+      headers: { Origin: own, ...form('all').headers },
+      body: 'kind=all',
+    });
+    expect(fromOwnPage.status).toBe(200);
+    expect(await statuses(oldBrowser.id)).toEqual(['cancelled', 'cancelled']);
   });
 
   it('a tampered token is a 404 and a token never touches another interview', async () => {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
 import { type LocalOptions, type LocalRuntime, NO_LIMITS, startLocalRuntime } from '../../local/runtime.js';
 
-export { localAws } from '../../local/runtime.js';
+export { localAws, NO_LIMITS } from '../../local/runtime.js';
 
 export interface CapturedMail {
   from: string;

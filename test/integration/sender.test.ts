@@ -48,8 +48,15 @@ class ScriptedMailer implements Mailer {
   }
 }
 
+/**
+ * An interview whose thank-you is due at once (it ended at 10:00 in New York, so its 13:00 has
+ * passed at 19:30 UTC: it goes at the next minute): the sender sends only what is due.
+ */
 async function newInterviewId(): Promise<string> {
-  const res = await ctx.api.submit(validBody());
+  const res = await ctx.api.submit({
+    ...validBody(),
+    interview: { endsAt: '2026-11-27T10:00', timeZone: 'America/New_York' },
+  });
   return ((await res.json()) as { id: string }).id;
 }
 
@@ -75,10 +82,10 @@ describe('sender failure paths', () => {
   it('the retry schedule goes out through the runtime by itself, and a refusal after the last delay fails the email', async () => {
     const id = await newInterviewId();
     const refusing = new ScriptedMailer([new MailError('Throttling', 'retry')]);
-    expect(await sendEmail(deps(refusing), { interviewId: id, kind: 'follow-up' })).toBe('retrying');
+    expect(await sendEmail(deps(refusing), { interviewId: id, kind: 'thank-you' })).toBe('retrying');
     const { fired } = await ctx.api.setClock('2026-11-27T19:33:00.000Z');
-    expect(fired.map((f) => f.name).some((n) => n.startsWith(`${id}-follow-up-r1-`))).toBe(true);
-    expect((await store.get(id))?.emails['follow-up'].status).toBe('sent'); // the runtime's own mailer
+    expect(fired.map((f) => f.name).some((n) => n.startsWith(`${id}-thank-you-r1-`))).toBe(true);
+    expect((await store.get(id))?.emails['thank-you'].status).toBe('sent'); // the runtime's own mailer
     await ctx.api.setClock('2026-11-27T19:30:00.000Z');
 
     const other = await newInterviewId();
@@ -111,11 +118,11 @@ describe('sender failure paths', () => {
   it('a rejected message ends as failed with the reason, and is never retried', async () => {
     const id = await newInterviewId();
     const mailer = new ScriptedMailer([new MailError('SES refused the message: MessageRejected', 'reject')]);
-    expect(await sendEmail(deps(mailer), { interviewId: id, kind: 'follow-up' })).toBe('failed');
-    const state = (await store.get(id))?.emails['follow-up'];
+    expect(await sendEmail(deps(mailer), { interviewId: id, kind: 'thank-you' })).toBe('failed');
+    const state = (await store.get(id))?.emails['thank-you'];
     expect(state?.status).toBe('failed');
     expect(state?.reason).toContain('MessageRejected');
-    expect(await sendEmail(deps(mailer), { interviewId: id, kind: 'follow-up' })).toBe('not-pending');
+    expect(await sendEmail(deps(mailer), { interviewId: id, kind: 'thank-you' })).toBe('not-pending');
     expect(mailer.sent).toHaveLength(0);
   });
 
@@ -171,6 +178,24 @@ describe('sender failure paths', () => {
     expect(await sendEmail(deps(mailer), { interviewId: id, kind: 'thank-you' })).toBe('cancelled');
     expect(mailer.sent).toHaveLength(0);
     expect((await store.get(id))?.emails['thank-you'].status).toBe('cancelled');
+  });
+
+  it('an invocation before the email is due sends nothing and leaves it scheduled', async () => {
+    await ctx.api.setClock('2026-11-27T19:30:00.000Z');
+    const id = await newInterviewId();
+    const mailer = new ScriptedMailer([]);
+    // The follow-up is due on 2 December; a direct or stray invocation now must not send it.
+    expect(await sendEmail(deps(mailer), { interviewId: id, kind: 'follow-up' })).toBe('not-due');
+    expect(mailer.sent).toHaveLength(0);
+    const state = (await store.get(id))?.emails['follow-up'];
+    expect(state?.status).toBe('scheduled');
+    expect(state?.claimId).toBeUndefined();
+    // Within the allowance for clock skew (two minutes) it goes.
+    const early = { now: () => new Date(Date.parse(state?.sendAt ?? '') - 90_000) };
+    expect(await sendEmail({ ...deps(mailer), clock: early }, { interviewId: id, kind: 'follow-up' })).toBe(
+      'sent',
+    );
+    expect(mailer.sent).toHaveLength(1);
   });
 
   it('an event for an interview that does not exist sends nothing', async () => {

@@ -11,6 +11,7 @@ const ENV = {
   SCHEDULE_DLQ_ARN: 'arn:aws:sqs:us-east-1:000000000000:dlq',
   API_KEY_SHA256: 'a'.repeat(64),
   SENDER_ADDRESS: 'followup@example.com',
+  COUNTER_SECRET: 'c'.repeat(32),
 };
 
 describe('configuration from the environment', () => {
@@ -107,6 +108,8 @@ describe('configuration from the environment', () => {
       apiKeySha256: ENV.API_KEY_SHA256,
       publicUrl: 'https://followup.example.com/',
       limits: DEFAULT_LIMITS,
+      counterSecret: ENV.COUNTER_SECRET,
+      linkAllowlist: [],
     });
     expect(
       loadFeedbackConfig({ ...ENV, AWS_ENDPOINT_URL_DYNAMODB: 'http://localhost:8000' }).endpoints,
@@ -127,7 +130,20 @@ describe('configuration from the environment', () => {
         LIMIT_PER_DAY: '10000',
         LIMIT_PER_INTERVIEWER_PER_DAY: '12',
       }).limits,
-    ).toEqual({ perMinute: 1, perDay: 10000, perInterviewerPerDay: 12 });
+    ).toEqual({ ...DEFAULT_LIMITS, perMinute: 1, perDay: 10000, perInterviewerPerDay: 12 });
+    expect(
+      loadApiConfig({
+        ...ENV,
+        LIMIT_PER_INTERVIEWER_ALL_KEYS_PER_DAY: '20',
+        LIMIT_PER_CANDIDATE_PER_DAY: '2',
+        LIMIT_PREVIEWS_PER_MINUTE: '90',
+      }).limits,
+    ).toEqual({
+      ...DEFAULT_LIMITS,
+      perInterviewerAllKeysPerDay: 20,
+      perCandidatePerDay: 2,
+      previewsPerMinute: 90,
+    });
     expect(loadApiConfig({ ...ENV, LIMIT_PER_INTERVIEWER_PER_DAY: '5' }).limits).toEqual({
       ...DEFAULT_LIMITS,
       perInterviewerPerDay: 5,
@@ -147,8 +163,35 @@ describe('configuration from the environment', () => {
         'Invalid API configuration: region: is not set; endpoints.ses: must be an http(s) URL; ' +
           'scheduleGroup: is not set; senderFunctionArn: is not set; schedulerRoleArn: must be an ARN; ' +
           'scheduleDlqArn: is not set; apiKeySha256: must be a hex SHA-256 digest; ' +
-          'limits.perDay: must be a whole number; limits.perDay: must be at least 1',
+          'limits.perDay: must be a whole number; limits.perDay: must be at least 1; ' +
+          'counterSecret: is not set (COUNTER_SECRET or COUNTER_SECRET_ARN)',
       ),
+    );
+  });
+
+  it('takes the counter key as a value or as a secret ARN, exactly one of them', () => {
+    const arn = 'arn:aws:secretsmanager:us-east-1:000000000000:secret:CounterKey-AbC123';
+    const { COUNTER_SECRET: _value, ...withoutValue } = ENV;
+    expect(loadApiConfig({ ...withoutValue, COUNTER_SECRET_ARN: arn }).counterSecretArn).toBe(arn);
+    expect(loadApiConfig(ENV).counterSecretArn).toBeUndefined();
+    expect(() => loadApiConfig({ ...ENV, COUNTER_SECRET_ARN: arn })).toThrow(
+      'counterSecret: set COUNTER_SECRET or COUNTER_SECRET_ARN, not both',
+    );
+    expect(() => loadApiConfig({ ...ENV, COUNTER_SECRET: 'short' })).toThrow(
+      'counterSecret: must be at least 32 characters',
+    );
+    expect(() => loadApiConfig({ ...withoutValue, COUNTER_SECRET_ARN: 'arn:aws:s3:::bucket' })).toThrow(
+      'counterSecretArn: must be a Secrets Manager secret ARN',
+    );
+  });
+
+  it('reads the link allowlist as lower-cased domains and refuses anything else', () => {
+    expect(loadApiConfig({ ...ENV, LINK_ALLOWLIST: ' LinkedIn.com, example.org ,' }).linkAllowlist).toEqual([
+      'linkedin.com',
+      'example.org',
+    ]);
+    expect(() => loadApiConfig({ ...ENV, LINK_ALLOWLIST: 'example.org, https://example.com' })).toThrow(
+      'linkAllowlist: "https://example.com" is not a domain name',
     );
   });
 });

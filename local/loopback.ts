@@ -1,0 +1,72 @@
+/**
+ * DNS-rebinding protection for the local servers. They listen on 127.0.0.1 only, yet a page open in
+ * the developer's browser can point a name it controls at 127.0.0.1 and then talk to them as its
+ * own origin: read `/_local/mail` (every cancel link), the mailbox, dynalite, the schedules, or
+ * write an API key. The browser still sends that name in `Host`, so accepting only loopback
+ * literals with the server's own port shuts the door while the SDK clients and tools (which use
+ * http://127.0.0.1:<port>) and a browser on http://localhost:<port> keep working.
+ */
+import type { IncomingMessage, RequestListener, Server, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** Host names accepted (compared lowercased); each needs the server's port after it. */
+const LOOPBACK_NAMES = ['127.0.0.1', 'localhost', '[::1]'];
+
+export interface LoopbackGuard {
+  /**
+   * Also accepts loopback Host values with this port: for a local proxy in front of the server
+   * that forwards its own Host (the bench's DynamoDB meter).
+   */
+  allowPort(port: number): void;
+}
+
+/** Whether a Host header value names loopback with one of `ports` (an exact `name:port`). */
+export function isLoopbackHost(host: string | undefined, ports: Iterable<number>): boolean {
+  if (host === undefined) return false;
+  const value = host.toLowerCase();
+  for (const port of ports) {
+    if (LOOPBACK_NAMES.some((name) => value === `${name}:${port}`)) return true;
+  }
+  return false;
+}
+
+function refuse(res: ServerResponse): void {
+  // 421 rather than 403: the request named an authority this server does not answer for, which is
+  // exactly what 421 says; 403 would suggest that other credentials could help. Closing the
+  // connection keeps a client from reusing it for that authority.
+  const body = 'Misdirected request: this local server answers only Host 127.0.0.1, localhost or [::1].\n';
+  res.writeHead(421, {
+    'Content-Type': 'text/plain; charset=utf-8',
+    'Content-Length': Buffer.byteLength(body),
+    Connection: 'close',
+  });
+  res.end(body);
+}
+
+/**
+ * Makes `server` refuse (421) every request whose Host is not loopback with its own listening port,
+ * before its handlers see it. Its 'request' listeners are moved behind the check, so call this once
+ * they are attached (servers attach them at creation), before or after listening; the port is read
+ * per request, from where the server actually listens.
+ */
+export function acceptLoopbackHostsOnly(server: Server): LoopbackGuard {
+  const handlers = server.listeners('request') as RequestListener[];
+  // A server that attaches its handler later would bypass the check: fail loudly instead.
+  if (handlers.length === 0) throw new Error('acceptLoopbackHostsOnly: no request handler to guard yet');
+  const extraPorts = new Set<number>();
+  server.removeAllListeners('request');
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    const address = server.address() as AddressInfo | string | null;
+    const ports = typeof address === 'object' && address !== null ? [address.port, ...extraPorts] : [];
+    if (!isLoopbackHost(req.headers.host, ports)) {
+      refuse(res);
+      return;
+    }
+    for (const handler of handlers) handler.call(server, req, res);
+  });
+  return {
+    allowPort(port) {
+      extraPorts.add(port);
+    },
+  };
+}

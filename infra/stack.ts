@@ -2,10 +2,12 @@
  * The whole service in one stack: DynamoDB table, the `api`, `sender` and `feedback` functions,
  * the HTTP API, an EventBridge Scheduler group with its execution role and dead-letter queue, the
  * functions' failure queues, an SES configuration set whose bounce, complaint and delivery events
- * reach the feedback function through EventBridge, and CloudWatch alarms (optionally mailed through
- * SNS). Environment-agnostic (account, region and partition stay CloudFormation tokens), so
- * `cdk synth` works offline and without credentials. No fixed physical names: the only name
- * the stack sets, the sender's, derives from the stack name, so stages can share an account.
+ * reach the feedback function through EventBridge, CloudWatch alarms (optionally mailed through
+ * SNS), the Secrets Manager key of the limit counters' HMAC and, with `wafRateLimit`, CloudFront
+ * with a per-IP WAF rate rule in front of the API (infra/edge.ts). Environment-agnostic (account,
+ * region and partition stay CloudFormation tokens), so `cdk synth` works offline and without
+ * credentials. No fixed physical names: the only name the stack sets, the sender's, derives from
+ * the stack name, so stages can share an account.
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,7 +23,7 @@ import {
   Validations,
 } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
-import { HttpApi, HttpMethod, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
+import { type CfnStage, HttpApi, HttpMethod, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import {
   Alarm,
@@ -42,6 +44,7 @@ import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { NodejsFunction, type NodejsFunctionProps, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { CfnScheduleGroup } from 'aws-cdk-lib/aws-scheduler';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import {
   ConfigurationSet,
   EmailSendingEvent,
@@ -53,8 +56,8 @@ import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct, IConstruct } from 'constructs';
 import { TABLE } from '../lambdas/aws/table.js';
-import { ENV } from '../lambdas/config.js';
-import { DEFAULT_LIMITS } from '../lambdas/core/access.js';
+import { ENV, LIMIT_VARIABLES } from '../lambdas/config.js';
+import { DEFAULT_LIMITS, type Limits } from '../lambdas/core/access.js';
 import {
   ESBUILD_TARGET,
   ESM_REQUIRE_BANNER,
@@ -64,6 +67,7 @@ import {
   NODE_MAJOR,
   SOURCE_MAP,
 } from './bundling.js';
+import { RateLimitedEdge, WAF_RATE_LIMIT_RANGE } from './edge.js';
 
 /** Repository root: `infra/..`. Entry files, the lock file and tsconfig are resolved from here. */
 export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -77,7 +81,16 @@ export const DEFAULT_ENTRIES = {
 /** Stands for "no key configured": no input hashes to it, so the API rejects every key. */
 export const NO_API_KEY_SHA256 = '0'.repeat(64);
 
+/** Route throttle of each `/interviews…` route (the integrators' budget): requests per second, burst. */
 export const DEFAULT_THROTTLE = { rate: 20, burst: 40 } as const;
+/**
+ * Route throttle of each unauthenticated route (`/cancel/{token}`, `/health`) and the stage default:
+ * its own budget, so anonymous traffic there cannot push integrators into 429s.
+ */
+export const DEFAULT_CANCEL_THROTTLE = { rate: 10, burst: 20 } as const;
+
+/** A domain name such as example.com (lower case). */
+const DOMAIN_NAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 
 /** The SES events the configuration set publishes to EventBridge, and their EventBridge detail-types. */
 export const SES_FEEDBACK_EVENTS = {
@@ -113,16 +126,43 @@ export interface InterviewFollowupStackProps extends StackProps {
   readonly apiKeySha256?: string;
   /** Public base URL for emailed links (custom domain); empty means the API's own URL. Context `publicUrl`. */
   readonly publicUrl?: string;
-  /** Steady-state requests per second of the default stage. Context `throttleRate`, default 20. */
+  /** Steady-state requests per second of each `/interviews…` route. Context `throttleRate`, default 20. */
   readonly throttleRate?: number;
-  /** Burst limit of the default stage. Context `throttleBurst`, default 40. */
+  /** Burst limit of each `/interviews…` route. Context `throttleBurst`, default 40. */
   readonly throttleBurst?: number;
+  /**
+   * Steady-state requests per second of each `/cancel/{token}` route and `/health` (and the stage
+   * default). Context `cancelThrottleRate`, default 10.
+   */
+  readonly cancelThrottleRate?: number;
+  /** Burst limit of the cancel routes and `/health`. Context `cancelThrottleBurst`, default 20. */
+  readonly cancelThrottleBurst?: number;
+  /**
+   * Requests per 5 minutes per client IP before AWS WAF answers 429. Set: a CloudFront distribution
+   * with a WAF web ACL goes in front of the API, and the stack must be deployed in us-east-1 (see
+   * infra/edge.ts). Context `wafRateLimit`; unset or empty (the default): no WAF, no CloudFront.
+   */
+  readonly wafRateLimit?: number;
   /** Submissions per API key per minute. Context `limitPerMinute`, default 30. */
   readonly limitPerMinute?: number;
   /** Submissions per API key per day. Context `limitPerDay`, default 500. */
   readonly limitPerDay?: number;
   /** Interviews per API key per interviewer address per day. Context `limitPerInterviewerPerDay`, default 3. */
   readonly limitPerInterviewerPerDay?: number;
+  /**
+   * Interviews per interviewer address per day, whichever keys submit them.
+   * Context `limitPerInterviewerAllKeysPerDay`, default 10.
+   */
+  readonly limitPerInterviewerAllKeysPerDay?: number;
+  /** Confirmations per candidate address per day, whichever keys submit them. Context `limitPerCandidatePerDay`, default 5. */
+  readonly limitPerCandidatePerDay?: number;
+  /** Previews per API key per minute. Context `limitPreviewsPerMinute`, default 60. */
+  readonly limitPreviewsPerMinute?: number;
+  /**
+   * Comma-separated domains that links in submitted texts may point to, e.g. `example.com,example.org`.
+   * Context `linkAllowlist`; empty (the default) means no links are allowed.
+   */
+  readonly linkAllowlist?: string;
   /** Where alarm notifications go (an SNS email subscription); empty means no topic. Context `alarmEmail`. */
   readonly alarmEmail?: string;
   /**
@@ -169,6 +209,21 @@ export class InterviewFollowupStack extends Stack {
       projectionType: ProjectionType.KEYS_ONLY,
     });
     const tokenIndexArn = `${table.tableArn}/index/${TABLE.tokenIndex}`;
+
+    // The key of the HMAC that keys the api's rate-limit counters. Generated by Secrets Manager at
+    // deploy time, so it is in no template; the api reads it at cold start (COUNTER_SECRET_ARN).
+    // Encrypted with the AWS-managed key, so GetSecretValue needs no KMS grant of its own.
+    const counterSecret = new Secret(this, 'CounterSecret', {
+      description: "Key of the HMAC that keys the interview-followup api's rate-limit counters",
+      generateSecretString: { passwordLength: 64, excludePunctuation: true },
+      removalPolicy: dataRemovalPolicy,
+    });
+    acknowledge(
+      counterSecret,
+      'AwsSolutions-SMG4',
+      'Rotating this HMAC key would only reset the current rate-limit counters (they are keyed by it), and the ' +
+        'key never leaves the api function: rotation protects nothing here.',
+    );
 
     // ---- Queues (each is itself the end of a failure path) ------------------------------------
     // Scheduler delivers to the sender asynchronously; this catches schedules it could not deliver.
@@ -286,11 +341,12 @@ export class InterviewFollowupStack extends Stack {
     api.addEnvironment(ENV.schedulerRoleArn, schedulerRole.roleArn);
     api.addEnvironment(ENV.scheduleDlqArn, scheduleDlq.queueArn);
     api.addEnvironment(ENV.apiKeySha256, settings.apiKeySha256);
-    api.addEnvironment(ENV.limitPerMinute, String(settings.limits.perMinute));
-    api.addEnvironment(ENV.limitPerDay, String(settings.limits.perDay));
-    api.addEnvironment(ENV.limitPerInterviewerPerDay, String(settings.limits.perInterviewerPerDay));
-    if (settings.publicUrl !== '') {
-      api.addEnvironment(ENV.publicUrl, settings.publicUrl);
+    for (const [field, variable] of LIMIT_VARIABLES) {
+      api.addEnvironment(ENV[variable], String(settings.limits[field]));
+    }
+    api.addEnvironment(ENV.counterSecretArn, counterSecret.secretArn);
+    if (settings.linkAllowlist.length > 0) {
+      api.addEnvironment(ENV.linkAllowlist, settings.linkAllowlist.join(','));
     }
 
     const feedback = this.lambda('Feedback', settings.entries.feedback, dataRemovalPolicy, {
@@ -327,6 +383,12 @@ export class InterviewFollowupStack extends Stack {
     api.addToRolePolicy(passSchedulerRole());
     api.addToRolePolicy(
       new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [sender.functionArn] }),
+    );
+    api.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['secretsmanager:GetSecretValue'],
+        resources: [counterSecret.secretArn],
+      }),
     );
 
     sender.addToRolePolicy(
@@ -404,7 +466,9 @@ export class InterviewFollowupStack extends Stack {
     const stage = httpApi.addStage('DefaultStage', {
       stageName: '$default',
       autoDeploy: true,
-      throttle: { rateLimit: settings.throttleRate, burstLimit: settings.throttleBurst },
+      // The stage default: any route without settings of its own (there is none) gets the
+      // anonymous budget. Each route's own throttle is set below.
+      throttle: { rateLimit: settings.throttle.cancel.rate, burstLimit: settings.throttle.cancel.burst },
       accessLogSettings: {
         destination: new LogGroupLogDestination(accessLogs),
         // routeKey is the route template ("GET /cancel/{token}"), so cancel tokens stay out of logs.
@@ -423,24 +487,51 @@ export class InterviewFollowupStack extends Stack {
     });
 
     const integration = new HttpLambdaIntegration('ApiIntegration', api);
-    const routes: ReadonlyArray<readonly [string, HttpMethod, string]> = [
-      ['/interviews', HttpMethod.POST, 'the function checks the bearer API key'],
-      ['/interviews/preview', HttpMethod.POST, 'the function checks the bearer API key'],
-      ['/interviews/{id}', HttpMethod.GET, 'the function checks the bearer API key'],
-      ['/interviews/{id}', HttpMethod.DELETE, 'the function checks the bearer API key'],
-      ['/cancel/{token}', HttpMethod.GET, 'the secret token in the emailed link is the credential'],
-      ['/cancel/{token}', HttpMethod.HEAD, 'the secret token in the emailed link is the credential'],
-      ['/cancel/{token}', HttpMethod.POST, 'the secret token in the emailed link is the credential'],
-      ['/health', HttpMethod.GET, 'a public health check that reveals nothing'],
+    const byKey = 'the function checks the bearer API key';
+    const byToken = 'the secret token in the emailed link is the credential';
+    // Each route's throttle budget: the integrators' (`throttleRate`/`throttleBurst`) or the
+    // anonymous one (`cancelThrottleRate`/`cancelThrottleBurst`).
+    const routes: ReadonlyArray<readonly [string, HttpMethod, string, 'interviews' | 'cancel']> = [
+      ['/interviews', HttpMethod.POST, byKey, 'interviews'],
+      ['/interviews/preview', HttpMethod.POST, byKey, 'interviews'],
+      ['/interviews/{id}', HttpMethod.GET, byKey, 'interviews'],
+      ['/interviews/{id}', HttpMethod.DELETE, byKey, 'interviews'],
+      ['/cancel/{token}', HttpMethod.GET, byToken, 'cancel'],
+      ['/cancel/{token}', HttpMethod.HEAD, byToken, 'cancel'],
+      ['/cancel/{token}', HttpMethod.POST, byToken, 'cancel'],
+      ['/health', HttpMethod.GET, 'a public health check that reveals nothing', 'cancel'],
     ];
-    for (const [routePath, method, auth] of routes) {
+    // HttpStage has no route-settings prop, so they go on its CfnStage (RouteSettings, keyed by
+    // route key). CloudFormation refuses settings for a route key that does not exist yet: the
+    // stage depends on every route.
+    const routeSettings: Record<string, { ThrottlingRateLimit: number; ThrottlingBurstLimit: number }> = {};
+    for (const [routePath, method, auth, budget] of routes) {
       for (const route of httpApi.addRoutes({ path: routePath, methods: [method], integration })) {
         acknowledge(
           route,
           'AwsSolutions-APIG4',
           `${method} ${routePath} needs no API Gateway authorizer: ${auth}.`,
         );
+        stage.node.addDependency(route);
       }
+      const throttle = settings.throttle[budget];
+      routeSettings[`${method} ${routePath}`] = {
+        ThrottlingRateLimit: throttle.rate,
+        ThrottlingBurstLimit: throttle.burst,
+      };
+    }
+    (stage.node.defaultChild as CfnStage).routeSettings = routeSettings;
+
+    // Optional: CloudFront with a per-IP WAF rate rule in front of the API (infra/edge.ts).
+    const edge =
+      settings.wafRateLimit === undefined
+        ? undefined
+        : new RateLimitedEdge(this, 'Edge', { httpApi, requestsPerFiveMinutes: settings.wafRateLimit });
+    // Emailed links: the configured public URL, else CloudFront's (so they pass the rate rule),
+    // else none (the api uses the URL it was called at).
+    const publicUrl = settings.publicUrl !== '' ? settings.publicUrl : edge?.url;
+    if (publicUrl !== undefined) {
+      api.addEnvironment(ENV.publicUrl, publicUrl);
     }
 
     // ---- Alarms -----------------------------------------------------------------------------
@@ -544,6 +635,12 @@ export class InterviewFollowupStack extends Stack {
       description: 'The table npm run api-key -- --table <TableName> manages keys in',
     });
     new CfnOutput(this, 'ApiUrl', { value: stage.url, description: 'Base URL of the HTTP API' });
+    if (edge !== undefined) {
+      new CfnOutput(this, 'CloudFrontUrl', {
+        value: edge.url,
+        description: 'Base URL behind the WAF rate rule: give integrators this one, not ApiUrl',
+      });
+    }
     new CfnOutput(this, 'SesConfigurationSet', {
       value: configurationSetName,
       description: 'SES configuration set every email is sent through',
@@ -658,7 +755,7 @@ export class InterviewFollowupStack extends Stack {
     const apiKeySha256 = this.stringSetting('apiKeySha256', props.apiKeySha256, '').trim().toLowerCase();
     const publicUrl = this.stringSetting('publicUrl', props.publicUrl, '').trim();
 
-    if (!/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/.test(senderDomain)) {
+    if (!DOMAIN_NAME.test(senderDomain)) {
       throw new Error(`senderDomain must be a domain name such as example.com, got "${senderDomain}"`);
     }
     const at = senderAddress.lastIndexOf('@');
@@ -703,34 +800,84 @@ export class InterviewFollowupStack extends Stack {
     }
     const retainData = this.booleanSetting('retainData', props.retainData, true);
 
-    const throttleRate = this.numberSetting('throttleRate', props.throttleRate, DEFAULT_THROTTLE.rate);
-    const throttleBurst = this.numberSetting('throttleBurst', props.throttleBurst, DEFAULT_THROTTLE.burst);
-    if (!Number.isInteger(throttleBurst)) {
-      throw new Error(`throttleBurst must be a whole number, got ${throttleBurst}`);
-    }
-
-    const limits = {
-      perMinute: this.numberSetting('limitPerMinute', props.limitPerMinute, DEFAULT_LIMITS.perMinute),
-      perDay: this.numberSetting('limitPerDay', props.limitPerDay, DEFAULT_LIMITS.perDay),
-      perInterviewerPerDay: this.numberSetting(
-        'limitPerInterviewerPerDay',
-        props.limitPerInterviewerPerDay,
-        DEFAULT_LIMITS.perInterviewerPerDay,
+    const throttleSetting = (
+      [rateKey, burstKey]: readonly [string, string],
+      defaults: { readonly rate: number; readonly burst: number },
+      rate: number | undefined,
+      burst: number | undefined,
+    ) => {
+      const setting = {
+        rate: this.numberSetting(rateKey, rate, defaults.rate),
+        burst: this.numberSetting(burstKey, burst, defaults.burst),
+      };
+      if (!Number.isInteger(setting.burst)) {
+        throw new Error(`${burstKey} must be a whole number, got ${setting.burst}`);
+      }
+      return setting;
+    };
+    const throttle = {
+      interviews: throttleSetting(
+        ['throttleRate', 'throttleBurst'],
+        DEFAULT_THROTTLE,
+        props.throttleRate,
+        props.throttleBurst,
+      ),
+      cancel: throttleSetting(
+        ['cancelThrottleRate', 'cancelThrottleBurst'],
+        DEFAULT_CANCEL_THROTTLE,
+        props.cancelThrottleRate,
+        props.cancelThrottleBurst,
       ),
     };
-    for (const [name, value] of Object.entries(limits)) {
-      if (!Number.isInteger(value) || value < 1)
-        throw new Error(`limit ${name} must be a whole number ≥ 1, got ${value}`);
+
+    const waf: unknown = props.wafRateLimit ?? this.node.tryGetContext('wafRateLimit');
+    let wafRateLimit: number | undefined;
+    if (waf !== undefined && waf !== null && !(typeof waf === 'string' && waf.trim() === '')) {
+      wafRateLimit = this.numberSetting('wafRateLimit', props.wafRateLimit, 0);
+      const { min, max } = WAF_RATE_LIMIT_RANGE;
+      if (!Number.isInteger(wafRateLimit) || wafRateLimit < min || wafRateLimit > max) {
+        throw new Error(
+          `wafRateLimit must be a whole number of requests per 5 minutes per IP from ${min} to ${max} ` +
+            `(AWS WAF's range), got ${wafRateLimit}`,
+        );
+      }
+    }
+
+    // Context names are the ENV keys (limitPerMinute → LIMIT_PER_MINUTE), like the props.
+    const limits = Object.fromEntries(
+      LIMIT_VARIABLES.map(([field, setting]) => {
+        const value = this.numberSetting(setting, props[setting], DEFAULT_LIMITS[field]);
+        if (!Number.isInteger(value) || value < 1)
+          throw new Error(`limit ${field} (${setting}) must be a whole number ≥ 1, got ${value}`);
+        return [field, value];
+      }),
+    ) as unknown as Limits;
+
+    const linkAllowlist = [
+      ...new Set(
+        this.stringSetting('linkAllowlist', props.linkAllowlist, '')
+          .split(',')
+          .map((domain) => domain.trim().toLowerCase())
+          .filter((domain) => domain !== ''),
+      ),
+    ];
+    for (const domain of linkAllowlist) {
+      if (!DOMAIN_NAME.test(domain)) {
+        throw new Error(
+          `linkAllowlist must be comma-separated domain names such as example.com,example.org; "${domain}" is not one`,
+        );
+      }
     }
 
     return {
       limits,
+      linkAllowlist,
       senderAddress,
       sesIdentities,
       apiKeySha256: apiKey,
       publicUrl,
-      throttleRate,
-      throttleBurst,
+      throttle,
+      wafRateLimit,
       alarmEmail,
       retainData,
       entries: props.entries ?? DEFAULT_ENTRIES,

@@ -16,13 +16,16 @@ import type { IConstruct } from 'constructs';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import {
   ALARM_THRESHOLDS,
+  DEFAULT_CANCEL_THROTTLE,
   DEFAULT_ENTRIES,
+  DEFAULT_THROTTLE,
   InterviewFollowupStack,
   type InterviewFollowupStackProps,
   PROJECT_ROOT,
 } from '../../infra/stack.js';
 import { TABLE } from '../../lambdas/aws/table.js';
-import { ENV } from '../../lambdas/config.js';
+import { ENV, type Env, LIMIT_VARIABLES, loadApiConfig } from '../../lambdas/config.js';
+import { DEFAULT_LIMITS } from '../../lambdas/core/access.js';
 
 const STUB_ENTRY = fileURLToPath(new URL('./fixtures/stub-handler.ts', import.meta.url));
 const STUB_ENTRIES = { api: STUB_ENTRY, sender: STUB_ENTRY, feedback: STUB_ENTRY } as const;
@@ -92,6 +95,71 @@ function envOf(template: Template, id: FunctionId): Json {
   const environment = fn(template, id).properties.Environment as { Variables: Json };
   return environment.Variables;
 }
+
+/**
+ * The api's environment as Lambda would see it: literal values as synthesized, each CloudFormation
+ * reference replaced by a value of the kind it resolves to, and the AWS_REGION Lambda sets.
+ */
+const DEPLOYED_VALUES: Record<string, string> = {
+  [ENV.tableName]: 'Test-Interviews-1A2B3C',
+  [ENV.scheduleGroup]: 'Test-ScheduleGroup-1A2B3C',
+  [ENV.senderFunctionArn]: 'arn:aws:lambda:eu-west-1:123456789012:function:Test-sender',
+  [ENV.schedulerRoleArn]: 'arn:aws:iam::123456789012:role/Test-SchedulerRole-1A2B3C',
+  [ENV.scheduleDlqArn]: 'arn:aws:sqs:eu-west-1:123456789012:Test-ScheduleDeadLetterQueue-1A2B3C',
+  [ENV.counterSecretArn]: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:CounterSecret-1A2B3C-AbCdEf',
+  [ENV.publicUrl]: 'https://d111111abcdef8.cloudfront.net',
+};
+function deployedEnv(variables: Json): Env {
+  const env: Env = { [ENV.region]: 'eu-west-1' };
+  for (const [name, value] of Object.entries(variables)) {
+    if (typeof value === 'string') env[name] = value;
+    else if (DEPLOYED_VALUES[name] !== undefined) env[name] = DEPLOYED_VALUES[name];
+    else
+      throw new Error(
+        `${name} is a reference (${JSON.stringify(value)}) this test has no deployed value for`,
+      );
+  }
+  return env;
+}
+
+/** Runs loadApiConfig on the api's environment; returns the config and the variables it never read. */
+function loadDeployedApiConfig(template: Template) {
+  const env = deployedEnv(envOf(template, 'Api'));
+  const read = new Set<string>();
+  const recording = new Proxy(env, {
+    get(target, name) {
+      if (typeof name === 'string') read.add(name);
+      return Reflect.get(target, name);
+    },
+  });
+  const config = loadApiConfig(recording);
+  const unread = Object.keys(env).filter((name) => !read.has(name) && name !== 'NODE_OPTIONS');
+  return { config, unread };
+}
+
+/** The RouteSettings of the one HTTP API stage. */
+function routeSettingsOf(template: Template): Record<string, Json> {
+  const stage = props(
+    only(
+      resources(template, 'AWS::ApiGatewayV2::Stage').map(([, r]) => r),
+      'stage',
+    ),
+  );
+  return stage.RouteSettings as Record<string, Json>;
+}
+
+const INTERVIEW_ROUTES = [
+  'POST /interviews',
+  'POST /interviews/preview',
+  'GET /interviews/{id}',
+  'DELETE /interviews/{id}',
+];
+const ANONYMOUS_ROUTES = [
+  'GET /cancel/{token}',
+  'HEAD /cancel/{token}',
+  'POST /cancel/{token}',
+  'GET /health',
+];
 
 function logGroupOf(template: Template, id: FunctionId): string {
   return (fn(template, id).properties.LoggingConfig as { LogGroup: { Ref: string } }).LogGroup.Ref;
@@ -186,6 +254,10 @@ describe('InterviewFollowupStack (defaults)', () => {
   const configSetId = only(
     resources(template, 'AWS::SES::ConfigurationSet').map(([id]) => id),
     'configuration set',
+  );
+  const secretId = only(
+    resources(template, 'AWS::SecretsManager::Secret').map(([id]) => id),
+    'secret',
   );
   const api = fn(template, 'Api');
   const sender = fn(template, 'Sender');
@@ -322,27 +394,61 @@ describe('InterviewFollowupStack (defaults)', () => {
     expect(roles.size).toBe(3);
   });
 
-  it('api environment: exactly the variables loadApiConfig reads (PUBLIC_URL only when configured)', () => {
+  it('api environment: loadApiConfig accepts it and reads every variable (PUBLIC_URL, LINK_ALLOWLIST only when configured)', () => {
     const env = envOf(template, 'Api');
-    expect(Object.keys(env).sort()).toEqual(
-      [
-        ENV.tableName,
-        ENV.scheduleGroup,
-        ENV.senderFunctionArn,
-        ENV.schedulerRoleArn,
-        ENV.scheduleDlqArn,
-        ENV.apiKeySha256,
-        ENV.limitPerMinute,
-        ENV.limitPerDay,
-        ENV.limitPerInterviewerPerDay,
-        'NODE_OPTIONS',
-      ].sort(),
-    );
+    const { config, unread } = loadDeployedApiConfig(template);
+    expect(unread).toEqual([]);
+    expect(config).toMatchObject({
+      tableName: DEPLOYED_VALUES[ENV.tableName],
+      scheduleGroup: DEPLOYED_VALUES[ENV.scheduleGroup],
+      senderFunctionArn: DEPLOYED_VALUES[ENV.senderFunctionArn],
+      schedulerRoleArn: DEPLOYED_VALUES[ENV.schedulerRoleArn],
+      scheduleDlqArn: DEPLOYED_VALUES[ENV.scheduleDlqArn],
+      counterSecretArn: DEPLOYED_VALUES[ENV.counterSecretArn],
+      apiKeySha256: ZERO_KEY,
+      limits: DEFAULT_LIMITS,
+      linkAllowlist: [],
+    });
+    expect(config.publicUrl).toBeUndefined();
+    expect(config.counterSecret).toBeUndefined();
+    // Every limit is set explicitly, from the same table the loader reads.
+    for (const [field, variable] of LIMIT_VARIABLES)
+      expect(env[ENV[variable]]).toBe(String(DEFAULT_LIMITS[field]));
+    expect(env[ENV.publicUrl]).toBeUndefined();
+    expect(env[ENV.linkAllowlist]).toBeUndefined();
+    // ... and the references point at this stack's resources.
     expect(env[ENV.tableName]).toEqual(ref(tableId));
     expect(env[ENV.scheduleGroup]).toEqual(ref(groupId));
     expect(env[ENV.senderFunctionArn]).toEqual(getAtt(sender.logicalId));
     expect(env[ENV.schedulerRoleArn]).toEqual(getAtt(schedulerRoleId));
     expect(env[ENV.scheduleDlqArn]).toEqual(getAtt(dlqId));
+    expect(env[ENV.counterSecretArn]).toEqual(ref(secretId));
+  });
+
+  it('counter secret: generated (64 characters, no punctuation), no fixed name, retained with the data', () => {
+    template.hasResource('AWS::SecretsManager::Secret', {
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+    });
+    const secret = props(template.findResources('AWS::SecretsManager::Secret')[secretId] as Json);
+    expect(secret.GenerateSecretString).toEqual({ PasswordLength: 64, ExcludePunctuation: true });
+    expect(secret.SecretString).toBeUndefined();
+    expect(secret.Name).toBeUndefined();
+    expect(secret.KmsKeyId).toBeUndefined(); // the AWS-managed key: no KMS grant needed
+  });
+
+  it('counter secret: only the api role may read it, with GetSecretValue on it alone', () => {
+    const statements = statementsOfRole(template, roleOf(template, 'Api'));
+    expect(statements.filter((s) => JSON.stringify(s).includes(secretId))).toEqual([
+      { Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: ref(secretId) },
+    ]);
+    const elsewhere = allIdentityStatements(template).filter(
+      (s) =>
+        actionsOf(s).some((a) => a.startsWith('secretsmanager:')) &&
+        !statements.some((own) => JSON.stringify(own) === JSON.stringify(s)),
+    );
+    expect(elsewhere).toEqual([]);
+    expect(resources(template, 'AWS::SecretsManager::ResourcePolicy')).toEqual([]);
   });
 
   it('sender environment: exactly the variables loadSenderConfig reads, its own ARN included', () => {
@@ -393,6 +499,7 @@ describe('InterviewFollowupStack (defaults)', () => {
         'scheduler:DeleteSchedule',
         'iam:PassRole',
         'lambda:InvokeFunction',
+        'secretsmanager:GetSecretValue',
       ].sort(),
     );
     expect(statements).toEqual(
@@ -411,9 +518,10 @@ describe('InterviewFollowupStack (defaults)', () => {
         }),
         passSchedulerRole,
         expect.objectContaining({ Action: 'lambda:InvokeFunction', Resource: getAtt(sender.logicalId) }),
+        expect.objectContaining({ Action: 'secretsmanager:GetSecretValue', Resource: ref(secretId) }),
       ]),
     );
-    expect(statements).toHaveLength(6);
+    expect(statements).toHaveLength(7);
   });
 
   it('sender role: table get/update, SES send on identities and configuration set, its retries, its failure queue', () => {
@@ -600,11 +708,36 @@ describe('InterviewFollowupStack (defaults)', () => {
     }
   });
 
-  it('HTTP API: $default stage, auto-deployed, throttled 20/s burst 40, access log without raw paths', () => {
+  it('HTTP API: each /interviews route throttled 20/s burst 40, the cancel routes and /health 10/s burst 20', () => {
+    expect(DEFAULT_THROTTLE).toEqual({ rate: 20, burst: 40 });
+    expect(DEFAULT_CANCEL_THROTTLE).toEqual({ rate: 10, burst: 20 });
+    const integrators = { ThrottlingRateLimit: 20, ThrottlingBurstLimit: 40 };
+    const anonymous = { ThrottlingRateLimit: 10, ThrottlingBurstLimit: 20 };
+    expect(routeSettingsOf(template)).toEqual({
+      'POST /interviews': integrators,
+      'POST /interviews/preview': integrators,
+      'GET /interviews/{id}': integrators,
+      'DELETE /interviews/{id}': integrators,
+      'GET /cancel/{token}': anonymous,
+      'HEAD /cancel/{token}': anonymous,
+      'POST /cancel/{token}': anonymous,
+      'GET /health': anonymous,
+    });
+    // A route added later without its own settings falls to the stage default: the anonymous budget.
+    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', { DefaultRouteSettings: anonymous });
+  });
+
+  it('HTTP API: the stage is created after every route its RouteSettings name', () => {
+    const [, stage] = only(resources(template, 'AWS::ApiGatewayV2::Stage'), 'stage');
+    const routeIds = resources(template, 'AWS::ApiGatewayV2::Route').map(([id]) => id);
+    expect(routeIds.length).toBeGreaterThan(0);
+    expect(stage.DependsOn).toEqual(expect.arrayContaining(routeIds));
+  });
+
+  it('HTTP API: $default stage, auto-deployed, access log without raw paths', () => {
     template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
       StageName: '$default',
       AutoDeploy: true,
-      DefaultRouteSettings: { ThrottlingRateLimit: 20, ThrottlingBurstLimit: 40 },
       AccessLogSettings: {
         Format: Match.stringLikeRegexp('\\$context\\.routeKey'),
         DestinationArn: Match.anyValue(),
@@ -802,6 +935,13 @@ describe('InterviewFollowupStack (defaults)', () => {
     template.hasOutput('SesConfigurationSet', { Value: ref(configSetId) });
   });
 
+  it('no WAF, no CloudFront, no region rule unless wafRateLimit is set', () => {
+    expect(resources(template, 'AWS::WAFv2::WebACL')).toEqual([]);
+    expect(resources(template, 'AWS::CloudFront::Distribution')).toEqual([]);
+    expect(Object.keys(template.toJSON().Rules ?? {})).toEqual(['CheckBootstrapVersion']);
+    expect(template.toJSON().Outputs.CloudFrontUrl).toBeUndefined();
+  });
+
   it('no API key configured: API_KEY_SHA256 is 64 zeros and a warning says how to set one', () => {
     expect(envOf(template, 'Api')[ENV.apiKeySha256]).toBe(ZERO_KEY);
     Annotations.fromStack(stack).hasWarning('*', Match.stringLikeRegexp('apiKeySha256.*sha256sum'));
@@ -895,6 +1035,7 @@ describe('alarm notifications (alarmEmail)', () => {
       'AWS::Events::Rule': 'Name',
       'AWS::CloudWatch::Alarm': 'AlarmName',
       'AWS::SNS::Topic': 'TopicName',
+      'AWS::SecretsManager::Secret': 'Name',
     };
     for (const [type, nameProp] of Object.entries(nameProps)) {
       const found = resources(template, type);
@@ -936,24 +1077,76 @@ describe('InterviewFollowupStack settings', () => {
     expect(() => synth({ apiKeySha256: key })).toThrow(/apiKeySha256 must be the hex SHA-256/);
   });
 
-  it('passes the per-key limits to the api, defaults 30/min, 500/day, 3 per interviewer', () => {
+  it('passes the limits to the api, defaults from DEFAULT_LIMITS (30/min, 500/day, 3, 10, 5, 60/min)', () => {
     const defaults = envOf(synth().template, 'Api');
-    expect([
-      defaults[ENV.limitPerMinute],
-      defaults[ENV.limitPerDay],
-      defaults[ENV.limitPerInterviewerPerDay],
-    ]).toEqual(['30', '500', '3']);
-    const set = envOf(
-      synth({}, { limitPerMinute: '5', limitPerDay: '50', limitPerInterviewerPerDay: '1' }).template,
-      'Api',
-    );
-    expect([set[ENV.limitPerMinute], set[ENV.limitPerDay], set[ENV.limitPerInterviewerPerDay]]).toEqual([
+    expect(LIMIT_VARIABLES.map(([, variable]) => defaults[ENV[variable]])).toEqual([
+      '30',
+      '500',
+      '3',
+      '10',
+      '5',
+      '60',
+    ]);
+    const context = {
+      limitPerMinute: '5',
+      limitPerDay: '50',
+      limitPerInterviewerPerDay: '1',
+      limitPerInterviewerAllKeysPerDay: '4',
+      limitPerCandidatePerDay: '2',
+      limitPreviewsPerMinute: '7',
+    };
+    const { template } = synth({}, context);
+    const set = envOf(template, 'Api');
+    expect(LIMIT_VARIABLES.map(([, variable]) => set[ENV[variable]])).toEqual([
       '5',
       '50',
       '1',
+      '4',
+      '2',
+      '7',
     ]);
-    expect(() => synth({ limitPerMinute: 1.5 })).toThrow(/limit perMinute/);
+    expect(loadDeployedApiConfig(template).config.limits).toEqual({
+      perMinute: 5,
+      perDay: 50,
+      perInterviewerPerDay: 1,
+      perInterviewerAllKeysPerDay: 4,
+      perCandidatePerDay: 2,
+      previewsPerMinute: 7,
+    });
+    // Props win over context here too.
+    expect(
+      envOf(synth({ limitPreviewsPerMinute: 9 }, context).template, 'Api')[ENV.limitPreviewsPerMinute],
+    ).toBe('9');
   });
+
+  it.each([
+    [{ limitPerMinute: 1.5 }, {}, /limit perMinute/],
+    [{ limitPerInterviewerAllKeysPerDay: 0.5 }, {}, /limit perInterviewerAllKeysPerDay/],
+    [{}, { limitPerCandidatePerDay: '0' }, /limitPerCandidatePerDay/],
+    [{}, { limitPreviewsPerMinute: 'many' }, /limitPreviewsPerMinute/],
+  ])('rejects limit %j / context %j at synth', (p, c, message) => {
+    expect(() => synth(p, c)).toThrow(message);
+  });
+
+  it('linkAllowlist: unset sets no LINK_ALLOWLIST; a list is trimmed, lower-cased and passed on', () => {
+    expect(envOf(synth({}, { linkAllowlist: '' }).template, 'Api')[ENV.linkAllowlist]).toBeUndefined();
+    expect(envOf(synth({}, { linkAllowlist: ' , ' }).template, 'Api')[ENV.linkAllowlist]).toBeUndefined();
+    const { template } = synth({}, { linkAllowlist: ' Example.com, docs.example.org ,example.com' });
+    expect(envOf(template, 'Api')[ENV.linkAllowlist]).toBe('example.com,docs.example.org');
+    const { config, unread } = loadDeployedApiConfig(template);
+    expect(unread).toEqual([]);
+    expect(config.linkAllowlist).toEqual(['example.com', 'docs.example.org']);
+    expect(envOf(synth({ linkAllowlist: 'example.org' }).template, 'Api')[ENV.linkAllowlist]).toBe(
+      'example.org',
+    );
+  });
+
+  it.each(['https://example.com', 'example.com/path', 'localhost', 'exa mple.com', '*.example.com'])(
+    'rejects linkAllowlist entry %j',
+    (domain) => {
+      expect(() => synth({ linkAllowlist: `example.org,${domain}` })).toThrow(/linkAllowlist must be/);
+    },
+  );
 
   it('sets PUBLIC_URL only when publicUrl is given', () => {
     const { template } = synth({ publicUrl: 'https://followup.example.com' });
@@ -968,6 +1161,8 @@ describe('InterviewFollowupStack settings', () => {
       apiKeySha256: GOOD_KEY,
       throttleRate: '7',
       throttleBurst: '9',
+      cancelThrottleRate: '2.5',
+      cancelThrottleBurst: '3',
       alarmEmail: 'ops@example.org',
       retainData: 'false',
     });
@@ -975,11 +1170,16 @@ describe('InterviewFollowupStack settings', () => {
     const template = Template.fromStack(stack);
     expect(envOf(template, 'Sender')[ENV.senderAddress]).toBe('hello@mail.example.org');
     expect(envOf(template, 'Api')[ENV.apiKeySha256]).toBe(GOOD_KEY);
-    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
-      DefaultRouteSettings: { ThrottlingRateLimit: 7, ThrottlingBurstLimit: 9 },
-    });
+    const routeSettings = routeSettingsOf(template);
+    for (const key of INTERVIEW_ROUTES) {
+      expect(routeSettings[key], key).toEqual({ ThrottlingRateLimit: 7, ThrottlingBurstLimit: 9 });
+    }
+    for (const key of ANONYMOUS_ROUTES) {
+      expect(routeSettings[key], key).toEqual({ ThrottlingRateLimit: 2.5, ThrottlingBurstLimit: 3 });
+    }
     template.hasResourceProperties('AWS::SNS::Subscription', { Endpoint: 'ops@example.org' });
     template.hasResource('AWS::DynamoDB::Table', { DeletionPolicy: 'Delete' });
+    template.hasResource('AWS::SecretsManager::Secret', { DeletionPolicy: 'Delete' });
     // A subdomain address: SES may authorize against the domain, the subdomain or the address.
     const ses = statementsOfRole(template, roleOf(template, 'Sender')).find((s) =>
       actionsOf(s).includes('ses:SendEmail'),
@@ -1009,10 +1209,27 @@ describe('InterviewFollowupStack settings', () => {
   });
 
   it('props win over context', () => {
-    const { template } = synth({ throttleRate: 5, throttleBurst: 10 }, { throttleRate: 99 });
-    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
-      DefaultRouteSettings: { ThrottlingRateLimit: 5, ThrottlingBurstLimit: 10 },
+    const { template } = synth(
+      { throttleRate: 5, throttleBurst: 10, cancelThrottleRate: 1, cancelThrottleBurst: 2 },
+      { throttleRate: 99, cancelThrottleRate: 99 },
+    );
+    const routeSettings = routeSettingsOf(template);
+    expect(routeSettings['POST /interviews']).toEqual({ ThrottlingRateLimit: 5, ThrottlingBurstLimit: 10 });
+    expect(routeSettings['POST /cancel/{token}']).toEqual({
+      ThrottlingRateLimit: 1,
+      ThrottlingBurstLimit: 2,
     });
+  });
+
+  it('the two throttle budgets are independent: changing one leaves the other at its default', () => {
+    const cancelOnly = routeSettingsOf(synth({ cancelThrottleRate: 1, cancelThrottleBurst: 1 }).template);
+    for (const key of INTERVIEW_ROUTES) {
+      expect(cancelOnly[key], key).toEqual({ ThrottlingRateLimit: 20, ThrottlingBurstLimit: 40 });
+    }
+    const interviewsOnly = routeSettingsOf(synth({ throttleRate: 100, throttleBurst: 200 }).template);
+    for (const key of ANONYMOUS_ROUTES) {
+      expect(interviewsOnly[key], key).toEqual({ ThrottlingRateLimit: 10, ThrottlingBurstLimit: 20 });
+    }
   });
 
   it.each([
@@ -1054,6 +1271,10 @@ describe('InterviewFollowupStack settings', () => {
     expect(() => synth({ throttleRate: 0 })).toThrow(/throttleRate/);
     expect(() => synth({}, { throttleBurst: 'lots' })).toThrow(/throttleBurst/);
     expect(() => synth({ throttleBurst: 2.5 })).toThrow(/throttleBurst/);
+    expect(() => synth({ cancelThrottleRate: -1 })).toThrow(/cancelThrottleRate/);
+    expect(() => synth({}, { cancelThrottleRate: 'fast' })).toThrow(/cancelThrottleRate/);
+    expect(() => synth({ cancelThrottleBurst: 0.5 })).toThrow(/cancelThrottleBurst/);
+    expect(() => synth({}, { cancelThrottleBurst: '0' })).toThrow(/cancelThrottleBurst/);
   });
 
   it('defaults the entries to the handlers in lambdas/', () => {
@@ -1061,6 +1282,141 @@ describe('InterviewFollowupStack settings', () => {
       expect(path.relative(PROJECT_ROOT, DEFAULT_ENTRIES[name])).toBe(
         path.join('lambdas', name, 'handler.ts'),
       );
+    }
+  });
+});
+
+describe('per-IP rate rule (wafRateLimit)', () => {
+  const { template } = synth({ wafRateLimit: 1000 });
+  const webAclId = only(
+    resources(template, 'AWS::WAFv2::WebACL').map(([id]) => id),
+    'web ACL',
+  );
+  const distributionId = only(
+    resources(template, 'AWS::CloudFront::Distribution').map(([id]) => id),
+    'distribution',
+  );
+  const httpApiId = only(
+    resources(template, 'AWS::ApiGatewayV2::Api').map(([id]) => id),
+    'HTTP API',
+  );
+  const config = props(template.findResources('AWS::CloudFront::Distribution')[distributionId] as Json)
+    .DistributionConfig as Json;
+  const cloudFrontUrl = { 'Fn::Join': ['', ['https://', getAtt(distributionId, 'DomainName')]] };
+
+  it('a CloudFront-scoped web ACL that allows by default and answers 429 past the limit per IP per 5 minutes', () => {
+    const acl = props(template.findResources('AWS::WAFv2::WebACL')[webAclId] as Json);
+    expect(acl).toMatchObject({ Scope: 'CLOUDFRONT', DefaultAction: { Allow: {} } });
+    expect(acl.Name).toBeUndefined();
+    expect(acl.Rules).toEqual([
+      {
+        Name: 'RatePerIp',
+        Priority: 0,
+        Statement: { RateBasedStatement: { AggregateKeyType: 'IP', Limit: 1000, EvaluationWindowSec: 300 } },
+        Action: { Block: { CustomResponse: { ResponseCode: 429 } } },
+        VisibilityConfig: {
+          CloudWatchMetricsEnabled: true,
+          SampledRequestsEnabled: true,
+          MetricName: 'Test-rate-per-ip',
+        },
+      },
+    ]);
+  });
+
+  it('the distribution carries the web ACL and forwards everything to the HTTP API over TLS 1.2, uncached', () => {
+    expect(config.WebACLId).toEqual(getAtt(webAclId));
+    expect(config.Origins).toEqual([
+      {
+        Id: (config.DefaultCacheBehavior as Json).TargetOriginId,
+        DomainName: { 'Fn::Select': [2, { 'Fn::Split': ['/', getAtt(httpApiId, 'ApiEndpoint')] }] },
+        CustomOriginConfig: { OriginProtocolPolicy: 'https-only', OriginSSLProtocols: ['TLSv1.2'] },
+      },
+    ]);
+    const behavior = config.DefaultCacheBehavior as Json;
+    expect(behavior.AllowedMethods).toEqual(['GET', 'HEAD', 'OPTIONS', 'PUT', 'PATCH', 'POST', 'DELETE']);
+    expect(behavior).toMatchObject({
+      ViewerProtocolPolicy: 'https-only',
+      // Managed CachingDisabled: nothing cached, so the managed origin request policy may forward Authorization.
+      CachePolicyId: '4135ea2d-6df8-44a3-9df3-4b5a84be39ad',
+      // Managed AllViewerExceptHostHeader: every viewer header (Authorization, Idempotency-Key,
+      // Content-Type, Accept, Origin, Sec-Fetch-Site), cookie and query string; Host stays the API's.
+      OriginRequestPolicyId: 'b689b0a8-53d0-40ab-baf2-68738e2966ac',
+    });
+    expect(behavior.ForwardedValues).toBeUndefined();
+    // IPv4 only: one IPv6 client holds a whole /64, which a per-address rule cannot hold.
+    expect(config.IPV6Enabled).toBe(false);
+    expect(config.Aliases).toBeUndefined();
+  });
+
+  it('emailed links use the CloudFront URL, unless publicUrl is set', () => {
+    expect(envOf(template, 'Api')[ENV.publicUrl]).toEqual(cloudFrontUrl);
+    template.hasOutput('CloudFrontUrl', { Value: cloudFrontUrl });
+    const { config: apiConfig, unread } = loadDeployedApiConfig(template);
+    expect(unread).toEqual([]);
+    expect(apiConfig.publicUrl).toBe(DEPLOYED_VALUES[ENV.publicUrl]);
+    const custom = synth({ wafRateLimit: 1000, publicUrl: 'https://followup.example.com' }).template;
+    expect(envOf(custom, 'Api')[ENV.publicUrl]).toBe('https://followup.example.com');
+  });
+
+  it('keeps the route throttles behind CloudFront (they still limit the execute-api URL)', () => {
+    expect(routeSettingsOf(template)['GET /cancel/{token}']).toEqual({
+      ThrottlingRateLimit: 10,
+      ThrottlingBurstLimit: 20,
+    });
+  });
+
+  it('a template rule refuses deployment outside us-east-1', () => {
+    const rules = template.toJSON().Rules as Record<string, { Assertions: Json[] }>;
+    const regionRules = Object.entries(rules).filter(([id]) => id !== 'CheckBootstrapVersion');
+    expect(regionRules).toHaveLength(1);
+    expect(regionRules[0]?.[1].Assertions).toEqual([
+      {
+        Assert: { 'Fn::Equals': [ref('AWS::Region'), 'us-east-1'] },
+        AssertDescription: expect.stringMatching(/wafRateLimit.*us-east-1/),
+      },
+    ]);
+  });
+
+  it('synth refuses a stack in another region, and accepts us-east-1', () => {
+    const inRegion = (region: string) =>
+      new InterviewFollowupStack(newApp(), `In-${region}`, {
+        ...SENDER,
+        entries: STUB_ENTRIES,
+        env: { region },
+        wafRateLimit: 500,
+      });
+    expect(() => inRegion('eu-west-1')).toThrow(/wafRateLimit needs the stack in us-east-1.*eu-west-1/);
+    const stack = inRegion('us-east-1');
+    Template.fromStack(stack).hasResourceProperties('AWS::WAFv2::WebACL', { Scope: 'CLOUDFRONT' });
+  });
+
+  it('reads wafRateLimit from context; empty means no WAF', () => {
+    const fromContext = synth({}, { wafRateLimit: '300' }).template;
+    fromContext.hasResourceProperties('AWS::WAFv2::WebACL', {
+      Rules: [Match.objectLike({ Statement: { RateBasedStatement: Match.objectLike({ Limit: 300 }) } })],
+    });
+    expect(resources(synth({}, { wafRateLimit: '' }).template, 'AWS::WAFv2::WebACL')).toEqual([]);
+    expect(resources(synth({}, { wafRateLimit: '  ' }).template, 'AWS::CloudFront::Distribution')).toEqual(
+      [],
+    );
+  });
+
+  it.each([
+    [{ wafRateLimit: 9 }, {}],
+    [{ wafRateLimit: 2_000_000_001 }, {}],
+    [{ wafRateLimit: 100.5 }, {}],
+    [{}, { wafRateLimit: '0' }],
+    [{}, { wafRateLimit: 'lots' }],
+  ])('rejects wafRateLimit %j / context %j', (p, c) => {
+    expect(() => synth(p, c)).toThrow(/wafRateLimit/);
+  });
+
+  it('no fixed physical names on the new resources', () => {
+    for (const [type, nameProp] of [
+      ['AWS::WAFv2::WebACL', 'Name'],
+      ['AWS::SecretsManager::Secret', 'Name'],
+    ] as const) {
+      for (const [id, r] of resources(template, type)) expect(props(r)[nameProp], id).toBeUndefined();
     }
   });
 });
@@ -1089,6 +1445,8 @@ describe('cdk-nag AwsSolutions', () => {
       'POST--cancel--{token}',
       'GET--health',
     ].map((route) => `AwsSolutions-APIG4 @ Nag/HttpApi/${route}/Resource`),
+    'AwsSolutions-SMG4 @ Nag/CounterSecret/Resource',
+    ...['CFR1', 'CFR3', 'CFR4'].map((rule) => `AwsSolutions-${rule} @ Nag/Edge/Distribution/Resource`),
   ].sort();
 
   function nagApp(props: InterviewFollowupStackProps = {}) {
@@ -1104,16 +1462,17 @@ describe('cdk-nag AwsSolutions', () => {
       .violations.flatMap((v) => v.violatingResources.map((r) => `${v.ruleName} @ ${r.constructPath}`));
 
   it.each([
-    ['without', {}],
-    ['with', { alarmEmail: 'ops@example.com' }],
-  ])('reports no unacknowledged finding (%s alarmEmail), and synth with the plugin succeeds', (_, props) => {
+    ['without alarmEmail', {}],
+    ['with alarmEmail', { alarmEmail: 'ops@example.com' }],
+    ['with wafRateLimit', { wafRateLimit: 1000 }],
+  ])('reports no unacknowledged finding (%s), and synth with the plugin succeeds', (_, props) => {
     const { app } = nagApp(props);
     expect(findings(app)).toEqual([]);
     expect(() => app.synth()).not.toThrow();
   });
 
   it('acknowledges exactly the expected findings, each on its resource, each with a specific reason', () => {
-    const { app } = nagApp({ alarmEmail: 'ops@example.com' });
+    const { app } = nagApp({ alarmEmail: 'ops@example.com', wafRateLimit: 1000 });
     const acks = acknowledgements(app);
     expect([...acks.keys()].sort()).toEqual(EXPECTED_ACKNOWLEDGEMENTS);
     for (const [where, reason] of acks) expect(reason.length, where).toBeGreaterThan(40);
@@ -1122,7 +1481,7 @@ describe('cdk-nag AwsSolutions', () => {
   it('without the acknowledgements the pack reports exactly those findings (none is stale)', () => {
     const skip = vi.spyOn(Validations.prototype, 'acknowledge').mockImplementation(() => {});
     try {
-      const { app } = nagApp({ alarmEmail: 'ops@example.com' });
+      const { app } = nagApp({ alarmEmail: 'ops@example.com', wafRateLimit: 1000 });
       expect(findings(app).sort()).toEqual(EXPECTED_ACKNOWLEDGEMENTS);
       expect(() => app.synth()).toThrow(/AwsSolutions-SQS3/);
     } finally {

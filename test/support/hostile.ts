@@ -64,8 +64,71 @@ const deepObject = fc
   .integer({ min: 50, max: 5_000 })
   .map((depth) => `{"candidate":${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}}`);
 
+/**
+ * The inputs of the security review (issue 13), each refused by the text rules: the placeholder
+ * pattern's worst case, bidi and zero-width characters, encoded words, a body that grows past its
+ * limit once filled in, lone surrogates, a stranger's link and address.
+ */
+export const ATTACKS: Record<string, Record<string, unknown>> = {
+  'worst-case placeholder input': {
+    ...validBody(),
+    messages: { thankYou: { body: `{{${' '.repeat(4990)}` } },
+  },
+  'worst-case placeholder input, closed once': {
+    ...validBody(),
+    messages: { followUp: { body: `{{${' '.repeat(4990)}}` } },
+  },
+  'bidi override in a display name': {
+    ...validBody(),
+    candidate: { name: 'Reagan \u202eApplicant', email: 'reagan@example.com' },
+  },
+  'zero-width space in a display name': {
+    ...validBody(),
+    interviewer: { name: 'Mrs. Hiring\u200bManager', email: 'hiring.manager@example.org' },
+  },
+  'byte order mark in a subject': { ...validBody(), messages: { thankYou: { subject: '\ufeffThank you' } } },
+  'encoded word as a display name': {
+    ...validBody(),
+    candidate: { name: '=?UTF-8?B?SVQgU3VwcG9ydA==?=', email: 'reagan@example.com' },
+  },
+  'mailbox as a display name': {
+    ...validBody(),
+    candidate: { name: 'IT Support <it-helpdesk@example.com>', email: 'reagan@example.com' },
+  },
+  'oversize after expansion': {
+    ...validBody(),
+    highlights: 'h'.repeat(1000),
+    messages: { followUp: { body: Array.from({ length: 350 }, () => '{{highlights}}').join('') } },
+  },
+  'subject oversize after expansion': {
+    ...validBody(),
+    company: 'C'.repeat(190),
+    messages: { thankYou: { subject: '{{company}}{{company}}' } },
+  },
+  'lone surrogate': { ...validBody(), position: 'Copywriter \ud800' },
+  'lone low surrogate in a key': { ...validBody(), highlights: 'x', '\udc00': 1 },
+  "a stranger's link": {
+    ...validBody(),
+    messages: { followUp: { body: 'Reset it at https://example.org/x' } },
+  },
+  "a stranger's address": { ...validBody(), highlights: 'write to it-helpdesk@example.org' },
+};
+
 /** Raw request bodies (text), each of which must be refused with a 4xx. */
 export const hostileBody: fc.Arbitrary<string> = fc.oneof(
+  fc.constantFrom(...Object.values(ATTACKS)).map((body) => JSON.stringify(body)),
+  // An attack's text in any field that reaches an email.
+  fc
+    .tuple(
+      fc.constantFrom(
+        ...PATHS.filter((p) => p.length === 2 || ['position', 'company', 'highlights'].includes(p[0])),
+      ),
+      fc.constantFrom('\u202e', '\u200b', '\ufeff', '\ud800', 'https://example.org', '<x@example.org>'),
+    )
+    .filter(
+      ([path]) => !['awayUntil', 'endsAt', 'timeZone', 'email'].includes(path[path.length - 1] as string),
+    )
+    .map(([path, attack]) => JSON.stringify(setPath(validBody(), path, `Reagan ${attack} Applicant`))),
   // A valid submission with one field made hostile.
   fc
     .tuple(fc.constantFrom(...PATHS), hostileValue)

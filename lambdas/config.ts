@@ -185,15 +185,30 @@ export function loadApiConfig(env: Env): ApiConfig {
     ...schedulingConfig(read),
     apiKeySha256: read.required('apiKeySha256', ENV.apiKeySha256, sha256),
     publicUrl: read.optional('publicUrl', ENV.publicUrl, url),
-    limits: Object.fromEntries(
-      LIMIT_VARIABLES.map(([field, variable]) => [
-        field,
-        read.optional(`limits.${field}`, ENV[variable], limit) ?? DEFAULT_LIMITS[field],
-      ]),
-    ) as unknown as Limits,
+    limits: limitsOf(read),
     ...counterKey(read),
     linkAllowlist: read.optional('linkAllowlist', ENV.linkAllowlist, domains) ?? [],
   }));
+}
+
+function limitsOf(read: Reader): Limits {
+  const set = Object.fromEntries(
+    LIMIT_VARIABLES.map(([field, variable]) => [
+      field,
+      read.optional(`limits.${field}`, ENV[variable], limit),
+    ]),
+  ) as Record<keyof Limits, number | undefined>;
+  const limits = Object.fromEntries(
+    LIMIT_VARIABLES.map(([field]) => [field, set[field] ?? DEFAULT_LIMITS[field]]),
+  ) as unknown as Limits;
+  // Unset, the all-keys interviewer limit is never below the per-key one: one key alone may reach it.
+  if (set.perInterviewerAllKeysPerDay === undefined) {
+    limits.perInterviewerAllKeysPerDay = Math.max(
+      limits.perInterviewerAllKeysPerDay,
+      limits.perInterviewerPerDay,
+    );
+  }
+  return limits;
 }
 
 /** Each limit and the variable that sets it. */

@@ -9,7 +9,14 @@
  * while the table still stores only the token's hash.
  */
 import { createHash } from 'node:crypto';
-import { derivedCancelToken, IDEMPOTENCY_HOURS, type Limits, limitWindows, newSalt } from '../core/access.js';
+import {
+  confirmationWindow,
+  derivedCancelToken,
+  IDEMPOTENCY_HOURS,
+  type Limits,
+  limitWindows,
+  newSalt,
+} from '../core/access.js';
 import type { IdempotencyRecord, IdempotencyStore, LimitRefusal, LimitStore } from '../core/ports.js';
 import type { ValidSubmission } from '../core/schema.js';
 import { newInterviewId } from '../core/tokens.js';
@@ -128,11 +135,7 @@ export async function intake(
   const taking = deps.access.take(
     limitWindows(
       now,
-      {
-        keyId: caller.keyId,
-        interviewer: submission.value.interviewer.email,
-        candidate: submission.value.candidate.email,
-      },
+      { keyId: caller.keyId, interviewer: submission.value.interviewer.email },
       deps.limits,
       deps.counterKey,
     ),
@@ -142,6 +145,10 @@ export async function intake(
       ownerKeyId: caller.keyId,
       baseUrl,
       admitted: taking.then((full) => full === undefined),
+      confirmationAllowed: async () =>
+        (await deps.access.take([
+          confirmationWindow(now, submission.value.candidate.email, deps.limits, deps.counterKey),
+        ])) === undefined,
       ...(idempotent && { id: idempotent.id, token: idempotent.token, idempotencyScope: idempotent.scope }),
     });
     if (!submitted) {

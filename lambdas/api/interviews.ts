@@ -7,6 +7,7 @@ import { followUpContent, thankYouContent } from '../core/emails.js';
 import type { ScheduledKind } from '../core/events.js';
 import {
   CANCELLED_BY_DELETE,
+  CONFIRMATIONS_LIMITED,
   type EmailView,
   type InterviewRecord,
   type InterviewView,
@@ -94,6 +95,11 @@ export interface NewInterview {
    * confirmation exists yet, so a refused submission's item is deleted and nothing goes out.
    */
   admitted?: Promise<boolean>;
+  /**
+   * Counts the confirmation against its address's daily limit (once the submission is admitted):
+   * false means it is not sent, and the interview goes ahead without it.
+   */
+  confirmationAllowed?: () => Promise<boolean>;
 }
 
 export type Submitted = InterviewView & { cancelUrl: string };
@@ -129,6 +135,13 @@ export async function submitInterview(
   }
 
   const kinds = pendingKinds(record);
+  // Counted beside the schedules' creation, so it adds no round trip; only a confirmation that
+  // is still to be sent counts (a resumed interview's may have gone already).
+  const confirming =
+    record.emails.confirmation.status === 'scheduled' && options.confirmationAllowed
+      ? options.confirmationAllowed()
+      : Promise.resolve(true);
+  confirming.catch(() => undefined); // awaited below; a failure there must not go unhandled first
   const created = await Promise.allSettled(
     kinds.map((kind) =>
       scheduler.create({
@@ -163,7 +176,15 @@ export async function submitInterview(
   const cancelUrl = `${baseUrl}/cancel/${token}`;
   try {
     if (record.emails.confirmation.status === 'scheduled') {
-      await invoker.invokeAsync({ interviewId: id, kind: 'confirmation', cancelUrl });
+      if (await confirming) {
+        await invoker.invokeAsync({ interviewId: id, kind: 'confirmation', cancelUrl });
+      } else {
+        log('warn', 'confirmation not sent: its address reached its daily limit', { interviewId: id });
+        await store.transition(id, 'confirmation', ['scheduled'], 'skipped', {
+          updatedAt: clock.now().toISOString(),
+          reason: CONFIRMATIONS_LIMITED,
+        });
+      }
     }
   } catch (err) {
     // The interviewer's emails are scheduled and the response carries the cancel link, so the

@@ -22,7 +22,11 @@ export interface Limits {
   perInterviewerPerDay: number;
   /** Interviews per interviewer address per UTC day, whichever keys submit them. */
   perInterviewerAllKeysPerDay: number;
-  /** Confirmations per (normalised) candidate address per UTC day, whichever keys submit them. */
+  /**
+   * Confirmations per (normalised) candidate address per UTC day, whichever keys submit them. Over
+   * it the interview is still scheduled (the submitter has its cancel link) but no confirmation
+   * goes out, so nobody can fill a stranger's inbox with them.
+   */
   perCandidatePerDay: number;
   /** Previews per key, in any minute (a sliding window). */
   previewsPerMinute: number;
@@ -115,14 +119,12 @@ function minuteWindow(name: string, counter: string, now: Date, limit: number): 
 /** The windows a submission counts in, with the instant each ends (for Retry-After). */
 export function limitWindows(
   now: Date,
-  who: { keyId: string; interviewer: string; candidate: string },
+  who: { keyId: string; interviewer: string },
   limits: Limits,
   counterKey: string,
 ): LimitWindow[] {
-  const day = now.toISOString().slice(0, 10);
-  const dayEnds = Date.parse(`${day}T00:00:00.000Z`) + DAY_MS;
+  const { day, dayEnds } = utcDay(now);
   const interviewer = addressCounterId(who.interviewer, counterKey);
-  const candidate = addressCounterId(who.candidate, counterKey);
   return [
     minuteWindow('per-minute', `${who.keyId}#minute`, now, limits.perMinute),
     { name: 'per-day', counter: `${who.keyId}#day#${day}`, limit: limits.perDay, endsAt: dayEnds },
@@ -138,13 +140,28 @@ export function limitWindows(
       limit: limits.perInterviewerAllKeysPerDay,
       endsAt: dayEnds,
     },
-    {
-      name: 'per-candidate-per-day',
-      counter: `${ALL_KEYS}#candidate#${candidate}#${day}`,
-      limit: limits.perCandidatePerDay,
-      endsAt: dayEnds,
-    },
   ];
+}
+
+function utcDay(now: Date) {
+  const day = now.toISOString().slice(0, 10);
+  return { day, dayEnds: Date.parse(`${day}T00:00:00.000Z`) + DAY_MS };
+}
+
+/** The window a confirmation counts in: its candidate address's, across every key. */
+export function confirmationWindow(
+  now: Date,
+  candidate: string,
+  limits: Limits,
+  counterKey: string,
+): LimitWindow {
+  const { day, dayEnds } = utcDay(now);
+  return {
+    name: 'confirmations-per-candidate-per-day',
+    counter: `${ALL_KEYS}#candidate#${addressCounterId(candidate, counterKey)}#${day}`,
+    limit: limits.perCandidatePerDay,
+    endsAt: dayEnds,
+  };
 }
 
 /** The window a preview counts in: its own, so an app previewing as fields change spends no submissions. */

@@ -13,7 +13,8 @@ export type EmailStatus = 'scheduled' | 'sending' | 'sent' | 'cancelled' | 'skip
 
 /** Which statuses may move to which. `sending` is the claim that guards exactly-once. */
 export const TRANSITIONS: Record<EmailStatus, readonly EmailStatus[]> = {
-  scheduled: ['sending', 'cancelled', 'failed'],
+  // skipped: a confirmation over its address's daily limit is not sent (see `confirmationWindow`).
+  scheduled: ['sending', 'cancelled', 'failed', 'skipped'],
   // back to scheduled: released after a refused send; cancelled: released after a cancel came in.
   sending: ['sent', 'scheduled', 'cancelled', 'failed'],
   // SES feedback after the fact: the email bounced or the recipient complained.
@@ -77,6 +78,8 @@ export const RETENTION_DAYS = 90;
 export const FOLLOW_UP_NOT_WANTED = 'The employer asked candidates not to follow up.';
 export const CANCELLED_BY_CANDIDATE = 'Cancelled by the candidate.';
 export const CANCELLED_BY_DELETE = 'Cancelled: the interview was deleted.';
+export const CONFIRMATIONS_LIMITED =
+  'Not sent: this address already had as many confirmations today as one address may get.';
 export const CANCELLED_BY_REVOKE = 'Cancelled: the API key that submitted it was revoked.';
 
 export function newInterview(args: {

@@ -130,7 +130,13 @@ describe('configuration from the environment', () => {
         LIMIT_PER_DAY: '10000',
         LIMIT_PER_INTERVIEWER_PER_DAY: '12',
       }).limits,
-    ).toEqual({ ...DEFAULT_LIMITS, perMinute: 1, perDay: 10000, perInterviewerPerDay: 12 });
+    ).toEqual({
+      ...DEFAULT_LIMITS,
+      perMinute: 1,
+      perDay: 10000,
+      perInterviewerPerDay: 12,
+      perInterviewerAllKeysPerDay: 12,
+    });
     expect(
       loadApiConfig({
         ...ENV,
@@ -167,6 +173,19 @@ describe('configuration from the environment', () => {
           'counterSecret: is not set (COUNTER_SECRET or COUNTER_SECRET_ARN)',
       ),
     );
+  });
+
+  it('unset, the all-keys interviewer limit is at least the per-key one', () => {
+    expect(
+      loadApiConfig({ ...ENV, LIMIT_PER_INTERVIEWER_PER_DAY: '50' }).limits.perInterviewerAllKeysPerDay,
+    ).toBe(50);
+    expect(
+      loadApiConfig({
+        ...ENV,
+        LIMIT_PER_INTERVIEWER_PER_DAY: '50',
+        LIMIT_PER_INTERVIEWER_ALL_KEYS_PER_DAY: '4',
+      }).limits.perInterviewerAllKeysPerDay,
+    ).toBe(4);
   });
 
   it('takes the counter key as a value or as a secret ARN, exactly one of them', () => {

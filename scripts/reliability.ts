@@ -409,9 +409,16 @@ runtime (dynalite, aws-ses-v2-local, the scheduler emulator; the same adapters a
 ${table.join('\n')}
 
 ${notes.map((n) => `- ${n}`).join('\n')}
-- Fuzz: fast-check samples of hostile bodies (a field made hostile, polluting keys, any JSON, binary
-  and unicode text, deep nesting) with random content types, and hostile tokens, against
-  \`POST /interviews\`, \`POST /interviews/preview\`, \`GET\` and \`POST /cancel/{token}\`.
+- Redos: the security review's worst-case input (a custom body of "{{" and 4,990 spaces) matched in
+  this process by the first version's placeholder pattern and by today's.
+- Fuzz: first each attack of the security review (\`ATTACKS\` in test/support/hostile.ts: the
+  placeholder worst case, bidi and zero-width characters, a BOM, encoded words, a mailbox as a name,
+  oversize after expansion, lone surrogates, a stranger's link or address), each of which must be a
+  400; then fast-check samples of hostile bodies (those attacks in any field, a field made hostile,
+  polluting keys, any JSON, binary and unicode text, deep nesting) with random content types, and
+  hostile tokens, against \`POST /interviews\`, \`POST /interviews/preview\`, \`GET\` and
+  \`POST /cancel/{token}\`. "Longest request" is from sending to the last byte of the answer, on the
+  same two cores as the runtime.
 - Load: in-process clients on the same two cores as the runtime, so latencies include the load
   generator's own work; each request creates a real interview (DynamoDB write, two schedules, an
   asynchronous confirmation).

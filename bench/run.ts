@@ -109,7 +109,7 @@ const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
 // ---- 1. cold start -------------------------------------------------------------------------------
 
 const FUNCTIONS = {
-  api: { entry: 'lambdas/api/handler.ts', clients: ['dynamodb', 'scheduler', 'lambda'] },
+  api: { entry: 'lambdas/api/handler.ts', clients: ['dynamodb', 'scheduler', 'lambda', 'secrets'] },
   sender: { entry: 'lambdas/sender/handler.ts', clients: ['dynamodb', 'ses', 'scheduler'] },
   feedback: { entry: 'lambdas/feedback/handler.ts', clients: ['dynamodb', 'scheduler'] },
 } as const;
@@ -129,6 +129,10 @@ const CLIENT_CODE: Record<string, { imports: string; make: string }> = {
     imports: "import { SESClient } from '@aws-sdk/client-ses';",
     make: 'new SESClient({ maxAttempts: 1 })',
   },
+  secrets: {
+    imports: "import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';",
+    make: 'new SecretsManagerClient({})',
+  },
 };
 
 /** The environment each function reads at cold start (values like the local runtime's). */
@@ -141,6 +145,9 @@ const ENVIRONMENT = {
   SCHEDULE_DLQ_ARN: 'arn:aws:sqs:us-east-1:000000000000:interview-followup-schedule-dlq',
   API_KEY_SHA256: '0'.repeat(64),
   SENDER_ADDRESS: 'followup@example.com',
+  // As a value: on AWS the api reads it from Secrets Manager at cold start (one GetSecretValue,
+  // a network round trip this offline measure leaves out).
+  COUNTER_SECRET: 'bench-counter-secret-of-at-least-32-characters',
   AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
 };
 

@@ -56,8 +56,8 @@ import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct, IConstruct } from 'constructs';
 import { TABLE } from '../lambdas/aws/table.js';
-import { ENV, LIMIT_VARIABLES } from '../lambdas/config.js';
-import { DEFAULT_LIMITS, type Limits } from '../lambdas/core/access.js';
+import { DOMAIN_NAME, ENV, LIMIT_VARIABLES } from '../lambdas/config.js';
+import { DEFAULT_LIMITS, type Limits, limitsFrom } from '../lambdas/core/access.js';
 import {
   ESBUILD_TARGET,
   ESM_REQUIRE_BANNER,
@@ -88,9 +88,6 @@ export const DEFAULT_THROTTLE = { rate: 20, burst: 40 } as const;
  * its own budget, so anonymous traffic there cannot push integrators into 429s.
  */
 export const DEFAULT_CANCEL_THROTTLE = { rate: 10, burst: 20 } as const;
-
-/** A domain name such as example.com (lower case). */
-const DOMAIN_NAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 
 /** The SES events the configuration set publishes to EventBridge, and their EventBridge detail-types. */
 export const SES_FEEDBACK_EVENTS = {
@@ -844,14 +841,16 @@ export class InterviewFollowupStack extends Stack {
     }
 
     // Context names are the ENV keys (limitPerMinute → LIMIT_PER_MINUTE), like the props.
-    const limits = Object.fromEntries(
-      LIMIT_VARIABLES.map(([field, setting]) => {
-        const value = this.numberSetting(setting, props[setting], DEFAULT_LIMITS[field]);
-        if (!Number.isInteger(value) || value < 1)
-          throw new Error(`limit ${field} (${setting}) must be a whole number ≥ 1, got ${value}`);
-        return [field, value];
-      }),
-    ) as unknown as Limits;
+    // The limits set by prop or context; the rest take their defaults as the function's config does.
+    const setLimits: Partial<Limits> = {};
+    for (const [field, setting] of LIMIT_VARIABLES) {
+      if ((props[setting] ?? this.node.tryGetContext(setting)) === undefined) continue;
+      const value = this.numberSetting(setting, props[setting], DEFAULT_LIMITS[field]);
+      if (!Number.isInteger(value) || value < 1)
+        throw new Error(`limit ${field} (${setting}) must be a whole number ≥ 1, got ${value}`);
+      setLimits[field] = value;
+    }
+    const limits = limitsFrom(setLimits);
 
     const linkAllowlist = [
       ...new Set(

@@ -4,7 +4,7 @@
  * once at cold start, so a missing or malformed variable fails the container before any request.
  * Plain checks, no schema library: the sender and feedback bundles load nothing else for this.
  */
-import { DEFAULT_LIMITS, type Limits } from './core/access.js';
+import { type Limits, limitsFrom } from './core/access.js';
 
 export const ENV = {
   tableName: 'TABLE_NAME',
@@ -111,6 +111,9 @@ const secretArn = matching(
   'must be a Secrets Manager secret ARN',
 );
 
+/** A domain name such as example.com, in lower case (also the stack's check of its settings). */
+export const DOMAIN_NAME = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+
 /** "example.com, example.org" → ["example.com", "example.org"], lower-cased. */
 const domains: Check<string[]> = (value, fail) => {
   const list = value
@@ -118,8 +121,7 @@ const domains: Check<string[]> = (value, fail) => {
     .map((d) => d.trim().toLowerCase())
     .filter((d) => d !== '');
   for (const d of list) {
-    if (!/^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/.test(d))
-      fail(`"${d}" is not a domain name`);
+    if (!DOMAIN_NAME.test(d)) fail(`"${d}" is not a domain name`);
   }
   return list;
 };
@@ -192,23 +194,12 @@ export function loadApiConfig(env: Env): ApiConfig {
 }
 
 function limitsOf(read: Reader): Limits {
-  const set = Object.fromEntries(
-    LIMIT_VARIABLES.map(([field, variable]) => [
-      field,
-      read.optional(`limits.${field}`, ENV[variable], limit),
-    ]),
-  ) as Record<keyof Limits, number | undefined>;
-  const limits = Object.fromEntries(
-    LIMIT_VARIABLES.map(([field]) => [field, set[field] ?? DEFAULT_LIMITS[field]]),
-  ) as unknown as Limits;
-  // Unset, the all-keys interviewer limit is never below the per-key one: one key alone may reach it.
-  if (set.perInterviewerAllKeysPerDay === undefined) {
-    limits.perInterviewerAllKeysPerDay = Math.max(
-      limits.perInterviewerAllKeysPerDay,
-      limits.perInterviewerPerDay,
-    );
+  const set: Partial<Limits> = {};
+  for (const [field, variable] of LIMIT_VARIABLES) {
+    const value = read.optional(`limits.${field}`, ENV[variable], limit);
+    if (value !== undefined) set[field] = value;
   }
-  return limits;
+  return limitsFrom(set);
 }
 
 /** Each limit and the variable that sets it. */

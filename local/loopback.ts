@@ -30,12 +30,28 @@ export function isLoopbackHost(host: string | undefined, ports: Iterable<number>
   return false;
 }
 
-function refuse(res: ServerResponse): void {
-  // 421 rather than 403: the request named an authority this server does not answer for, which is
-  // exactly what 421 says; 403 would suggest that other credentials could help. Closing the
-  // connection keeps a client from reusing it for that authority.
-  const body = 'Misdirected request: this local server answers only Host 127.0.0.1, localhost or [::1].\n';
-  res.writeHead(421, {
+/**
+ * Whether an Origin header is one of this server's own pages (a loopback name with one of
+ * `ports`). A browser sends Origin on cross-origin requests and on POSTs; tools send none.
+ */
+export function isLoopbackOrigin(origin: string, ports: Iterable<number>): boolean {
+  const value = origin.toLowerCase();
+  for (const port of ports) {
+    if (LOOPBACK_NAMES.some((name) => value === `http://${name}:${port}`)) return true;
+  }
+  return false;
+}
+
+const MISDIRECTED =
+  'Misdirected request: this local server answers only Host 127.0.0.1, localhost or [::1].\n';
+const CROSS_ORIGIN = 'Forbidden: this local server does not answer requests from other sites.\n';
+
+function refuse(res: ServerResponse, status: 421 | 403, body: string): void {
+  // 421 rather than 403 for a Host: the request named an authority this server does not answer
+  // for, which is exactly what 421 says. 403 for a page of another site calling it (dynalite, for
+  // one, would answer it with Access-Control-Allow-Origin: *). Closing the connection keeps a
+  // client from reusing it.
+  res.writeHead(status, {
     'Content-Type': 'text/plain; charset=utf-8',
     'Content-Length': Buffer.byteLength(body),
     Connection: 'close',
@@ -49,7 +65,16 @@ function refuse(res: ServerResponse): void {
  * they are attached (servers attach them at creation), before or after listening; the port is read
  * per request, from where the server actually listens.
  */
-export function acceptLoopbackHostsOnly(server: Server): LoopbackGuard {
+export function acceptLoopbackHostsOnly(
+  server: Server,
+  /**
+   * Also refuse (403) a request whose Origin is not one of this server's own pages. The API
+   * server passes false: it sends no CORS headers, and its cancel form's cross-site rules (which
+   * answer with their own page) are the app's, the same as on AWS.
+   */
+  options: { refuseOtherOrigins?: boolean } = {},
+): LoopbackGuard {
+  const refuseOtherOrigins = options.refuseOtherOrigins ?? true;
   const handlers = server.listeners('request') as RequestListener[];
   // A server that attaches its handler later would bypass the check: fail loudly instead.
   if (handlers.length === 0) throw new Error('acceptLoopbackHostsOnly: no request handler to guard yet');
@@ -59,7 +84,12 @@ export function acceptLoopbackHostsOnly(server: Server): LoopbackGuard {
     const address = server.address() as AddressInfo | string | null;
     const ports = typeof address === 'object' && address !== null ? [address.port, ...extraPorts] : [];
     if (!isLoopbackHost(req.headers.host, ports)) {
-      refuse(res);
+      refuse(res, 421, MISDIRECTED);
+      return;
+    }
+    const origin = req.headers.origin;
+    if (refuseOtherOrigins && origin !== undefined && !isLoopbackOrigin(origin, ports)) {
+      refuse(res, 403, CROSS_ORIGIN);
       return;
     }
     for (const handler of handlers) handler.call(server, req, res);

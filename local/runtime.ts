@@ -365,6 +365,15 @@ export async function startLocalRuntime(options: LocalOptions): Promise<LocalRun
   });
   server.get('/_local/clock', (c) => c.json({ now: clock.now().toISOString() }));
   server.post('/_local/clock', async (c) => {
+    // JSON only: a form or text/plain POST is what a page of another site could send.
+    if (!(c.req.header('Content-Type') ?? '').toLowerCase().startsWith('application/json')) {
+      return errorResponse(
+        c,
+        415,
+        'unsupported_media_type',
+        'The body must be JSON: Content-Type: application/json.',
+      );
+    }
     let body: unknown;
     try {
       body = await c.req.json();
@@ -413,7 +422,8 @@ export async function startLocalRuntime(options: LocalOptions): Promise<LocalRun
 
   const http = await new Promise<Server>((resolve, reject) => {
     const s = serve({ fetch: server.fetch, port, hostname: '127.0.0.1' }, () => resolve(s as Server));
-    acceptLoopbackHostsOnly(s as Server); // before any request arrives; DNS rebinding: see loopback.ts
+    // Before any request arrives; DNS rebinding: see loopback.ts. Origins are the app's to judge.
+    acceptLoopbackHostsOnly(s as Server, { refuseOtherOrigins: false });
     (s as Server).once('error', reject);
   });
   apiUrl = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;

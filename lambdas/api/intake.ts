@@ -102,6 +102,7 @@ export async function intake(
     let existing = await deps.access.claim(scope, fresh);
     let claim = fresh;
     if (existing) {
+      if (existing.state === 'gone') return { kind: 'gone' };
       if (existing.bodyHash !== fresh.bodyHash) return { kind: 'conflict' };
       const wait = deps.idempotencyWait ?? { totalMs: 5000, stepMs: 100 };
       for (let waited = 0; existing?.state === 'pending' && waited < wait.totalMs; waited += wait.stepMs) {

@@ -217,14 +217,14 @@ export async function findOwned(
 
 /**
  * DELETE /interviews/{id}: stop what is pending, delete the schedules, erase the personal data,
- * and scrub the answer an idempotent submission stored (it names the send times and zone).
+ * and forget what an idempotent submission stored (its answer names the send times and zone).
  */
 export async function deleteInterview(
-  deps: ApiDeps & { access: Pick<IdempotencyStore, 'scrub'> },
+  deps: ApiDeps & { access: Pick<IdempotencyStore, 'forget'> },
   record: InterviewRecord,
 ): Promise<void> {
   await cancelPending(deps, record, [...SCHEDULED_KINDS, 'confirmation'], CANCELLED_BY_DELETE);
   await deps.store.erase(record.id, deps.clock.now().toISOString());
-  if (record.idempotencyScope) await deps.access.scrub(record.idempotencyScope);
+  if (record.idempotencyScope) await deps.access.forget(record.idempotencyScope);
   deps.log('info', 'interview erased', { interviewId: record.id });
 }

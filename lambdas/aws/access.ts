@@ -123,7 +123,8 @@ export class DynamoAccessStore implements KeyStore, LimitStore, IdempotencyStore
     const reason = (results[failed] as PromiseRejectedResult).reason;
     if (!(reason instanceof Full)) throw reason;
     const window = windows[failed] as LimitWindow;
-    const current = await this.count(window.counter, true);
+    // Only a sliding window's retry time depends on the count it reached.
+    const current = window.previous ? await this.count(window.counter, true) : 0;
     return { window, retryAt: retryAt(window, { current, previous: reason.previous }) };
   }
 
@@ -209,10 +210,10 @@ export class DynamoAccessStore implements KeyStore, LimitStore, IdempotencyStore
     const item = out.Item;
     if (!item) return undefined;
     return {
-      bodyHash: String(item.bodyHash),
-      interviewId: String(item.interviewId),
+      bodyHash: String(item.bodyHash ?? ''),
+      interviewId: String(item.interviewId ?? ''),
       salt: String(item.salt ?? ''),
-      state: item.state === 'done' ? 'done' : 'pending',
+      state: item.state === 'done' || item.state === 'gone' ? item.state : 'pending',
       claimedAt: Number(item.claimedAt ?? 0),
       ...(typeof item.response === 'string' && { response: item.response }),
       expiresAt: Number(item[TABLE.ttlAttribute]),
@@ -250,20 +251,15 @@ export class DynamoAccessStore implements KeyStore, LimitStore, IdempotencyStore
     }
   }
 
-  async scrub(scope: string): Promise<void> {
-    await this.db
-      .send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: this.key(IDEM + scope),
-          UpdateExpression: 'REMOVE #response, salt',
-          ConditionExpression: 'attribute_exists(#pk)',
-          ExpressionAttributeNames: { '#response': 'response', '#pk': TABLE.partitionKey },
-        }),
-      )
-      .catch((err: unknown) => {
-        if (!conditionFailed(err)) throw err; // already expired: nothing to scrub
-      });
+  async forget(scope: string): Promise<void> {
+    const existing = await this.get(scope);
+    if (!existing) return; // already expired: nothing to forget
+    await this.db.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { [TABLE.partitionKey]: IDEM + scope, state: 'gone', [TABLE.ttlAttribute]: existing.expiresAt },
+      }),
+    );
   }
 
   async release(scope: string): Promise<void> {

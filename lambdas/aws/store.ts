@@ -10,7 +10,13 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { EmailKind } from '../core/events.js';
-import { canTransition, type EmailState, type EmailStatus, type InterviewRecord } from '../core/interview.js';
+import {
+  canTransition,
+  type EmailState,
+  type EmailStatus,
+  erasedExpiresAt,
+  type InterviewRecord,
+} from '../core/interview.js';
 import type { InterviewStore, TransitionOptions } from '../core/ports.js';
 import { ACCESS_PREFIX } from './access.js';
 import { TABLE } from './table.js';
@@ -171,10 +177,13 @@ export class DynamoInterviewStore implements InterviewStore {
         TableName: this.tableName,
         Key: { [TABLE.partitionKey]: id },
         // Everything that is about a person goes: names, addresses, texts, the interview's time,
-        // zone and away date (timing), its owner, and when each email went or was to go. The
-        // statuses stay, so a schedule that still fires finds nothing to send. The token hash
-        // goes too, so the cancel link (and the token index) forget the interview.
-        UpdateExpression: `SET erasedAt = :at REMOVE ${[
+        // zone and away date (timing), its owner, when it was submitted, and when each email went
+        // or was to go (its times, and updatedAt, set to the erasure). The statuses stay, so a
+        // schedule that still fires finds nothing to send; the item expires on a day that says
+        // nothing of the interview (see erasedExpiresAt). The token hash goes too, so the cancel
+        // link (and the token index) forget the interview.
+        UpdateExpression: `SET erasedAt = :at, #exp = :exp, ${EMAIL_KINDS.map((_, i) => `#e.#k${i}.#u = :at`).join(', ')} REMOVE ${[
+          'createdAt',
           'candidate',
           'interviewer',
           '#position',
@@ -193,11 +202,13 @@ export class DynamoInterviewStore implements InterviewStore {
           '#pk': TABLE.partitionKey,
           '#position': 'position',
           '#token': TABLE.tokenKey,
+          '#exp': TABLE.ttlAttribute,
+          '#u': 'updatedAt',
           '#e': 'emails',
           ...Object.fromEntries(EMAIL_KINDS.map((kind, i) => [`#k${i}`, kind])),
           ...Object.fromEntries(ERASED_FIELDS.map((field, j) => [`#f${j}`, field])),
         },
-        ExpressionAttributeValues: { ':at': at },
+        ExpressionAttributeValues: { ':at': at, ':exp': erasedExpiresAt(new Date(at)) },
       }),
     );
   }

@@ -41,6 +41,21 @@ export const DEFAULT_LIMITS: Limits = {
   previewsPerMinute: 60,
 };
 
+/**
+ * The limits from the ones a deployment sets, the rest at their defaults. Unset, the all-keys
+ * interviewer limit is never below the per-key one: one key alone may reach that.
+ */
+export function limitsFrom(set: Partial<Limits>): Limits {
+  const limits = { ...DEFAULT_LIMITS, ...set };
+  if (set.perInterviewerAllKeysPerDay === undefined) {
+    limits.perInterviewerAllKeysPerDay = Math.max(
+      limits.perInterviewerAllKeysPerDay,
+      limits.perInterviewerPerDay,
+    );
+  }
+  return limits;
+}
+
 /** A fresh secret key, shown once: `ifk_` and 256 random bits. */
 export function newApiKeySecret(): string {
   return `ifk_${randomBytes(32).toString('base64url')}`;

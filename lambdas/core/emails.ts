@@ -6,7 +6,7 @@
  */
 import type { EmailKind } from './events.js';
 import type { InterviewRecord } from './interview.js';
-import { EMAIL_LABEL, SCHEDULED_KINDS } from './interview.js';
+import { CONFIRMATIONS_LIMITED, EMAIL_LABEL, SCHEDULED_KINDS } from './interview.js';
 import { fillTemplate, type MessageTemplate, type PlaceholderValues } from './templates.js';
 import {
   addCalendarDays,
@@ -177,12 +177,20 @@ function tags(record: InterviewRecord, kind: EmailKind) {
   ];
 }
 
+/**
+ * Whether the candidate gets a copy: asked for (the default), and not an address that already had
+ * its day's confirmations (its own was skipped for that), so copies cannot fill a stranger's inbox.
+ */
+function copiesCandidate(record: InterviewRecord): boolean {
+  return record.copyCandidate !== false && record.emails.confirmation.reason !== CONFIRMATIONS_LIMITED;
+}
+
 /** To the interviewer, from the candidate's name, replies to the candidate, a copy to the candidate. */
 function toInterviewer(record: InterviewRecord, kind: EmailKind, senderAddress: string) {
   return {
     from: mailbox(record.candidate.name, senderAddress),
     to: [record.interviewer.email],
-    bcc: record.copyCandidate === false ? [] : [record.candidate.email],
+    bcc: copiesCandidate(record) ? [record.candidate.email] : [],
     replyTo: [record.candidate.email],
     tags: tags(record, kind),
   };

@@ -45,7 +45,7 @@ export interface InterviewRecord {
   id: string;
   /** The API key that created it; only that key may read or delete it. */
   ownerKeyId: string;
-  /** The idempotency record of an idempotent submission, whose stored answer a DELETE scrubs. */
+  /** The idempotency record of an idempotent submission, which a DELETE turns into a `gone` marker. */
   idempotencyScope?: string;
   tokenHash: string;
   /** Set when the personal data was erased (DELETE /interviews/{id}); the item then reads as gone. */
@@ -75,6 +75,15 @@ export const EMAIL_LABEL: Record<ScheduledKind, string> = {
   'follow-up': 'Follow-up',
 };
 export const RETENTION_DAYS = 90;
+
+/**
+ * An erased item's TTL (epoch seconds): 90 days after the start of the erasure's UTC day, long
+ * enough for any late schedule or retry to find it, and saying nothing the erasure time does not.
+ */
+export function erasedExpiresAt(erasedAt: Date): number {
+  const day = Date.UTC(erasedAt.getUTCFullYear(), erasedAt.getUTCMonth(), erasedAt.getUTCDate());
+  return day / 1000 + RETENTION_DAYS * 86_400;
+}
 export const FOLLOW_UP_NOT_WANTED = 'The employer asked candidates not to follow up.';
 export const CANCELLED_BY_CANDIDATE = 'Cancelled by the candidate.';
 export const CANCELLED_BY_DELETE = 'Cancelled: the interview was deleted.';

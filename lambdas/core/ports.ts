@@ -78,7 +78,8 @@ export interface IdempotencyRecord {
   claimedAt: number;
   interviewId: string;
   salt: string;
-  state: 'pending' | 'done';
+  /** gone: its interview was deleted; only this marker is left (see `forget`). */
+  state: 'pending' | 'done' | 'gone';
   /** The original 201 body without its cancel link (recomputed from the caller's key). */
   response?: string;
   expiresAt: number;
@@ -92,8 +93,11 @@ export interface IdempotencyStore {
   /** Takes over a stale `pending` claim (still claimed at `claimedAt`); false if someone else did. */
   takeOver(scope: string, claimedAt: number, now: number): Promise<boolean>;
   release(scope: string): Promise<void>;
-  /** Removes a done record's stored answer and salt (its interview was deleted); it stays claimed. */
-  scrub(scope: string): Promise<void>;
+  /**
+   * Its interview was deleted: the record becomes a bare `gone` marker (no interview id, body hash,
+   * salt or answer), so a replay answers 404 and nothing links the key's request to the interview.
+   */
+  forget(scope: string): Promise<void>;
 }
 
 export interface OneTimeSchedule {

@@ -13,6 +13,7 @@ import {
 } from './sendTimes.js';
 import {
   expandedLength,
+  fillTemplate,
   hasStrayBraces,
   isPlaceholder,
   LONGEST_TIMED_VALUES,
@@ -20,7 +21,7 @@ import {
   type PlaceholderValues,
   placeholdersIn,
 } from './templates.js';
-import { addressIn, formatCharacterIn, headerSyntaxIn, hostAllowed, isWellFormed, linkIn } from './text.js';
+import { addressIn, formatCharacterIn, headerSyntaxIn, hostAllowed, isWellFormed, linksIn } from './text.js';
 import { type CalendarDate, isRealDate, isTimeZone, parseLocalMinute } from './time.js';
 
 // Single-line text: anything that can reach a header or a subject must not carry CR, LF or any
@@ -34,9 +35,20 @@ const noControl = (s: string) => !CONTROL.test(s);
 const CONTROL_MESSAGE = 'must not contain line breaks or control characters';
 
 /** Text that reaches a subject but is no display name (position, company): no encoded words. */
-const noEncodedWord = z.refine<string>((s) => !s.includes('=?'), {
-  message: 'must not contain "=?" (the syntax of an encoded email header)',
-});
+const ENCODED_WORD_MESSAGE = 'must not contain "=?" (the syntax of an encoded email header)';
+const noEncodedWord = z.refine<string>((s) => !s.includes('=?'), { message: ENCODED_WORD_MESSAGE });
+
+function headerSyntaxMessage(found: string): string {
+  if (found === '=?') return ENCODED_WORD_MESSAGE;
+  if (found === '"') return `must not contain '"'`;
+  return '@<>'.includes(found)
+    ? `must not contain "${found}"`
+    : `must not contain "${found}" (it reads like < > or ")`;
+}
+
+function formatMessage(char: string): string {
+  return `must not contain invisible formatting characters (${codePoint(char)})`;
+}
 
 const codePoint = (char: string) =>
   `U+${(char.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`;
@@ -49,24 +61,13 @@ const codePoint = (char: string) =>
 const noFormatCharacters = (joiners: boolean) =>
   z.superRefine((s: string, ctx) => {
     const char = formatCharacterIn(s, joiners);
-    if (char !== undefined) {
-      ctx.issues.push({
-        code: 'custom',
-        input: s,
-        message: `must not contain invisible formatting characters (${codePoint(char)})`,
-      });
-    }
+    if (char !== undefined) ctx.issues.push({ code: 'custom', input: s, message: formatMessage(char) });
   });
 
 /** Display names and subjects: nothing that reads as a mailbox or an RFC 2047 encoded word. */
 const noHeaderSyntax = z.superRefine((s: string, ctx) => {
   const found = headerSyntaxIn(s);
-  if (found === undefined) return;
-  const message =
-    found === '=?'
-      ? 'must not contain "=?" (the syntax of an encoded email header)'
-      : `must not contain ${found === '"' ? "'\"'" : `"${found}"`}`;
-  ctx.issues.push({ code: 'custom', input: s, message });
+  if (found !== undefined) ctx.issues.push({ code: 'custom', input: s, message: headerSyntaxMessage(found) });
 });
 
 /** `kind` says which rules beyond the control characters apply (see README, "Submitted text"). */
@@ -299,13 +300,34 @@ function malformedStrings(body: unknown): FieldProblem[] {
   return problems.reverse();
 }
 
-/** The submitted texts that reach an email, by path. */
-function textsOf(value: Submission): [string, string | undefined][] {
-  const messages = (['thankYou', 'followUp'] as const).flatMap((kind) =>
-    (['subject', 'body'] as const).map(
-      (part) => [`messages.${kind}.${part}`, value.messages?.[kind]?.[part]] as [string, string | undefined],
-    ),
-  );
+/** The values placeholders take, the two that depend on the moment of sending at their longest. */
+function placeholderValues(value: Submission): PlaceholderValues {
+  return {
+    interviewerName: value.interviewer.name,
+    candidateName: value.candidate.name,
+    position: value.position,
+    company: value.company ?? '',
+    highlights: value.highlights ?? '',
+    ...LONGEST_TIMED_VALUES,
+  };
+}
+
+const MESSAGE_PARTS = [
+  ['thankYou', 'subject'],
+  ['thankYou', 'body'],
+  ['followUp', 'subject'],
+  ['followUp', 'body'],
+] as const;
+
+/**
+ * The submitted texts that reach an email, by path; custom subjects and bodies with their
+ * placeholders filled in, so "{{company}}.com" is checked as what it becomes.
+ */
+function textsOf(value: Submission, values: PlaceholderValues): [string, string | undefined][] {
+  const messages = MESSAGE_PARTS.map(([kind, part]): [string, string | undefined] => {
+    const template = value.messages?.[kind]?.[part];
+    return [`messages.${kind}.${part}`, template === undefined ? undefined : fillTemplate(template, values)];
+  });
   return [
     ['candidate.name', value.candidate.name],
     ['candidate.phone', value.candidate.phone],
@@ -318,23 +340,33 @@ function textsOf(value: Submission): [string, string | undefined][] {
 }
 
 /**
- * No links except to the deployment's allowed domains, and no email addresses: the service must
- * not carry a stranger's link or address to an interviewer or a candidate (SECURITY.md).
+ * No links except to the deployment's allowed domains (every link, not only the first), and no
+ * email addresses: the service must not carry a stranger's link or address to an interviewer or a
+ * candidate (SECURITY.md). A filled-in subject is held to the display-name rules as well, since a
+ * placeholder can bring in what its field allowed ("<", a joiner).
  */
-function relayProblems(value: Submission, rules: TextRules): FieldProblem[] {
+function relayProblems(value: Submission, rules: TextRules, values: PlaceholderValues): FieldProblem[] {
   const allowed = rules.linkAllowlist ?? [];
   const problems: FieldProblem[] = [];
-  for (const [path, text] of textsOf(value)) {
+  for (const [path, text] of textsOf(value, values)) {
     if (text === undefined) continue;
-    const link = linkIn(text);
-    if (link && !(link.host && hostAllowed(link.host, allowed))) {
+    const link = linksIn(text).find((l) => !(l.host && hostAllowed(l.host, allowed)));
+    if (link) {
       const rule = allowed.length === 0 ? 'must not contain links' : `may only link to ${allowed.join(', ')}`;
-      problems.push({ path, message: `${rule} (found "${link.text.slice(0, 60)}")` });
+      problems.push({ path, message: `${rule} (found "${link.text}")` });
     } else if (addressIn(text) !== undefined) {
       problems.push({
         path,
         message: 'must not contain an email address (the candidate’s goes in candidate.email)',
       });
+    }
+    if (path.endsWith('.subject')) {
+      const syntax = headerSyntaxIn(text);
+      const invisible = formatCharacterIn(text, false);
+      const filled = 'with its placeholders filled in,';
+      if (syntax !== undefined) problems.push({ path, message: `${filled} ${headerSyntaxMessage(syntax)}` });
+      else if (invisible !== undefined)
+        problems.push({ path, message: `${filled} ${formatMessage(invisible)}` });
     }
   }
   return problems;
@@ -342,34 +374,20 @@ function relayProblems(value: Submission, rules: TextRules): FieldProblem[] {
 
 /**
  * Placeholders fill in at sending, so the limits are checked on the result: each placeholder
- * counts at its value's length, and the two that depend on the moment of sending at their
- * longest.
+ * counts at its value's length.
  */
-function expansionProblems(value: Submission): FieldProblem[] {
-  const values: PlaceholderValues = {
-    interviewerName: value.interviewer.name,
-    candidateName: value.candidate.name,
-    position: value.position,
-    company: value.company ?? '',
-    highlights: value.highlights ?? '',
-    ...LONGEST_TIMED_VALUES,
-  };
+function expansionProblems(value: Submission, values: PlaceholderValues): FieldProblem[] {
   const problems: FieldProblem[] = [];
-  for (const kind of ['thankYou', 'followUp'] as const) {
-    const template = value.messages?.[kind];
-    for (const [part, max] of [
-      ['subject', MAX_SUBJECT],
-      ['body', MAX_BODY],
-    ] as const) {
-      const text = template?.[part];
-      if (text === undefined) continue;
-      const length = expandedLength(text, values);
-      if (length > max) {
-        problems.push({
-          path: `messages.${kind}.${part}`,
-          message: `must be at most ${max} characters with its placeholders filled in (up to ${length})`,
-        });
-      }
+  for (const [kind, part] of MESSAGE_PARTS) {
+    const text = value.messages?.[kind]?.[part];
+    if (text === undefined) continue;
+    const max = part === 'subject' ? MAX_SUBJECT : MAX_BODY;
+    const length = expandedLength(text, values);
+    if (length > max) {
+      problems.push({
+        path: `messages.${kind}.${part}`,
+        message: `must be at most ${max} characters with its placeholders filled in (up to ${length})`,
+      });
     }
   }
   return problems;
@@ -402,7 +420,8 @@ export function parseSubmission(body: unknown, now: Date, rules: TextRules = {})
     return { ok: false, fields };
   }
   const value = result.data;
-  const textProblems = [...relayProblems(value, rules), ...expansionProblems(value)];
+  const values = placeholderValues(value);
+  const textProblems = [...expansionProblems(value, values), ...relayProblems(value, rules, values)];
   if (textProblems.length > 0) return { ok: false, fields: textProblems };
   const endsAt = resolveEndsAt(value.interview.endsAt, value.interview.timeZone);
   if (!endsAt)

@@ -1,8 +1,10 @@
 /**
  * Rules for submitted text that reaches an email, so the service cannot be used to impersonate
  * someone or to carry a stranger's link (see SECURITY.md, "Relay rules"). Every check is a scan
- * linear in the text's length (test/unit/redos.test.ts checks the patterns).
+ * linear in the text's length (test/unit/redos.test.ts checks the patterns). Top-level domains
+ * come from the `tlds` package (IANA's list), so a new one is an `npm update` away.
  */
+import tlds from 'tlds' with { type: 'json' };
 
 /**
  * Unicode format characters (general category Cf): bidi controls, zero-width characters, the
@@ -42,109 +44,182 @@ export function isWellFormed(text: string): boolean {
   return true;
 }
 
+/**
+ * The text as a reader's mail program shows and links it: compatibility forms folded by NFKC
+ * ("＠" → "@", "ｅｖｉｌ．ｃｏｍ" → "evil.com", "﹤" → "<"), and "\\" read as "/" as browsers do
+ * in URLs. NFKC's mappings of assigned characters never change (Unicode's stability policy), so
+ * runtimes with older or newer Unicode data fold every character both know the same way.
+ */
+function folded(text: string): string {
+  return text.normalize('NFKC').replaceAll('\\', '/');
+}
+
+/** Characters that read as the brackets or quotes of a mailbox even after folding. */
+const MAILBOX_LOOKALIKES = new Set([...'@<>"‹›«»“”„‟❮❯⟨⟩〈〉《》˂˃ᐸᐳ']);
+
 /** What a display name or a subject may not contain: a mailbox's syntax, or an encoded word. */
 export function headerSyntaxIn(text: string): string | undefined {
-  for (let i = 0; i < text.length; i++) {
-    const char = text[i] as string;
-    if ('@<>"'.includes(char)) return char;
-    if (char === '=' && text[i + 1] === '?') return '=?';
+  const shown = folded(text);
+  for (let i = 0; i < shown.length; i++) {
+    const char = shown[i] as string;
+    if (MAILBOX_LOOKALIKES.has(char)) return char;
+    if (char === '=' && shown[i + 1] === '?') return '=?';
   }
   return undefined;
 }
 
-// Words are split on spaces and on the punctuation that commonly wraps a link in prose.
-const WORD_SEPARATORS = /[\s()[\]{}<>"'`,;!]+/;
-const SCHEME = /^[a-z][a-z0-9+.-]*:\/\//i;
-/** Schemes that act without `//`. */
-const BARE_SCHEME = /^(?:mailto|javascript|vbscript|data|file|tel|sms):/i;
-/** A host name: dot-separated labels, the last of two or more letters. */
-const HOST = /^(?:[a-z0-9-]+\.)+[a-z]{2,}$/i;
+const TOP_LEVEL_DOMAINS = new Set(tlds.map((tld) => tld.toLowerCase()));
 /**
- * Top-level domains that mail programs turn into links even without `www.` or a path. "ASP.NET"
- * or "Node.js" stay text; "example.com" is a link.
+ * Technology names that are also domains, owned by the projects they name: "ASP.NET" in a
+ * highlight is the framework, and a mail program that links it links to its makers.
  */
-const AUTOLINKED_TLDS = new Set([
-  'com',
-  'net',
-  'org',
-  'info',
-  'biz',
-  'io',
-  'co',
-  'me',
-  'app',
-  'dev',
-  'xyz',
-  'top',
-  'link',
-  'site',
-  'online',
-  'ru',
-  'cn',
-  'uk',
-  'de',
-  'us',
-]);
+const KNOWN_NAMES = new Set(['asp.net', 'vb.net', 'ado.net']);
+/** Dots of other scripts that browsers read as "." in host names. */
+const DOTS = new Set(['.', '\u3002', '\uff0e', '\uff61']);
+
+/**
+ * Whether a character can be part of a host label: ASCII letters, digits and "-", and any other
+ * character but spaces, punctuation and symbols of the blocks prose uses around links (so
+ * "evil.com—now", "“evil.com”" and "evil.com\u200d" all end the host where a mail program does).
+ */
+function isLabelChar(char: string): boolean {
+  const code = char.codePointAt(0) ?? 0;
+  if (code < 0x80) return /[A-Za-z0-9-]/.test(char);
+  return !(
+    (code >= 0x80 && code <= 0xbf) || // Latin-1 spaces and punctuation: « » ¡ ¿ ·
+    code === 0xd7 ||
+    code === 0xf7 ||
+    (code >= 0x2000 && code <= 0x2bff) || // spaces, dashes, quotes, arrows, symbols
+    (code >= 0x2e00 && code <= 0x2e7f) ||
+    (code >= 0x3000 && code <= 0x303f) || // CJK spaces and punctuation
+    (code >= 0xfe10 && code <= 0xfe6f) ||
+    (code >= 0xff00 && code <= 0xff65) ||
+    code === 0xfeff
+  );
+}
 
 export interface FoundLink {
-  /** The word as written. */
+  /** The link as written (at most 60 characters of it). */
   text: string;
   /** Its host, lower-cased, when it has one. */
   host?: string;
 }
 
-/** The host of a URL or of a word that starts with one, lower-cased; undefined if none. */
-function hostOf(word: string): string | undefined {
-  const rest = word.replace(SCHEME, '');
-  let end = 0;
-  while (end < rest.length && !'/?#'.includes(rest[end] as string)) end += 1;
-  let authority = rest.slice(0, end);
-  authority = authority.slice(authority.lastIndexOf('@') + 1); // user:password@host
-  const colon = authority.indexOf(':');
-  if (colon >= 0) authority = authority.slice(0, colon);
-  const host = authority.toLowerCase();
-  const bare = host.endsWith('.') ? host.slice(0, -1) : host;
-  return HOST.test(bare) ? bare : undefined;
+interface Scan {
+  links: FoundLink[];
+  addresses: string[];
 }
 
-/** The first link in the text (a URL, `www.…`, a host with a path, or a bare autolinked domain). */
+/** A scheme that acts without "//" (data: only with a media type, so "Data: …" stays prose). */
+const BARE_SCHEMES = /(?:^|[^a-z0-9])(mailto:|javascript:|vbscript:|data:[a-z]+\/)/i;
+
+/** Where a URL that starts at `start` ends: at a space or a character prose puts after it. */
+function urlEnd(text: string, start: number): number {
+  let end = start;
+  while (end < text.length && !/\s/.test(text[end] as string) && !'"<>`'.includes(text[end] as string)) {
+    const code = text.codePointAt(end) ?? 0;
+    if (code >= 0x2000 && code <= 0x206f) break; // quotes, dashes, joiners
+    end += 1;
+  }
+  return end;
+}
+
+/** The host of a URL's authority (after "://"), lower-cased: after any user@, before any :port. */
+function authorityHost(text: string, from: number): string | undefined {
+  let end = from;
+  while (
+    end < text.length &&
+    !'/?#'.includes(text[end] as string) &&
+    isLabelOrAuthorityChar(text[end] as string)
+  ) {
+    end += 1;
+  }
+  const authority = text.slice(from, end);
+  const hostStart = authority.lastIndexOf('@') + 1;
+  let hostEnd = hostStart;
+  while (
+    hostEnd < authority.length &&
+    (isLabelChar(authority[hostEnd] as string) || DOTS.has(authority[hostEnd] as string))
+  ) {
+    hostEnd += 1;
+  }
+  let host = authority.slice(hostStart, hostEnd).toLowerCase();
+  while (host.endsWith('.')) host = host.slice(0, -1);
+  return host === '' ? undefined : host;
+}
+
+function isLabelOrAuthorityChar(char: string): boolean {
+  return isLabelChar(char) || DOTS.has(char) || "@:_.~%!$&'()*+,;=".includes(char);
+}
+
+/**
+ * Every link and every address in the text, in one linear pass over its folded form: URLs with
+ * "://" anywhere, the bare schemes, and every host name (labels ending in a real top-level
+ * domain, in any case or script) outside those URLs, which is a link, or an address when an
+ * "@" and a name come right before it.
+ */
+function scan(text: string): Scan {
+  const shown = folded(text);
+  const links: FoundLink[] = [];
+  const addresses: string[] = [];
+  const inUrl: [number, number][] = [];
+  let lastEnd = -1;
+  for (let at = shown.indexOf('://'); at >= 0; at = shown.indexOf('://', at + 3)) {
+    let start = at;
+    while (start > 0 && /[A-Za-z0-9+.-]/.test(shown[start - 1] as string)) start -= 1;
+    // A "://" inside the URL before it (a redirect's target) ends where that URL does.
+    const end = at < lastEnd ? lastEnd : urlEnd(shown, at + 3);
+    lastEnd = end;
+    const host = authorityHost(shown, at + 3);
+    links.push({ text: shown.slice(start, end).slice(0, 60), ...(host && { host }) });
+    inUrl.push([start, end]);
+  }
+  const bare = BARE_SCHEMES.exec(shown);
+  if (bare?.[1]) links.push({ text: bare[1] });
+
+  let i = 0;
+  while (i < shown.length) {
+    const char = shown[i] as string;
+    if (!isLabelChar(char)) {
+      i += char.length;
+      continue;
+    }
+    // A run of labels and dots, as long as it goes.
+    const start = i;
+    const labels: string[] = [''];
+    while (i < shown.length) {
+      const next = String.fromCodePoint(shown.codePointAt(i) ?? 0);
+      if (DOTS.has(next)) labels.push('');
+      else if (isLabelChar(next)) labels[labels.length - 1] += next;
+      else break;
+      i += next.length;
+    }
+    while (labels.length > 0 && labels[labels.length - 1] === '') labels.pop(); // "example.com."
+    if (labels.length < 2 || labels.some((label) => label === '')) continue;
+    if (inUrl.some(([from, to]) => start >= from && start < to)) continue;
+    const host = labels.join('.').toLowerCase();
+    if (!TOP_LEVEL_DOMAINS.has(labels[labels.length - 1]?.toLowerCase() ?? '')) continue;
+    const local =
+      start >= 2 && shown[start - 1] === '@' && isLabelOrAuthorityChar(shown[start - 2] as string);
+    if (local) addresses.push(host);
+    else if (!KNOWN_NAMES.has(host)) links.push({ text: shown.slice(start, i).slice(0, 60), host });
+  }
+  return { links, addresses };
+}
+
+/** Every link in the text: a URL, a bare scheme, or a host name a mail program would link. */
+export function linksIn(text: string): FoundLink[] {
+  return scan(text).links;
+}
+
+/** The first link in the text, or undefined. */
 export function linkIn(text: string): FoundLink | undefined {
-  for (const raw of text.split(WORD_SEPARATORS)) {
-    const word = trimTrailingPunctuation(raw);
-    if (SCHEME.test(word) || BARE_SCHEME.test(word)) {
-      const host = hostOf(word);
-      return { text: word, ...(host && { host }) };
-    }
-    // An address is not a link (addressIn finds those); anything else may start with a host.
-    if (word === '' || word.includes('@')) continue;
-    const host = hostOf(word);
-    if (host === undefined) continue;
-    const after = word.slice(host.length);
-    const hasPath = after !== '' && '/?#:'.includes(after[0] as string);
-    const tld = host.slice(host.lastIndexOf('.') + 1);
-    // "ASP.NET" in capitals reads as a name; "example.com" and "Example.com" get linked.
-    const capitals = word.slice(0, host.length) === host.toUpperCase();
-    if (host.startsWith('www.') || hasPath || (!capitals && AUTOLINKED_TLDS.has(tld))) {
-      return { text: word, host };
-    }
-  }
-  return undefined;
+  return linksIn(text)[0];
 }
 
-/** The first word shaped like an email address (name@host.tld), or undefined. */
+/** The domain of the first email address in the text, or undefined. */
 export function addressIn(text: string): string | undefined {
-  for (const raw of text.split(WORD_SEPARATORS)) {
-    const word = trimTrailingPunctuation(raw);
-    const at = word.indexOf('@');
-    if (at > 0 && HOST.test(word.slice(at + 1))) return word;
-  }
-  return undefined;
-}
-
-function trimTrailingPunctuation(word: string): string {
-  let end = word.length;
-  while (end > 0 && '.:?'.includes(word[end - 1] as string)) end -= 1;
-  return word.slice(0, end);
+  return scan(text).addresses[0];
 }
 
 /** True when `host` is one of `allowed` or a subdomain of one. */

@@ -1117,6 +1117,10 @@ describe('InterviewFollowupStack settings', () => {
     expect(
       envOf(synth({ limitPreviewsPerMinute: 9 }, context).template, 'Api')[ENV.limitPreviewsPerMinute],
     ).toBe('9');
+    // Unset, the all-keys interviewer limit follows a higher per-key one, as the function's own
+    // config does (lambdas/core/access.ts limitsFrom).
+    const raised = envOf(synth({ limitPerInterviewerPerDay: 20 }).template, 'Api');
+    expect(raised[ENV.limitPerInterviewerAllKeysPerDay]).toBe('20');
   });
 
   it.each([

@@ -131,6 +131,13 @@ describe('confirmations per candidate address', () => {
     expect((await post(OTHER_KEY, body(4, 'reagan.other@example.com'))).status).toBe(201);
     await ctx.runtime.emulator.settle();
     expect((await ctx.api.mail()).length).toBe(mails + 1);
+    // Nor do that interview's emails copy the address: the thank-yous of the first two do.
+    await ctx.api.setClock('2026-11-27T23:00:00.000Z');
+    const copies = (await ctx.api.mail()).filter((m) =>
+      m.bcc.some((a) => a.toLowerCase().startsWith('victim')),
+    );
+    expect(copies.map((m) => m.to[0]).sort()).toEqual(['panel1@example.org', 'panel2@example.org']);
+    expect((await ctx.api.mail()).filter((m) => m.to[0] === 'panel3@example.org')).toHaveLength(1);
   });
 });
 
@@ -177,7 +184,7 @@ describe('previews', () => {
 });
 
 describe('after a DELETE', () => {
-  it('a replay of its Idempotency-Key is a 404 gone, and the stored answer is scrubbed', async () => {
+  it('a replay of its Idempotency-Key is a 404 gone, and only a bare marker is left of the record', async () => {
     await ctx.api.setClock('2026-11-27T15:00:00.000Z');
     const body = to('erase-me@example.org');
     const first = await post(ctx.runtime.apiKey, body, { 'Idempotency-Key': 'erase-1' });
@@ -193,9 +200,13 @@ describe('after a DELETE', () => {
     expect((await errorOf(replay)).code).toBe('gone');
     const scope = `idem#env#${createHash('sha256').update('erase-1').digest('hex')}`;
     const record = (await items()).find((item) => item.id === scope);
-    expect(record?.state).toBe('done');
-    expect(record?.response).toBeUndefined();
-    expect(record?.salt).toBeUndefined();
+    expect(Object.keys(record ?? {}).sort()).toEqual(['expiresAt', 'id', 'state']);
+    expect(record?.state).toBe('gone');
+    // The same key with another body is gone too, not a conflict.
+    const other = await post(ctx.runtime.apiKey, to('someone-else@example.org'), {
+      'Idempotency-Key': 'erase-1',
+    });
+    expect((await errorOf(other)).code).toBe('gone');
   });
 
   it('the item keeps no interview time, zone, away date, owner or send times', async () => {
@@ -216,7 +227,13 @@ describe('after a DELETE', () => {
     });
     const item = (await items()).find((i) => i.id === id);
     expect(item?.erasedAt).toBeDefined();
+    // It expires 90 days after the erasure's day, not after its last email's minute.
+    expect(item?.expiresAt).toBe(Date.parse('2026-11-27T00:00:00Z') / 1000 + 90 * 86_400);
+    for (const email of Object.values(item?.emails ?? {})) {
+      expect((email as { updatedAt: string }).updatedAt).toBe(item?.erasedAt);
+    }
     for (const field of [
+      'createdAt',
       'candidate',
       'interviewer',
       'position',

@@ -74,17 +74,18 @@ interface Probe {
   /** What a rebinding page would want to read. */
   readPath: string;
   /** A request with a visible effect, tagged by `marker`. */
-  write: (host: string, marker: number) => Promise<Answer>;
+  write: (host: string, marker: number, headers?: Record<string, string>) => Promise<Answer>;
   /** Whether the write tagged `marker` took effect (asked through an accepted Host). */
   written: (marker: number) => Promise<boolean>;
 }
 
 const good = (url: string) => `127.0.0.1:${portOf(url)}`;
 
-const dynamo = (url: string, host: string, operation: string, body: unknown) =>
+const dynamo = (url: string, host: string, operation: string, body: unknown, headers = {}) =>
   send(url, host, {
     method: 'POST',
     headers: {
+      ...headers,
       'content-type': 'application/x-amz-json-1.0',
       'x-amz-target': `DynamoDB_20120810.${operation}`,
       authorization: SIGNED,
@@ -102,11 +103,11 @@ const probes: Probe[] = [
     otherPort: () => portOf(ctx.runtime.dynamoUrl),
     readPath: '/_local/mail',
     // Each marker is a year the clock is moved to; nothing is scheduled that early or that late.
-    write: (host, marker) =>
+    write: (host, marker, headers = {}) =>
       send(ctx.runtime.apiUrl, host, {
         method: 'POST',
         path: '/_local/clock',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', ...headers },
         body: { now: `${2030 + marker}-06-01T12:00:00Z` },
       }),
     written: async (marker) => ctx.runtime.clock.now().getUTCFullYear() === 2030 + marker,
@@ -116,8 +117,14 @@ const probes: Probe[] = [
     url: () => ctx.runtime.dynamoUrl,
     otherPort: () => portOf(ctx.runtime.apiUrl),
     readPath: '/',
-    write: (host, marker) =>
-      dynamo(ctx.runtime.dynamoUrl, host, 'PutItem', { TableName: TABLE_NAME, Item: itemKey(marker) }),
+    write: (host, marker, headers = {}) =>
+      dynamo(
+        ctx.runtime.dynamoUrl,
+        host,
+        'PutItem',
+        { TableName: TABLE_NAME, Item: itemKey(marker) },
+        headers,
+      ),
     written: async (marker) => {
       const url = ctx.runtime.dynamoUrl;
       const got = await dynamo(url, good(url), 'GetItem', { TableName: TABLE_NAME, Key: itemKey(marker) });
@@ -130,11 +137,11 @@ const probes: Probe[] = [
     url: () => ctx.runtime.mailUrl,
     otherPort: () => portOf(ctx.runtime.apiUrl),
     readPath: '/store',
-    write: (host, marker) =>
+    write: (host, marker, headers = {}) =>
       send(ctx.runtime.mailUrl, host, {
         method: 'POST',
         path: '/v2/email/outbound-emails',
-        headers: { 'content-type': 'application/json', authorization: SIGNED },
+        headers: { ...headers, 'content-type': 'application/json', authorization: SIGNED },
         body: {
           FromEmailAddress: 'followup@example.com',
           Destination: { ToAddresses: ['reagan.applicant@example.org'] },
@@ -159,11 +166,11 @@ const probes: Probe[] = [
     url: () => ctx.runtime.emulatorUrl,
     otherPort: () => portOf(ctx.runtime.apiUrl),
     readPath: '/schedules',
-    write: (host, marker) =>
+    write: (host, marker, headers = {}) =>
       send(ctx.runtime.emulatorUrl, host, {
         method: 'POST',
         path: `/schedules/local-hosts-${marker}`,
-        headers: { 'content-type': 'application/json', authorization: SIGNED },
+        headers: { ...headers, 'content-type': 'application/json', authorization: SIGNED },
         body: {
           GroupName: 'local-hosts',
           // Far beyond any instant the API probe sets the clock to: it never fires.
@@ -221,6 +228,39 @@ describe.each(probes)('$name', (probe) => {
       expect({ host, status: answer.status }).toEqual({ host, status: 200 });
       expect(await probe.written(marker), host).toBe(true);
     }
+  });
+});
+
+describe.each(probes.slice(1))('$name, called by a page of another site', (probe) => {
+  // No rebinding needed: a page can fetch http://127.0.0.1:<port> directly, and dynalite would
+  // answer it with Access-Control-Allow-Origin: *. Its Origin gives it away.
+  it('refuses a request whose Origin is not its own (403); its own pages and tools pass', async () => {
+    const own = `http://127.0.0.1:${portOf(probe.url())}`;
+    for (const origin of ['https://evil.example.com', 'null', `http://127.0.0.1:${probe.otherPort()}`]) {
+      const marker = nextMarker++;
+      const answer = await probe.write(good(probe.url()), marker, { origin });
+      expect({ origin, status: answer.status }).toEqual({ origin, status: 403 });
+      expect(await probe.written(marker), origin).toBe(false);
+    }
+    const marker = nextMarker++;
+    expect((await probe.write(good(probe.url()), marker, { origin: own })).status).toBe(200);
+    expect(await probe.written(marker)).toBe(true);
+  });
+});
+
+describe('/_local/clock', () => {
+  it('takes JSON only, so a form or text/plain POST from another site moves nothing', async () => {
+    const before = ctx.runtime.clock.now().getUTCFullYear();
+    for (const type of ['text/plain', 'application/x-www-form-urlencoded']) {
+      const answer = await send(ctx.runtime.apiUrl, good(ctx.runtime.apiUrl), {
+        method: 'POST',
+        path: '/_local/clock',
+        headers: { 'content-type': type, origin: 'https://evil.example.com' },
+        body: { now: '2099-06-01T12:00:00Z' },
+      });
+      expect(answer.status).toBe(415);
+    }
+    expect(ctx.runtime.clock.now().getUTCFullYear()).toBe(before);
   });
 });
 

@@ -134,6 +134,23 @@ describe('links and addresses', () => {
     expect(linkIn(text)).toBeDefined();
   });
 
+  // The ways around a word-by-word detector that the review found, and more of their kind.
+  it.each([
+    ['“https://login.example.com/reset”', 'login.example.com'],
+    ['x=https://example.com', 'example.com'],
+    ['*example.com*', 'example.com'],
+    ['example.com\u200d', 'example.com'],
+    ['example.com—now', 'example.com'],
+    ['PAYPAL-VERIFY.COM', 'paypal-verify.com'],
+    ['example.ai and example.fr', 'example.ai'],
+    ['ｅｘａｍｐｌｅ．ｃｏｍ', 'example.com'],
+    ['www.пример.рф', 'www.пример.рф'],
+    ['пример.рф', 'пример.рф'],
+    ['https://evil.example.org\\@example.com', 'evil.example.org'],
+  ])('%j is a link to %s', (text, host) => {
+    expect(linkIn(text)?.host).toBe(host);
+  });
+
   it.each(['ASP.NET and Node.js', 'e.g. Ph.D. in St.Louis', 'R&D, U.S.A.', 'version 2.0.1', 'a.b'])(
     '%j is no link',
     (text) => {
@@ -142,9 +159,15 @@ describe('links and addresses', () => {
   );
 
   it('finds addresses, not lone at-signs', () => {
-    expect(addressIn('write to it-helpdesk@victim-corp.example today')).toBe(
-      'it-helpdesk@victim-corp.example',
-    );
+    expect(addressIn('write to it-helpdesk@victim-corp.example.org today')).toBe('victim-corp.example.org');
+    for (const text of [
+      '“bob@example.com”',
+      'bob@example.com|',
+      'foo@www.example.com/x',
+      'ｂｏｂ＠ｅｘａｍｐｌｅ．ｃｏｍ',
+    ]) {
+      expect(addressIn(text), text).toBe(text.startsWith('foo') ? 'www.example.com' : 'example.com');
+    }
     expect(addressIn('Engineer @ Example, @handle')).toBeUndefined();
   });
 
@@ -169,8 +192,48 @@ describe('links and addresses', () => {
     }
   });
 
+  it('every link counts against the allowlist, not only the first', () => {
+    const body = withMessages({
+      followUp: { body: 'Portfolio: https://example.com/reagan and https://evil.example.org/login' },
+    });
+    expect(fieldsOf(body, ['example.com'])[0]?.message).toBe(
+      'may only link to example.com (found "https://evil.example.org/login")',
+    );
+  });
+
+  it('placeholders cannot assemble a link, an address or a display name', () => {
+    const company = { ...validBody(), company: 'Example' };
+    expect(
+      fieldsOf({ ...company, messages: { followUp: { body: 'See {{company}}.com/login' } } })[0],
+    ).toEqual({
+      path: 'messages.followUp.body',
+      message: 'must not contain links (found "Example.com")',
+    });
+    expect(
+      fieldsOf({ ...company, messages: { followUp: { body: 'Write hr@{{company}}.org' } } })[0]?.path,
+    ).toBe('messages.followUp.body');
+    const [problem] = fieldsOf({
+      ...validBody(),
+      highlights: 'my <b>bold</b> work',
+      messages: { thankYou: { subject: '{{highlights}}' } },
+    });
+    expect(problem).toEqual({
+      path: 'messages.thankYou.subject',
+      message: 'with its placeholders filled in, must not contain "<"',
+    });
+  });
+
+  it('full-width and look-alike brackets in a display name are refused', () => {
+    expect(fieldsOf(withName('IT Support ＜helpdesk＠example.com＞'))[0]?.message).toBe(
+      'must not contain "<"',
+    );
+    expect(fieldsOf(withName('IT Support ‹helpdesk›'))[0]?.message).toBe(
+      'must not contain "‹" (it reads like < > or ")',
+    );
+  });
+
   it('an email address in free text is refused (a relay would carry it)', () => {
-    expect(fieldsOf({ ...validBody(), highlights: 'write to it-helpdesk@victim-corp.example' })).toEqual([
+    expect(fieldsOf({ ...validBody(), highlights: 'write to it-helpdesk@victim-corp.example.org' })).toEqual([
       {
         path: 'highlights',
         message: 'must not contain an email address (the candidate’s goes in candidate.email)',

@@ -136,7 +136,8 @@ export async function submitInterview(
 
   const kinds = pendingKinds(record);
   // Counted beside the schedules' creation, so it adds no round trip; only a confirmation that
-  // is still to be sent counts (a resumed interview's may have gone already).
+  // is still to be sent counts (a resumed interview's may have gone already). If scheduling then
+  // fails (a 503), the count stays taken: that errs towards fewer confirmations, never more.
   const confirming =
     record.emails.confirmation.status === 'scheduled' && options.confirmationAllowed
       ? options.confirmationAllowed()

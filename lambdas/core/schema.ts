@@ -421,8 +421,11 @@ export function parseSubmission(body: unknown, now: Date, rules: TextRules = {})
   }
   const value = result.data;
   const values = placeholderValues(value);
-  const textProblems = [...expansionProblems(value, values), ...relayProblems(value, rules, values)];
-  if (textProblems.length > 0) return { ok: false, fields: textProblems };
+  // Lengths first: the other rules read the filled-in texts, which must not be huge.
+  const tooLong = expansionProblems(value, values);
+  if (tooLong.length > 0) return { ok: false, fields: tooLong };
+  const relayed = relayProblems(value, rules, values);
+  if (relayed.length > 0) return { ok: false, fields: relayed };
   const endsAt = resolveEndsAt(value.interview.endsAt, value.interview.timeZone);
   if (!endsAt)
     return { ok: false, fields: [{ path: 'interview.endsAt', message: 'is not a real date and time' }] };

@@ -87,7 +87,7 @@ export interface NewInterview {
   /** Given for an idempotent submission (derived, so a replay can rebuild the link); else random. */
   id?: string;
   token?: string;
-  /** The idempotency record's scope, kept so a DELETE can scrub the answer it stores. */
+  /** The idempotency record's scope, kept so a DELETE can turn that record into a `gone` marker. */
   idempotencyScope?: string;
   /**
    * Settles false when the submission must not go ahead after all (a per-key limit is full). It

@@ -212,11 +212,6 @@ export function linksIn(text: string): FoundLink[] {
   return scan(text).links;
 }
 
-/** The first link in the text, or undefined. */
-export function linkIn(text: string): FoundLink | undefined {
-  return linksIn(text)[0];
-}
-
 /** The domain of the first email address in the text, or undefined. */
 export function addressIn(text: string): string | undefined {
   return scan(text).addresses[0];

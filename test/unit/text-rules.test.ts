@@ -5,8 +5,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import { parseSubmission } from '../../lambdas/core/schema.js';
-import { addressIn, FORMAT_CHARACTERS, isWellFormed, linkIn } from '../../lambdas/core/text.js';
+import { addressIn, FORMAT_CHARACTERS, isWellFormed, linksIn } from '../../lambdas/core/text.js';
 import { NOW, validBody } from '../fixtures.js';
+
+const linkIn = (text: string) => linksIn(text)[0];
 
 function fieldsOf(body: unknown, linkAllowlist: string[] = []) {
   const r = parseSubmission(body, NOW, { linkAllowlist });

@@ -217,6 +217,14 @@ export function addressIn(text: string): string | undefined {
   return scan(text).addresses[0];
 }
 
+/**
+ * True when `host` is `domain`, a subdomain of it, or a domain it is a subdomain of
+ * ("booking.com" and "careers.booking.com" either way round).
+ */
+export function sameOrganisation(host: string, domain: string): boolean {
+  return host === domain || host.endsWith(`.${domain}`) || domain.endsWith(`.${host}`);
+}
+
 /** True when `host` is one of `allowed` or a subdomain of one. */
 export function hostAllowed(host: string, allowed: readonly string[]): boolean {
   return allowed.some((domain) => host === domain || host.endsWith(`.${domain}`));

@@ -109,7 +109,7 @@ export const ATTACKS: Record<string, Record<string, unknown>> = {
   'lone low surrogate in a key': { ...validBody(), highlights: 'x', '\udc00': 1 },
   "a stranger's link": {
     ...validBody(),
-    messages: { followUp: { body: 'Reset it at https://example.org/x' } },
+    messages: { followUp: { body: 'Reset it at https://example.com/x' } },
   },
   "a stranger's address": { ...validBody(), highlights: 'write to it-helpdesk@example.org' },
 };
@@ -123,7 +123,7 @@ export const hostileBody: fc.Arbitrary<string> = fc.oneof(
       fc.constantFrom(
         ...PATHS.filter((p) => p.length === 2 || ['position', 'company', 'highlights'].includes(p[0])),
       ),
-      fc.constantFrom('\u202e', '\u200b', '\ufeff', '\ud800', 'https://example.org', '<x@example.org>'),
+      fc.constantFrom('\u202e', '\u200b', '\ufeff', '\ud800', 'https://example.com', '<x@example.org>'),
     )
     .filter(
       ([path]) => !['awayUntil', 'endsAt', 'timeZone', 'email'].includes(path[path.length - 1] as string),

@@ -186,20 +186,38 @@ describe('links and addresses', () => {
       'may only link to example.org (found "https://portfolio.example.com/reagan")',
     );
     for (const [field, patch] of [
-      ['position', { position: 'Copywriter, apply at www.example.org' }],
+      ['position', { position: 'Copywriter, apply at www.example.com' }],
       ['company', { company: 'example.com' }],
-      ['highlights', { highlights: 'my work at https://example.org' }],
+      ['highlights', { highlights: 'my work at https://example.com' }],
     ] as const) {
       expect(fieldsOf({ ...validBody(), ...patch })[0]?.path).toBe(field);
     }
   });
 
+  it('the employer’s own domain may be named: Example.com as the company of an interviewer there', () => {
+    const at = (email: string, company: string) => ({
+      ...validBody(),
+      interviewer: { name: 'Mrs. Hiring Manager', email },
+      company,
+    });
+    expect(accepted(at('hiring.manager@example.com', 'Example.com'))).toBe(true);
+    expect(accepted(at('hiring.manager@careers.example.com', 'Example.com'))).toBe(true);
+    expect(accepted(at('hiring.manager@example.com', 'jobs.example.com'))).toBe(true);
+    expect(fieldsOf(at('hiring.manager@example.org', 'Example.com'))[0]).toEqual({
+      path: 'company',
+      message: 'must not contain links (found "Example.com")',
+    });
+    expect(fieldsOf(at('hiring.manager@example.com', 'example.com.example.org'))[0]?.path).toBe('company');
+  });
+
   it('every link counts against the allowlist, not only the first', () => {
     const body = withMessages({
-      followUp: { body: 'Portfolio: https://example.com/reagan and https://evil.example.org/login' },
+      followUp: {
+        body: 'Portfolio: https://portfolio.example.com/reagan and https://evil.example.com/login',
+      },
     });
-    expect(fieldsOf(body, ['example.com'])[0]?.message).toBe(
-      'may only link to example.com (found "https://evil.example.org/login")',
+    expect(fieldsOf(body, ['portfolio.example.com'])[0]?.message).toBe(
+      'may only link to portfolio.example.com (found "https://evil.example.com/login")',
     );
   });
 

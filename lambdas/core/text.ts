@@ -195,10 +195,12 @@ function scan(text: string): Scan {
       i += next.length;
     }
     while (labels.length > 0 && labels[labels.length - 1] === '') labels.pop(); // "example.com."
-    if (labels.length < 2 || labels.some((label) => label === '')) continue;
+    // After an empty label ("See...example.com", "a..example.com") the host starts afresh.
+    const tail = labels.slice(labels.lastIndexOf('') + 1);
+    if (tail.length < 2) continue;
     if (inUrl.some(([from, to]) => start >= from && start < to)) continue;
-    const host = labels.join('.').toLowerCase();
-    if (!TOP_LEVEL_DOMAINS.has(labels[labels.length - 1]?.toLowerCase() ?? '')) continue;
+    const host = tail.join('.').toLowerCase();
+    if (!TOP_LEVEL_DOMAINS.has(tail[tail.length - 1]?.toLowerCase() ?? '')) continue;
     const local =
       start >= 2 && shown[start - 1] === '@' && isLabelOrAuthorityChar(shown[start - 2] as string);
     if (local) addresses.push(host);

@@ -149,6 +149,8 @@ describe('links and addresses', () => {
     ['www.пример.рф', 'www.пример.рф'],
     ['пример.рф', 'пример.рф'],
     ['https://evil.example.org\\@example.com', 'evil.example.org'],
+    ['See...example.com', 'example.com'],
+    ['a..example.com', 'example.com'],
   ])('%j is a link to %s', (text, host) => {
     expect(linkIn(text)?.host).toBe(host);
   });

@@ -7,8 +7,27 @@ import { type SESClient, SendEmailCommand } from '@aws-sdk/client-ses';
 import type { OutgoingEmail } from '../core/emails.js';
 import { MailError, type Mailer, type MailFailure } from '../core/ports.js';
 
-/** Errors that no retry can fix: the message or an address is refused as it stands. */
-const PERMANENT = new Set(['MessageRejected', 'InvalidParameterValue']);
+/**
+ * Errors that no automatic retry can fix: the message or an address is refused as it stands, or
+ * the account, identity, role or configuration set is not allowed to send until an operator acts.
+ * Retrying those for 16 hours would only delay telling the candidate; they end `failed` with the
+ * reason at once (and the sender's failure alarm tells the operator).
+ */
+export const PERMANENT = new Set([
+  'MessageRejected',
+  'InvalidParameterValue',
+  'AccessDenied',
+  'AccessDeniedException',
+  'ConfigurationSetDoesNotExist',
+  'ConfigurationSetDoesNotExistException',
+  'ConfigurationSetSendingPausedException',
+  'MailFromDomainNotVerified',
+  'MailFromDomainNotVerifiedException',
+  'FromEmailAddressNotVerifiedException',
+  'AccountSendingPaused',
+  'AccountSendingPausedException',
+  'ProductionAccessNotGrantedException',
+]);
 
 export class SesMailer implements Mailer {
   constructor(

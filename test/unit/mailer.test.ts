@@ -61,6 +61,16 @@ describe('SES adapter', () => {
     expect((await failure(timeout)).failure).toBe('unknown');
   });
 
+  it.each([
+    ['AccessDenied', 403],
+    ['ConfigurationSetDoesNotExistException', 400],
+    ['MailFromDomainNotVerifiedException', 400],
+    ['AccountSendingPausedException', 400],
+    ['ConfigurationSetSendingPausedException', 400],
+  ])('%s needs an operator, not 16 hours of retries: refused for good', async (name, status) => {
+    expect((await failure(sesError(name, status))).failure).toBe('reject');
+  });
+
   it('a rejected message is refused for good', async () => {
     const err = await failure(sesError('MessageRejected', 400));
     expect(err.failure).toBe('reject');

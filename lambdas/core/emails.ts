@@ -62,13 +62,38 @@ export function interviewDay(interviewEnd: Date, sendAt: Date, zone: string): st
 
 /**
  * `"Display Name" <address>` for the From header. Plain ASCII names are quoted (with `"` and `\`
- * escaped); anything else becomes an RFC 2047 encoded word, which SES requires for non-ASCII.
+ * escaped); anything else becomes RFC 2047 encoded words, which SES requires for non-ASCII.
  */
 export function mailbox(displayName: string, address: string): string {
   if (/^[\x20-\x7e]*$/.test(displayName)) {
     return `"${displayName.replace(/[\\"]/g, (c) => `\\${c}`)}" <${address}>`;
   }
-  return `=?UTF-8?B?${Buffer.from(displayName, 'utf8').toString('base64')}?= <${address}>`;
+  return `${encodedWords(displayName).join(' ')} <${address}>`;
+}
+
+/**
+ * RFC 2047 allows an encoded word 75 characters at most: "=?UTF-8?B?" and "?=" leave 63, so each
+ * carries at most 45 bytes (60 in base64), and whole characters only (a reader decodes each word
+ * on its own). Readers join adjacent encoded words without the space between them.
+ */
+export function encodedWords(text: string): string[] {
+  const MAX_BYTES = 45;
+  const words: string[] = [];
+  let chunk: Buffer[] = [];
+  let size = 0;
+  const flush = () => {
+    if (size > 0) words.push(`=?UTF-8?B?${Buffer.concat(chunk).toString('base64')}?=`);
+    chunk = [];
+    size = 0;
+  };
+  for (const char of text) {
+    const bytes = Buffer.from(char, 'utf8');
+    if (size + bytes.length > MAX_BYTES) flush();
+    chunk.push(bytes);
+    size += bytes.length;
+  }
+  flush();
+  return words;
 }
 
 /** A paragraph (lines kept as they are) or a link on its own line. */

@@ -111,6 +111,22 @@ describe('the emails', () => {
       `=?UTF-8?B?${Buffer.from('Zoë Applicant').toString('base64')}?= <a@example.com>`,
     );
   });
+
+  it('a long non-ASCII name becomes several encoded words of at most 75 characters, whole characters each', () => {
+    const name = `${'Zoë Ñúñez-Applicant '.repeat(5)}李小龍👩‍💻`.trim();
+    const header = mailbox(name, 'a@example.com');
+    const words = header.slice(0, header.lastIndexOf(' <')).split(' ');
+    expect(words.length).toBeGreaterThan(1);
+    for (const word of words) {
+      expect(word).toMatch(/^=\?UTF-8\?B\?[A-Za-z0-9+/=]+\?=$/);
+      expect(word.length).toBeLessThanOrEqual(75);
+      // Each word decodes on its own to valid UTF-8 (no character split across two words).
+      const bytes = Buffer.from(word.slice(10, -2), 'base64');
+      expect(Buffer.from(bytes.toString('utf8'), 'utf8').equals(bytes)).toBe(true);
+    }
+    const decoded = words.map((w) => Buffer.from(w.slice(10, -2), 'base64').toString('utf8')).join('');
+    expect(decoded).toBe(name);
+  });
 });
 
 describe('subjects, headers and the HTML part', () => {

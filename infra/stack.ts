@@ -56,7 +56,7 @@ import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct, IConstruct } from 'constructs';
 import { TABLE } from '../lambdas/aws/table.js';
-import { DOMAIN_NAME, ENV, LIMIT_VARIABLES } from '../lambdas/config.js';
+import { DOMAIN_NAME, ENV, LIMIT_VARIABLES, PUBLIC_URL } from '../lambdas/config.js';
 import { DEFAULT_LIMITS, type Limits, limitsFrom } from '../lambdas/core/access.js';
 import {
   ESBUILD_TARGET,
@@ -286,6 +286,9 @@ export class InterviewFollowupStack extends Stack {
 
     // Schedule group: no name given, CloudFormation generates one. Ref = name, Arn = ARN.
     const scheduleGroup = new CfnScheduleGroup(this, 'ScheduleGroup', {});
+    // Kept with the data: deleting the group deletes every pending schedule in it, so a retained
+    // table would otherwise hold `scheduled` emails nothing will ever fire.
+    scheduleGroup.applyRemovalPolicy(dataRemovalPolicy);
     const scheduleGroupName = scheduleGroup.ref;
     const schedulesInGroupArn = this.formatArn({
       service: 'scheduler',
@@ -785,9 +788,11 @@ export class InterviewFollowupStack extends Stack {
       );
     }
 
-    if (publicUrl !== '' && !/^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/.test(publicUrl)) {
+    // An origin only: the cancel page's form posts to /cancel/{token} on the host it was served
+    // from, so a base with a path would send the link to one place and the form to another.
+    if (publicUrl !== '' && !PUBLIC_URL.test(publicUrl)) {
       throw new Error(
-        `publicUrl must be an http(s) URL such as https://followup.example.com, got "${publicUrl}"`,
+        `publicUrl must be an http(s) origin without a path, such as https://followup.example.com, got "${publicUrl}"`,
       );
     }
 

@@ -126,6 +126,15 @@ const domains: Check<string[]> = (value, fail) => {
   return list;
 };
 
+/** The public base of links: an http(s) origin, at most a trailing slash (see the stack's check). */
+export const PUBLIC_URL = /^https?:\/\/[^\s/?#]+\/?$/i;
+const publicBase: Check<string> = (value, fail) => {
+  const checked = url(value, fail);
+  if (!PUBLIC_URL.test(checked))
+    fail('must be an http(s) origin without a path, such as https://followup.example.com');
+  return checked;
+};
+
 const limit: Check<number> = (value, fail) => {
   const number = Number(value);
   if (!Number.isInteger(number)) fail('must be a whole number');
@@ -186,7 +195,7 @@ export function loadApiConfig(env: Env): ApiConfig {
     tableName: read.required('tableName', ENV.tableName, name),
     ...schedulingConfig(read),
     apiKeySha256: read.required('apiKeySha256', ENV.apiKeySha256, sha256),
-    publicUrl: read.optional('publicUrl', ENV.publicUrl, url),
+    publicUrl: read.optional('publicUrl', ENV.publicUrl, publicBase),
     limits: limitsOf(read),
     ...counterKey(read),
     linkAllowlist: read.optional('linkAllowlist', ENV.linkAllowlist, domains) ?? [],

@@ -1156,6 +1156,13 @@ describe('InterviewFollowupStack settings', () => {
     const { template } = synth({ publicUrl: 'https://followup.example.com' });
     expect(envOf(template, 'Api')[ENV.publicUrl]).toBe('https://followup.example.com');
     expect(() => synth({ publicUrl: 'followup.example.com' })).toThrow(/publicUrl/);
+    // A path would send the link to one place and the cancel form's POST to another.
+    expect(() => synth({ publicUrl: 'https://example.com/followup' })).toThrow(
+      /publicUrl must be an http\(s\) origin without a path/,
+    );
+    expect(envOf(synth({ publicUrl: 'https://followup.example.com/' }).template, 'Api')[ENV.publicUrl]).toBe(
+      'https://followup.example.com/',
+    );
   });
 
   it('reads settings from context when no prop is given (CLI -c values are strings)', () => {
@@ -1243,13 +1250,18 @@ describe('InterviewFollowupStack settings', () => {
   ] as const)('retainData=false (%s): the table and the log groups are deleted with the stack', (_, p, c) => {
     const { template } = synth(p, c);
     template.hasResource('AWS::DynamoDB::Table', { DeletionPolicy: 'Delete', UpdateReplacePolicy: 'Delete' });
+    template.hasResource('AWS::Scheduler::ScheduleGroup', { DeletionPolicy: 'Delete' });
     for (const [id, r] of resources(template, 'AWS::Logs::LogGroup'))
       expect(r.DeletionPolicy, id).toBe('Delete');
   });
 
-  it('retainData=true in context keeps the table; anything else is refused', () => {
-    synth({}, { retainData: 'true' }).template.hasResource('AWS::DynamoDB::Table', {
+  it('retainData=true in context keeps the table and the schedule group; anything else is refused', () => {
+    const { template } = synth({}, { retainData: 'true' });
+    template.hasResource('AWS::DynamoDB::Table', { DeletionPolicy: 'Retain' });
+    // Deleting the group would delete every pending schedule of the retained table's emails.
+    template.hasResource('AWS::Scheduler::ScheduleGroup', {
       DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
     });
     expect(() => synth({}, { retainData: 'no' })).toThrow(/retainData must be true or false/);
   });

@@ -34,6 +34,10 @@ describe('configuration from the environment', () => {
     [{ ...ENV, LIMIT_PER_MINUTE: '1.5' }, 'limits.perMinute: must be a whole number'],
     [{ ...ENV, LIMIT_PER_INTERVIEWER_PER_DAY: '0' }, 'limits.perInterviewerPerDay: must be at least 1'],
     [{ ...ENV, PUBLIC_URL: 'ftp://example.com' }, 'publicUrl: must be an http(s) URL'],
+    [
+      { ...ENV, PUBLIC_URL: 'https://example.com/followup' },
+      'publicUrl: must be an http(s) origin without a path',
+    ],
     [{ ...ENV, AWS_ENDPOINT_URL_DYNAMODB: 'localhost:8000' }, 'endpoints.dynamodb: must be an http(s) URL'],
     [{ ...ENV, AWS_ENDPOINT_URL_LAMBDA: 'http:localhost' }, 'endpoints.lambda: must be an http(s) URL'],
     [{ ...ENV, AWS_ENDPOINT_URL_SCHEDULER: 'https://' }, 'endpoints.scheduler: must be an http(s) URL'],

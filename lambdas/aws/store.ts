@@ -140,13 +140,18 @@ export class DynamoInterviewStore implements InterviewStore {
     }
   }
 
-  async requestCancel(id: string, kind: EmailKind, updatedAt: string): Promise<InterviewRecord | undefined> {
+  async requestCancel(
+    id: string,
+    kind: EmailKind,
+    updatedAt: string,
+    reason: string,
+  ): Promise<InterviewRecord | undefined> {
     try {
       const out = await this.db.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: { [TABLE.partitionKey]: id },
-          UpdateExpression: 'SET #e.#k.#c = :yes, #e.#k.#u = :u',
+          UpdateExpression: 'SET #e.#k.#c = :yes, #e.#k.#r = :reason, #e.#k.#u = :u',
           ConditionExpression: 'attribute_exists(#pk) AND #e.#k.#s = :sending',
           ExpressionAttributeNames: {
             '#pk': TABLE.partitionKey,
@@ -154,9 +159,15 @@ export class DynamoInterviewStore implements InterviewStore {
             '#k': kind,
             '#s': 'status',
             '#c': 'cancelRequested',
+            '#r': 'cancelReason',
             '#u': 'updatedAt',
           },
-          ExpressionAttributeValues: { ':yes': true, ':u': updatedAt, ':sending': 'sending' },
+          ExpressionAttributeValues: {
+            ':yes': true,
+            ':reason': reason,
+            ':u': updatedAt,
+            ':sending': 'sending',
+          },
           ReturnValues: 'ALL_NEW',
         }),
       );

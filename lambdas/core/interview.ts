@@ -36,6 +36,8 @@ export interface EmailState {
   messageId?: string;
   /** Set by a cancel that found the email `sending`: if that send fails, it ends cancelled. */
   cancelRequested?: boolean;
+  /** Why: the reason of whoever cancelled (the candidate, a DELETE, a bounce, a revoked key). */
+  cancelReason?: string;
   /** Which sender invocation holds the `sending` claim. */
   claimId?: string;
   updatedAt: string;

@@ -35,8 +35,16 @@ export interface InterviewStore {
     fields: Partial<Omit<EmailState, 'status'>> & { updatedAt: string },
     options?: TransitionOptions,
   ): Promise<InterviewRecord | undefined>;
-  /** Marks an email that is `sending` as cancel-requested; undefined when it is no longer `sending`. */
-  requestCancel(id: string, kind: EmailKind, updatedAt: string): Promise<InterviewRecord | undefined>;
+  /**
+   * Marks an email that is `sending` as cancel-requested, with the reason it ends with if that
+   * send fails; undefined when it is no longer `sending`.
+   */
+  requestCancel(
+    id: string,
+    kind: EmailKind,
+    updatedAt: string,
+    reason: string,
+  ): Promise<InterviewRecord | undefined>;
   /** Removes the personal data (names, addresses, texts, the token hash) and marks the item erased. */
   erase(id: string, at: string): Promise<void>;
   /** Deletes an interview nothing was scheduled for (its submission was refused after the write). */

@@ -157,12 +157,15 @@ async function release(
     },
   );
   if (back) return 'scheduled';
+  // A cancel came in during the send: end it with the reason of whoever cancelled.
+  const current = await deps.store.get(interviewId);
+  const reason = current?.emails[kind]?.cancelReason ?? CANCELLED_BY_CANDIDATE;
   const cancelled = await deps.store.transition(
     interviewId,
     kind,
     ['sending'],
     'cancelled',
-    { updatedAt, reason: CANCELLED_BY_CANDIDATE },
+    { updatedAt, reason },
     { claimId },
   );
   return cancelled ? 'cancelled' : 'scheduled';

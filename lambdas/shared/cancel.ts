@@ -43,7 +43,7 @@ export async function cancelPending(
           if (kind !== 'confirmation') await deleteSchedule(deps, record.id, kind);
           break;
         }
-      } else if (await store.requestCancel(record.id, kind, updatedAt)) {
+      } else if (await store.requestCancel(record.id, kind, updatedAt, reason)) {
         break;
       }
       status = (await store.get(record.id))?.emails[kind]?.status;

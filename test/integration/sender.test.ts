@@ -8,6 +8,7 @@ import { dynamoClient, schedulerClient } from '../../lambdas/aws/clients.js';
 import { EventBridgeEmailScheduler } from '../../lambdas/aws/scheduler.js';
 import { DynamoInterviewStore } from '../../lambdas/aws/store.js';
 import type { OutgoingEmail } from '../../lambdas/core/emails.js';
+import { CANCELLED_BY_REVOKE } from '../../lambdas/core/interview.js';
 import { MailError, type Mailer } from '../../lambdas/core/ports.js';
 import { RETRY_DELAYS_MINUTES, sendEmail } from '../../lambdas/sender/send.js';
 import { cancelPending } from '../../lambdas/shared/cancel.js';
@@ -154,6 +155,22 @@ describe('sender failure paths', () => {
     const retry = new ScriptedMailer([]);
     expect(await sendEmail(deps(retry), { interviewId: id, kind: 'thank-you' })).toBe('not-pending');
     expect(retry.sent).toHaveLength(0);
+  });
+
+  it('a cancel during a refused send ends it with the reason of whoever cancelled', async () => {
+    const id = await newInterviewId();
+    const racing: Mailer = {
+      async send() {
+        // A revoke (or a DELETE, or a bounce) cancels while the sender holds the email.
+        const current = await store.get(id);
+        if (current) await cancelPending(apiDeps(), current, ['thank-you'], CANCELLED_BY_REVOKE);
+        throw new MailError('Throttling', 'retry');
+      },
+    };
+    expect(await sendEmail(deps(racing), { interviewId: id, kind: 'thank-you' })).toBe('cancelled');
+    const after = (await store.get(id))?.emails['thank-you'];
+    expect(after?.status).toBe('cancelled');
+    expect(after?.reason).toBe(CANCELLED_BY_REVOKE);
   });
 
   it('a cancel during a send that SES accepts: the email is sent, and says so', async () => {

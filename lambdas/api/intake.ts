@@ -111,9 +111,6 @@ export async function intake(
         existing = await deps.access.get(scope);
       }
       if (existing?.state === 'done') {
-        // A replay reads the interview: after a DELETE the old 201 (and its dead link) is gone.
-        const interview = await deps.store.get(existing.interviewId);
-        if (!interview || interview.erasedAt) return { kind: 'gone' };
         return { kind: 'replayed', body: replay(existing, caller, idempotencyKey, baseUrl) };
       }
       // A claim past its lease: the request that made it died. Take over, and resume its interview.

@@ -8,6 +8,7 @@ import type { ScheduledKind } from '../core/events.js';
 import {
   CANCELLED_BY_DELETE,
   CONFIRMATIONS_LIMITED,
+  EMAIL_KINDS,
   type EmailView,
   type InterviewRecord,
   type InterviewView,
@@ -224,8 +225,10 @@ export async function deleteInterview(
   deps: ApiDeps & { access: Pick<IdempotencyStore, 'forget'> },
   record: InterviewRecord,
 ): Promise<void> {
-  await cancelPending(deps, record, [...SCHEDULED_KINDS, 'confirmation'], CANCELLED_BY_DELETE);
-  await deps.store.erase(record.id, deps.clock.now().toISOString());
+  await cancelPending(deps, record, EMAIL_KINDS, CANCELLED_BY_DELETE);
+  // Forgotten before the erasure, which removes the scope: a DELETE that fails in between is
+  // retried (the interview is not erased yet) and forgets again, harmlessly.
   if (record.idempotencyScope) await deps.access.forget(record.idempotencyScope);
+  await deps.store.erase(record.id, deps.clock.now().toISOString());
   deps.log('info', 'interview erased', { interviewId: record.id });
 }

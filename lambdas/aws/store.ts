@@ -12,6 +12,7 @@ import {
 import type { EmailKind } from '../core/events.js';
 import {
   canTransition,
+  EMAIL_KINDS,
   type EmailState,
   type EmailStatus,
   erasedExpiresAt,
@@ -21,7 +22,6 @@ import type { InterviewStore, TransitionOptions } from '../core/ports.js';
 import { ACCESS_PREFIX } from './access.js';
 import { TABLE } from './table.js';
 
-const EMAIL_KINDS: readonly EmailKind[] = ['thank-you', 'follow-up', 'confirmation'];
 /** Per email: its times, the provider's id and a reason that may quote an address. */
 const ERASED_FIELDS = ['sendAt', 'sentAt', 'messageId', 'reason'];
 const ERASED_EMAIL_FIELDS = EMAIL_KINDS.flatMap((_, i) => ERASED_FIELDS.map((_f, j) => `#e.#k${i}.#f${j}`));

@@ -106,7 +106,7 @@ export interface LimitWindow {
    * it still inside the last minute and rounded up (so no burst of twice the limit around a
    * minute boundary).
    */
-  previous?: { counter: string; weight: number; startsAt: number };
+  previous?: { counter: string; weight: number };
 }
 
 const MINUTE_MS = 60_000;
@@ -126,7 +126,6 @@ function minuteWindow(name: string, counter: string, now: Date, limit: number): 
     previous: {
       counter: `${counter}#${minute(startsAt - MINUTE_MS)}`,
       weight: 1 - (now.getTime() - startsAt) / MINUTE_MS,
-      startsAt: startsAt - MINUTE_MS,
     },
   };
 }

@@ -71,6 +71,8 @@ export interface InterviewRecord {
 }
 
 export const SCHEDULED_KINDS: readonly ScheduledKind[] = ['thank-you', 'follow-up'];
+/** Every email of an interview: the interviewer's two and the candidate's confirmation. */
+export const EMAIL_KINDS: readonly EmailKind[] = [...SCHEDULED_KINDS, 'confirmation'];
 /** How the interviewer's emails are named to people (confirmation, cancel page). */
 export const EMAIL_LABEL: Record<ScheduledKind, string> = {
   'thank-you': 'Thank-you',

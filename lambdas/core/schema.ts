@@ -22,12 +22,11 @@ import {
   placeholdersIn,
 } from './templates.js';
 import {
-  addressIn,
   formatCharacterIn,
   headerSyntaxIn,
   hostAllowed,
   isWellFormed,
-  linksIn,
+  linksAndAddresses,
   sameOrganisation,
 } from './text.js';
 import { type CalendarDate, isRealDate, isTimeZone, parseLocalMinute } from './time.js';
@@ -362,11 +361,12 @@ function relayProblems(value: Submission, rules: TextRules, values: PlaceholderV
   const problems: FieldProblem[] = [];
   for (const [path, text] of textsOf(value, values)) {
     if (text === undefined) continue;
-    const link = linksIn(text).find((l) => !(l.host && harmless(l.host)));
+    const found = linksAndAddresses(text);
+    const link = found.links.find((l) => !(l.host && harmless(l.host)));
     if (link) {
       const rule = allowed.length === 0 ? 'must not contain links' : `may only link to ${allowed.join(', ')}`;
       problems.push({ path, message: `${rule} (found "${link.text}")` });
-    } else if (addressIn(text) !== undefined) {
+    } else if (found.addresses.length > 0) {
       problems.push({
         path,
         message: 'must not contain an email address (the candidate’s goes in candidate.email)',

@@ -105,8 +105,9 @@ export interface FoundLink {
   host?: string;
 }
 
-interface Scan {
+export interface Found {
   links: FoundLink[];
+  /** The domain of each email address. */
   addresses: string[];
 }
 
@@ -158,7 +159,7 @@ function isLabelOrAuthorityChar(char: string): boolean {
  * domain, in any case or script) outside those URLs, which is a link, or an address when an
  * "@" and a name come right before it.
  */
-function scan(text: string): Scan {
+export function linksAndAddresses(text: string): Found {
   const shown = folded(text);
   const links: FoundLink[] = [];
   const addresses: string[] = [];
@@ -207,16 +208,6 @@ function scan(text: string): Scan {
     else if (!KNOWN_NAMES.has(host)) links.push({ text: shown.slice(start, i).slice(0, 60), host });
   }
   return { links, addresses };
-}
-
-/** Every link in the text: a URL, a bare scheme, or a host name a mail program would link. */
-export function linksIn(text: string): FoundLink[] {
-  return scan(text).links;
-}
-
-/** The domain of the first email address in the text, or undefined. */
-export function addressIn(text: string): string | undefined {
-  return scan(text).addresses[0];
 }
 
 /**

@@ -10,6 +10,7 @@
  */
 import type { Clock } from '../core/clock.js';
 import type { EmailKind } from '../core/events.js';
+import { EMAIL_KINDS } from '../core/interview.js';
 import type { EmailScheduler, InterviewStore, Logger } from '../core/ports.js';
 import { cancelPending } from '../shared/cancel.js';
 
@@ -34,8 +35,6 @@ export type Feedback =
 
 export type FeedbackOutcome = 'recorded' | 'ignored';
 
-const KINDS: readonly string[] = ['thank-you', 'follow-up', 'confirmation'];
-
 function record(value: unknown): Record<string, unknown> | undefined {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
     ? (value as Record<string, unknown>)
@@ -55,7 +54,7 @@ export function parseFeedback(event: unknown): Feedback | undefined {
   const tags = record(record(detail?.mail)?.tags);
   const interviewId = firstTag(tags, 'interview-id');
   const kind = firstTag(tags, 'kind');
-  if (!interviewId || !kind || !KINDS.includes(kind)) return undefined;
+  if (!interviewId || !kind || !(EMAIL_KINDS as readonly string[]).includes(kind)) return undefined;
   const addresses = (list: unknown) =>
     (Array.isArray(list) ? list : [])
       .map((r) => str(record(r)?.emailAddress)?.toLowerCase())

@@ -187,6 +187,7 @@ export async function sendEmail(deps: SenderDeps, event: SendEvent): Promise<Sen
     }
   }
   const claimId = randomUUID();
+  const dueBy = now.getTime() + EARLY_ALLOWANCE_MS;
   let claimed: InterviewRecord | undefined;
   try {
     claimed = await store.transition(
@@ -195,7 +196,7 @@ export async function sendEmail(deps: SenderDeps, event: SendEvent): Promise<Sen
       ['scheduled'],
       'sending',
       { updatedAt: now.toISOString(), claimId },
-      { dueBy: new Date(now.getTime() + EARLY_ALLOWANCE_MS).toISOString() },
+      { dueBy: new Date(dueBy).toISOString() },
     );
   } catch (err) {
     // The table did not answer: nothing was claimed or sent, so a later try is safe. A schedule
@@ -218,7 +219,6 @@ export async function sendEmail(deps: SenderDeps, event: SendEvent): Promise<Sen
     // Only to say why in the log: a failure here changes nothing.
     const current = await store.get(event.interviewId).catch(() => null);
     const email = current?.emails[event.kind];
-    const dueBy = now.getTime() + EARLY_ALLOWANCE_MS;
     if (email?.status === 'scheduled' && email.sendAt !== undefined && Date.parse(email.sendAt) > dueBy) {
       log('warn', 'invoked before the email is due: not sent, left scheduled', {
         ...context,

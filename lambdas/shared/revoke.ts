@@ -4,18 +4,14 @@
  * cancel itself is the cancel link's use case, so the same rules hold: the database write
  * decides, deleting a schedule is cleanup.
  */
-import type { EmailKind } from '../core/events.js';
 import {
   CANCELLED_BY_REVOKE,
+  EMAIL_KINDS,
   type EmailState,
   type InterviewRecord,
-  SCHEDULED_KINDS,
 } from '../core/interview.js';
 import type { KeyStore } from '../core/ports.js';
 import { type CancelDeps, cancelPending } from './cancel.js';
-
-/** Every kind, the candidate's confirmation too: nothing a revoked key submitted goes out any more. */
-export const REVOKE_KINDS: readonly EmailKind[] = [...SCHEDULED_KINDS, 'confirmation'];
 
 export interface KeyCancelResult {
   /** The key's interviews looked at. Erased ones are not: their emails were cancelled by the erasure. */
@@ -61,9 +57,9 @@ export async function cancelPendingOfKey(deps: CancelDeps, keyId: string): Promi
   for await (const record of deps.store.listOwnedBy(keyId)) {
     if (record.ownerKeyId !== keyId || record.erasedAt) continue;
     result.interviews++;
-    if (!REVOKE_KINDS.some((kind) => pending(record.emails[kind]))) continue;
+    if (!EMAIL_KINDS.some((kind) => pending(record.emails[kind]))) continue;
     try {
-      const after = await cancelPending(deps, record, REVOKE_KINDS, CANCELLED_BY_REVOKE);
+      const after = await cancelPending(deps, record, EMAIL_KINDS, CANCELLED_BY_REVOKE);
       count(result, record, after);
     } catch (err) {
       result.failed.push(record.id);
@@ -85,7 +81,7 @@ export async function cancelPendingOfKey(deps: CancelDeps, keyId: string): Promi
 }
 
 function count(result: KeyCancelResult, before: InterviewRecord, after: InterviewRecord): void {
-  for (const kind of REVOKE_KINDS) {
+  for (const kind of EMAIL_KINDS) {
     const was = before.emails[kind];
     const now = after.emails[kind];
     if (!pending(was) || !now) continue;

@@ -67,7 +67,6 @@ describe('counter names', () => {
     expect(windows[0]?.previous).toEqual({
       counter: 'key_1#minute#2026-11-23T13:59',
       weight: 0.5,
-      startsAt: Date.parse('2026-11-23T13:59:00.000Z'),
     });
     expect(previewWindow(new Date('2026-11-23T14:00:30.000Z'), 'key_1', DEFAULT_LIMITS).counter).toBe(
       'key_1#preview#2026-11-23T14:00',

@@ -5,10 +5,11 @@
  */
 import { describe, expect, it } from 'vitest';
 import { parseSubmission } from '../../lambdas/core/schema.js';
-import { addressIn, FORMAT_CHARACTERS, isWellFormed, linksIn } from '../../lambdas/core/text.js';
+import { FORMAT_CHARACTERS, isWellFormed, linksAndAddresses } from '../../lambdas/core/text.js';
 import { NOW, validBody } from '../fixtures.js';
 
-const linkIn = (text: string) => linksIn(text)[0];
+const linkIn = (text: string) => linksAndAddresses(text).links[0];
+const addressIn = (text: string) => linksAndAddresses(text).addresses[0];
 
 function fieldsOf(body: unknown, linkAllowlist: string[] = []) {
   const r = parseSubmission(body, NOW, { linkAllowlist });

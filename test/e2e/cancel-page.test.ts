@@ -5,13 +5,42 @@
  *
  * Chromium is Debian's (`apt-get install -y chromium`); set CHROMIUM_PATH to use another binary.
  */
-import { mkdir } from 'node:fs/promises';
-import { type Browser, chromium } from 'playwright-core';
+import { mkdir, readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { validBody } from '../fixtures.js';
 import { useLocalRuntime } from '../integration/helpers.js';
 
 const ARTIFACTS = 'test-results/e2e';
+const AXE_SOURCE = readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/**
+ * axe-core's violations on the page as it stands (WCAG 2.1 A and AA, and best practices). The
+ * page's strict CSP refuses the injected script, so the page must come from a `bypassCSP` context.
+ */
+async function axeViolations(page: Page): Promise<string[]> {
+  await page.addScriptTag({ content: await AXE_SOURCE });
+  const results = await page.evaluate(async () => {
+    const axe = (globalThis as unknown as { axe: { run: (o: unknown) => Promise<unknown> } }).axe;
+    return axe.run({ runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] });
+  });
+  const { violations } = results as { violations: { id: string; nodes: unknown[] }[] };
+  return violations.map((v) => `${v.id} (${v.nodes.length})`);
+}
+
+/** An interview's cancel link, from its confirmation in the local mailbox. */
+async function cancelLink(email: string): Promise<string> {
+  const res = await ctx.api.submit({ ...validBody(), interviewer: { name: 'Mrs. Hiring Manager', email } });
+  expect(res.status).toBe(201);
+  await ctx.runtime.emulator.settle();
+  const confirmation = (await ctx.api.mail()).find(
+    (m) => m.subject.startsWith('Scheduled:') && m.text.includes(email),
+  );
+  const link = /https?:\/\/\S+\/cancel\/[A-Za-z0-9_-]+/.exec(confirmation?.text ?? '')?.[0];
+  expect(link).toBeDefined();
+  return link as string;
+}
 const { ctx } = useLocalRuntime();
 let browser: Browser;
 
@@ -74,5 +103,60 @@ describe('the cancel link in a browser', () => {
     ]);
     const view = (await (await ctx.api.get(id)).json()) as { emails: { status: string }[] };
     expect(view.emails.map((e) => e.status)).toEqual(['sent', 'cancelled']);
+  });
+
+  it('passes axe at phone and desktop width, before and after a cancel, and on the not-found page', async () => {
+    await ctx.api.setClock('2026-11-27T19:30:00.000Z');
+    const link = await cancelLink('axe.check@example.org');
+    for (const [name, viewport] of [
+      ['phone', { width: 390, height: 844 }],
+      ['desktop', { width: 1280, height: 800 }],
+    ] as const) {
+      const page = await browser.newPage({ viewport, bypassCSP: true });
+      await page.goto(link);
+      expect(await axeViolations(page), `${name}, as opened`).toEqual([]);
+      await page.screenshot({ path: `${ARTIFACTS}/cancel-page-${name}.png`, fullPage: true });
+      // Nothing is wider than the screen.
+      expect(
+        await page.evaluate(
+          () =>
+            (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document
+              .documentElement.scrollWidth,
+        ),
+      ).toBeLessThanOrEqual(viewport.width);
+      await page.close();
+    }
+    const page = await browser.newPage({ viewport: { width: 390, height: 844 }, bypassCSP: true });
+    await page.goto(link);
+    await page.getByRole('button', { name: 'Cancel all pending emails' }).click();
+    await page.getByRole('status').waitFor();
+    expect(await axeViolations(page), 'after cancelling').toEqual([]);
+    await page.goto(`${link.slice(0, -4)}AAAA`);
+    expect(await page.locator('h1').innerText()).toBe('Link not found');
+    expect(await axeViolations(page), 'not found').toEqual([]);
+    await page.screenshot({ path: `${ARTIFACTS}/cancel-page-not-found.png`, fullPage: true });
+    // The check itself finds what it should: an image without a text alternative.
+    await page.setContent(
+      '<!doctype html><html lang="en"><title>t</title><main><img src="x.png"></main></html>',
+    );
+    expect(await axeViolations(page)).toContain('image-alt (1)');
+    await page.close();
+  });
+
+  it('works with JavaScript off: the buttons are plain form posts', async () => {
+    await ctx.api.setClock('2026-11-27T19:30:00.000Z');
+    const link = await cancelLink('no.script@example.org');
+    const context = await browser.newContext({
+      javaScriptEnabled: false,
+      viewport: { width: 390, height: 844 },
+    });
+    const page = await context.newPage();
+    await page.goto(link);
+    expect(await page.locator('h1').innerText()).toBe('Copywriter at Example Corp');
+    await page.getByRole('button', { name: 'Cancel only the follow-up' }).click();
+    await page.getByRole('status').waitFor();
+    expect(await page.getByRole('status').innerText()).toBe('Done: the follow-up will not be sent.');
+    await page.screenshot({ path: `${ARTIFACTS}/cancel-page-no-js.png`, fullPage: true });
+    await context.close();
   });
 });

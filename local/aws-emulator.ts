@@ -14,12 +14,37 @@
  *
  * Requests are never authenticated: the SDK signs with dummy credentials and any Authorization passes.
  * Schedule groups are not modelled: any valid group name is accepted as if it existed.
+ *
+ * Durability: whatever it answered with a 2xx survives the process being killed (`kill -9`) at any
+ * moment after the answer. The state lives in an embedded LevelDB (`classic-level`) in
+ * `${dataDir}/scheduler-db`, one record per key, JSON values:
+ *
+ * - `s!<group>!<name>`: a schedule (pending, waiting for a retry, or completed with NONE);
+ * - `d!<sequence>`: a dead letter, in the order they were given up;
+ * - `a!<sequence>`: an accepted asynchronous Lambda invocation, until it succeeds or is dead-lettered;
+ * - `m!version`, `m!imported`: the format, and the digest of an imported `scheduler.json`.
+ *
+ * Every change is written before whatever acknowledges it: CreateSchedule and DeleteSchedule before
+ * their 200, an `Event` invocation before its 202, a schedule's completion (deleted, or kept as
+ * completed) and each failed attempt before fireDue() and settle() count it done, a dead letter
+ * before it is logged. A change writes only its own keys (a dead letter replaces its schedule or
+ * invocation in one `db.batch`), so its cost does not grow with the number of pending schedules.
+ * Writes are queued in order and whatever queues up while one is being written goes out in the next
+ * batch, so the database always holds a prefix of the changes made in memory.
+ * No fsync (LevelDB's default `sync: false`): a write reaches LevelDB's log (the operating system's
+ * page cache) before its callback, which survives a crash of this process but not a power cut or a
+ * crash of the machine; that is the aim here.
+ * Everything is loaded at start into the in-memory indexes that firing and the API use; a record
+ * that does not parse refuses the start rather than being dropped. A `scheduler.json` of an earlier
+ * version (the whole state in one file) is imported once and renamed `scheduler.json.imported`.
+ * The folder is compacted at start and at close, so earlier versions of records do not linger.
  */
-import { randomUUID } from 'node:crypto';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { createHash, randomUUID } from 'node:crypto';
+import { mkdir, readFile, rename } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import { ClassicLevel } from 'classic-level';
 import type { Clock } from '../lambdas/core/clock.js';
 import { zonedTime } from '../lambdas/core/time.js';
 import { acceptLoopbackHostsOnly } from './loopback.js';
@@ -27,7 +52,10 @@ import { acceptLoopbackHostsOnly } from './loopback.js';
 export type InvokeTarget = (functionArn: string, payload: unknown) => Promise<void>;
 
 export interface AwsEmulatorOptions {
-  /** Pending schedules and dead letters are persisted in `${dataDir}/scheduler.json`. */
+  /**
+   * Schedules, dead letters and accepted async invocations are kept in `${dataDir}/scheduler-db`
+   * (a LevelDB folder; see the top of this file).
+   */
   dataDir: string;
   /** The emulator's notion of now; may jump forward or backwards. */
   clock: Clock;
@@ -75,6 +103,13 @@ export interface DeadLetter {
   at: string;
 }
 
+export interface StateWrites {
+  writes: number;
+  keys: number;
+  bytes: number;
+  serializeMs: number;
+}
+
 export interface AwsEmulator {
   /** Base URL for both AWS_ENDPOINT_URL_SCHEDULER and AWS_ENDPOINT_URL_LAMBDA. */
   url: string;
@@ -92,33 +127,30 @@ export interface AwsEmulator {
   pending(): Array<{ name: string; groupName: string; at: string }>;
   deadLetters(): DeadLetter[];
   /**
-   * State-file writes so far, and the milliseconds spent building their JSON on the event loop
-   * (a counter for `npm run bench`; it changes nothing).
+   * What the state database has been given so far (counters for `npm run bench` and the tests; they
+   * change nothing): `writes` batches committed, `keys` records put or deleted in them, `bytes` of
+   * keys and values written, and the milliseconds spent building the values' JSON on the event loop.
    */
-  stateWrites(): { writes: number; serializeMs: number };
-  /** Stops timers, waits for in-flight attempts, closes the server and flushes the file. */
+  stateWrites(): StateWrites;
+  /** Stops timers, waits for in-flight attempts and pending writes, closes the server and the database. */
   close(): Promise<void>;
 }
 
 const RETRY_CAP_MS = 60_000;
 /** Due schedules invoked at once unless `fireConcurrency` says otherwise. */
 export const DEFAULT_FIRE_CONCURRENCY = 8;
-/**
- * Writes are coalesced: a change waits this long, or four times as long as the last write took if
- * that is longer, so a large state file (thousands of schedules) costs at most about a fifth of the
- * time in rewrites. A crash loses the changes of that window: a schedule fired in it fires again
- * after a restart (the sender's idempotence absorbs that), one created in it is gone (the API had
- * acknowledged it: a local-only gap, as with the shorter delay).
- */
-const FLUSH_DELAY_MS = 25;
-const FLUSH_DELAY_PER_WRITE_MS = 4;
 /** Lambda's synchronous payload limit; far above any Scheduler request. */
 const MAX_BODY_BYTES = 6 * 1024 * 1024;
 /** Lambda retries a failed asynchronous invocation twice: three attempts in all. */
 const LAMBDA_ASYNC_ATTEMPTS = 3;
 const NAME_PATTERN = /^[0-9a-zA-Z_.-]{1,64}$/;
 const AT_PATTERN = /^at\((\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})\)$/;
+/** The format of `scheduler.json`, the whole state in one file before the database (imported once). */
 const FILE_VERSION = 1;
+/** The format of the database's records, in `m!version`. */
+const DB_VERSION = '1';
+const DB_FOLDER = 'scheduler-db';
+const LEGACY_FILE = 'scheduler.json';
 
 type JsonObject = Record<string, unknown>;
 type Service = 'scheduler' | 'lambda';
@@ -173,6 +205,7 @@ interface Entry {
   retryTimer?: NodeJS.Timeout;
 }
 
+/** The `scheduler.json` of an earlier version (the whole state, rewritten on every change). */
 interface StateFile {
   version: number;
   schedules: StoredSchedule[];
@@ -421,16 +454,33 @@ function isDeadLetter(value: unknown): value is DeadLetter {
   );
 }
 
-/** Reads the state file. Missing or empty means no state; anything unreadable is an error, never dropped. */
-async function loadStateFile(file: string): Promise<StateFile> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (err) {
-    if (isObject(err) && err.code === 'ENOENT')
-      return { version: FILE_VERSION, schedules: [], deadLetters: [] };
-    throw err;
-  }
+/** An accepted asynchronous Lambda invocation, kept until it succeeds or is dead-lettered. */
+interface PendingInvocation {
+  functionName: string;
+  payload: unknown;
+  /** Failed attempts so far. */
+  attempts: number;
+  /** ISO of the emulator clock when it was accepted. */
+  acceptedAt: string;
+}
+
+function isPendingInvocation(value: unknown): value is PendingInvocation {
+  return (
+    isObject(value) &&
+    typeof value.functionName === 'string' &&
+    'payload' in value &&
+    Number.isInteger(value.attempts) &&
+    (value.attempts as number) >= 0 &&
+    (value.attempts as number) < LAMBDA_ASYNC_ATTEMPTS &&
+    typeof value.acceptedAt === 'string'
+  );
+}
+
+/**
+ * Parses the state file of an earlier version. Empty means no state; anything unreadable is an
+ * error, never dropped.
+ */
+function parseStateFile(text: string, file: string): StateFile {
   if (text.trim() === '') return { version: FILE_VERSION, schedules: [], deadLetters: [] };
   const corrupt = (why: string) =>
     new Error(
@@ -455,71 +505,200 @@ async function loadStateFile(file: string): Promise<StateFile> {
   return { version: FILE_VERSION, schedules: schedules.filter(isStoredSchedule), deadLetters };
 }
 
-/**
- * Writes snapshots of the state atomically (temp file + rename), coalescing changes: a change arms a
- * short timer (longer when the last write was slow), and everything changed until it fires goes
- * into one write. Writes never overlap.
- * No fsync: the aim is surviving a crash or restart of the local process, not a power cut.
- */
-class SnapshotWriter {
-  /** Writes so far and the time their JSON took to build, for AwsEmulator.stateWrites(). */
-  readonly stats = { writes: 0, serializeMs: 0 };
-  private timer: NodeJS.Timeout | undefined;
-  private dirty = false;
-  private lastWriteMs = 0;
-  private writing: Promise<void> = Promise.resolve();
+type StateDb = ClassicLevel<string, string>;
+type Op = { type: 'put'; key: string; value: string } | { type: 'del'; key: string };
 
-  constructor(
-    private readonly file: string,
-    private readonly snapshot: () => StateFile,
-    private readonly onError: (err: unknown) => void,
-  ) {}
+/** Group and schedule names are [0-9a-zA-Z_.-] (validateName), so `!` cannot occur inside them. */
+const scheduleKey = (schedule: Pick<StoredSchedule, 'groupName' | 'name'>) =>
+  `s!${schedule.groupName}!${schedule.name}`;
+const SEQUENCE_DIGITS = 16;
+/** Fixed width, so that LevelDB's key order is the order of the sequence. */
+const sequenceKey = (prefix: 'd!' | 'a!', sequence: number) =>
+  `${prefix}${String(sequence).padStart(SEQUENCE_DIGITS, '0')}`;
+/** A literal, so test/unit/redos.test.ts can check it; its width is SEQUENCE_DIGITS. */
+const SEQUENCE_KEY = /^[da]!(\d{16})$/;
+const VERSION_KEY = 'm!version';
+const IMPORTED_KEY = 'm!imported';
 
-  markDirty(): void {
-    this.dirty = true;
-    if (this.timer) return;
-    this.timer = setTimeout(
-      () => {
-        this.timer = undefined;
-        this.enqueue().catch(() => undefined); // already reported through onError
-      },
-      Math.max(FLUSH_DELAY_MS, this.lastWriteMs * FLUSH_DELAY_PER_WRITE_MS),
+/** Everything the database holds, as loaded at start (in key order). */
+interface LoadedState {
+  schedules: StoredSchedule[];
+  deadLetters: Array<{ key: string; letter: DeadLetter }>;
+  invocations: Array<{ key: string; invocation: PendingInvocation }>;
+  /** One more than the largest sequence number in use. */
+  nextSequence: number;
+}
+
+/** Reads every record, checking each one; a record that does not parse is an error, never dropped. */
+async function loadState(db: StateDb, location: string): Promise<LoadedState> {
+  const state: LoadedState = { schedules: [], deadLetters: [], invocations: [], nextSequence: 1 };
+  const corrupt = (key: string, why: string) =>
+    new Error(
+      `AWS emulator: the record '${key}' in ${location} is corrupt (${why}). Refusing to start rather ` +
+        'than drop it; repair or delete the record (or the whole folder).',
     );
-    this.timer.unref();
-  }
-
-  /** Writes now if anything changed since the last successful write; rejects if that write fails. */
-  async flush(): Promise<void> {
-    if (this.timer) {
-      clearTimeout(this.timer);
-      this.timer = undefined;
+  for await (const [key, value] of db.iterator()) {
+    if (key === VERSION_KEY) {
+      if (value !== DB_VERSION) throw corrupt(key, `version ${value}, expected ${DB_VERSION}`);
+      continue;
     }
-    await this.writing;
-    if (this.dirty) await this.enqueue();
-  }
-
-  private enqueue(): Promise<void> {
-    const run = this.writing.then(() => this.write());
-    this.writing = run.catch((err) => this.onError(err));
-    return run;
-  }
-
-  private async write(): Promise<void> {
-    // The snapshot is taken when the write starts, so it holds every change made before.
-    this.dirty = false;
-    const tmp = `${this.file}.${process.pid}.tmp`;
+    if (key === IMPORTED_KEY) continue;
+    let parsed: unknown;
     try {
-      const started = performance.now();
-      const text = `${JSON.stringify(this.snapshot())}\n`;
-      this.stats.writes += 1;
-      this.stats.serializeMs += performance.now() - started;
-      await writeFile(tmp, text);
-      await rename(tmp, this.file);
-      this.lastWriteMs = performance.now() - started;
+      parsed = JSON.parse(value);
     } catch (err) {
-      this.dirty = true;
-      throw err;
+      throw corrupt(key, `not valid JSON: ${errorMessage(err)}`);
     }
+    if (key.startsWith('s!')) {
+      if (!isStoredSchedule(parsed)) throw corrupt(key, 'not a schedule');
+      if (scheduleKey(parsed) !== key) throw corrupt(key, 'the key does not match its group and name');
+      state.schedules.push(parsed);
+      continue;
+    }
+    const sequence = SEQUENCE_KEY.exec(key)?.[1];
+    if (sequence === undefined) throw corrupt(key, 'an unknown kind of record');
+    state.nextSequence = Math.max(state.nextSequence, Number(sequence) + 1);
+    if (key.startsWith('d!')) {
+      if (!isDeadLetter(parsed)) throw corrupt(key, 'not a dead letter');
+      state.deadLetters.push({ key, letter: parsed });
+    } else {
+      if (!isPendingInvocation(parsed)) throw corrupt(key, 'not an asynchronous invocation');
+      state.invocations.push({ key, invocation: parsed });
+    }
+  }
+  return state;
+}
+
+/**
+ * Imports the `scheduler.json` of an earlier version once, then renames it `.imported`. The file's
+ * digest is written with its records in one batch, so a start that dies between the batch and the
+ * rename does not import its dead letters twice. Returns whether anything was written.
+ */
+async function importStateFile(db: StateDb, dataDir: string, nextSequence: number): Promise<boolean> {
+  const file = path.join(dataDir, LEGACY_FILE);
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    if (isObject(err) && err.code === 'ENOENT') return false;
+    throw err;
+  }
+  const state = parseStateFile(text, file); // throws on a corrupt file, which stays where it is
+  const digest = createHash('sha256').update(text).digest('hex');
+  let wrote = false;
+  if ((await db.get(IMPORTED_KEY)) !== digest) {
+    let sequence = nextSequence;
+    const ops: Op[] = [
+      ...state.schedules.map(
+        (schedule): Op => ({ type: 'put', key: scheduleKey(schedule), value: JSON.stringify(schedule) }),
+      ),
+      ...state.deadLetters.map(
+        (letter): Op => ({ type: 'put', key: sequenceKey('d!', sequence++), value: JSON.stringify(letter) }),
+      ),
+      { type: 'put', key: IMPORTED_KEY, value: digest },
+    ];
+    await db.batch(ops);
+    wrote = true;
+  }
+  await rename(file, `${file}.imported`);
+  return wrote;
+}
+
+/** Opens (creating it if needed) and loads the state database, importing an old state file first. */
+async function openState(dataDir: string): Promise<{ db: StateDb; state: LoadedState }> {
+  const location = path.join(dataDir, DB_FOLDER);
+  const db: StateDb = new ClassicLevel<string, string>(location, {
+    keyEncoding: 'utf8',
+    valueEncoding: 'utf8',
+  });
+  try {
+    await db.open();
+  } catch (err) {
+    throw new Error(
+      `AWS emulator: cannot open ${location} (is another local runtime using this data folder?): ${errorMessage(err)}`,
+      { cause: err },
+    );
+  }
+  try {
+    if ((await db.get(VERSION_KEY)) === undefined) await db.put(VERSION_KEY, DB_VERSION);
+    let state = await loadState(db, location);
+    if (await importStateFile(db, dataDir, state.nextSequence)) state = await loadState(db, location);
+    await compact(db); // what a run that was killed left in the log
+    return { db, state };
+  } catch (err) {
+    await db.close().catch(() => undefined);
+    throw err;
+  }
+}
+
+/** Rewrites the tables so they hold only current records (deleted and replaced ones are dropped). */
+function compact(db: StateDb): Promise<void> {
+  return db.compactRange('\u0000', '\uffff');
+}
+
+/**
+ * The emulator's only way to the database. Changes are queued in the order they are made in
+ * memory and written in that order: whatever is queued while a batch is being written goes out,
+ * together, in the next `db.batch`. Each `commit` resolves once its own batch is in LevelDB's log
+ * (no fsync: see the top of this file), or rejects if that batch failed.
+ */
+class StateStore {
+  readonly stats: StateWrites = { writes: 0, keys: 0, bytes: 0, serializeMs: 0 };
+  private queued: Op[] = [];
+  private waiting: Array<{ resolve: () => void; reject: (err: unknown) => void }> = [];
+  private draining: Promise<void> | undefined;
+
+  constructor(private readonly db: StateDb) {}
+
+  /** A put of `value` as it is now (serialised at once, so later changes in memory are not in it). */
+  put(key: string, value: unknown): Op {
+    const started = performance.now();
+    const text = JSON.stringify(value);
+    this.stats.serializeMs += performance.now() - started;
+    return { type: 'put', key, value: text };
+  }
+
+  del(key: string): Op {
+    return { type: 'del', key };
+  }
+
+  commit(...ops: Op[]): Promise<void> {
+    this.queued.push(...ops);
+    const written = new Promise<void>((resolve, reject) => this.waiting.push({ resolve, reject }));
+    this.draining ??= this.drain();
+    return written;
+  }
+
+  /** Waits for every write queued so far, then compacts and closes the database. */
+  async close(): Promise<void> {
+    while (this.draining) await this.draining;
+    try {
+      await compact(this.db);
+    } finally {
+      await this.db.close();
+    }
+  }
+
+  private async drain(): Promise<void> {
+    while (this.queued.length > 0) {
+      const ops = this.queued;
+      const waiting = this.waiting;
+      this.queued = [];
+      this.waiting = [];
+      try {
+        await this.db.batch(ops);
+        this.stats.writes += 1;
+        this.stats.keys += ops.length;
+        for (const op of ops) {
+          this.stats.bytes +=
+            Buffer.byteLength(op.key) + (op.type === 'put' ? Buffer.byteLength(op.value) : 0);
+        }
+        for (const { resolve } of waiting) resolve();
+      } catch (err) {
+        for (const { reject } of waiting) reject(err);
+      }
+    }
+    this.draining = undefined;
   }
 }
 
@@ -591,7 +770,12 @@ const toEpochSeconds = (ms: number) => ms / 1000;
 
 class Emulator {
   private readonly entries = new Map<string, Entry>();
-  private readonly letters: DeadLetter[] = [];
+  /** By database key, in the order they were given up. */
+  private readonly letters = new Map<string, DeadLetter>();
+  /** Accepted async invocations loaded at start, run at the first tick, fireDue() or settle(). */
+  private resumable: Array<{ key: string; invocation: PendingInvocation }>;
+  /** The next number for a `d!` or `a!` key. */
+  private nextSequence: number;
   /** First attempts of scheduler batches (tick or fireDue). */
   private readonly scheduleBatches = new Set<Promise<void>>();
   /** First attempts of asynchronous Lambda invocations. */
@@ -599,7 +783,7 @@ class Emulator {
   /** Every running attempt, first or retry: close() waits for all of them. */
   private readonly running = new Set<Promise<void>>();
   private readonly lambdaRetryTimers = new Set<NodeJS.Timeout>();
-  private readonly writer: SnapshotWriter;
+  private readonly store: StateStore;
   private readonly clock: Clock;
   private readonly invokeTarget: InvokeTarget;
   private readonly log: (message: string, fields?: Record<string, unknown>) => void;
@@ -610,7 +794,8 @@ class Emulator {
   private readonly duplicate: (() => boolean) | undefined;
   private closed = false;
 
-  constructor(options: AwsEmulatorOptions, state: StateFile, file: string) {
+  constructor(options: AwsEmulatorOptions, state: LoadedState, store: StateStore) {
+    this.store = store;
     this.clock = options.clock;
     this.invokeTarget = options.invoke;
     this.accountId = options.accountId ?? '000000000000';
@@ -625,25 +810,38 @@ class Emulator {
           `${JSON.stringify({ time: this.clock.now().toISOString(), component: 'aws-emulator', message, ...fields })}\n`,
         ));
     for (const schedule of state.schedules) {
-      // Whatever was in flight or waiting for a retry when the file was written is pending again.
+      // Whatever was in flight or waiting for a retry when the process ended is pending again.
       this.entries.set(keyOf(schedule.groupName, schedule.name), { schedule, status: 'idle' });
     }
-    this.letters.push(...state.deadLetters);
-    this.writer = new SnapshotWriter(
-      file,
-      () => ({
-        version: FILE_VERSION,
-        schedules: [...this.entries.values()].map((entry) => entry.schedule),
-        deadLetters: this.letters,
-      }),
-      (err) => this.log('aws-emulator: writing the state file failed', { file, error: errorMessage(err) }),
-    );
+    for (const { key, letter } of state.deadLetters) this.letters.set(key, letter);
+    this.resumable = state.invocations;
+    this.nextSequence = state.nextSequence;
+  }
+
+  // ----- state ------------------------------------------------------------------------------------
+
+  /**
+   * Commits changes already made in memory, for callers that acknowledge nothing to a client: a
+   * failed write is logged and the in-memory state goes on (a restart then finds the earlier record).
+   * Never rejects.
+   */
+  private async persist(...ops: Op[]): Promise<void> {
+    try {
+      await this.store.commit(...ops);
+    } catch (err) {
+      this.reportUnexpected(new Error(`writing the state database failed: ${errorMessage(err)}`));
+    }
+  }
+
+  private nextKey(prefix: 'd!' | 'a!'): string {
+    return sequenceKey(prefix, this.nextSequence++);
   }
 
   // ----- firing -----------------------------------------------------------------------------------
 
   /** Claims what is due now and starts firing it in due order through the pool (the tick's entry point). */
   startDue(): FiredSchedule[] {
+    this.resumeAsync();
     const nowMs = this.clock.now().getTime();
     const due = [...this.entries.values()]
       .filter(
@@ -684,6 +882,7 @@ class Emulator {
   }
 
   async settle(): Promise<void> {
+    this.resumeAsync();
     while (this.scheduleBatches.size > 0 || this.asyncFirstAttempts.size > 0) {
       await Promise.all([...this.scheduleBatches, ...this.asyncFirstAttempts]);
     }
@@ -702,7 +901,7 @@ class Emulator {
   }
 
   deadLetters(): DeadLetter[] {
-    return this.letters.map((letter) => ({ ...letter }));
+    return [...this.letters.values()].map((letter) => ({ ...letter }));
   }
 
   /** Runs one attempt of a claimed schedule; never rejects. */
@@ -724,7 +923,8 @@ class Emulator {
     const attempt = schedule.attempts + 1;
     if (schedule.firedAtMs === undefined) {
       schedule.firedAtMs = this.clock.now().getTime();
-      this.writer.markDirty();
+      // Not waited for: it acknowledges nothing, and the outcome below is queued after it.
+      void this.persist(this.store.put(scheduleKey(schedule), schedule));
     }
     const fields = {
       name: schedule.name,
@@ -749,15 +949,19 @@ class Emulator {
     await duplicate;
     // Deleted (or deleted and re-created) while the attempt ran: the outcome belongs to nobody.
     if (this.entries.get(key) !== entry) return;
-    entry.status = 'idle';
     if (failure === undefined) {
-      if (schedule.actionAfterCompletion === 'DELETE') this.entries.delete(key);
-      else schedule.completed = true;
-      this.writer.markDirty();
+      entry.status = 'idle';
+      // Written before fireDue() (and so POST /_local/clock) counts the schedule done.
+      if (schedule.actionAfterCompletion === 'DELETE') {
+        this.entries.delete(key);
+        await this.persist(this.store.del(scheduleKey(schedule)));
+      } else {
+        schedule.completed = true;
+        await this.persist(this.store.put(scheduleKey(schedule), schedule));
+      }
       return;
     }
     schedule.attempts = attempt;
-    this.writer.markDirty();
     // Scheduler hands a Lambda target over with an asynchronous invoke, which does not fail here:
     // the function's own errors get Lambda's asynchronous retries (two) and then its on-failure
     // destination, not the schedule's RetryPolicy. Other targets follow the RetryPolicy.
@@ -766,10 +970,16 @@ class Emulator {
       ? LAMBDA_ASYNC_ATTEMPTS - attempt
       : schedule.target.RetryPolicy.MaximumRetryAttempts - (attempt - 1);
     if (retriesLeft <= 0 || (!lambdaTarget && this.eventTooOld(schedule))) {
-      this.deadLetterSchedule(entry, failure, lambdaTarget ? 'lambda' : 'scheduler');
+      await this.deadLetterSchedule(entry, failure, lambdaTarget ? 'lambda' : 'scheduler');
       return;
     }
-    if (this.closed) return; // stays pending in the file; a restarted emulator retries it
+    // Its attempts so far; the entry stays inFlight meanwhile, so no tick claims it.
+    await this.persist(this.store.put(scheduleKey(schedule), schedule));
+    if (this.entries.get(key) !== entry) return; // deleted meanwhile
+    if (this.closed) {
+      entry.status = 'idle'; // stays pending in the database: a restarted emulator retries it
+      return;
+    }
     const delay = this.retryDelay(attempt);
     this.log('scheduler: invocation failed, will retry', { ...fields, error: failure, retryInMs: delay });
     entry.status = 'retryWait';
@@ -778,7 +988,7 @@ class Emulator {
       if (this.closed || this.entries.get(key) !== entry) return;
       if (!lambdaTarget && this.eventTooOld(schedule)) {
         entry.status = 'idle';
-        this.deadLetterSchedule(entry, failure, 'scheduler');
+        this.track(this.deadLetterSchedule(entry, failure, 'scheduler'));
         return;
       }
       entry.status = 'inFlight';
@@ -794,7 +1004,8 @@ class Emulator {
     );
   }
 
-  private deadLetterSchedule(entry: Entry, error: string, source: DeadLetter['source']): void {
+  /** Replaces the schedule by its dead letter, in memory and then in one batch; logs once written. */
+  private async deadLetterSchedule(entry: Entry, error: string, source: DeadLetter['source']): Promise<void> {
     const { schedule } = entry;
     this.entries.delete(keyOf(schedule.groupName, schedule.name));
     const letter: DeadLetter = {
@@ -807,8 +1018,9 @@ class Emulator {
       attempts: schedule.attempts,
       at: this.clock.now().toISOString(),
     };
-    this.letters.push(letter);
-    this.writer.markDirty();
+    const letterKey = this.nextKey('d!');
+    this.letters.set(letterKey, letter);
+    await this.persist(this.store.del(scheduleKey(schedule)), this.store.put(letterKey, letter));
     this.log('scheduler: gave up, dead-lettered', {
       name: schedule.name,
       groupName: schedule.groupName,
@@ -844,48 +1056,85 @@ class Emulator {
   // ----- asynchronous Lambda invocations ----------------------------------------------------------
 
   /**
-   * Runs an `Event` invocation in the background with Lambda's retries (two, after retryBaseMs and
-   * twice that), then dead-letters it. These are deliberately not persisted: a restart loses
-   * invocations still queued or waiting for a retry (logged at close).
+   * Accepts an `Event` invocation: its record is written before the 202 (this resolves once it is),
+   * then it runs in the background. Rejects, and runs nothing, if the write failed.
    */
-  private invokeAsync(functionName: string, payload: unknown): void {
+  private async acceptAsync(functionName: string, payload: unknown): Promise<void> {
+    const key = this.nextKey('a!');
+    const invocation: PendingInvocation = {
+      functionName,
+      payload,
+      attempts: 0,
+      acceptedAt: this.clock.now().toISOString(),
+    };
+    await this.store.commit(this.store.put(key, invocation));
+    // Accepted while closing: it stays in the database and runs after the next start.
+    if (!this.closed) this.invokeAsync(key, invocation);
+  }
+
+  /** Starts, once, the invocations a previous run had accepted and not finished. */
+  private resumeAsync(): void {
+    if (this.closed || this.resumable.length === 0) return;
+    const resumable = this.resumable;
+    this.resumable = [];
+    this.log('lambda: resuming async invocations accepted before the restart', { count: resumable.length });
+    for (const { key, invocation } of resumable) this.invokeAsync(key, invocation);
+  }
+
+  /**
+   * Runs an accepted `Event` invocation in the background with Lambda's retries (two, after
+   * retryBaseMs and twice that), then dead-letters it. Its record (key `a!…`) is deleted once it
+   * succeeds, replaced by its dead letter when given up, and rewritten after each failed attempt,
+   * so a restart runs whatever was still queued, in flight or waiting for a retry, from its next
+   * attempt on (an attempt in flight at a kill may thus run twice, as Lambda's at-least-once allows).
+   */
+  private invokeAsync(key: string, invocation: PendingInvocation): void {
+    const { functionName, payload } = invocation;
     const run = async (attempt: number): Promise<void> => {
       const fields = { function: functionName, attempt };
       this.log(attempt === 1 ? 'lambda: async invocation' : 'lambda: retrying async invocation', fields);
+      let error: string | undefined;
       try {
         await this.invokeTarget(functionName, payload);
-        return;
       } catch (err) {
-        const error = errorMessage(err);
-        if (attempt >= LAMBDA_ASYNC_ATTEMPTS) {
-          this.letters.push({
-            source: 'lambda',
-            name: functionNameOf(functionName),
-            target: functionName,
-            payload,
-            error,
-            attempts: attempt,
-            at: this.clock.now().toISOString(),
-          });
-          this.writer.markDirty();
-          this.log('lambda: gave up, dead-lettered', { ...fields, error });
-          return;
-        }
-        if (this.closed) {
-          this.log('lambda: async invocation dropped at close (not persisted)', { ...fields, error });
-          return;
-        }
-        const delay = this.retryDelay(attempt);
-        this.log('lambda: async invocation failed, will retry', { ...fields, error, retryInMs: delay });
-        const timer = setTimeout(() => {
-          this.lambdaRetryTimers.delete(timer);
-          this.track(run(attempt + 1));
-        }, delay);
-        timer.unref();
-        this.lambdaRetryTimers.add(timer);
+        error = errorMessage(err);
       }
+      if (error === undefined) {
+        await this.persist(this.store.del(key)); // before settle() counts it done
+        return;
+      }
+      invocation.attempts = attempt;
+      if (attempt >= LAMBDA_ASYNC_ATTEMPTS) {
+        const letter: DeadLetter = {
+          source: 'lambda',
+          name: functionNameOf(functionName),
+          target: functionName,
+          payload,
+          error,
+          attempts: attempt,
+          at: this.clock.now().toISOString(),
+        };
+        const letterKey = this.nextKey('d!');
+        this.letters.set(letterKey, letter);
+        await this.persist(this.store.del(key), this.store.put(letterKey, letter));
+        this.log('lambda: gave up, dead-lettered', { ...fields, error });
+        return;
+      }
+      await this.persist(this.store.put(key, invocation));
+      if (this.closed) {
+        this.log('lambda: async invocation failed at close; a restart retries it', { ...fields, error });
+        return;
+      }
+      const delay = this.retryDelay(attempt);
+      this.log('lambda: async invocation failed, will retry', { ...fields, error, retryInMs: delay });
+      const timer = setTimeout(() => {
+        this.lambdaRetryTimers.delete(timer);
+        this.track(run(attempt + 1));
+      }, delay);
+      timer.unref();
+      this.lambdaRetryTimers.add(timer);
     };
-    this.track(run(1), this.asyncFirstAttempts);
+    this.track(run(invocation.attempts + 1), this.asyncFirstAttempts);
   }
 
   // ----- HTTP -------------------------------------------------------------------------------------
@@ -911,11 +1160,11 @@ class Emulator {
       } else if (first === 'schedules' && second !== undefined && segments.length === 2) {
         const group = url.searchParams.get('groupName') ?? 'default';
         if (method === 'POST') {
-          sendJson(res, 200, this.createSchedule(second, parseJsonObject(await readBody(req))));
+          sendJson(res, 200, await this.createSchedule(second, parseJsonObject(await readBody(req))));
         } else if (method === 'GET') {
           sendJson(res, 200, this.getSchedule(group, second));
         } else if (method === 'DELETE') {
-          this.deleteSchedule(group, second);
+          await this.deleteSchedule(group, second);
           sendJson(res, 200, {});
         } else {
           throw unknownOperation(method, url.pathname);
@@ -948,14 +1197,24 @@ class Emulator {
     }
   }
 
-  private createSchedule(name: string, body: JsonObject): { ScheduleArn: string } {
+  /**
+   * In memory at once (so a second create of the name conflicts), answered once written. If the
+   * write fails, the schedule is taken back (unless it is already firing) and the client gets a 500.
+   */
+  private async createSchedule(name: string, body: JsonObject): Promise<{ ScheduleArn: string }> {
     const schedule = parseCreateSchedule(name, body, this.clock.now().getTime());
     const key = keyOf(schedule.groupName, schedule.name);
     if (this.entries.has(key)) {
       throw new ApiError(409, 'ConflictException', `Schedule ${schedule.name} already exists.`);
     }
-    this.entries.set(key, { schedule, status: 'idle' });
-    this.writer.markDirty();
+    const entry: Entry = { schedule, status: 'idle' };
+    this.entries.set(key, entry);
+    try {
+      await this.store.commit(this.store.put(scheduleKey(schedule), schedule));
+    } catch (err) {
+      if (this.entries.get(key) === entry && entry.status === 'idle') this.entries.delete(key);
+      throw err;
+    }
     return { ScheduleArn: this.scheduleArn(schedule) };
   }
 
@@ -981,12 +1240,13 @@ class Emulator {
     };
   }
 
-  private deleteSchedule(group: string, name: string): void {
+  /** Answered once written. A failed write answers 500; the schedule is then gone until a restart. */
+  private async deleteSchedule(group: string, name: string): Promise<void> {
     const entry = this.find(group, name);
     if (entry.retryTimer) clearTimeout(entry.retryTimer);
     // An attempt still running for it finishes, but its outcome is dropped (see attemptSchedule).
     this.entries.delete(keyOf(group, name));
-    this.writer.markDirty();
+    await this.store.commit(this.store.del(scheduleKey(entry.schedule)));
   }
 
   private listSchedules(query: URLSearchParams): JsonObject {
@@ -1043,7 +1303,10 @@ class Emulator {
     }
     const executed = { 'x-amz-executed-version': '$LATEST' };
     if (invocationType === 'Event') {
-      this.invokeAsync(functionName, payload);
+      const accepting = this.acceptAsync(functionName, payload);
+      // Tracked so that close() waits for the write (its failure is answered below, not reported).
+      this.track(accepting.catch(() => undefined));
+      await accepting;
       send(res, 202, '');
     } else if (invocationType === 'DryRun') {
       send(res, 204, '');
@@ -1082,7 +1345,10 @@ class Emulator {
 
   // ----- shutdown ---------------------------------------------------------------------------------
 
-  /** Stops timers and waits for running attempts; the caller then closes the server and flushes. */
+  /**
+   * Stops timers and waits for running attempts; the caller then closes the server and the store.
+   * Everything still to do (retries, accepted async invocations) is in the database already.
+   */
   async stop(): Promise<void> {
     this.closed = true;
     for (const entry of this.entries.values()) {
@@ -1094,20 +1360,19 @@ class Emulator {
     }
     for (const timer of this.lambdaRetryTimers) clearTimeout(timer);
     if (this.lambdaRetryTimers.size > 0) {
-      this.log('lambda: async retries dropped at close (not persisted)', {
-        count: this.lambdaRetryTimers.size,
-      });
+      this.log('lambda: async retries left for the next start', { count: this.lambdaRetryTimers.size });
     }
     this.lambdaRetryTimers.clear();
     while (this.running.size > 0) await Promise.all([...this.running]);
   }
 
-  stateWrites(): { writes: number; serializeMs: number } {
-    return { ...this.writer.stats };
+  stateWrites(): StateWrites {
+    return { ...this.store.stats };
   }
 
-  flush(): Promise<void> {
-    return this.writer.flush();
+  /** Waits for the writes still queued (requests answered while closing), then closes the database. */
+  closeStore(): Promise<void> {
+    return this.store.close();
   }
 }
 
@@ -1153,20 +1418,25 @@ function unknownOperation(method: string, pathname: string): ApiError {
 
 export async function startAwsEmulator(options: AwsEmulatorOptions): Promise<AwsEmulator> {
   await mkdir(options.dataDir, { recursive: true });
-  const file = path.join(options.dataDir, 'scheduler.json');
-  const emulator = new Emulator(options, await loadStateFile(file), file);
+  const { db, state } = await openState(options.dataDir);
+  const emulator = new Emulator(options, state, new StateStore(db));
 
   const server = createServer((req, res) => {
     emulator.handle(req, res).catch(() => res.destroy()); // handle() answers its own errors; this is a last resort
   });
   acceptLoopbackHostsOnly(server); // DNS rebinding: see loopback.ts
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
+        server.off('error', reject);
+        resolve();
+      });
     });
-  });
+  } catch (err) {
+    await db.close().catch(() => undefined);
+    throw err;
+  }
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
 
@@ -1192,7 +1462,7 @@ export async function startAwsEmulator(options: AwsEmulatorOptions): Promise<Aws
           server.close(() => resolve());
           server.closeAllConnections();
         });
-        await emulator.flush();
+        await emulator.closeStore();
       })();
       return closing;
     },

@@ -10,6 +10,7 @@ import {
   ListSchedulesCommand,
   SchedulerClient,
 } from '@aws-sdk/client-scheduler';
+import { ClassicLevel } from 'classic-level';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { type AwsEmulator, type AwsEmulatorOptions, startAwsEmulator } from '../../local/aws-emulator.js';
 import { LocalClock } from '../../local/clock.js';
@@ -444,9 +445,6 @@ describe('persistence', () => {
     await scheduler(first).send(new CreateScheduleCommand(createInput('survivor')));
     await first.close();
 
-    const stored = JSON.parse(await readFile(path.join(dataDir, 'scheduler.json'), 'utf8'));
-    expect(stored.schedules).toHaveLength(1);
-
     const second = await start();
     expect(second.pending()).toEqual([
       { name: 'survivor', groupName: 'followups', at: '2026-03-10T13:00:00.000Z' },
@@ -468,14 +466,65 @@ describe('persistence', () => {
     expect(second.pending()).toEqual([]);
   });
 
-  it('writes a create to the file soon, without waiting for close', async () => {
-    const emulator = await start();
-    await scheduler(emulator).send(new CreateScheduleCommand(createInput('durable')));
+  it('imports the scheduler.json of an earlier version once, and keeps it as scheduler.json.imported', async () => {
+    // What the earlier version wrote: the whole state in one file.
+    const nowMs = clock.now().getTime();
+    const legacy = {
+      version: 1,
+      schedules: [
+        {
+          name: 'from-file',
+          groupName: 'followups',
+          expression: 'at(2026-03-10T09:00:00)',
+          timezone: 'America/New_York',
+          dueAtMs: Date.parse('2026-03-10T13:00:00Z'),
+          state: 'ENABLED',
+          flexibleTimeWindow: { Mode: 'OFF' },
+          target: {
+            Arn: FUNCTION_ARN,
+            RoleArn: 'arn:aws:iam::000000000000:role/scheduler',
+            Input: '{"interviewId":"from-file","kind":"thank-you"}',
+            RetryPolicy: { MaximumEventAgeInSeconds: 86400, MaximumRetryAttempts: 185 },
+          },
+          actionAfterCompletion: 'DELETE',
+          createdMs: nowMs,
+          modifiedMs: nowMs,
+          completed: false,
+          attempts: 0,
+        },
+      ],
+      deadLetters: [
+        {
+          source: 'lambda',
+          name: 'sender',
+          target: FUNCTION_ARN,
+          payload: { interviewId: 'old' },
+          error: 'down',
+          attempts: 3,
+          at: '2026-02-28T10:00:00.000Z',
+        },
+      ],
+    };
     const file = path.join(dataDir, 'scheduler.json');
-    await vi.waitFor(async () => {
-      const stored = JSON.parse(await readFile(file, 'utf8'));
-      expect(stored.schedules.map((s: { name: string }) => s.name)).toEqual(['durable']);
-    });
+    await writeFile(file, JSON.stringify(legacy));
+
+    const second = await start();
+    expect(second.pending()).toEqual([
+      { name: 'from-file', groupName: 'followups', at: '2026-03-10T13:00:00.000Z' },
+    ]);
+    expect(second.deadLetters().map((d) => d.payload)).toEqual([{ interviewId: 'old' }]);
+    await expect(readFile(file, 'utf8')).rejects.toThrow(/ENOENT/);
+    expect(JSON.parse(await readFile(`${file}.imported`, 'utf8'))).toEqual(legacy);
+    await second.close();
+
+    // A start that died between the import and the rename: the same file is not imported twice.
+    await writeFile(file, JSON.stringify(legacy));
+    const third = await start();
+    expect(third.pending().map((p) => p.name)).toEqual(['from-file']);
+    expect(third.deadLetters()).toHaveLength(1);
+    clock.set(new Date('2026-03-10T13:00:01Z'));
+    expect((await third.fireDue()).map((f) => f.name)).toEqual(['from-file']);
+    expect(calls).toEqual([{ arn: FUNCTION_ARN, payload: { interviewId: 'from-file', kind: 'thank-you' } }]);
   });
 
   it('keeps a schedule whose retry is pending and retries it after a restart', async () => {
@@ -507,6 +556,27 @@ describe('persistence', () => {
 
     await writeFile(file, '{"version":1,"schedules":[{"name":');
     await expect(start()).rejects.toThrow(/scheduler\.json is corrupt/);
+    // Refused, not dropped: the file is still there, and a later start still refuses it.
+    expect(await readFile(file, 'utf8')).toBe('{"version":1,"schedules":[{"name":');
+    await expect(start()).rejects.toThrow(/scheduler\.json is corrupt/);
+  });
+
+  it('refuses to start on a corrupt record in its database, and keeps the record', async () => {
+    const first = await start();
+    await scheduler(first).send(new CreateScheduleCommand(createInput('fine')));
+    await first.close();
+    const location = path.join(dataDir, 'scheduler-db');
+    const db = new ClassicLevel<string, string>(location);
+    await db.put('s!followups!broken', '{"name":"broken"');
+    await db.close();
+
+    await expect(start()).rejects.toThrow(/'s!followups!broken' in .*scheduler-db is corrupt/);
+    await expect(start()).rejects.toThrow(/corrupt/); // the failed start let go of the database
+
+    const again = new ClassicLevel<string, string>(location);
+    expect(await again.get('s!followups!broken')).toBe('{"name":"broken"');
+    expect(await again.get('s!followups!fine')).toContain('"name":"fine"');
+    await again.close();
   });
 });
 

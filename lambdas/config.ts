@@ -73,6 +73,9 @@ export type SenderConfig = AwsConfig &
 
 export type FeedbackConfig = AwsConfig & { tableName: string; scheduleGroup: string };
 
+/** The sweep reads the due index and hands overdue emails to the sender. */
+export type SweepConfig = AwsConfig & { tableName: string; senderFunctionArn: string };
+
 /** Checks a set variable: returns the value to keep and reports each problem through `fail`. */
 type Check<T> = (value: string, fail: (message: string) => void) => T;
 
@@ -250,5 +253,13 @@ export function loadFeedbackConfig(env: Env): FeedbackConfig {
     ...awsConfig(read),
     tableName: read.required('tableName', ENV.tableName, name),
     scheduleGroup: read.required('scheduleGroup', ENV.scheduleGroup, name),
+  }));
+}
+
+export function loadSweepConfig(env: Env): SweepConfig {
+  return load(env, 'sweep', (read) => ({
+    ...awsConfig(read),
+    tableName: read.required('tableName', ENV.tableName, name),
+    senderFunctionArn: read.required('senderFunctionArn', ENV.senderFunctionArn, arn),
   }));
 }

@@ -13,9 +13,12 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import {
   CreateTableCommand,
+  type CreateTableCommandInput,
+  DeleteTableCommand,
   DescribeTableCommand,
   ResourceNotFoundException,
 } from '@aws-sdk/client-dynamodb';
+import { PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { serve } from '@hono/node-server';
 import { ClassicLevel } from 'classic-level';
 import dynalite from 'dynalite';
@@ -25,14 +28,18 @@ import { DynamoAccessStore } from '../lambdas/aws/access.js';
 import { dynamoClient, lambdaClient, schedulerClient, sesClient } from '../lambdas/aws/clients.js';
 import { LambdaSenderInvoker } from '../lambdas/aws/invoker.js';
 import { SesMailer } from '../lambdas/aws/mailer.js';
+import { reportTimeZoneDisagreements } from '../lambdas/aws/observability.js';
 import { EventBridgeEmailScheduler } from '../lambdas/aws/scheduler.js';
 import { DynamoInterviewStore } from '../lambdas/aws/store.js';
 import { TABLE } from '../lambdas/aws/table.js';
 import { ENV, LIMIT_VARIABLES, loadApiConfig, loadSenderConfig } from '../lambdas/config.js';
 import type { Limits } from '../lambdas/core/access.js';
-import { jsonLogger, type Logger } from '../lambdas/core/ports.js';
+import type { InterviewRecord } from '../lambdas/core/interview.js';
+import { CountingMetrics, jsonLogger, type Logger } from '../lambdas/core/ports.js';
+import { firstCheckAt, SWEEP_PERIOD_MINUTES } from '../lambdas/core/reconcile.js';
 import { hashSecret } from '../lambdas/core/tokens.js';
 import { parseSendEvent, sendEmail } from '../lambdas/sender/send.js';
+import { type SweepReport, sweep } from '../lambdas/sweep/sweep.js';
 import { type AwsEmulator, type FiredSchedule, startAwsEmulator } from './aws-emulator.js';
 import { LocalClock } from './clock.js';
 import { FaultInjector, injectDynamoFaults, injectSesFaults, parseFaults } from './faults.js';
@@ -95,6 +102,10 @@ export interface LocalRuntime {
    * attempt (async invocations included). Resolves with the schedules fired.
    */
   advanceClock(instant: Date): Promise<FiredSchedule[]>;
+  /** What `POST /_local/sweep` does: one sweep now (see reconcile.ts), its sends awaited. */
+  sweep(): Promise<SweepReport>;
+  /** The metrics counted so far (`GET /_local/metrics`). */
+  metrics: CountingMetrics;
   stop(): Promise<void>;
 }
 
@@ -198,30 +209,68 @@ function close(server: Server): Promise<void> {
   });
 }
 
-async function ensureTable(config: ReturnType<typeof loadSenderConfig>): Promise<void> {
+const TABLE_DEFINITION: CreateTableCommandInput = {
+  TableName: TABLE_NAME,
+  BillingMode: 'PAY_PER_REQUEST',
+  AttributeDefinitions: [
+    { AttributeName: TABLE.partitionKey, AttributeType: 'S' },
+    { AttributeName: TABLE.tokenKey, AttributeType: 'S' },
+    { AttributeName: TABLE.dueShardKey, AttributeType: 'S' },
+    { AttributeName: TABLE.dueSortKey, AttributeType: 'S' },
+  ],
+  KeySchema: [{ AttributeName: TABLE.partitionKey, KeyType: 'HASH' }],
+  GlobalSecondaryIndexes: [
+    {
+      IndexName: TABLE.tokenIndex,
+      KeySchema: [{ AttributeName: TABLE.tokenKey, KeyType: 'HASH' }],
+      Projection: { ProjectionType: 'KEYS_ONLY' },
+    },
+    {
+      IndexName: TABLE.dueIndex,
+      KeySchema: [
+        { AttributeName: TABLE.dueShardKey, KeyType: 'HASH' },
+        { AttributeName: TABLE.dueSortKey, KeyType: 'RANGE' },
+      ],
+      Projection: { ProjectionType: 'KEYS_ONLY' },
+    },
+  ],
+};
+
+/**
+ * Creates the table, or brings one made by an older version up to date. dynalite cannot add an
+ * index to a table, so a table without the sweep's index is rebuilt once: read whole, made
+ * again, written back, each interview with its first `checkAt` (see reconcile.ts).
+ */
+async function ensureTable(config: ReturnType<typeof loadSenderConfig>, log: Logger): Promise<void> {
   const db = dynamoClient(config, { credentials: CREDENTIALS });
   try {
-    await db.send(new DescribeTableCommand({ TableName: TABLE_NAME }));
-  } catch (err) {
-    if (!(err instanceof ResourceNotFoundException)) throw err;
-    await db.send(
-      new CreateTableCommand({
-        TableName: TABLE_NAME,
-        BillingMode: 'PAY_PER_REQUEST',
-        AttributeDefinitions: [
-          { AttributeName: TABLE.partitionKey, AttributeType: 'S' },
-          { AttributeName: TABLE.tokenKey, AttributeType: 'S' },
-        ],
-        KeySchema: [{ AttributeName: TABLE.partitionKey, KeyType: 'HASH' }],
-        GlobalSecondaryIndexes: [
-          {
-            IndexName: TABLE.tokenIndex,
-            KeySchema: [{ AttributeName: TABLE.tokenKey, KeyType: 'HASH' }],
-            Projection: { ProjectionType: 'KEYS_ONLY' },
-          },
-        ],
-      }),
-    );
+    let indexes: string[];
+    try {
+      const out = await db.send(new DescribeTableCommand({ TableName: TABLE_NAME }));
+      indexes = (out.Table?.GlobalSecondaryIndexes ?? []).map((index) => index.IndexName ?? '');
+    } catch (err) {
+      if (!(err instanceof ResourceNotFoundException)) throw err;
+      await db.send(new CreateTableCommand(TABLE_DEFINITION));
+      return;
+    }
+    if (indexes.includes(TABLE.dueIndex)) return;
+    const items: Record<string, unknown>[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await db.send(new ScanCommand({ TableName: TABLE_NAME, ExclusiveStartKey: start }));
+      items.push(...(page.Items ?? []));
+      start = page.LastEvaluatedKey;
+    } while (start);
+    await db.send(new DeleteTableCommand({ TableName: TABLE_NAME }));
+    await db.send(new CreateTableCommand(TABLE_DEFINITION));
+    const store = new DynamoInterviewStore(db, TABLE_NAME);
+    for (const item of items) {
+      const isInterview = typeof item.emails === 'object' && !item.erasedAt;
+      const checkAt = isInterview ? firstCheckAt(item as unknown as InterviewRecord) : undefined;
+      if (checkAt) await store.create({ ...(item as unknown as InterviewRecord), checkAt });
+      else await db.send(new PutCommand({ TableName: TABLE_NAME, Item: item }));
+    }
+    log('info', 'local table rebuilt with the sweep index', { items: items.length });
   } finally {
     db.destroy();
   }
@@ -300,7 +349,7 @@ export async function startLocalRuntime(options: LocalOptions): Promise<LocalRun
   };
   const apiConfig = loadApiConfig(env);
   const senderConfig = loadSenderConfig(env);
-  await ensureTable(senderConfig);
+  await ensureTable(senderConfig, log);
 
   const clientOptions = { credentials: CREDENTIALS };
   const db = dynamoClient(apiConfig, clientOptions);
@@ -317,7 +366,10 @@ export async function startLocalRuntime(options: LocalOptions): Promise<LocalRun
     roleArn: apiConfig.schedulerRoleArn,
     deadLetterArn: apiConfig.scheduleDlqArn,
   });
+  const metrics = new CountingMetrics();
+  reportTimeZoneDisagreements(log);
   const senderDeps = {
+    metrics,
     store: new DynamoInterviewStore(senderDb, senderConfig.tableName),
     mailer: new SesMailer(mail, senderConfig.sesConfigurationSet),
     scheduler: emailScheduler,
@@ -331,10 +383,40 @@ export async function startLocalRuntime(options: LocalOptions): Promise<LocalRun
   const aroundSend = options.instrument?.aroundSend;
   deliver = aroundSend ? (payload) => aroundSend(payload, () => send(payload)) : send;
 
+  const invoker = new LambdaSenderInvoker(lambda, apiConfig.senderFunctionArn);
+  // The sweep, as on AWS, every SWEEP_PERIOD_MINUTES of the local clock (so also right after the
+  // clock is moved past a period); `POST /_local/sweep` runs it at once.
+  const sweepPeriodMs = SWEEP_PERIOD_MINUTES * 60_000;
+  let lastSweep = clock.now().getTime();
+  let sweeping: Promise<SweepReport> | undefined;
+  const runSweep = (): Promise<SweepReport> => {
+    sweeping ??= (async () => {
+      try {
+        lastSweep = clock.now().getTime();
+        const report = await sweep({ store, invoker, clock, log, metrics });
+        await emulator.settle(); // the sends it handed over
+        return report;
+      } finally {
+        sweeping = undefined;
+      }
+    })();
+    return sweeping;
+  };
+  const sweepIfDue = async () => {
+    const now = clock.now().getTime();
+    if (now < lastSweep) lastSweep = now; // the clock was moved back
+    if (now - lastSweep >= sweepPeriodMs) await runSweep();
+  };
+  const sweepTimer = setInterval(() => {
+    sweepIfDue().catch((err: unknown) => log('error', 'local sweep failed', { error: String(err) }));
+  }, 1_000);
+  sweepTimer.unref();
+
   const advanceClock = async (instant: Date) => {
     clock.set(instant);
     const fired = await emulator.fireDue();
     await emulator.settle();
+    await sweepIfDue();
     return fired;
   };
 
@@ -364,6 +446,8 @@ export async function startLocalRuntime(options: LocalOptions): Promise<LocalRun
     return c.body(null, 204);
   });
   server.get('/_local/clock', (c) => c.json({ now: clock.now().toISOString() }));
+  server.get('/_local/metrics', (c) => c.json(metrics.snapshot()));
+  server.post('/_local/sweep', async (c) => c.json(await runSweep()));
   server.post('/_local/clock', async (c) => {
     // JSON only: a form or text/plain POST is what a page of another site could send.
     if (!(c.req.header('Content-Type') ?? '').toLowerCase().startsWith('application/json')) {
@@ -401,7 +485,7 @@ export async function startLocalRuntime(options: LocalOptions): Promise<LocalRun
     counterKey: apiConfig.counterSecret ?? '',
     linkAllowlist: apiConfig.linkAllowlist,
     scheduler: emailScheduler,
-    invoker: new LambdaSenderInvoker(lambda, apiConfig.senderFunctionArn),
+    invoker,
     clock,
     log,
     apiKeySha256: apiConfig.apiKeySha256,
@@ -439,9 +523,13 @@ export async function startLocalRuntime(options: LocalOptions): Promise<LocalRun
     emulator,
     faults,
     advanceClock,
+    sweep: runSweep,
+    metrics,
     async stop() {
       if (stopped) return;
       stopped = true;
+      clearInterval(sweepTimer);
+      await sweeping;
       await close(http);
       await emulator.close();
       for (const client of [db, senderDb, scheduler, lambda, mail]) client.destroy();

@@ -3,15 +3,16 @@ import { handle } from 'hono/aws-lambda';
 import { DynamoAccessStore } from '../aws/access.js';
 import { dynamoClient, lambdaClient, schedulerClient, secretsClient } from '../aws/clients.js';
 import { LambdaSenderInvoker } from '../aws/invoker.js';
+import { lambdaObservability } from '../aws/observability.js';
 import { EventBridgeEmailScheduler } from '../aws/scheduler.js';
 import { readSecret } from '../aws/secrets.js';
 import { DynamoInterviewStore } from '../aws/store.js';
 import { loadApiConfig } from '../config.js';
 import { systemClock } from '../core/clock.js';
-import { jsonLogger } from '../core/ports.js';
 import { createApp } from './app.js';
 
 const config = loadApiConfig(process.env);
+const observability = lambdaObservability();
 const db = dynamoClient(config);
 // Once per container, before the first request: the counters' key from Secrets Manager.
 const counterKey =
@@ -29,9 +30,17 @@ const app = createApp({
   }),
   invoker: new LambdaSenderInvoker(lambdaClient(config), config.senderFunctionArn),
   clock: systemClock,
-  log: jsonLogger,
+  log: observability.log,
   apiKeySha256: config.apiKeySha256,
   ...(config.publicUrl && { publicUrl: config.publicUrl }),
 });
 
-export const handler = handle(app);
+const serve = handle(app);
+
+/** The API Gateway request id is the correlation key of every line a request logs. */
+export const handler: typeof serve = (event, context) =>
+  observability.invocation(
+    context,
+    { requestId: (event.requestContext as { requestId?: string } | undefined)?.requestId },
+    () => serve(event, context),
+  );

@@ -24,7 +24,9 @@ import type {
   Logger,
   SenderInvoker,
 } from '../core/ports.js';
+import { firstCheckAt } from '../core/reconcile.js';
 import type { ValidSubmission } from '../core/schema.js';
+import { scheduleTime } from '../core/sendTimes.js';
 import { hashSecret, newInterviewId, newToken, sameHash } from '../core/tokens.js';
 import { cancelPending } from '../shared/cancel.js';
 
@@ -51,7 +53,7 @@ function plan(
   tokenHash: string,
   now: Date,
 ): InterviewRecord {
-  return newInterview({
+  const record = newInterview({
     id,
     ownerKeyId,
     tokenHash,
@@ -60,6 +62,8 @@ function plan(
     timing: submission.timing,
     now,
   });
+  const checkAt = firstCheckAt(record);
+  return checkAt ? { ...record, checkAt } : record;
 }
 
 export type PreviewEmail = EmailView & { subject?: string; text?: string };
@@ -144,11 +148,12 @@ export async function submitInterview(
       ? options.confirmationAllowed()
       : Promise.resolve(true);
   confirming.catch(() => undefined); // awaited below; a failure there must not go unhandled first
+  const now = clock.now();
   const created = await Promise.allSettled(
     kinds.map((kind) =>
       scheduler.create({
         name: scheduleName(id, kind),
-        at: new Date(record.emails[kind].sendAt as string),
+        at: scheduleTime(new Date(record.emails[kind].sendAt as string), now),
         timeZone: record.interview.timeZone,
         event: { interviewId: id, kind },
       }),

@@ -33,9 +33,25 @@ export function schedulerClient(config: AwsConfig, options: ClientOptions = {}):
   return new SchedulerClient(base(config, config.endpoints.scheduler, options));
 }
 
-/** No SDK retries: after a timeout SES may have accepted the message, and a retry would send it twice. */
+/** Deadlines of one SES request (ms): to connect, and for the answer once connected. */
+export const SES_CONNECT_TIMEOUT_MS = 3_000;
+export const SES_REQUEST_TIMEOUT_MS = 10_000;
+
+/**
+ * No SDK retries: after a timeout SES may have accepted the message, and a retry would send it
+ * twice (the sender retries itself when it knows nothing was sent). Every request has deadlines:
+ * a connection not made in time means nothing was sent; an answer not come in time is unknown.
+ */
 export function sesClient(config: AwsConfig, options: ClientOptions = {}): SESClient {
-  return new SESClient({ ...base(config, config.endpoints.ses, options), maxAttempts: 1 });
+  return new SESClient({
+    ...base(config, config.endpoints.ses, options),
+    maxAttempts: 1,
+    requestHandler: {
+      connectionTimeout: SES_CONNECT_TIMEOUT_MS,
+      requestTimeout: SES_REQUEST_TIMEOUT_MS,
+      throwOnRequestTimeout: true,
+    },
+  });
 }
 
 export function lambdaClient(config: AwsConfig, options: ClientOptions = {}): LambdaClient {

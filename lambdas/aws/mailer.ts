@@ -29,43 +29,97 @@ export const PERMANENT = new Set([
   'ProductionAccessNotGrantedException',
 ]);
 
+/** How long one SendEmail may take in all, credentials and connection included (ms). */
+export const SES_DEADLINE_MS = 15_000;
+
+/**
+ * Errors of the connection itself: the request never reached SES, so nothing can have been sent.
+ * `syscall` tells a failed connect or name lookup apart from a connection lost after it was made.
+ */
+const CONNECT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH']);
+function connectionNotMade(err: unknown): boolean {
+  const e = err as { code?: unknown; syscall?: unknown; message?: unknown; name?: unknown };
+  if (e.syscall === 'connect' || e.syscall === 'getaddrinfo') return true;
+  if (typeof e.code === 'string' && CONNECT_CODES.has(e.code)) return true;
+  // The HTTP handler's own connect deadline (connectionTimeout, see clients.ts).
+  return (
+    e.name === 'TimeoutError' && typeof e.message === 'string' && /establish a connection/.test(e.message)
+  );
+}
+
+/** Failures before a request exists that a moment later may not repeat: credentials, a deadline. */
+const TRANSIENT_BEFORE_REQUEST = new Set([
+  'CredentialsProviderError',
+  'ProviderError',
+  'TimeoutError',
+  'AbortError',
+]);
+
 export class SesMailer implements Mailer {
   constructor(
     private readonly client: SESClient,
     private readonly configurationSet?: string,
+    private readonly deadlineMs = SES_DEADLINE_MS,
   ) {}
 
   async send(email: OutgoingEmail): Promise<string> {
+    const command = new SendEmailCommand({
+      Source: email.from,
+      Destination: { ToAddresses: email.to, ...(email.bcc.length > 0 && { BccAddresses: email.bcc }) },
+      ...(email.replyTo.length > 0 && { ReplyToAddresses: email.replyTo }),
+      Message: {
+        Subject: { Data: email.subject, Charset: 'UTF-8' },
+        Body: {
+          Text: { Data: email.text, Charset: 'UTF-8' },
+          Html: { Data: email.html, Charset: 'UTF-8' },
+        },
+      },
+      Tags: email.tags.map((t) => ({ Name: t.name, Value: t.value })),
+      ...(this.configurationSet && { ConfigurationSetName: this.configurationSet }),
+    });
+    // Set by the innermost middleware, just before the HTTP handler gets the request: until then
+    // (serializing, signing, fetching credentials) nothing has left this process.
+    let handedToHttp = false;
+    command.middlewareStack.add(
+      (next) => async (args) => {
+        handedToHttp = true;
+        return next(args);
+      },
+      { step: 'deserialize', priority: 'low', name: 'markHandedToHttp' },
+    );
     try {
-      const out = await this.client.send(
-        new SendEmailCommand({
-          Source: email.from,
-          Destination: { ToAddresses: email.to, ...(email.bcc.length > 0 && { BccAddresses: email.bcc }) },
-          ...(email.replyTo.length > 0 && { ReplyToAddresses: email.replyTo }),
-          Message: {
-            Subject: { Data: email.subject, Charset: 'UTF-8' },
-            Body: {
-              Text: { Data: email.text, Charset: 'UTF-8' },
-              Html: { Data: email.html, Charset: 'UTF-8' },
-            },
-          },
-          Tags: email.tags.map((t) => ({ Name: t.name, Value: t.value })),
-          ...(this.configurationSet && { ConfigurationSetName: this.configurationSet }),
-        }),
-      );
+      const out = await this.client.send(command, { abortSignal: AbortSignal.timeout(this.deadlineMs) });
       if (!out.MessageId) throw new MailError('SES accepted the message without a message id', 'unknown');
       return out.MessageId;
     } catch (err) {
       if (err instanceof MailError) throw err;
       const name = err instanceof Error ? err.name : 'Unknown';
-      throw new MailError(`SES refused the message: ${name}`, classify(err, name), { cause: err });
+      const failure = classify(err, name, handedToHttp);
+      const what =
+        failure === 'unsent'
+          ? `SES could not be reached: ${name}`
+          : failure === 'unknown'
+            ? `SES did not answer: ${name}`
+            : handedToHttp
+              ? `SES refused the message: ${name}`
+              : `The message could not be handed to SES: ${name}`;
+      throw new MailError(what, failure, { cause: err });
     }
   }
 }
 
-function classify(err: unknown, name: string): MailFailure {
+/** Exported for the tests. */
+export function classify(err: unknown, name: string, handedToHttp: boolean): MailFailure {
   const status = (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+  if (status !== undefined && (status < 200 || status >= 300))
+    return PERMANENT.has(name) ? 'reject' : 'retry';
+  // Nothing left the process. A credentials hiccup or a deadline may pass; anything else (a
+  // URIError while serializing, say) would fail the same way every time.
+  if (!handedToHttp) return TRANSIENT_BEFORE_REQUEST.has(name) ? 'unsent' : 'reject';
+  if (connectionNotMade(err)) return 'unsent';
+  // Node refuses a malformed request before writing it (ERR_INVALID_CHAR, ERR_HTTP_INVALID_HEADER_VALUE…).
+  const code = (err as { code?: unknown }).code;
+  if (typeof code === 'string' && code.startsWith('ERR_INVALID') && status === undefined) return 'reject';
   // No answer, or an answer we could not read: SES may have taken the message.
-  if (status === undefined || (status >= 200 && status < 300)) return 'unknown';
-  return PERMANENT.has(name) ? 'reject' : 'retry';
+  return 'unknown';
 }

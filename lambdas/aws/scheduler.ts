@@ -1,4 +1,4 @@
-/** EventBridge Scheduler adapter: one-time at() schedules in the interview's zone, deleted after completion. */
+/** EventBridge Scheduler adapter: one-time at() schedules in UTC, deleted after completion. */
 import {
   ConflictException,
   CreateScheduleCommand,
@@ -7,7 +7,6 @@ import {
   type SchedulerClient,
 } from '@aws-sdk/client-scheduler';
 import type { EmailScheduler, OneTimeSchedule } from '../core/ports.js';
-import { hasUniqueWallTime, toLocalSecond } from '../core/time.js';
 
 /** What a created schedule invokes. Only functions that create schedules need one. */
 export interface SchedulerTarget {
@@ -20,14 +19,15 @@ export interface SchedulerTarget {
 export const SCHEDULE_RETRY = { MaximumRetryAttempts: 10, MaximumEventAgeInSeconds: 6 * 3600 };
 
 /**
- * `at(...)` on the interview's wall clock, so DST is also the Scheduler's job. A time in the hour an
- * autumn change repeats would be ambiguous there; it is written in UTC instead. (The send-time
- * rules keep emails out of 20:00–08:00, where every such hour falls, so this is a safety net.)
+ * `at(...)` of the instant the service computed, written in UTC (`ScheduleExpressionTimezone`
+ * `UTC`). The send-time rules already did the wall-clock work with the project's own tz data
+ * (lambdas/core/time.ts); an at() on the interview's wall clock would have Scheduler convert it
+ * again with AWS's own tz data, a third clock that can disagree (British Columbia's permanent
+ * UTC−7 from November 2026, for one) and that cannot tell apart the two occurrences of a time in
+ * the hour an autumn change repeats. In UTC every instant has exactly one name.
  */
-export function atExpression(instant: Date, zone: string): { expression: string; timeZone: string } {
-  return hasUniqueWallTime(instant, zone)
-    ? { expression: `at(${toLocalSecond(instant, zone)})`, timeZone: zone }
-    : { expression: `at(${toLocalSecond(instant, 'UTC')})`, timeZone: 'UTC' };
+export function atExpression(instant: Date): { expression: string; timeZone: 'UTC' } {
+  return { expression: `at(${instant.toISOString().slice(0, 19)})`, timeZone: 'UTC' };
 }
 
 export class EventBridgeEmailScheduler implements EmailScheduler {
@@ -39,7 +39,7 @@ export class EventBridgeEmailScheduler implements EmailScheduler {
 
   async create(schedule: OneTimeSchedule): Promise<void> {
     if (!this.target) throw new Error('this scheduler has no target: it can only delete schedules');
-    const at = atExpression(schedule.at, schedule.timeZone);
+    const at = atExpression(schedule.at);
     try {
       await this.client.send(
         new CreateScheduleCommand({

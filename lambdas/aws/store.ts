@@ -20,10 +20,10 @@ import {
 } from '../core/interview.js';
 import type { InterviewStore, TransitionOptions } from '../core/ports.js';
 import { ACCESS_PREFIX } from './access.js';
-import { TABLE } from './table.js';
+import { DUE_SHARDS, dueShard, TABLE } from './table.js';
 
 /** Per email: its times, the provider's id and a reason that may quote an address. */
-const ERASED_FIELDS = ['sendAt', 'sentAt', 'messageId', 'reason'];
+const ERASED_FIELDS = ['sendAt', 'sentAt', 'retryAt', 'messageId', 'reason'];
 const ERASED_EMAIL_FIELDS = EMAIL_KINDS.flatMap((_, i) => ERASED_FIELDS.map((_f, j) => `#e.#k${i}.#f${j}`));
 
 export class DynamoInterviewStore implements InterviewStore {
@@ -37,7 +37,7 @@ export class DynamoInterviewStore implements InterviewStore {
       await this.db.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: record,
+          Item: record.checkAt ? { ...record, [TABLE.dueShardKey]: dueShard(record.id) } : record,
           ConditionExpression: 'attribute_not_exists(#pk)',
           ExpressionAttributeNames: { '#pk': TABLE.partitionKey },
         }),
@@ -206,6 +206,8 @@ export class DynamoInterviewStore implements InterviewStore {
           'timing',
           'ownerKeyId',
           'idempotencyScope',
+          '#checkAt',
+          '#shard',
           ...ERASED_EMAIL_FIELDS,
         ].join(', ')}`,
         ConditionExpression: 'attribute_exists(#pk)',
@@ -214,6 +216,8 @@ export class DynamoInterviewStore implements InterviewStore {
           '#position': 'position',
           '#token': TABLE.tokenKey,
           '#exp': TABLE.ttlAttribute,
+          '#checkAt': TABLE.dueSortKey,
+          '#shard': TABLE.dueShardKey,
           '#u': 'updatedAt',
           '#e': 'emails',
           ...Object.fromEntries(EMAIL_KINDS.map((kind, i) => [`#k${i}`, kind])),
@@ -222,6 +226,59 @@ export class DynamoInterviewStore implements InterviewStore {
         ExpressionAttributeValues: { ':at': at, ':exp': erasedExpiresAt(new Date(at)) },
       }),
     );
+  }
+
+  /**
+   * One Query per index partition for `checkAt <= at`, page by page; each hit is then read
+   * strongly consistent (the index is eventually consistent and holds only keys). Reads what is
+   * due, whatever the table's size.
+   */
+  async *listDue(at: string): AsyncIterable<InterviewRecord> {
+    for (const shard of DUE_SHARDS) {
+      let start: Record<string, unknown> | undefined;
+      do {
+        const out = await this.db.send(
+          new QueryCommand({
+            TableName: this.tableName,
+            IndexName: TABLE.dueIndex,
+            KeyConditionExpression: '#shard = :shard AND #checkAt <= :at',
+            ExpressionAttributeNames: { '#shard': TABLE.dueShardKey, '#checkAt': TABLE.dueSortKey },
+            ExpressionAttributeValues: { ':shard': shard, ':at': at },
+            ...(start && { ExclusiveStartKey: start }),
+          }),
+        );
+        for (const item of out.Items ?? []) {
+          const id = item[TABLE.partitionKey];
+          const record = typeof id === 'string' ? await this.get(id) : undefined;
+          if (record) yield record;
+        }
+        start = out.LastEvaluatedKey;
+      } while (start);
+    }
+  }
+
+  async setCheckAt(id: string, checkAt: string | undefined): Promise<void> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { [TABLE.partitionKey]: id },
+          UpdateExpression:
+            checkAt === undefined ? 'REMOVE #checkAt, #shard' : 'SET #checkAt = :checkAt, #shard = :shard',
+          ConditionExpression: 'attribute_exists(#pk)',
+          ExpressionAttributeNames: {
+            '#pk': TABLE.partitionKey,
+            '#checkAt': TABLE.dueSortKey,
+            '#shard': TABLE.dueShardKey,
+          },
+          ...(checkAt !== undefined && {
+            ExpressionAttributeValues: { ':checkAt': checkAt, ':shard': dueShard(id) },
+          }),
+        }),
+      );
+    } catch (err) {
+      if (!(err instanceof ConditionalCheckFailedException)) throw err; // gone (TTL): nothing to check
+    }
   }
 
   /**

@@ -12,6 +12,8 @@ import {
   addCalendarDays,
   calendarDaysBetween,
   formatForPeople,
+  formatMonthDay,
+  formatWeekday,
   localDate,
   wallClock,
   weekday,
@@ -40,11 +42,6 @@ export function greeting(sendAt: Date, zone: string): string {
   return 'Good evening';
 }
 
-const dayName = (instant: Date, zone: string) =>
-  new Intl.DateTimeFormat('en-US', { timeZone: zone, weekday: 'long' }).format(instant);
-const monthDay = (instant: Date, zone: string) =>
-  new Intl.DateTimeFormat('en-US', { timeZone: zone, month: 'long', day: 'numeric' }).format(instant);
-
 /** "today", "yesterday", "on Monday" (same week), "last Friday" (previous week), "on November 20". */
 export function interviewDay(interviewEnd: Date, sendAt: Date, zone: string): string {
   const day = localDate(interviewEnd, zone);
@@ -55,9 +52,9 @@ export function interviewDay(interviewEnd: Date, sendAt: Date, zone: string): st
   // Weeks start on Monday.
   const monday = (d: typeof day) => addCalendarDays(d, -((weekday(d) + 6) % 7));
   const weeks = calendarDaysBetween(monday(day), monday(send)) / 7;
-  if (weeks === 0) return `on ${dayName(interviewEnd, zone)}`;
-  if (weeks === 1) return `last ${dayName(interviewEnd, zone)}`;
-  return `on ${monthDay(interviewEnd, zone)}`;
+  if (weeks === 0) return `on ${formatWeekday(interviewEnd, zone)}`;
+  if (weeks === 1) return `last ${formatWeekday(interviewEnd, zone)}`;
+  return `on ${formatMonthDay(interviewEnd, zone)}`;
 }
 
 /**
@@ -263,6 +260,39 @@ export function renderConfirmation(
     bcc: [],
     replyTo: [],
     tags: tags(record, 'confirmation'),
+    ...content,
+  };
+}
+
+/**
+ * To the candidate, when their thank-you fired so late that sending it would not read as a
+ * careful person's note (see lateness.ts): it was not sent, and they may want to write one
+ * themselves. `plannedAt` is the time it was planned for.
+ */
+export function renderLateNotice(
+  record: InterviewRecord,
+  plannedAt: Date,
+  senderAddress: string,
+): OutgoingEmail {
+  const zone = record.interview.timeZone;
+  const content = compose(`Not sent: your thank-you to ${record.interviewer.name}`, [
+    `Hello ${record.candidate.name},`,
+    `Your thank-you to ${record.interviewer.name} (${record.interviewer.email}) about ${role(record)} was planned for ${formatForPeople(plannedAt, zone)}. Our service could not send it then, and a thank-you that arrives more than a day late reads as an afterthought, so we did not send it.`,
+    record.emails['follow-up'].status === 'scheduled'
+      ? 'If you would still like to thank them, a short note of your own today is best. Your follow-up is still scheduled, and you can cancel it with the link in your confirmation.'
+      : 'If you would still like to thank them, a short note of your own today is best.',
+    'We are sorry for the trouble.',
+  ]);
+  return {
+    from: mailbox('Interview follow-up', senderAddress),
+    to: [record.candidate.email],
+    bcc: [],
+    replyTo: [],
+    // Its own kind, so SES feedback about it can never be taken for the thank-you's.
+    tags: [
+      { name: 'interview-id', value: record.id },
+      { name: 'kind', value: 'late-notice' },
+    ],
     ...content,
   };
 }

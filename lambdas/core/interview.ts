@@ -16,7 +16,8 @@ export const TRANSITIONS: Record<EmailStatus, readonly EmailStatus[]> = {
   // skipped: a confirmation over its address's daily limit is not sent (see `confirmationWindow`).
   scheduled: ['sending', 'cancelled', 'failed', 'skipped'],
   // back to scheduled: released after a refused send; cancelled: released after a cancel came in.
-  sending: ['sent', 'scheduled', 'cancelled', 'failed'],
+  // skipped: a thank-you that fired more than a day late (see lateness.ts).
+  sending: ['sent', 'scheduled', 'cancelled', 'failed', 'skipped'],
   // SES feedback after the fact: the email bounced or the recipient complained.
   sent: ['failed'],
   cancelled: [],
@@ -38,6 +39,11 @@ export interface EmailState {
   cancelRequested?: boolean;
   /** Why: the reason of whoever cancelled (the candidate, a DELETE, a bounce, a revoked key). */
   cancelReason?: string;
+  /**
+   * When the sender's own retry of a send refused for now is due (the email is `scheduled` again
+   * meanwhile): until then the sweep leaves it alone (see sweep.ts).
+   */
+  retryAt?: string;
   /** Which sender invocation holds the `sending` claim. */
   claimId?: string;
   updatedAt: string;
@@ -66,6 +72,11 @@ export interface InterviewRecord {
   /** The settings the send times were computed from, kept for support and audits. */
   timing: TimingSettings;
   emails: Record<EmailKind, EmailState>;
+  /**
+   * When the sweep should next look at this interview (see reconcile.ts); absent when nothing is
+   * pending. Whoever moves an email *earlier* must lower it too; later moves may leave it.
+   */
+  checkAt?: string;
   /** Epoch seconds: DynamoDB's TTL removes the item 90 days after its last email. */
   expiresAt: number;
 }

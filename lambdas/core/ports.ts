@@ -56,6 +56,13 @@ export interface InterviewStore {
    * revoking a key, never a request path.
    */
   listOwnedBy(ownerKeyId: string): AsyncIterable<InterviewRecord>;
+  /**
+   * Interviews whose `checkAt` is at or before `at` (an ISO instant), from an index by that
+   * time: the sweep's read, whose cost follows what is due, never the table's size.
+   */
+  listDue(at: string): AsyncIterable<InterviewRecord>;
+  /** Sets when the sweep looks at this interview next; undefined takes it out of the index. */
+  setCheckAt(id: string, checkAt: string | undefined): Promise<void>;
 }
 
 export interface KeyStore {
@@ -132,10 +139,12 @@ export interface Mailer {
  * - `retry`: the provider answered and refused it for now (throttling, a 5xx): nothing went out,
  *   so trying again later cannot make a duplicate.
  * - `reject`: the provider refused this message for good; retrying cannot help.
+ * - `unsent`: nothing reached the provider (the connection could not be made, credentials could
+ *   not be had): trying again at once is safe and usually enough.
  * - `unknown`: no answer (timeout, connection lost): the message may or may not have gone out, so
  *   it must not be sent again.
  */
-export type MailFailure = 'retry' | 'reject' | 'unknown';
+export type MailFailure = 'retry' | 'reject' | 'unsent' | 'unknown';
 
 export class MailError extends Error {
   constructor(
@@ -151,6 +160,44 @@ export class MailError extends Error {
 export interface SenderInvoker {
   /** Hands the event to the sender asynchronously (fire and forget, retried by the platform). */
   invokeAsync(event: SendEvent): Promise<void>;
+}
+
+/**
+ * What the service counts, one data point per event (EMF on AWS, see infra/stack.ts for the
+ * alarms; in memory locally). Late: see lateness.ts; reconciled and stuck: see sweep.ts.
+ */
+export const METRIC_NAMES = [
+  'EmailsSent',
+  'EmailsRetried',
+  'EmailsFailed',
+  'EmailsUnknown',
+  'EmailsSkippedLate',
+  'EmailsMovedLate',
+  'EmailsReconciled',
+  'EmailsStuck',
+] as const;
+export type MetricName = (typeof METRIC_NAMES)[number];
+/** The CloudWatch namespace of every metric; the stack's alarms read it (infra/stack.ts). */
+export const METRICS_NAMESPACE = 'InterviewFollowup';
+
+export interface Metrics {
+  /** Adds `value` (default 1) to the metric. */
+  count(name: MetricName, value?: number): void;
+}
+
+/** Metrics kept in memory: the local runtime's (`GET /_local/metrics`) and the tests'. */
+export class CountingMetrics implements Metrics {
+  private readonly counts = new Map<MetricName, number>();
+  count(name: MetricName, value = 1): void {
+    this.counts.set(name, (this.counts.get(name) ?? 0) + value);
+  }
+  /** Every metric, zero for those never counted. */
+  snapshot(): Record<MetricName, number> {
+    return Object.fromEntries(METRIC_NAMES.map((name) => [name, this.counts.get(name) ?? 0])) as Record<
+      MetricName,
+      number
+    >;
+  }
 }
 
 export type Logger = (

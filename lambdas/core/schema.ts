@@ -29,7 +29,16 @@ import {
   linksAndAddresses,
   sameOrganisation,
 } from './text.js';
-import { type CalendarDate, isRealDate, isTimeZone, parseLocalMinute } from './time.js';
+import {
+  type CalendarDate,
+  canonicalTimeZone,
+  FIRST_TZ_YEAR,
+  isRealDate,
+  isTimeZone,
+  LAST_TZ_YEAR,
+  parseLocalMinute,
+  zonedTimeCovers,
+} from './time.js';
 
 // Single-line text: anything that can reach a header or a subject must not carry CR, LF or any
 // other control character (header injection), nor the Unicode line/paragraph separators.
@@ -178,9 +187,23 @@ export const submissionSchema = z
             'must be a local time YYYY-MM-DDTHH:mm, or an ISO timestamp with an offset or Z',
           ),
         ),
-      timeZone: z
-        .string()
-        .check(z.refine(isTimeZone, 'must be an IANA time zone name such as America/New_York')),
+      // Canonicalised here, before anything else reads it: `us/pacific`, `US/Pacific` and
+      // `America/Los_Angeles` are stored, answered and scheduled as `America/Los_Angeles`.
+      timeZone: z.pipe(
+        z.string(),
+        z.transform((zone: string, ctx) => {
+          const canonical = canonicalTimeZone(zone);
+          if (canonical === undefined) {
+            ctx.issues.push({
+              code: 'custom',
+              input: zone,
+              message: 'must be an IANA time zone name such as America/New_York',
+            });
+            return z.NEVER;
+          }
+          return canonical;
+        }),
+      ),
     }),
     highlights: z.optional(line(1000)),
     followUp: z._default(z.boolean(), true),
@@ -239,13 +262,23 @@ export const submissionSchema = z
         ctx.addIssue({
           code: 'custom',
           path: ['interview', 'endsAt'],
-          message: 'is not a real date and time',
+          message: endsAtProblem(value.interview.endsAt, value.interview.timeZone),
         });
       }
     }),
   );
 
 export type Submission = z.infer<typeof submissionSchema>;
+
+const OUTSIDE_TZ_YEARS = `is outside ${FIRST_TZ_YEAR}–${LAST_TZ_YEAR}, the years the time-zone rules are known for`;
+
+/** Why an end that resolveEndsAt could not resolve is refused. */
+function endsAtProblem(endsAt: string, zone: string): string {
+  const year = Number(endsAt.slice(0, 4));
+  return LOCAL_MINUTE.test(endsAt) && isTimeZone(zone) && !zonedTimeCovers(year, zone)
+    ? OUTSIDE_TZ_YEARS
+    : 'is not a real date and time';
+}
 
 /** The end of the interview as an instant; undefined when it does not name a real moment. */
 export function resolveEndsAt(endsAt: string, zone: string): Date | undefined {
@@ -439,8 +472,10 @@ export function parseSubmission(body: unknown, now: Date, rules: TextRules = {})
   const relayed = relayProblems(value, rules, values);
   if (relayed.length > 0) return { ok: false, fields: relayed };
   const endsAt = resolveEndsAt(value.interview.endsAt, value.interview.timeZone);
-  if (!endsAt)
-    return { ok: false, fields: [{ path: 'interview.endsAt', message: 'is not a real date and time' }] };
+  if (!endsAt) {
+    const message = endsAtProblem(value.interview.endsAt, value.interview.timeZone);
+    return { ok: false, fields: [{ path: 'interview.endsAt', message }] };
+  }
   const fields: FieldProblem[] = [];
   if (endsAt.getTime() < now.getTime() - MAX_PAST_DAYS * DAY_MS) {
     fields.push({ path: 'interview.endsAt', message: `ended more than ${MAX_PAST_DAYS} days ago` });
@@ -458,6 +493,13 @@ export function parseSubmission(body: unknown, now: Date, rules: TextRules = {})
   // The follow-up can fall into the year after the interview (or after the away date).
   const lastYear = Math.max(endsAt.getUTCFullYear(), awayUntil?.year ?? 0) + 1;
   const firstYear = endsAt.getUTCFullYear() - 1;
+  // The send-time rules read the zone's offsets up to the follow-up: refused here, not a 500 later.
+  if (
+    !fields.some((f) => f.path === 'interview.endsAt') &&
+    (endsAt.getUTCFullYear() < FIRST_TZ_YEAR || lastYear > LAST_TZ_YEAR)
+  ) {
+    fields.push({ path: 'interview.endsAt', message: `${OUTSIDE_TZ_YEARS} (up to the follow-up)` });
+  }
   if (value.holidays && (firstYear < FIRST_HOLIDAY_YEAR || lastYear > LAST_HOLIDAY_YEAR)) {
     fields.push({
       path: 'holidays',

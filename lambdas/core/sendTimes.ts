@@ -38,6 +38,19 @@ export interface SendTimes {
 
 const MINUTE = 60_000;
 
+/**
+ * A schedule is never created less than this ahead of its creation: Scheduler must get it in time
+ * to fire it (an at() a second away, late submission's next whole minute, may reach it after the
+ * fact). Only such an email's schedule is later than its `sendAt`, by less than this.
+ */
+export const MIN_SCHEDULE_LEAD_MS = 60_000;
+
+/** When the schedule of an email due at `sendAt` fires, if it is created at `now`. */
+export function scheduleTime(sendAt: Date, now: Date): Date {
+  const earliest = Math.ceil((now.getTime() + MIN_SCHEDULE_LEAD_MS) / 1000) * 1000;
+  return new Date(Math.max(sendAt.getTime(), earliest));
+}
+
 /** The next whole minute strictly after `now`. */
 export function nextWholeMinute(now: Date): Date {
   return new Date(Math.floor(now.getTime() / MINUTE) * MINUTE + MINUTE);

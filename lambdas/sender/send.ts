@@ -11,8 +11,14 @@
  *      error rethrown, so the platform's retry sends it later; if a cancel arrived meanwhile, the
  *      release ends it cancelled instead;
  *    - refused for good: sending → failed, with the reason;
+ *    - SES not reached (the connection failed, nothing left the process): tried again at once, a
+ *      couple of times, then as "refused for now";
  *    - no answer (timeout, connection lost): SES may have taken it, so it stays `sending` and is
- *      never retried.
+ *      never retried (the sweep counts it as stuck, see sweep.ts).
+ *
+ * Between 1 and 2, the late-send policy (lateness.ts) may decide the email must not go now: a
+ * thank-you more than a day late ends `skipped` (and the candidate is told), a late follow-up or
+ * a thank-you late into quiet hours moves to its next allowed time.
  *
  * The window nobody can close: the process dies after SES accepted the message and before step 3,
  * or SES never answers. The email then stays `sending` and is not retried: the candidate may see
@@ -20,25 +26,42 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../core/clock.js';
-import { type OutgoingEmail, renderConfirmation, renderFollowUp, renderThankYou } from '../core/emails.js';
+import {
+  type OutgoingEmail,
+  renderConfirmation,
+  renderFollowUp,
+  renderLateNotice,
+  renderThankYou,
+} from '../core/emails.js';
 import type { SendEvent } from '../core/events.js';
-import { CANCELLED_BY_CANDIDATE, CANCELLED_BY_DELETE, type InterviewRecord } from '../core/interview.js';
+import {
+  CANCELLED_BY_CANDIDATE,
+  CANCELLED_BY_DELETE,
+  CONFIRMATIONS_LIMITED,
+  type EmailState,
+  type InterviewRecord,
+} from '../core/interview.js';
+import { lateDecision } from '../core/lateness.js';
 import {
   type EmailScheduler,
   type InterviewStore,
   type Logger,
   MailError,
   type Mailer,
+  type Metrics,
 } from '../core/ports.js';
 
 export interface SenderDeps {
   store: InterviewStore;
   mailer: Mailer;
-  /** For the sender's own retries (one-time schedules in UTC). */
+  /** For the sender's own retries and late moves (one-time schedules in UTC). */
   scheduler: Pick<EmailScheduler, 'create'>;
   clock: Clock;
   senderAddress: string;
   log: Logger;
+  metrics: Metrics;
+  /** Waits between the quick retries when SES was not reached (ms); tests shorten them. */
+  quickRetryDelaysMs?: readonly number[];
 }
 
 export type SendOutcome =
@@ -49,7 +72,13 @@ export type SendOutcome =
   | 'failed'
   | 'cancelled'
   | 'retrying'
+  | 'skipped'
+  | 'moved'
   | 'unknown';
+
+/** Waits before trying again at once when SES could not be reached (nothing was sent). */
+export const QUICK_RETRY_DELAYS_MS = [200, 1_000] as const;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * How early an invocation may come and still send: clocks differ a little (Scheduler's, the
@@ -105,43 +134,58 @@ export function parseSendEvent(input: unknown): SendEvent {
   };
 }
 
+/** The next try of an email refused for now: its number and time, or no time after the last. */
+function retryPlan(deps: SenderDeps, event: SendEvent): { attempt: number; at?: Date } {
+  const attempt = (event.attempt ?? 0) + 1;
+  const delay = RETRY_DELAYS_MINUTES[attempt - 1];
+  if (delay === undefined) return { attempt };
+  return { attempt, at: new Date((Math.floor(deps.clock.now().getTime() / 60_000) + 1 + delay) * 60_000) };
+}
+
 /**
  * SES refused the email for now and the claim is released: schedule the next try, durably (a
  * schedule survives a crash; an in-memory retry would not). After the last delay the email ends
  * `failed` with the reason. If the schedule cannot be created, the error propagates and Lambda
  * retries the whole invocation, which finds the email `scheduled` again.
  */
-async function retryLater(deps: SenderDeps, event: SendEvent, error: string): Promise<SendOutcome> {
-  const attempt = (event.attempt ?? 0) + 1;
+async function retryLater(
+  deps: SenderDeps,
+  event: SendEvent,
+  error: string,
+  plan = retryPlan(deps, event),
+): Promise<SendOutcome> {
+  const { attempt, at } = plan;
   const context = { interviewId: event.interviewId, kind: event.kind, attempt };
-  const delay = RETRY_DELAYS_MINUTES[attempt - 1];
-  if (delay === undefined) {
+  if (at === undefined) {
     await deps.store.transition(event.interviewId, event.kind, ['scheduled'], 'failed', {
       updatedAt: deps.clock.now().toISOString(),
       reason: `The mail service kept refusing it (${error}); gave up after ${attempt} tries.`,
     });
+    deps.metrics.count('EmailsFailed');
     deps.log('error', 'send refused too often: failed', { ...context, error });
     return 'failed';
   }
-  const at = new Date((Math.floor(deps.clock.now().getTime() / 60_000) + 1 + delay) * 60_000);
   await deps.scheduler.create({
     name: retryScheduleName(event, attempt),
     at,
     timeZone: 'UTC',
     event: { ...event, attempt },
   });
+  deps.metrics.count('EmailsRetried');
   deps.log('warn', 'send refused for now: retry scheduled', { ...context, error, at: at.toISOString() });
   return 'retrying';
 }
 
 /**
- * Gives back a claim whose send certainly did not happen: sending → scheduled, or → cancelled if a
- * cancel came in meanwhile. Only the holder of `claimId` can do it; anything else is left alone.
+ * Gives back a claim whose send certainly did not happen: sending → scheduled (with `fields`: a
+ * new send time, the time of the next retry), or → cancelled if a cancel came in meanwhile. Only
+ * the holder of `claimId` can do it; anything else is left alone.
  */
 async function release(
   deps: SenderDeps,
   event: SendEvent,
   claimId: string,
+  fields: Pick<EmailState, 'sendAt' | 'retryAt'> = {},
 ): Promise<'scheduled' | 'cancelled'> {
   const updatedAt = deps.clock.now().toISOString();
   const { interviewId, kind } = event;
@@ -150,7 +194,7 @@ async function release(
     kind,
     ['sending'],
     'scheduled',
-    { updatedAt },
+    { ...fields, updatedAt },
     {
       unlessCancelRequested: true,
       claimId,
@@ -172,7 +216,7 @@ async function release(
 }
 
 export async function sendEmail(deps: SenderDeps, event: SendEvent): Promise<SendOutcome> {
-  const { store, mailer, clock, log } = deps;
+  const { store, clock, log } = deps;
   const context = { interviewId: event.interviewId, kind: event.kind };
   const now = clock.now();
   if (event.releaseClaim) {
@@ -241,6 +285,11 @@ export async function sendEmail(deps: SenderDeps, event: SendEvent): Promise<Sen
     log('info', 'interview deleted: not sent', context);
     return 'cancelled';
   }
+  if (event.kind !== 'confirmation') {
+    const decision = lateDecision(claimed, event.kind, now);
+    if (decision.action === 'skip') return skipLate(deps, event, claimed, claimId, decision.reason);
+    if (decision.action === 'move') return moveLater(deps, event, claimId, decision.to, decision.why);
+  }
   let email: OutgoingEmail;
   try {
     email = render(claimed, event, now, deps.senderAddress);
@@ -249,38 +298,27 @@ export async function sendEmail(deps: SenderDeps, event: SendEvent): Promise<Sen
       ...stamp(),
       reason: 'The email could not be written.',
     });
+    deps.metrics.count('EmailsFailed');
     throw err;
   }
 
   let messageId: string;
   try {
-    messageId = await mailer.send(email);
+    messageId = await deliver(deps, email, context);
   } catch (err) {
     const failure = err instanceof MailError ? err.failure : 'unknown';
     const error = err instanceof Error ? err.message : String(err);
-    if (failure === 'retry') {
-      let outcome: 'scheduled' | 'cancelled';
-      try {
-        outcome = await release(deps, event, claimId);
-      } catch {
-        // Nothing was sent, but the claim could not be released: the retry releases it first.
-        return retryLater(deps, { ...event, releaseClaim: claimId }, error);
-      }
-      if (outcome === 'cancelled') {
-        log('info', 'send refused, and a cancel came in meanwhile: cancelled', { ...context, error });
-        return 'cancelled';
-      }
-      const { releaseClaim: _done, ...next } = event;
-      return retryLater(deps, next, error);
-    }
+    if (failure === 'retry' || failure === 'unsent') return releaseAndRetry(deps, event, claimId, error);
     if (failure === 'reject') {
       await store.transition(event.interviewId, event.kind, ['sending'], 'failed', {
         ...stamp(),
         reason: error,
       });
+      deps.metrics.count('EmailsFailed');
       log('error', 'send refused for good', { ...context, error });
       return 'failed';
     }
+    deps.metrics.count('EmailsUnknown');
     log('error', 'send outcome unknown: left as sending and not retried, so it cannot go out twice', {
       ...context,
       error,
@@ -294,6 +332,139 @@ export async function sendEmail(deps: SenderDeps, event: SendEvent): Promise<Sen
     sentAt,
     messageId,
   });
+  deps.metrics.count('EmailsSent');
   log('info', 'sent', { ...context, messageId });
   return 'sent';
+}
+
+/**
+ * Sends, trying again at once (a couple of times, briefly apart) when SES could not be reached:
+ * nothing left the process, so this cannot make a duplicate, and one bad connection (a socket a
+ * previous send broke, say) does not cost the email a minute's wait.
+ */
+async function deliver(
+  deps: SenderDeps,
+  email: OutgoingEmail,
+  context: Record<string, unknown>,
+): Promise<string> {
+  const delays = deps.quickRetryDelaysMs ?? QUICK_RETRY_DELAYS_MS;
+  for (let tries = 0; ; tries++) {
+    try {
+      return await deps.mailer.send(email);
+    } catch (err) {
+      const delay = delays[tries];
+      if (!(err instanceof MailError && err.failure === 'unsent') || delay === undefined) throw err;
+      deps.log('warn', 'SES not reached, nothing sent: trying again at once', {
+        ...context,
+        error: err.message,
+      });
+      await sleep(delay);
+    }
+  }
+}
+
+/** Nothing was sent: give the claim back (with the next try's time) and schedule that try. */
+async function releaseAndRetry(
+  deps: SenderDeps,
+  event: SendEvent,
+  claimId: string,
+  error: string,
+): Promise<SendOutcome> {
+  const context = { interviewId: event.interviewId, kind: event.kind };
+  const plan = retryPlan(deps, event);
+  let outcome: 'scheduled' | 'cancelled';
+  try {
+    outcome = await release(deps, event, claimId, plan.at ? { retryAt: plan.at.toISOString() } : {});
+  } catch {
+    // Nothing was sent, but the claim could not be released: the retry releases it first.
+    return retryLater(deps, { ...event, releaseClaim: claimId }, error, plan);
+  }
+  if (outcome === 'cancelled') {
+    deps.log('info', 'send refused, and a cancel came in meanwhile: cancelled', { ...context, error });
+    return 'cancelled';
+  }
+  const { releaseClaim: _done, ...next } = event;
+  return retryLater(deps, next, error, plan);
+}
+
+/** A late move's schedule name: unique per invocation, like a retry's. */
+export function movedScheduleName(event: SendEvent): string {
+  return `${event.interviewId}-${event.kind}-m${randomUUID().slice(0, 8)}`;
+}
+
+/**
+ * The email must not go now but later (lateness.ts): a schedule for the new time first, carrying
+ * the claim (so if the release below cannot be written, that schedule releases it), then the
+ * claim given back with the new send time, which the API then shows.
+ */
+async function moveLater(
+  deps: SenderDeps,
+  event: SendEvent,
+  claimId: string,
+  to: Date,
+  why: string,
+): Promise<SendOutcome> {
+  const context = { interviewId: event.interviewId, kind: event.kind, to: to.toISOString(), why };
+  const { releaseClaim: _r, attempt: _a, ...base } = event;
+  try {
+    await deps.scheduler.create({
+      name: movedScheduleName(event),
+      at: to,
+      timeZone: 'UTC',
+      event: { ...base, releaseClaim: claimId },
+    });
+  } catch (err) {
+    // No new schedule: put the email back as it was, so the platform's retry decides again.
+    await release(deps, event, claimId).catch(() => undefined);
+    throw err;
+  }
+  const outcome = await release(deps, event, claimId, { sendAt: to.toISOString() }).catch(
+    () => 'scheduled' as const, // the new schedule releases it
+  );
+  if (outcome === 'cancelled') return 'cancelled';
+  deps.metrics.count('EmailsMovedLate');
+  deps.log('warn', 'fired late: moved to its next allowed time', context);
+  return 'moved';
+}
+
+/**
+ * A thank-you too late to send: the candidate is told instead (unless their address had its
+ * day's confirmations), then the email ends `skipped`. The notice rides on the claim, so it goes
+ * at most once; if SES refuses it for now, the claim is released and the retry decides again.
+ */
+async function skipLate(
+  deps: SenderDeps,
+  event: SendEvent,
+  record: InterviewRecord,
+  claimId: string,
+  reason: string,
+): Promise<SendOutcome> {
+  const context = { interviewId: event.interviewId, kind: event.kind };
+  const planned = new Date(record.emails[event.kind].sendAt as string);
+  let told = ' The candidate was not told: their address had its confirmations for the day.';
+  if (record.emails.confirmation.reason !== CONFIRMATIONS_LIMITED) {
+    told = ' The candidate was told by email.';
+    try {
+      await deliver(deps, renderLateNotice(record, planned, deps.senderAddress), context);
+    } catch (err) {
+      const failure = err instanceof MailError ? err.failure : 'unknown';
+      const error = err instanceof Error ? err.message : String(err);
+      if (failure === 'retry' || failure === 'unsent') return releaseAndRetry(deps, event, claimId, error);
+      told =
+        failure === 'reject'
+          ? ' The candidate could not be told: the mail service refused the notice.'
+          : ' The notice to the candidate may not have arrived.';
+    }
+  }
+  await deps.store.transition(
+    event.interviewId,
+    event.kind,
+    ['sending'],
+    'skipped',
+    { updatedAt: deps.clock.now().toISOString(), reason: `${reason}${told}` },
+    { claimId },
+  );
+  deps.metrics.count('EmailsSkippedLate');
+  deps.log('warn', 'too late to send: skipped', { ...context, plannedAt: planned.toISOString() });
+  return 'skipped';
 }

@@ -24,17 +24,26 @@ import {
   PROJECT_ROOT,
 } from '../../infra/stack.js';
 import { TABLE } from '../../lambdas/aws/table.js';
-import { ENV, type Env, LIMIT_VARIABLES, loadApiConfig } from '../../lambdas/config.js';
+import { ENV, type Env, LIMIT_VARIABLES, loadApiConfig, loadSweepConfig } from '../../lambdas/config.js';
 import { DEFAULT_LIMITS } from '../../lambdas/core/access.js';
+import { METRICS_NAMESPACE } from '../../lambdas/core/ports.js';
+import { SWEEP_PERIOD_MINUTES } from '../../lambdas/core/reconcile.js';
 
 const STUB_ENTRY = fileURLToPath(new URL('./fixtures/stub-handler.ts', import.meta.url));
-const STUB_ENTRIES = { api: STUB_ENTRY, sender: STUB_ENTRY, feedback: STUB_ENTRY } as const;
+const STUB_ENTRIES = {
+  api: STUB_ENTRY,
+  sender: STUB_ENTRY,
+  feedback: STUB_ENTRY,
+  sweep: STUB_ENTRY,
+} as const;
 const ZERO_KEY = '0'.repeat(64);
 const GOOD_KEY = 'a'.repeat(32) + '0123456789abcdef'.repeat(2);
 const SENDER = { senderAddress: 'followup@example.com', senderDomain: 'example.com' } as const;
 
 type Json = Record<string, unknown>;
-type FunctionId = 'Api' | 'Sender' | 'Feedback';
+type FunctionId = 'Api' | 'Sender' | 'Feedback' | 'Sweep';
+/** Read by the runtime or by Powertools, not by our config loaders. */
+const PLATFORM_VARIABLES = ['NODE_OPTIONS', 'POWERTOOLS_SERVICE_NAME'];
 interface Statement {
   Effect: string;
   Action: string | string[];
@@ -133,7 +142,7 @@ function loadDeployedApiConfig(template: Template) {
     },
   });
   const config = loadApiConfig(recording);
-  const unread = Object.keys(env).filter((name) => !read.has(name) && name !== 'NODE_OPTIONS');
+  const unread = Object.keys(env).filter((name) => !read.has(name) && !PLATFORM_VARIABLES.includes(name));
   return { config, unread };
 }
 
@@ -315,7 +324,7 @@ describe('InterviewFollowupStack (defaults)', () => {
   const ruleId = idOf(template, 'AWS::Events::Rule', 'SesFeedbackRule');
   const rule = props(template.findResources('AWS::Events::Rule')[ruleId] as Json);
 
-  it('defines the table from TABLE: key, token GSI (keys only), on-demand, PITR, TTL, retained', () => {
+  it('defines the table from TABLE: key, token and due GSIs (keys only), on-demand, PITR, TTL, retained', () => {
     template.hasResource('AWS::DynamoDB::Table', {
       DeletionPolicy: 'Retain',
       UpdateReplacePolicy: 'Retain',
@@ -329,6 +338,14 @@ describe('InterviewFollowupStack (defaults)', () => {
           {
             IndexName: TABLE.tokenIndex,
             KeySchema: [{ AttributeName: TABLE.tokenKey, KeyType: 'HASH' }],
+            Projection: { ProjectionType: 'KEYS_ONLY' },
+          },
+          {
+            IndexName: TABLE.dueIndex,
+            KeySchema: [
+              { AttributeName: TABLE.dueShardKey, KeyType: 'HASH' },
+              { AttributeName: TABLE.dueSortKey, KeyType: 'RANGE' },
+            ],
             Projection: { ProjectionType: 'KEYS_ONLY' },
           },
         ],
@@ -462,7 +479,7 @@ describe('InterviewFollowupStack (defaults)', () => {
         ENV.senderFunctionArn,
         ENV.schedulerRoleArn,
         ENV.scheduleDlqArn,
-        'NODE_OPTIONS',
+        ...PLATFORM_VARIABLES,
       ].sort(),
     );
     expect(env[ENV.tableName]).toEqual(ref(tableId));
@@ -478,9 +495,33 @@ describe('InterviewFollowupStack (defaults)', () => {
 
   it('feedback environment: exactly the variables loadFeedbackConfig reads', () => {
     const env = envOf(template, 'Feedback');
-    expect(Object.keys(env).sort()).toEqual([ENV.tableName, ENV.scheduleGroup, 'NODE_OPTIONS'].sort());
+    expect(Object.keys(env).sort()).toEqual([ENV.tableName, ENV.scheduleGroup, ...PLATFORM_VARIABLES].sort());
     expect(env[ENV.tableName]).toEqual(ref(tableId));
     expect(env[ENV.scheduleGroup]).toEqual(ref(groupId));
+  });
+
+  it('sweep environment: loadSweepConfig accepts it and reads every variable', () => {
+    const env = envOf(template, 'Sweep');
+    expect(Object.keys(env).sort()).toEqual(
+      [ENV.tableName, ENV.senderFunctionArn, ...PLATFORM_VARIABLES].sort(),
+    );
+    expect(env.POWERTOOLS_SERVICE_NAME).toBe('Test');
+    const config = loadSweepConfig({ ...deployedEnv(env) });
+    expect(config.tableName).toBe(DEPLOYED_VALUES[ENV.tableName]);
+    expect(config.senderFunctionArn).toBe(DEPLOYED_VALUES[ENV.senderFunctionArn]);
+  });
+
+  it('the sweep runs every SWEEP_PERIOD_MINUTES, may read only the due index and invoke only the sender', () => {
+    template.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: `rate(${SWEEP_PERIOD_MINUTES} minutes)`,
+      Targets: [Match.objectLike({ Arn: getAtt(fn(template, 'Sweep').logicalId) })],
+    });
+    const policy = JSON.stringify(statementsOfRole(template, roleOf(template, 'Sweep')));
+    expect(policy).toContain(`/index/${TABLE.dueIndex}`);
+    expect(policy).not.toContain(`/index/${TABLE.tokenIndex}`);
+    expect(policy).not.toContain('ses:');
+    expect(policy).not.toContain('scheduler:');
+    expect(policy).toContain('lambda:InvokeFunction');
   });
 
   it('api role: exactly the actions the api calls, each scoped to its resource', () => {
@@ -820,6 +861,22 @@ describe('InterviewFollowupStack (defaults)', () => {
 
   describe('alarms', () => {
     const alarms = resources(template, 'AWS::CloudWatch::Alarm').map(([, r]) => props(r));
+
+    it.each(['EmailsFailed', 'EmailsUnknown', 'EmailsStuck'])(
+      '%s: the app metric of this stack (its service), summed over 5 minutes, at 1 or more',
+      (metricName) => {
+        const found = only(
+          alarms.filter((a) => a.MetricName === metricName),
+          `alarm on ${metricName}`,
+        );
+        expect(found.Namespace).toBe(METRICS_NAMESPACE);
+        expect(found.Dimensions).toEqual([{ Name: 'service', Value: 'Test' }]);
+        expect(found.Statistic).toBe('Sum');
+        expect(found.Period).toBe(300);
+        expect(found.Threshold).toBe(1);
+        expect(found.ComparisonOperator).toBe('GreaterThanOrEqualToThreshold');
+      },
+    );
     const queueAlarm = (queue: string) =>
       only(
         alarms.filter(
@@ -842,7 +899,7 @@ describe('InterviewFollowupStack (defaults)', () => {
       );
 
     it('every alarm evaluates one period, treats missing data as OK, and has no action without alarmEmail', () => {
-      expect(alarms).toHaveLength(9); // 4 queues, 2 functions, the API, 2 SES rates
+      expect(alarms).toHaveLength(12); // 4 queues, 2 functions, the API, 2 SES rates, 3 email metrics
       for (const alarm of alarms) {
         expect(alarm).toMatchObject({ EvaluationPeriods: 1, TreatMissingData: 'notBreaching' });
         expect(alarm.AlarmName).toBeUndefined();
@@ -1016,7 +1073,7 @@ describe('alarm notifications (alarmEmail)', () => {
 
   it('every alarm notifies the topic on alarm and on recovery', () => {
     const alarms = resources(template, 'AWS::CloudWatch::Alarm').map(([, r]) => props(r));
-    expect(alarms).toHaveLength(9); // 4 queues, 2 functions, the API, 2 SES rates
+    expect(alarms).toHaveLength(12); // 4 queues, 2 functions, the API, 2 SES rates, 3 email metrics
     for (const alarm of alarms) {
       expect(alarm.AlarmActions).toEqual([ref(topicId)]);
       expect(alarm.OKActions).toEqual([ref(topicId)]);
@@ -1299,6 +1356,35 @@ describe('InterviewFollowupStack settings', () => {
         path.join('lambdas', name, 'handler.ts'),
       );
     }
+  });
+});
+
+describe('SES sandbox (sesSandbox)', () => {
+  const sesResources = (template: Template) =>
+    JSON.stringify(
+      statementsOfRole(template, roleOf(template, 'Sender')).filter((st) =>
+        JSON.stringify(st.Action).includes('ses:SendEmail'),
+      ),
+    );
+
+  it('off by default: the sender may send only as its own identities', () => {
+    const policy = sesResources(synth().template);
+    expect(policy).toContain('identity/example.com');
+    expect(policy).not.toContain('identity/*');
+  });
+
+  it('on: the sender may send as any verified identity of the account (SES checks each recipient too)', () => {
+    const { stack, template } = synth({ sesSandbox: true });
+    expect(sesResources(template)).toContain('identity/*');
+    const warnings = Annotations.fromStack(stack).findWarning(
+      '*',
+      Match.stringLikeRegexp('sesSandbox is on'),
+    );
+    expect(warnings).toHaveLength(1);
+  });
+
+  it('read from context too', () => {
+    expect(sesResources(synth({}, { sesSandbox: 'true' }).template)).toContain('identity/*');
   });
 });
 

@@ -3,6 +3,7 @@
  * written: all or nothing. The store is the real local DynamoDB;
  * the scheduler port fails its second create, as EventBridge Scheduler would under an outage.
  */
+import { GetScheduleCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type NewInterview, ServiceUnavailable, submitInterview } from '../../lambdas/api/interviews.js';
 import { dynamoClient } from '../../lambdas/aws/clients.js';
@@ -95,4 +96,65 @@ describe('intake when scheduling fails', () => {
       expect(invoked).toEqual([]);
     },
   );
+});
+
+describe('intake of a zone name as typed', () => {
+  interface Email {
+    kind: string;
+    sendAt?: string;
+    localSendAt?: string;
+    timeZone: string;
+  }
+
+  it('stores and answers the canonical name, and schedules Vancouver at −07:00 from November 2026', async () => {
+    await ctx.api.setClock('2026-11-20T12:00:00.000Z');
+    const res = await ctx.api.submit({
+      ...validBody(),
+      interviewer: { name: 'Mrs. Hiring Manager', email: 'vancouver.manager@example.org' },
+      interview: { endsAt: '2026-11-27T14:00', timeZone: 'canada/pacific' },
+    });
+    expect(res.status).toBe(201);
+    const created = (await res.json()) as { id: string; emails: Email[] };
+    const expected = [
+      {
+        kind: 'thank-you',
+        sendAt: '2026-11-28T00:00:00.000Z', // 17:00 at −07:00, not 01:00Z as PST would have it
+        localSendAt: '2026-11-27T17:00',
+        timeZone: 'America/Vancouver',
+      },
+      {
+        kind: 'follow-up',
+        sendAt: '2026-12-02T17:00:00.000Z',
+        localSendAt: '2026-12-02T10:00',
+        timeZone: 'America/Vancouver',
+      },
+    ];
+    expect(created.emails).toMatchObject(expected);
+    const read = (await (await ctx.api.get(created.id)).json()) as { emails: Email[] };
+    expect(read.emails).toMatchObject(expected);
+
+    const scheduler = new SchedulerClient({
+      region: 'us-east-1',
+      endpoint: ctx.runtime.emulatorUrl,
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
+    const got = await scheduler.send(
+      new GetScheduleCommand({ Name: `${created.id}-thank-you`, GroupName: 'default' }),
+    );
+    scheduler.destroy();
+    expect([got.ScheduleExpression, got.ScheduleExpressionTimezone]).toEqual([
+      'at(2026-11-28T00:00:00)',
+      'UTC',
+    ]);
+  });
+
+  it('an unknown zone is a 400 naming interview.timeZone', async () => {
+    const res = await ctx.api.submit({
+      ...validBody(),
+      interview: { endsAt: '2026-11-27T14:00', timeZone: 'Mars/Olympus' },
+    });
+    expect(res.status).toBe(400);
+    const error = ((await res.json()) as { error: { fields: { path: string }[] } }).error;
+    expect(error.fields.map((f) => f.path)).toEqual(['interview.timeZone']);
+  });
 });

@@ -63,7 +63,7 @@ describe('an interview from submission to follow-up', () => {
     expect(created.cancelUrl).toMatch(new RegExp(`^${ctx.runtime.apiUrl}/cancel/[A-Za-z0-9_-]{43}$`));
   });
 
-  it('creates one at() schedule per email in the interview’s zone, with a retry policy and a dead-letter queue', async () => {
+  it('creates one at() schedule per email at its instant in UTC, with a retry policy and a dead-letter queue', async () => {
     const scheduler = new SchedulerClient({
       region: 'us-east-1',
       endpoint: ctx.runtime.emulatorUrl,
@@ -73,8 +73,8 @@ describe('an interview from submission to follow-up', () => {
       new GetScheduleCommand({ Name: `${created.id}-thank-you`, GroupName: 'default' }),
     );
     scheduler.destroy();
-    expect(got.ScheduleExpression).toBe('at(2026-11-27T17:00:00)');
-    expect(got.ScheduleExpressionTimezone).toBe('America/New_York');
+    expect(got.ScheduleExpression).toBe('at(2026-11-27T22:00:00)'); // 17:00 EST
+    expect(got.ScheduleExpressionTimezone).toBe('UTC');
     expect(got.FlexibleTimeWindow).toEqual({ Mode: 'OFF' });
     expect(got.ActionAfterCompletion).toBe('DELETE');
     expect(got.Target?.RetryPolicy).toEqual({ MaximumRetryAttempts: 10, MaximumEventAgeInSeconds: 21_600 });

@@ -9,7 +9,7 @@ import { EventBridgeEmailScheduler } from '../../lambdas/aws/scheduler.js';
 import { DynamoInterviewStore } from '../../lambdas/aws/store.js';
 import type { OutgoingEmail } from '../../lambdas/core/emails.js';
 import { CANCELLED_BY_REVOKE } from '../../lambdas/core/interview.js';
-import { MailError, type Mailer } from '../../lambdas/core/ports.js';
+import { CountingMetrics, MailError, type Mailer } from '../../lambdas/core/ports.js';
 import { RETRY_DELAYS_MINUTES, sendEmail } from '../../lambdas/sender/send.js';
 import { cancelPending } from '../../lambdas/shared/cancel.js';
 import { validBody } from '../fixtures.js';
@@ -70,13 +70,15 @@ const apiDeps = () => ({
   log: quiet,
 });
 
-const deps = (mailer: Mailer) => ({
+const deps = (mailer: Mailer, metrics = new CountingMetrics()) => ({
   store,
   mailer,
   scheduler: emailScheduler,
   clock: ctx.runtime.clock,
   senderAddress: 'followup@example.com',
   log: quiet,
+  metrics,
+  quickRetryDelaysMs: [1, 1],
 });
 
 describe('sender failure paths', () => {
@@ -213,6 +215,48 @@ describe('sender failure paths', () => {
       'sent',
     );
     expect(mailer.sent).toHaveLength(1);
+  });
+
+  it('SES not reached (nothing sent): tried again at once, not a minute later, and sent once', async () => {
+    const id = await newInterviewId();
+    const metrics = new CountingMetrics();
+    const mailer = new ScriptedMailer([
+      new MailError('SES could not be reached: ECONNREFUSED', 'unsent'),
+      new MailError('SES could not be reached: ECONNREFUSED', 'unsent'),
+    ]);
+    expect(await sendEmail(deps(mailer, metrics), { interviewId: id, kind: 'thank-you' })).toBe('sent');
+    expect(mailer.sent).toHaveLength(1);
+    expect(ctx.runtime.emulator.pending().some((p) => p.name.startsWith(`${id}-thank-you-r`))).toBe(false);
+    expect(metrics.snapshot()).toMatchObject({ EmailsSent: 1, EmailsRetried: 0 });
+  });
+
+  it('SES still not reached after the quick tries: released with its retry time, which the sweep respects', async () => {
+    const id = await newInterviewId();
+    const metrics = new CountingMetrics();
+    const unreachable = () => new MailError('SES could not be reached: ECONNREFUSED', 'unsent');
+    const mailer = new ScriptedMailer([unreachable(), unreachable(), unreachable()]);
+    expect(await sendEmail(deps(mailer, metrics), { interviewId: id, kind: 'thank-you' })).toBe('retrying');
+    const state = (await store.get(id))?.emails['thank-you'];
+    expect(state?.status).toBe('scheduled');
+    expect(state?.retryAt).toBe('2026-11-27T19:32:00.000Z');
+    expect(metrics.snapshot()).toMatchObject({ EmailsSent: 0, EmailsRetried: 1 });
+  });
+
+  it('counts what happened: sent, failed and unknown outcomes each have their metric', async () => {
+    const metrics = new CountingMetrics();
+    const rejected = await newInterviewId();
+    await sendEmail(deps(new ScriptedMailer([new MailError('MessageRejected', 'reject')]), metrics), {
+      interviewId: rejected,
+      kind: 'thank-you',
+    });
+    const lost = await newInterviewId();
+    await sendEmail(deps(new ScriptedMailer([new MailError('socket hang up', 'unknown')]), metrics), {
+      interviewId: lost,
+      kind: 'thank-you',
+    });
+    const fine = await newInterviewId();
+    await sendEmail(deps(new ScriptedMailer([]), metrics), { interviewId: fine, kind: 'thank-you' });
+    expect(metrics.snapshot()).toMatchObject({ EmailsSent: 1, EmailsFailed: 1, EmailsUnknown: 1 });
   });
 
   it('an event for an interview that does not exist sends nothing', async () => {

@@ -1,6 +1,7 @@
 /**
  * Every send-time rule, table-driven, in several zones (both DST transitions in New York,
- * southern-hemisphere Sydney, half-hour Kolkata) and under several process time zones.
+ * southern-hemisphere Sydney, half-hour Kolkata, Vancouver on permanent UTC−7) and under several
+ * process time zones.
  * Expected times are written on the interview's wall clock, plus UTC where DST makes it matter.
  */
 import { afterAll, describe, expect, it } from 'vitest';
@@ -80,6 +81,8 @@ const CASES: Case[] = [
   // Half-hour zone
   { name: 'Kolkata (UTC+5:30)', zone: 'Asia/Kolkata', endsAt: '2026-11-27T14:00', thankYou: '2026-11-27T17:00', followUp: '2026-12-02T10:00', utc: { thankYou: '2026-11-27T11:30:00.000Z', followUp: '2026-12-02T04:30:00.000Z' } },
   { name: 'Kolkata quiet hours', zone: 'Asia/Kolkata', endsAt: '2026-11-27T17:30', thankYou: '2026-11-28T08:00', followUp: '2026-12-02T10:00', utc: { thankYou: '2026-11-28T02:30:00.000Z' } },
+  // British Columbia on permanent UTC−7 from 1 November 2026 (tz 2026 data; the runtime's ICU may say −8)
+  { name: 'Vancouver in November 2026: 17:00 at −07:00', zone: 'America/Vancouver', endsAt: '2026-11-27T14:00', thankYou: '2026-11-27T17:00', followUp: '2026-12-02T10:00', utc: { thankYou: '2026-11-28T00:00:00.000Z', followUp: '2026-12-02T17:00:00.000Z' } },
   // The interview's local date, not the UTC date
   { name: 'Monday 23:30 in Los Angeles is Tuesday in UTC', zone: LA, endsAt: '2026-11-23T23:30', thankYou: '2026-11-24T08:00', followUp: '2026-11-26T10:00' },
 ];
@@ -157,26 +160,32 @@ describe('local wall-clock parsing', () => {
 });
 
 describe('at() expressions for the Scheduler', () => {
-  it('use the interview’s wall clock and zone', () => {
-    expect(atExpression(new Date('2026-11-04T15:00:00Z'), NY)).toEqual({
-      expression: 'at(2026-11-04T10:00:00)',
-      timeZone: NY,
+  it('write the computed instant in UTC, so Scheduler converts nothing with tz data of its own', () => {
+    expect(atExpression(new Date('2026-11-04T15:00:00Z'))).toEqual({
+      expression: 'at(2026-11-04T15:00:00)',
+      timeZone: 'UTC',
     });
   });
 
-  it('fall back to UTC for a time in the hour an autumn change repeats (either occurrence)', () => {
-    for (const instant of ['2026-11-01T05:30:00Z', '2026-11-01T06:30:00Z']) {
-      expect(atExpression(new Date(instant), NY)).toEqual({
+  it('name each occurrence of the hour an autumn change repeats apart', () => {
+    // 01:30 EDT and 01:30 EST in New York; on Lord Howe Island the repeated half hour.
+    for (const instant of ['2026-11-01T05:30:00Z', '2026-11-01T06:30:00Z', '2026-04-04T14:45:00Z']) {
+      expect(atExpression(new Date(instant))).toEqual({
         expression: `at(${instant.slice(0, 19)})`,
         timeZone: 'UTC',
       });
     }
-    // Lord Howe Island shifts by 30 minutes.
-    expect(atExpression(new Date('2026-04-04T14:45:00Z'), 'Australia/Lord_Howe').timeZone).toBe('UTC');
   });
 
-  it('keep the zone just outside the repeated hour', () => {
-    expect(atExpression(new Date('2026-11-01T04:59:00Z'), NY).timeZone).toBe(NY);
-    expect(atExpression(new Date('2026-11-01T07:00:00Z'), NY).timeZone).toBe(NY);
+  it('the thank-you of a Vancouver interview in November 2026 fires at 17:00 −07:00', () => {
+    const endsAt = parseLocalMinute('2026-11-27T14:00', 'America/Vancouver');
+    if (!endsAt) throw new Error('bad fixture');
+    const t = computeSendTimes(
+      endsAt,
+      'America/Vancouver',
+      { thankYouDelayHours: 3, followUpBusinessDays: 3 },
+      new Date('2026-11-20T00:00:00Z'),
+    );
+    expect(atExpression(t.thankYou)).toEqual({ expression: 'at(2026-11-28T00:00:00)', timeZone: 'UTC' });
   });
 });

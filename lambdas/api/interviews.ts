@@ -154,7 +154,6 @@ export async function submitInterview(
       scheduler.create({
         name: scheduleName(id, kind),
         at: scheduleTime(new Date(record.emails[kind].sendAt as string), now),
-        timeZone: record.interview.timeZone,
         event: { interviewId: id, kind },
       }),
     ),

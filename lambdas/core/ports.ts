@@ -117,8 +117,8 @@ export interface IdempotencyStore {
 
 export interface OneTimeSchedule {
   name: string;
+  /** The instant it fires (written in UTC: the rules already did the wall-clock work). */
   at: Date;
-  timeZone: string;
   event: SendEvent;
 }
 

@@ -168,7 +168,6 @@ async function retryLater(
   await deps.scheduler.create({
     name: retryScheduleName(event, attempt),
     at,
-    timeZone: 'UTC',
     event: { ...event, attempt },
   });
   deps.metrics.count('EmailsRetried');
@@ -410,7 +409,6 @@ async function moveLater(
     await deps.scheduler.create({
       name: movedScheduleName(event),
       at: to,
-      timeZone: 'UTC',
       event: { ...base, releaseClaim: claimId },
     });
   } catch (err) {

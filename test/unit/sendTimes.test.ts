@@ -6,7 +6,12 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { atExpression } from '../../lambdas/aws/scheduler.js';
-import { computeSendTimes, type TimingSettings } from '../../lambdas/core/sendTimes.js';
+import {
+  computeSendTimes,
+  MIN_SCHEDULE_LEAD_MS,
+  scheduleTime,
+  type TimingSettings,
+} from '../../lambdas/core/sendTimes.js';
 import { parseLocalMinute, toLocalMinute } from '../../lambdas/core/time.js';
 
 const originalTz = process.env.TZ;
@@ -187,5 +192,17 @@ describe('at() expressions for the Scheduler', () => {
       new Date('2026-11-20T00:00:00Z'),
     );
     expect(atExpression(t.thankYou)).toEqual({ expression: 'at(2026-11-28T00:00:00)', timeZone: 'UTC' });
+  });
+});
+
+describe('minimum lead time of a schedule', () => {
+  it('a schedule is never created less than a minute ahead; one further off keeps its time', () => {
+    const now = new Date('2026-11-27T23:10:30.250Z');
+    // Late submission: the thank-you's sendAt is the next whole minute, 29.75 s away.
+    expect(scheduleTime(new Date('2026-11-27T23:11:00Z'), now)).toEqual(new Date('2026-11-27T23:11:31Z'));
+    expect(
+      scheduleTime(new Date('2026-11-27T23:11:31Z'), now).getTime() - now.getTime(),
+    ).toBeGreaterThanOrEqual(MIN_SCHEDULE_LEAD_MS);
+    expect(scheduleTime(new Date('2026-11-28T13:00:00Z'), now)).toEqual(new Date('2026-11-28T13:00:00Z'));
   });
 });

@@ -18,7 +18,7 @@ import {
   DescribeTableCommand,
   ResourceNotFoundException,
 } from '@aws-sdk/client-dynamodb';
-import { PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { serve } from '@hono/node-server';
 import { ClassicLevel } from 'classic-level';
 import dynalite from 'dynalite';
@@ -236,6 +236,21 @@ const TABLE_DEFINITION: CreateTableCommandInput = {
   ],
 };
 
+/** Waits (briefly) until the table's status satisfies `done`; undefined means it does not exist. */
+async function tableState(db: DynamoDBDocumentClient, done: (status: string | undefined) => boolean) {
+  for (let tries = 0; tries < 500; tries++) {
+    let status: string | undefined;
+    try {
+      status = (await db.send(new DescribeTableCommand({ TableName: TABLE_NAME }))).Table?.TableStatus;
+    } catch (err) {
+      if (!(err instanceof ResourceNotFoundException)) throw err;
+    }
+    if (done(status)) return;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  throw new Error(`the local table did not settle (${TABLE_NAME})`);
+}
+
 /**
  * Creates the table, or brings one made by an older version up to date. dynalite cannot add an
  * index to a table, so a table without the sweep's index is rebuilt once: read whole, made
@@ -262,7 +277,9 @@ async function ensureTable(config: ReturnType<typeof loadSenderConfig>, log: Log
       start = page.LastEvaluatedKey;
     } while (start);
     await db.send(new DeleteTableCommand({ TableName: TABLE_NAME }));
+    await tableState(db, (status) => status === undefined); // dynalite deletes in the background
     await db.send(new CreateTableCommand(TABLE_DEFINITION));
+    await tableState(db, (status) => status === 'ACTIVE');
     const store = new DynamoInterviewStore(db, TABLE_NAME);
     for (const item of items) {
       const isInterview = typeof item.emails === 'object' && !item.erasedAt;

@@ -13,3 +13,15 @@ export function validBody(): Record<string, unknown> {
 
 /** "Now" for tests that need one: Friday 27 November 2026, 14:30 in New York. */
 export const NOW = new Date('2026-11-27T19:30:00.000Z');
+
+/** An email as the sender hands it to the SES adapter. */
+export const OUTGOING_EMAIL = {
+  from: '"Reagan Applicant" <followup@example.com>',
+  to: ['hiring.manager@example.org'],
+  bcc: [],
+  replyTo: ['reagan@example.com'],
+  subject: 'Thank you for the Copywriter interview at Example Corp',
+  text: 'Thank you.',
+  html: '<p>Thank you.</p>',
+  tags: [{ name: 'kind', value: 'thank-you' }],
+};

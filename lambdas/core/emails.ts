@@ -192,7 +192,7 @@ export function followUpContent(record: InterviewRecord, sendAt: Date): EmailCon
   return template ? custom(template, v, content) : content;
 }
 
-function tags(record: InterviewRecord, kind: EmailKind) {
+function tags(record: InterviewRecord, kind: EmailKind | 'late-notice') {
   return [
     { name: 'interview-id', value: record.id },
     { name: 'kind', value: kind },
@@ -254,12 +254,22 @@ export function renderConfirmation(
     { link: cancelUrl },
     'Good luck!',
   ]);
+  return toCandidate(record, 'confirmation', content, senderAddress);
+}
+
+/** From the service, to the candidate alone. */
+function toCandidate(
+  record: InterviewRecord,
+  kind: EmailKind | 'late-notice',
+  content: EmailContent,
+  senderAddress: string,
+): OutgoingEmail {
   return {
     from: mailbox('Interview follow-up', senderAddress),
     to: [record.candidate.email],
     bcc: [],
     replyTo: [],
-    tags: tags(record, 'confirmation'),
+    tags: tags(record, kind),
     ...content,
   };
 }
@@ -283,16 +293,6 @@ export function renderLateNotice(
       : 'If you would still like to thank them, a short note of your own today is best.',
     'We are sorry for the trouble.',
   ]);
-  return {
-    from: mailbox('Interview follow-up', senderAddress),
-    to: [record.candidate.email],
-    bcc: [],
-    replyTo: [],
-    // Its own kind, so SES feedback about it can never be taken for the thank-you's.
-    tags: [
-      { name: 'interview-id', value: record.id },
-      { name: 'kind', value: 'late-notice' },
-    ],
-    ...content,
-  };
+  // Its own kind, so SES feedback about it can never be taken for the thank-you's.
+  return toCandidate(record, 'late-notice', content, senderAddress);
 }

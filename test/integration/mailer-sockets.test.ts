@@ -7,17 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { sesClient } from '../../lambdas/aws/clients.js';
 import { SesMailer } from '../../lambdas/aws/mailer.js';
 import { MailError } from '../../lambdas/core/ports.js';
-
-const email = {
-  from: '"Reagan Applicant" <followup@example.com>',
-  to: ['hiring.manager@example.org'],
-  bcc: [],
-  replyTo: ['reagan@example.com'],
-  subject: 'Thank you for the Copywriter interview at Example Corp',
-  text: 'Thank you.',
-  html: '<p>Thank you.</p>',
-  tags: [{ name: 'kind', value: 'thank-you' }],
-};
+import { OUTGOING_EMAIL as email } from '../fixtures.js';
 
 const servers: Server[] = [];
 const sockets: Socket[] = [];

@@ -57,6 +57,23 @@ describe('hostile input', () => {
     },
   );
 
+  it('after those bursts, the next valid submission is not slowed: its confirmation goes at once, untried-again', async () => {
+    const metrics = async () =>
+      (await (await ctx.api.call('/_local/metrics')).json()) as Record<string, number>;
+    const before = await metrics();
+    const res = await ctx.api.submit({
+      ...validBody(),
+      candidate: { name: 'Reagan Applicant', email: 'after.burst@example.com' },
+    });
+    expect(res.status).toBe(201);
+    const { id } = (await res.json()) as { id: string };
+    await ctx.runtime.emulator.settle();
+    const mail = await ctx.api.mail();
+    expect(mail.filter((m) => m.to.includes('after.burst@example.com'))).toHaveLength(1);
+    expect(ctx.runtime.emulator.pending().some((p) => p.name.startsWith(`${id}-confirmation-r`))).toBe(false);
+    expect((await metrics()).EmailsRetried).toBe(before.EmailsRetried);
+  });
+
   it('the cancel routes answer hostile tokens and bodies with a 4xx and touch nothing', async () => {
     const res = await ctx.api.submit(validBody());
     const { id, cancelUrl } = (await res.json()) as { id: string; cancelUrl: string };

@@ -6,7 +6,7 @@
  * start it through `startLocalRuntime`.
  */
 import { randomBytes } from 'node:crypto';
-import { access, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { access, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
@@ -32,7 +32,7 @@ import { reportTimeZoneDisagreements } from '../lambdas/aws/observability.js';
 import { EventBridgeEmailScheduler } from '../lambdas/aws/scheduler.js';
 import { DynamoInterviewStore } from '../lambdas/aws/store.js';
 import { TABLE } from '../lambdas/aws/table.js';
-import { ENV, LIMIT_VARIABLES, loadApiConfig, loadSenderConfig } from '../lambdas/config.js';
+import { type AwsConfig, ENV, LIMIT_VARIABLES, loadApiConfig, loadSenderConfig } from '../lambdas/config.js';
 import type { Limits } from '../lambdas/core/access.js';
 import type { InterviewRecord } from '../lambdas/core/interview.js';
 import { CountingMetrics, jsonLogger, type Logger } from '../lambdas/core/ports.js';
@@ -254,29 +254,46 @@ async function tableState(db: DynamoDBDocumentClient, done: (status: string | un
 /**
  * Creates the table, or brings one made by an older version up to date. dynalite cannot add an
  * index to a table, so a table without the sweep's index is rebuilt once: read whole, made
- * again, written back, each interview with its first `checkAt` (see reconcile.ts).
+ * again, written back, each pending interview with its first `checkAt` (see reconcile.ts). The
+ * items are saved to `table-rebuild.json` (written whole, then renamed) before the table is
+ * deleted, and that file is removed last: a rebuild cut short by a kill is finished at the next
+ * start, so nothing the runtime once answered for is lost on the way.
  */
-async function ensureTable(config: ReturnType<typeof loadSenderConfig>, log: Logger): Promise<void> {
+async function ensureTable(config: AwsConfig, dataDir: string, log: Logger): Promise<void> {
   const db = dynamoClient(config, { credentials: CREDENTIALS });
+  const saved = join(dataDir, 'table-rebuild.json');
   try {
-    let indexes: string[];
-    try {
-      const out = await db.send(new DescribeTableCommand({ TableName: TABLE_NAME }));
-      indexes = (out.Table?.GlobalSecondaryIndexes ?? []).map((index) => index.IndexName ?? '');
-    } catch (err) {
-      if (!(err instanceof ResourceNotFoundException)) throw err;
-      await db.send(new CreateTableCommand(TABLE_DEFINITION));
-      return;
+    let items = await readFile(saved, 'utf8').then(
+      (text) => JSON.parse(text) as Record<string, unknown>[],
+      (err: unknown) => {
+        if ((err as { code?: unknown }).code === 'ENOENT') return undefined;
+        throw err;
+      },
+    );
+    if (items === undefined) {
+      let indexes: string[];
+      try {
+        const out = await db.send(new DescribeTableCommand({ TableName: TABLE_NAME }));
+        indexes = (out.Table?.GlobalSecondaryIndexes ?? []).map((index) => index.IndexName ?? '');
+      } catch (err) {
+        if (!(err instanceof ResourceNotFoundException)) throw err;
+        await db.send(new CreateTableCommand(TABLE_DEFINITION));
+        return;
+      }
+      if (indexes.includes(TABLE.dueIndex)) return;
+      items = [];
+      let start: Record<string, unknown> | undefined;
+      do {
+        const page = await db.send(new ScanCommand({ TableName: TABLE_NAME, ExclusiveStartKey: start }));
+        items.push(...(page.Items ?? []));
+        start = page.LastEvaluatedKey;
+      } while (start);
+      await writeFile(`${saved}.tmp`, JSON.stringify(items));
+      await rename(`${saved}.tmp`, saved);
     }
-    if (indexes.includes(TABLE.dueIndex)) return;
-    const items: Record<string, unknown>[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await db.send(new ScanCommand({ TableName: TABLE_NAME, ExclusiveStartKey: start }));
-      items.push(...(page.Items ?? []));
-      start = page.LastEvaluatedKey;
-    } while (start);
-    await db.send(new DeleteTableCommand({ TableName: TABLE_NAME }));
+    await db.send(new DeleteTableCommand({ TableName: TABLE_NAME })).catch((err: unknown) => {
+      if (!(err instanceof ResourceNotFoundException)) throw err; // a finished delete, resumed
+    });
     await tableState(db, (status) => status === undefined); // dynalite deletes in the background
     await db.send(new CreateTableCommand(TABLE_DEFINITION));
     await tableState(db, (status) => status === 'ACTIVE');
@@ -287,6 +304,7 @@ async function ensureTable(config: ReturnType<typeof loadSenderConfig>, log: Log
       if (checkAt) await store.create({ ...(item as unknown as InterviewRecord), checkAt });
       else await db.send(new PutCommand({ TableName: TABLE_NAME, Item: item }));
     }
+    await rm(saved);
     log('info', 'local table rebuilt with the sweep index', { items: items.length });
   } finally {
     db.destroy();
@@ -332,6 +350,8 @@ export async function startLocalRuntime(options: LocalOptions): Promise<LocalRun
   let deliver: (payload: unknown) => Promise<void> = async () => {
     throw new Error('the sender is not ready yet');
   };
+  // The table before the emulator: a schedule it fires at start must find its interview.
+  await ensureTable({ region: REGION, endpoints: { dynamodb: dynamoEndpoint } }, options.dataDir, log);
   const emulator = await startAwsEmulator({
     dataDir: options.dataDir,
     clock,
@@ -366,7 +386,6 @@ export async function startLocalRuntime(options: LocalOptions): Promise<LocalRun
   };
   const apiConfig = loadApiConfig(env);
   const senderConfig = loadSenderConfig(env);
-  await ensureTable(senderConfig, log);
 
   const clientOptions = { credentials: CREDENTIALS };
   const db = dynamoClient(apiConfig, clientOptions);

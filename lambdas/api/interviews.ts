@@ -53,7 +53,7 @@ function plan(
   tokenHash: string,
   now: Date,
 ): InterviewRecord {
-  const record = newInterview({
+  return newInterview({
     id,
     ownerKeyId,
     tokenHash,
@@ -62,8 +62,6 @@ function plan(
     timing: submission.timing,
     now,
   });
-  const checkAt = firstCheckAt(record);
-  return checkAt ? { ...record, checkAt } : record;
 }
 
 export type PreviewEmail = EmailView & { subject?: string; text?: string };
@@ -178,6 +176,17 @@ export async function submitInterview(
       cause: failure.reason,
     });
   }
+
+  // Only now, with every schedule made, does the sweep learn of the interview: an intake that
+  // failed before this point (a 503, a refused submission, a timeout) must never be sent by it.
+  const checkAt = firstCheckAt(record);
+  await store.setCheckAt(id, checkAt).catch((err: unknown) =>
+    // The schedules stand; only the sweep's safety net is missing for this interview.
+    log('error', 'the sweep will not watch this interview (checkAt not written)', {
+      interviewId: id,
+      error: String(err),
+    }),
+  );
 
   const cancelUrl = `${baseUrl}/cancel/${token}`;
   try {

@@ -34,17 +34,17 @@ export const SES_DEADLINE_MS = 15_000;
 
 /**
  * Errors of the connection itself: the request never reached SES, so nothing can have been sent.
- * `syscall` tells a failed connect or name lookup apart from a connection lost after it was made.
+ * A failed `connect` or name lookup says so by its `syscall`. Of the bare codes only those that
+ * cannot happen on a connection already made count: ENETUNREACH or EHOSTUNREACH can also come
+ * from an established socket after the request was written (an ICMP error during retransmits).
  */
-const CONNECT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH']);
+const NEVER_CONNECTED_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN']);
 function connectionNotMade(err: unknown): boolean {
   const e = err as { code?: unknown; syscall?: unknown; message?: unknown; name?: unknown };
   if (e.syscall === 'connect' || e.syscall === 'getaddrinfo') return true;
-  if (typeof e.code === 'string' && CONNECT_CODES.has(e.code)) return true;
+  if (typeof e.code === 'string' && NEVER_CONNECTED_CODES.has(e.code)) return true;
   // The HTTP handler's own connect deadline (connectionTimeout, see clients.ts).
-  return (
-    e.name === 'TimeoutError' && typeof e.message === 'string' && /establish a connection/.test(e.message)
-  );
+  return e.name === 'TimeoutError' && typeof e.message === 'string' && /establish a connection/.test(e.message);
 }
 
 /** Failures before a request exists that a moment later may not repeat: credentials, a deadline. */

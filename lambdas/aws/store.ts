@@ -23,7 +23,7 @@ import { ACCESS_PREFIX } from './access.js';
 import { DUE_SHARDS, dueShard, TABLE } from './table.js';
 
 /** Per email: its times, the provider's id and a reason that may quote an address. */
-const ERASED_FIELDS = ['sendAt', 'sentAt', 'retryAt', 'messageId', 'reason'];
+const ERASED_FIELDS = ['sendAt', 'plannedAt', 'sentAt', 'retryAt', 'messageId', 'reason'];
 const ERASED_EMAIL_FIELDS = EMAIL_KINDS.flatMap((_, i) => ERASED_FIELDS.map((_f, j) => `#e.#k${i}.#f${j}`));
 
 export class DynamoInterviewStore implements InterviewStore {

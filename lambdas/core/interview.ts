@@ -32,6 +32,11 @@ export function canTransition(from: EmailStatus, to: EmailStatus): boolean {
 export interface EmailState {
   status: EmailStatus;
   sendAt?: string;
+  /**
+   * The time first planned, kept when the late-send policy moves `sendAt` (lateness.ts): how late
+   * a thank-you is counts from here, however often it moved.
+   */
+  plannedAt?: string;
   reason?: string;
   sentAt?: string;
   messageId?: string;
@@ -74,7 +79,8 @@ export interface InterviewRecord {
   emails: Record<EmailKind, EmailState>;
   /**
    * When the sweep should next look at this interview (see reconcile.ts); absent when nothing is
-   * pending. Whoever moves an email *earlier* must lower it too; later moves may leave it.
+   * pending, and until the intake has made every schedule. Whoever moves an email *earlier* must
+   * lower it too; later moves may leave it.
    */
   checkAt?: string;
   /** Epoch seconds: DynamoDB's TTL removes the item 90 days after its last email. */
@@ -154,6 +160,11 @@ export interface EmailView {
   kind: ScheduledKind;
   status: EmailStatus;
   sendAt?: string;
+  /**
+   * The time first planned, kept when the late-send policy moves `sendAt` (lateness.ts): how late
+   * a thank-you is counts from here, however often it moved.
+   */
+  plannedAt?: string;
   localSendAt?: string;
   timeZone: string;
   reason?: string;

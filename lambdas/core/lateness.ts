@@ -45,20 +45,27 @@ export function nextFollowUpSlot(earliest: Date, zone: string, holidays: string 
   }
 }
 
+/** When an email was first planned for: its `plannedAt` once it has moved, else its `sendAt`. */
+export function firstPlanned(record: InterviewRecord, kind: ScheduledKind): string | undefined {
+  const email = record.emails[kind];
+  return email.plannedAt ?? email.sendAt;
+}
+
 export function lateDecision(record: InterviewRecord, kind: ScheduledKind, now: Date): LateDecision {
-  const planned = record.emails[kind].sendAt;
-  if (planned === undefined) return SEND;
-  const plannedMs = Date.parse(planned);
-  const late = now.getTime() - plannedMs;
+  const current = record.emails[kind].sendAt;
+  if (current === undefined) return SEND;
+  const late = now.getTime() - Date.parse(current);
   const zone = record.interview.timeZone;
 
   if (kind === 'thank-you') {
     if (late <= 0) return SEND;
-    if (late > THANK_YOU_STALE_MS) return { action: 'skip', reason: THANK_YOU_TOO_LATE };
+    // Stale counts from the first plan, however often the email moved since.
+    const plannedMs = Date.parse(firstPlanned(record, kind) ?? current);
+    const stale = (at: number) => at - plannedMs > THANK_YOU_STALE_MS;
+    if (stale(now.getTime())) return { action: 'skip', reason: THANK_YOU_TOO_LATE };
     const allowed = outOfQuietHours(now, zone);
     if (allowed.getTime() === now.getTime()) return SEND;
-    if (allowed.getTime() - plannedMs > THANK_YOU_STALE_MS)
-      return { action: 'skip', reason: THANK_YOU_TOO_LATE };
+    if (stale(allowed.getTime())) return { action: 'skip', reason: THANK_YOU_TOO_LATE };
     return { action: 'move', to: allowed, why: 'fired late, in quiet hours' };
   }
 

@@ -41,7 +41,7 @@ import {
   type EmailState,
   type InterviewRecord,
 } from '../core/interview.js';
-import { lateDecision } from '../core/lateness.js';
+import { firstPlanned, lateDecision } from '../core/lateness.js';
 import {
   type EmailScheduler,
   type InterviewStore,
@@ -50,6 +50,7 @@ import {
   type Mailer,
   type Metrics,
 } from '../core/ports.js';
+import { scheduleTime } from '../core/sendTimes.js';
 
 export interface SenderDeps {
   store: InterviewStore;
@@ -184,7 +185,7 @@ async function release(
   deps: SenderDeps,
   event: SendEvent,
   claimId: string,
-  fields: Pick<EmailState, 'sendAt' | 'retryAt'> = {},
+  fields: Pick<EmailState, 'sendAt' | 'plannedAt' | 'retryAt'> = {},
 ): Promise<'scheduled' | 'cancelled'> {
   const updatedAt = deps.clock.now().toISOString();
   const { interviewId, kind } = event;
@@ -287,7 +288,8 @@ export async function sendEmail(deps: SenderDeps, event: SendEvent): Promise<Sen
   if (event.kind !== 'confirmation') {
     const decision = lateDecision(claimed, event.kind, now);
     if (decision.action === 'skip') return skipLate(deps, event, claimed, claimId, decision.reason);
-    if (decision.action === 'move') return moveLater(deps, event, claimId, decision.to, decision.why);
+    if (decision.action === 'move')
+      return moveLater(deps, event, claimed, claimId, decision.to, decision.why);
   }
   let email: OutgoingEmail;
   try {
@@ -303,7 +305,7 @@ export async function sendEmail(deps: SenderDeps, event: SendEvent): Promise<Sen
 
   let messageId: string;
   try {
-    messageId = await deliver(deps, email, context);
+    messageId = await deliver(deps, email, event, context);
   } catch (err) {
     const failure = err instanceof MailError ? err.failure : 'unknown';
     const error = err instanceof Error ? err.message : String(err);
@@ -344,6 +346,7 @@ export async function sendEmail(deps: SenderDeps, event: SendEvent): Promise<Sen
 async function deliver(
   deps: SenderDeps,
   email: OutgoingEmail,
+  event: SendEvent,
   context: Record<string, unknown>,
 ): Promise<string> {
   const delays = deps.quickRetryDelaysMs ?? QUICK_RETRY_DELAYS_MS;
@@ -358,6 +361,10 @@ async function deliver(
         error: err.message,
       });
       await sleep(delay);
+      // A cancel that came in meanwhile wins: nothing has left yet, so the caller releases the
+      // claim, which ends the email cancelled, instead of trying again.
+      const current = await deps.store.get(event.interviewId).catch(() => undefined);
+      if (current?.emails[event.kind]?.cancelRequested) throw err;
     }
   }
 }
@@ -399,16 +406,19 @@ export function movedScheduleName(event: SendEvent): string {
 async function moveLater(
   deps: SenderDeps,
   event: SendEvent,
+  record: InterviewRecord,
   claimId: string,
   to: Date,
   why: string,
 ): Promise<SendOutcome> {
   const context = { interviewId: event.interviewId, kind: event.kind, to: to.toISOString(), why };
-  const { releaseClaim: _r, attempt: _a, ...base } = event;
+  // The retry count goes along: an email SES keeps refusing still ends `failed` after the last
+  // retry, however often it moved.
+  const { releaseClaim: _r, ...base } = event;
   try {
     await deps.scheduler.create({
       name: movedScheduleName(event),
-      at: to,
+      at: scheduleTime(to, deps.clock.now()),
       event: { ...base, releaseClaim: claimId },
     });
   } catch (err) {
@@ -416,7 +426,9 @@ async function moveLater(
     await release(deps, event, claimId).catch(() => undefined);
     throw err;
   }
-  const outcome = await release(deps, event, claimId, { sendAt: to.toISOString() }).catch(
+  const plannedAt = event.kind === 'confirmation' ? undefined : firstPlanned(record, event.kind);
+  const moved = { sendAt: to.toISOString(), ...(plannedAt && { plannedAt }) };
+  const outcome = await release(deps, event, claimId, moved).catch(
     () => 'scheduled' as const, // the new schedule releases it
   );
   if (outcome === 'cancelled') return 'cancelled';
@@ -438,12 +450,14 @@ async function skipLate(
   reason: string,
 ): Promise<SendOutcome> {
   const context = { interviewId: event.interviewId, kind: event.kind };
-  const planned = new Date(record.emails[event.kind].sendAt as string);
+  const planned = new Date(
+    (event.kind === 'confirmation' ? undefined : firstPlanned(record, event.kind)) ?? record.createdAt,
+  );
   let told = ' The candidate was not told: their address had its confirmations for the day.';
   if (record.emails.confirmation.reason !== CONFIRMATIONS_LIMITED) {
     told = ' The candidate was told by email.';
     try {
-      await deliver(deps, renderLateNotice(record, planned, deps.senderAddress), context);
+      await deliver(deps, renderLateNotice(record, planned, deps.senderAddress), event, context);
     } catch (err) {
       const failure = err instanceof MailError ? err.failure : 'unknown';
       const error = err instanceof Error ? err.message : String(err);

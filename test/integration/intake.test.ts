@@ -77,6 +77,30 @@ describe('intake when scheduling fails', () => {
     expect(record?.emails['thank-you'].reason).toContain('nothing will be sent');
   });
 
+  it("a failed intake is never in the sweep's index, even when marking its emails failed fails too", async () => {
+    class FailingAfterCreate extends RecordingStore {
+      override async transition(): Promise<undefined> {
+        throw new Error('the table did not answer');
+      }
+    }
+    const failing = new FailingAfterCreate(db, 'interviews');
+    const submitting = submitInterview(
+      {
+        store: failing,
+        scheduler: new FlakyScheduler(),
+        invoker: { invokeAsync: async () => {} },
+        clock: { now: () => NOW },
+        log: quiet,
+      },
+      parseSubmission(validBody(), NOW) as ValidSubmission,
+      { ownerKeyId: 'env', baseUrl: 'http://127.0.0.1:3000' },
+    );
+    await expect(submitting).rejects.toThrow();
+    const record = await store.get(failing.lastId);
+    expect(record?.emails['thank-you'].status).toBe('scheduled'); // left as it was…
+    expect(record?.checkAt).toBeUndefined(); // …but the sweep will never send it
+  });
+
   it.each([
     ['refused (a limit is full)', () => Promise.resolve(false), undefined],
     [

@@ -230,6 +230,24 @@ describe('sender failure paths', () => {
     expect(metrics.snapshot()).toMatchObject({ EmailsSent: 1, EmailsRetried: 0 });
   });
 
+  it('a cancel during the quick tries wins: nothing was sent, so the email ends cancelled, not retried', async () => {
+    const id = await newInterviewId();
+    let calls = 0;
+    const mailer: Mailer = {
+      async send() {
+        calls += 1;
+        if (calls === 1) {
+          const current = await store.get(id);
+          if (current) await cancelPending(apiDeps(), current); // marks the `sending` email
+        }
+        throw new MailError('SES could not be reached: ECONNREFUSED', 'unsent');
+      },
+    };
+    expect(await sendEmail(deps(mailer), { interviewId: id, kind: 'thank-you' })).toBe('cancelled');
+    expect(calls).toBe(1);
+    expect((await store.get(id))?.emails['thank-you'].status).toBe('cancelled');
+  });
+
   it('SES still not reached after the quick tries: released with its retry time, which the sweep respects', async () => {
     const id = await newInterviewId();
     const metrics = new CountingMetrics();

@@ -2,6 +2,9 @@
  * A data folder from before the sweep's index: the local runtime rebuilds its table once, keeping
  * every item, and gives each pending interview its first `checkAt`, so the sweep sees it.
  */
+
+import { access, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { CreateTableCommand, DeleteTableCommand, DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -87,6 +90,30 @@ describe('local table from an earlier version', () => {
       expect((await (await api.get(id)).json()) as object).toMatchObject({ id });
     } finally {
       db.destroy();
+    }
+  });
+
+  it('a rebuild cut short (its saved items still on disk) is finished at the next start', async () => {
+    const dir = await tempDir();
+    try {
+      await writeFile(
+        join(dir, 'table-rebuild.json'),
+        JSON.stringify([{ id: 'key#saved', name: 'saved before the kill' }]),
+      );
+      const resumed = await start(dir);
+      try {
+        const aws = localAws(resumed);
+        const db = dynamoClient(aws.config, aws.options);
+        const item = (await db.send(new GetCommand({ TableName: 'interviews', Key: { id: 'key#saved' } })))
+          .Item;
+        db.destroy();
+        expect(item).toEqual({ id: 'key#saved', name: 'saved before the kill' });
+        await expect(access(join(dir, 'table-rebuild.json'))).rejects.toThrow();
+      } finally {
+        await resumed.stop();
+      }
+    } finally {
+      await removeDir(dir);
     }
   });
 });

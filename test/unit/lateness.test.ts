@@ -85,6 +85,22 @@ describe('late-send policy (pure)', () => {
     });
   });
 
+  it('a thank-you that moved counts its lateness from the first plan, however often it moved', () => {
+    // Planned Friday 17:00, moved to Saturday 08:00; that schedule fires late too, Saturday 19:00:
+    // 26 hours after the first plan → skipped, not sent.
+    const moved = record({
+      'thank-you': {
+        status: 'scheduled',
+        sendAt: '2026-11-28T13:00:00Z',
+        plannedAt: '2026-11-27T22:00:00Z',
+        updatedAt: '',
+      },
+    });
+    expect(lateDecision(moved, 'thank-you', at('2026-11-29T00:00:00Z')).action).toBe('skip');
+    // At 08:10 Saturday (15 h after the first plan) it goes.
+    expect(lateDecision(moved, 'thank-you', at('2026-11-28T13:10:00Z'))).toEqual({ action: 'send' });
+  });
+
   it('never within 24 hours of a thank-you that itself went out late', () => {
     const r = record({
       'thank-you': {

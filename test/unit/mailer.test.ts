@@ -3,7 +3,7 @@ import { SESClient, SESServiceException, SendEmailCommand } from '@aws-sdk/clien
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { sesClient } from '../../lambdas/aws/clients.js';
-import { SesMailer } from '../../lambdas/aws/mailer.js';
+import { classify, SesMailer } from '../../lambdas/aws/mailer.js';
 import { MailError } from '../../lambdas/core/ports.js';
 import { OUTGOING_EMAIL as email } from '../fixtures.js';
 
@@ -62,6 +62,27 @@ describe('SES adapter', () => {
     const err = await failure(sesError('MessageRejected', 400));
     expect(err.failure).toBe('reject');
     expect(err.message).toContain('MessageRejected');
+  });
+
+  it('connection errors: "unsent" only where no connection was made; after that, "unknown"', () => {
+    const sys = (code: string, syscall: string) =>
+      Object.assign(new Error(`${syscall} ${code}`), { code, syscall });
+    expect(classify(sys('EHOSTUNREACH', 'connect'), 'Error', true)).toBe('unsent');
+    expect(classify(sys('ECONNREFUSED', 'connect'), 'Error', true)).toBe('unsent');
+    expect(classify(sys('ENOTFOUND', 'getaddrinfo'), 'Error', true)).toBe('unsent');
+    // On a socket already connected (the request may be written): may have been sent.
+    expect(classify(sys('EHOSTUNREACH', 'read'), 'Error', true)).toBe('unknown');
+    expect(classify(sys('ENETUNREACH', 'write'), 'Error', true)).toBe('unknown');
+    expect(classify(sys('ECONNRESET', 'read'), 'Error', true)).toBe('unknown');
+    // Before the request existed: a credentials hiccup passes, a serializing error does not.
+    expect(
+      classify(
+        Object.assign(new Error('x'), { name: 'CredentialsProviderError' }),
+        'CredentialsProviderError',
+        false,
+      ),
+    ).toBe('unsent');
+    expect(classify(new URIError('URI malformed'), 'URIError', false)).toBe('reject');
   });
 
   it('the SES client never retries by itself (a retry after a timeout could send twice)', async () => {

@@ -37,8 +37,8 @@ export function parseFaults(spec: string | undefined): FaultRates {
   return rates;
 }
 
-/** mulberry32: small, fast, seedable; plenty for coin flips. */
-function seeded(seed: number): () => number {
+/** mulberry32: small, fast, seedable; plenty for coin flips (and the reliability script's). */
+export function seeded(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

@@ -422,29 +422,34 @@ export async function startLocalRuntime(options: LocalOptions): Promise<LocalRun
   const invoker = new LambdaSenderInvoker(lambda, apiConfig.senderFunctionArn);
   // The sweep, as on AWS, every SWEEP_PERIOD_MINUTES of the local clock (so also right after the
   // clock is moved past a period); `POST /_local/sweep` runs it at once.
+  // Sweeps run one after another, each deciding when it starts whether it is due (by the clock
+  // as it is then): a clock moved while one runs gets a fresh one, never the one in flight.
   const sweepPeriodMs = SWEEP_PERIOD_MINUTES * 60_000;
   let lastSweep = clock.now().getTime();
-  let sweeping: Promise<SweepReport> | undefined;
-  const runSweep = (): Promise<SweepReport> => {
-    sweeping ??= (async () => {
-      try {
-        lastSweep = clock.now().getTime();
-        const report = await sweep({ store, invoker, clock, log, metrics });
-        await emulator.settle(); // the sends it handed over
-        return report;
-      } finally {
-        sweeping = undefined;
-      }
-    })();
-    return sweeping;
+  let sweeps: Promise<unknown> = Promise.resolve();
+  const sweepOnce = (force: boolean): Promise<SweepReport | undefined> => {
+    const run = sweeps.then(async () => {
+      const now = clock.now().getTime();
+      if (now < lastSweep) lastSweep = now; // the clock was moved back
+      if (!force && now - lastSweep < sweepPeriodMs) return undefined;
+      lastSweep = now;
+      const report = await sweep({ store, invoker, clock, log, metrics });
+      await emulator.settle(); // the sends it handed over
+      return report;
+    });
+    sweeps = run.catch(() => undefined);
+    return run;
   };
-  const sweepIfDue = async () => {
-    const now = clock.now().getTime();
-    if (now < lastSweep) lastSweep = now; // the clock was moved back
-    if (now - lastSweep >= sweepPeriodMs) await runSweep();
-  };
+  const runSweep = async (): Promise<SweepReport> => (await sweepOnce(true)) as SweepReport;
+  let ticking = false;
   const sweepTimer = setInterval(() => {
-    sweepIfDue().catch((err: unknown) => log('error', 'local sweep failed', { error: String(err) }));
+    if (ticking) return;
+    ticking = true;
+    sweepOnce(false)
+      .catch((err: unknown) => log('error', 'local sweep failed', { error: String(err) }))
+      .finally(() => {
+        ticking = false;
+      });
   }, 1_000);
   sweepTimer.unref();
 
@@ -452,7 +457,7 @@ export async function startLocalRuntime(options: LocalOptions): Promise<LocalRun
     clock.set(instant);
     const fired = await emulator.fireDue();
     await emulator.settle();
-    await sweepIfDue();
+    await sweepOnce(false);
     return fired;
   };
 
@@ -565,7 +570,7 @@ export async function startLocalRuntime(options: LocalOptions): Promise<LocalRun
       if (stopped) return;
       stopped = true;
       clearInterval(sweepTimer);
-      await sweeping;
+      await sweeps;
       await close(http);
       await emulator.close();
       for (const client of [db, senderDb, scheduler, lambda, mail]) client.destroy();

@@ -1,16 +1,31 @@
 /**
  * `npm run reliability`: the big versions of the fault, fuzz, load and crash tests, against the
  * local runtime, printed as a table and written to docs/reliability.md. Not part of `npm test`.
- * `-- --quick` runs every phase small (a smoke test of the script itself).
+ * `-- --quick` runs every phase small (a smoke test of the script itself) and writes nothing.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, open, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
+import { DeleteScheduleCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
 import fc from 'fast-check';
+import { dynamoClient } from '../lambdas/aws/clients.js';
+import { DynamoInterviewStore } from '../lambdas/aws/store.js';
 import { ENV, LIMIT_VARIABLES } from '../lambdas/config.js';
-import { NO_LIMITS, startLocalRuntime, startMailServer } from '../local/runtime.js';
+import { THANK_YOU_TOO_LATE } from '../lambdas/core/lateness.js';
+import type { Logger } from '../lambdas/core/ports.js';
+import { SWEEP_PERIOD_MINUTES } from '../lambdas/core/reconcile.js';
+import { wallClock } from '../lambdas/core/time.js';
+import { seeded } from '../local/faults.js';
+import {
+  type LocalRuntime,
+  localAws,
+  NO_LIMITS,
+  startLocalRuntime,
+  startMailServer,
+  TABLE_NAME,
+} from '../local/runtime.js';
 import { validBody } from '../test/fixtures.js';
 import { ATTACKS, contentType, hostileBody, hostileToken } from '../test/support/hostile.js';
 
@@ -21,6 +36,9 @@ const SIZE = {
   loadClients: 50,
   loadSeconds: QUICK ? 5 : 30,
   crashInterviews: QUICK ? 20 : 100,
+  answeredKills: QUICK ? 10 : 200,
+  sweepInterviews: QUICK ? 10 : 100,
+  lateInterviews: QUICK ? 10 : 60,
 };
 const FAULTS = 'ses.throttle=0.2,ses.timeout=0.02,ddb.error=0.05,scheduler.duplicate=0.1';
 const quiet = () => {};
@@ -58,6 +76,55 @@ function api(baseUrl: string, key: string) {
       return (await res.json()) as { fired: unknown[] };
     },
     mail: async () => (await call('/_local/mail')).json() as Promise<Mail[]>,
+    get: (id: string) => call(`/interviews/${id}`, { headers: { Authorization: `Bearer ${key}` } }),
+    metrics: async () => (await call('/_local/metrics')).json() as Promise<Record<string, number>>,
+    /** POST /_local/sweep: one sweep, or the end of the one the runtime's timer is running. */
+    sweep: async () => (await call('/_local/sweep', { method: 'POST' })).json(),
+  };
+}
+
+/** What `POST /interviews` and `GET /interviews/{id}` answer (the parts read here). */
+interface EmailView {
+  kind: string;
+  status: string;
+  sendAt?: string;
+  sentAt?: string;
+  reason?: string;
+}
+interface InterviewView {
+  id: string;
+  emails: EmailView[];
+}
+
+const emailOf = (view: InterviewView, kind: string) => view.emails.find((e) => e.kind === kind);
+/** Emails to `address` whose subject starts so (the thank-you, the follow-up). */
+const mailTo = (mail: Mail[], address: string, subject: string) =>
+  mail.filter((m) => m.to.includes(address) && m.subject.startsWith(subject)).length;
+/** Emails to the candidate about `address`'s interview (the confirmation, a late notice). */
+const mailAbout = (mail: Mail[], address: string, subject: string) =>
+  mail.filter((m) => m.subject.startsWith(subject) && m.text.includes(address)).length;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const HOUR = 3_600_000;
+
+/**
+ * A Monday (YYYY-MM-DD) at least `days` days after today. Every start of the runtime begins at
+ * the real time, so what a phase schedules across a restart must lie ahead of it, or the
+ * restarted runtime would fire it at once, late, before the script sets the clock.
+ */
+function mondayAfter(days: number): string {
+  const day = new Date(Date.now() + days * 86_400_000);
+  day.setUTCDate(day.getUTCDate() + ((8 - day.getUTCDay()) % 7));
+  return day.toISOString().slice(0, 10);
+}
+
+/** Keeps the runtime's warnings and errors, to show next to what a phase found wrong. */
+function keptLog(): { log: Logger; about: (id: string) => string[] } {
+  const lines: string[] = [];
+  return {
+    log: (level, message, fields) => {
+      if (level !== 'info') lines.push(JSON.stringify({ level, message, ...fields }));
+    },
+    about: (id) => lines.filter((line) => line.includes(id)),
   };
 }
 
@@ -101,9 +168,11 @@ async function faultPhase() {
       }
       throw new Error(`interview ${i} could not be submitted`);
     });
+    // Half an hour at a time for eight days: a follow-up whose retries run more than an hour late
+    // moves to the next business day's 10:00 (the late-send policy), so the walk must reach it.
     let t = Date.parse('2026-11-23T13:00:00.000Z');
-    for (let hour = 0; hour < 24 * 5; hour++) {
-      t += 3_600_000;
+    for (let step = 0; step < 48 * 8; step++) {
+      t += 1_800_000;
       await client.setClock(new Date(t).toISOString());
     }
     await runtime.emulator.settle();
@@ -283,10 +352,13 @@ function freePort(): Promise<number> {
   });
 }
 
-async function startChild(env: Record<string, string>): Promise<ChildProcess> {
+async function startChild(
+  env: Record<string, string>,
+  output: 'ignore' | number = 'ignore',
+): Promise<ChildProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'local/main.ts'], {
     env: { ...process.env, ...env },
-    stdio: 'ignore',
+    stdio: ['ignore', output, output],
   });
   for (let i = 0; i < 200; i++) {
     try {
@@ -300,12 +372,9 @@ async function startChild(env: Record<string, string>): Promise<ChildProcess> {
   throw new Error('the runtime did not start');
 }
 
-async function crashPhase() {
-  const dataDir = await mkdtemp(join(tmpdir(), 'reliability-'));
-  const mailServer = await startMailServer(0);
-  const mailUrl = `http://127.0.0.1:${(mailServer.address() as { port: number }).port}`;
-  const port = await freePort();
-  const env = {
+/** The environment of a runtime child on `dataDir`, sending to the script's own mailbox. */
+function childEnv(dataDir: string, port: number, mailUrl: string): Record<string, string> {
+  return {
     DATA_DIR: dataDir,
     PORT: String(port),
     MAIL_URL: mailUrl,
@@ -314,25 +383,41 @@ async function crashPhase() {
       LIMIT_VARIABLES.map(([field, variable]) => [ENV[variable], String(NO_LIMITS[field])]),
     ),
   };
+}
+
+async function crashPhase() {
+  const dataDir = await mkdtemp(join(tmpdir(), 'reliability-'));
+  const mailServer = await startMailServer(0);
+  const mailUrl = `http://127.0.0.1:${(mailServer.address() as { port: number }).port}`;
+  const port = await freePort();
+  const env = childEnv(dataDir, port, mailUrl);
   const client = api(`http://127.0.0.1:${port}`, 'local-dev-key');
   let child = await startChild(env);
   try {
-    await client.setClock('2026-11-23T13:00:00.000Z');
+    // Ahead of the real time, where the restarted runtime's clock begins: a day in the past would
+    // make it fire the thank-yous days late (and skip them) before the clock is set again.
+    const day = mondayAfter(7);
+    await client.setClock(`${day}T12:00:00.000Z`);
     const n = SIZE.crashInterviews;
+    let due = 0;
     await inBatches([...Array(n).keys()], 10, async (i) => {
-      const res = await client.submit(interviewBody(i, 'crash'));
+      const res = await client.submit({
+        ...interviewBody(i, 'crash'),
+        interview: { endsAt: `${day}T08:00`, timeZone: 'America/New_York' },
+      });
       if (res.status !== 201) throw new Error(`submit ${i}: ${res.status}`);
+      due = Date.parse(emailOf((await res.json()) as InterviewView, 'thank-you')?.sendAt ?? '');
     });
-    await new Promise((r) => setTimeout(r, 500)); // let the emulator's file catch up
+    const at = (ms: number) => new Date(due + ms).toISOString();
     // Every thank-you falls due at once; kill -9 while they are going out.
-    const firing = client.setClock('2026-11-23T16:00:30.000Z').catch(() => undefined);
+    const firing = client.setClock(at(30_000)).catch(() => undefined);
     await new Promise((r) => setTimeout(r, QUICK ? 100 : 300));
     child.kill('SIGKILL');
     await firing;
     const beforeRestart = (await (await fetch(`${mailUrl}/store`)).json()) as { emails: Mail[] };
     child = await startChild(env);
-    await client.setClock('2026-11-23T16:00:30.000Z');
-    await client.setClock('2026-11-23T17:00:00.000Z');
+    await client.setClock(at(30_000));
+    await client.setClock(at(HOUR));
     const mail = (await (await fetch(`${mailUrl}/store`)).json()) as {
       emails: { destination: { to: string[] }; subject: string }[];
     };
@@ -353,11 +438,509 @@ async function crashPhase() {
     ).length;
     row('crash', 'thank-yous due at the kill', n);
     row('crash', 'sent before kill -9', thankYousBefore);
-    row('crash', 'sent exactly once after the restart', once, `target ${n}`);
+    row('crash', 'sent exactly once after the restart', once, `the rest: caught mid-send, below`);
     row('crash', 'duplicates', duplicates, 'target 0');
     row('crash', 'not sent (caught mid-send: left "sending")', notSent);
   } finally {
     child.kill('SIGKILL');
+    mailServer.close();
+    mailServer.closeAllConnections();
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+// ---- 5. kill -9 right after an answer ----------------------------------------------------------
+
+/** SIGKILL, and wait until the process is gone (so the next start finds its data folder free). */
+async function killChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const gone = new Promise((r) => child.once('exit', r));
+  child.kill('SIGKILL');
+  await gone;
+}
+
+/**
+ * Every 201 must survive a kill -9 that follows it: the runtime (a child process, the mailbox in
+ * this one) is started, answers one interview and is killed 0–50 ms later, N times on one data
+ * folder. Then it starts once more, the clock visits each send time just after it (so every
+ * schedule fires on time), and each interview is read back: its record, its two schedules, and
+ * its three emails (confirmation, thank-you, follow-up) in the mailbox exactly once. A kill that
+ * lands inside the sender's at-most-once window (claimed, SES not called or its answer not
+ * recorded) leaves that email `sending` for good, by design: counted apart, not as a loss.
+ */
+async function answeredPhase() {
+  const phaseStarted = performance.now();
+  const dataDir = await mkdtemp(join(tmpdir(), 'reliability-'));
+  const logDir = await mkdtemp(join(tmpdir(), 'reliability-log-'));
+  const logFile = join(logDir, 'runtime.log');
+  const logs = await open(logFile, 'a');
+  const mailServer = await startMailServer(0);
+  const mailUrl = `http://127.0.0.1:${(mailServer.address() as { port: number }).port}`;
+  const port = await freePort();
+  const env = childEnv(dataDir, port, mailUrl);
+  const childClient = api(`http://127.0.0.1:${port}`, 'local-dev-key');
+  const random = seeded(14);
+  // Ahead of the real time (each start's clock), so nothing is due while the loop runs.
+  const endsAt = `${mondayAfter(7)}T10:00`;
+  const n = SIZE.answeredKills;
+  const answered: { id: string; address: string; sendAt: Record<string, string | undefined> }[] = [];
+  const startMs: number[] = [];
+  let child: ChildProcess | undefined;
+  let runtime: LocalRuntime | undefined;
+  let db: ReturnType<typeof dynamoClient> | undefined;
+  let anomalies = false;
+  try {
+    for (let i = 0; i < n; i++) {
+      const started = performance.now();
+      child = await startChild(env, logs.fd);
+      startMs.push(performance.now() - started);
+      const address = `answered-${i}@example.org`;
+      const res = await childClient.submit({
+        ...validBody(),
+        interviewer: { name: 'Mrs. Hiring Manager', email: address },
+        interview: { endsAt, timeZone: 'America/New_York' },
+      });
+      if (res.status !== 201) throw new Error(`answered: submit ${i}: ${res.status} ${await res.text()}`);
+      const view = (await res.json()) as InterviewView;
+      await sleep(Math.floor(random() * 51));
+      await killChild(child);
+      child = undefined;
+      answered.push({
+        id: view.id,
+        address,
+        sendAt: Object.fromEntries(view.emails.map((e) => [e.kind, e.sendAt])),
+      });
+    }
+
+    // Once more, in this process (to read the schedules and the table), on the same folder.
+    const restarted = Date.now();
+    runtime = await startLocalRuntime({ dataDir, mailUrl, log: quiet, limits: NO_LIMITS });
+    const restartMs = Date.now() - restarted;
+    await runtime.emulator.settle(); // the confirmations whose run a kill cut short
+    const client = api(runtime.apiUrl, runtime.apiKey);
+    const pending = new Set(runtime.emulator.pending().map((p) => p.name));
+    const times = [
+      ...new Set(answered.flatMap((a) => [a.sendAt['thank-you'], a.sendAt['follow-up']])),
+    ].filter((t): t is string => t !== undefined);
+    for (const t of times.sort()) await client.setClock(new Date(Date.parse(t) + 30_000).toISOString());
+    await client.sweep(); // the end of one the runtime's timer may have started
+    await runtime.emulator.settle();
+
+    const aws = localAws(runtime);
+    db = dynamoClient(aws.config, aws.options);
+    const store = new DynamoInterviewStore(db, TABLE_NAME);
+    const mail = await client.mail();
+    let lost = 0;
+    let duplicates = 0;
+    let once = 0;
+    const midSend: string[] = [];
+    let midSendSent = 0;
+    for (const { id, address } of answered) {
+      const found = await client.get(id);
+      const view = found.status === 200 ? ((await found.json()) as InterviewView) : undefined;
+      if (!view) await found.arrayBuffer();
+      const record = await store.get(id);
+      const problems: string[] = [];
+      if (!view || !record) problems.push(`GET ${found.status}, record ${record ? 'present' : 'gone'}`);
+      for (const kind of ['thank-you', 'follow-up'])
+        if (!pending.has(`${id}-${kind}`)) problems.push(`no ${kind} schedule after the kills`);
+      const counts = {
+        confirmation: mailAbout(mail, address, 'Scheduled:'),
+        'thank-you': mailTo(mail, address, 'Thank you'),
+        'follow-up': mailTo(mail, address, 'Following up'),
+      };
+      for (const [kind, count] of Object.entries(counts)) {
+        const status = record?.emails[kind as keyof typeof counts]?.status ?? 'gone';
+        if (count > 1) duplicates += count - 1;
+        if (status === 'sending') {
+          midSend.push(`${id} ${kind}: ${status}, ${count === 1 ? 'went out' : 'not sent'}`);
+          if (count === 1) midSendSent += 1;
+        } else if (count === 1 && status === 'sent') once += 1;
+        else if (count === 0) problems.push(`${kind} not sent (${status})`);
+        else if (status !== 'sent') problems.push(`${kind} in the mailbox ${count}× but ${status}`);
+      }
+      if (problems.length > 0) {
+        lost += 1;
+        console.log(`answered: interview ${id} (${address}) lost: ${problems.join('; ')}`);
+      }
+      if (counts.confirmation > 1 || counts['thank-you'] > 1 || counts['follow-up'] > 1)
+        console.log(`answered: interview ${id} (${address}) duplicated: ${JSON.stringify(counts)}`);
+    }
+    for (const line of midSend) console.log(`answered: caught mid-send: ${line}`);
+    anomalies = lost > 0 || duplicates > 0;
+    startMs.sort((a, b) => a - b);
+    row('answered', 'kill -9 0–50 ms after a 201 (cycles)', n, 'target ≥ 200');
+    row('answered', 'interviews lost (201 answered, record or schedules gone)', lost, 'target 0');
+    row('answered', 'duplicates', duplicates, 'target 0');
+    row('answered', 'emails sent exactly once and recorded sent', once, `target ${n * 3 - midSend.length}`);
+    row('answered', 'left "sending" by a kill mid-send: went out', midSendSent);
+    row('answered', 'left "sending" by a kill mid-send: not sent', midSend.length - midSendSent);
+    row('answered', 'runtime start per cycle, median (ms)', percentile(startMs, 50).toFixed(0));
+    row('answered', 'runtime start per cycle, max (ms)', (startMs[startMs.length - 1] ?? 0).toFixed(0));
+    row('answered', 'final start, in this process, on that folder (ms)', restartMs);
+    row('answered', 'wall time of the phase (s)', ((performance.now() - phaseStarted) / 1000).toFixed(0));
+    notes.push(
+      `Answered: ${n} times the runtime (a child process; the SES stand-in in the script's process) starts on one data folder, answers one interview (201) and is killed with SIGKILL 0–50 ms later (seeded); then it starts once more, the clock is set just after each send time so every schedule fires on time, and each 201 is checked: record, both schedules, and its confirmation, thank-you and follow-up sent exactly once. An email a kill caught between its claim and the record of its send stays \`sending\` by design (read from the table for the confirmation, which the API does not show) and is counted apart.`,
+    );
+  } finally {
+    if (child) await killChild(child);
+    await runtime?.stop();
+    db?.destroy();
+    await logs.close();
+    mailServer.close();
+    mailServer.closeAllConnections();
+    await rm(dataDir, { recursive: true, force: true });
+    if (anomalies) console.log(`answered: the runtime's log is kept in ${logFile}`);
+    else await rm(logDir, { recursive: true, force: true });
+  }
+}
+
+// ---- 6. lost schedules: the sweep --------------------------------------------------------------
+
+/**
+ * Schedules deleted behind the service's back (every thank-you's, every other follow-up's): the
+ * sweep must find those emails overdue and hand them to the sender, so they go once, a sweep
+ * period or two after their time. The clock moves from each send time one sweep period at a time
+ * (plus a second), as it would run by itself; the runtime sweeps each time a period has passed.
+ */
+async function sweepPhase() {
+  const phaseStarted = performance.now();
+  const dataDir = await mkdtemp(join(tmpdir(), 'reliability-'));
+  const kept = keptLog();
+  const runtime = await startLocalRuntime({ dataDir, log: kept.log, limits: NO_LIMITS });
+  const aws = localAws(runtime);
+  const scheduler = new SchedulerClient({
+    region: 'us-east-1',
+    ...aws.options,
+    endpoint: runtime.emulatorUrl,
+  });
+  try {
+    const client = api(runtime.apiUrl, runtime.apiKey);
+    const day = mondayAfter(7);
+    await client.setClock(`${day}T12:00:00.000Z`); // Monday morning in New York
+    const m = SIZE.sweepInterviews;
+    const interviews: { id: string; address: string; sendAt: Record<string, string | undefined> }[] = [];
+    await inBatches([...Array(m).keys()], 10, async (i) => {
+      const address = `sweep-${i}@example.org`;
+      const res = await client.submit({
+        ...validBody(),
+        interviewer: { name: 'Mrs. Hiring Manager', email: address },
+        interview: { endsAt: `${day}T10:00`, timeZone: 'America/New_York' },
+      });
+      if (res.status !== 201) throw new Error(`sweep: submit ${i}: ${res.status} ${await res.text()}`);
+      const view = (await res.json()) as InterviewView;
+      interviews[i] = {
+        id: view.id,
+        address,
+        sendAt: Object.fromEntries(view.emails.map((e) => [e.kind, e.sendAt])),
+      };
+    });
+    await runtime.emulator.settle(); // the confirmations
+    const deleted: {
+      id: string;
+      address: string;
+      kind: string;
+      due: number;
+      /** The step after which it was first in the mailbox. */
+      seenAt?: number;
+      /** The step during which it was sent, by its sentAt. */
+      sentIn?: number;
+    }[] = [];
+    for (const [i, { id, address, sendAt }] of interviews.entries()) {
+      for (const kind of i % 2 === 0 ? ['thank-you', 'follow-up'] : ['thank-you']) {
+        await scheduler.send(new DeleteScheduleCommand({ Name: `${id}-${kind}`, GroupName: 'default' }));
+        deleted.push({ id, address, kind, due: Date.parse(sendAt[kind] ?? '') });
+      }
+    }
+    const reconciledBefore = (await client.metrics()).EmailsReconciled ?? 0;
+    const subjectOf = (kind: string) => (kind === 'thank-you' ? 'Thank you' : 'Following up');
+    const period = SWEEP_PERIOD_MINUTES * 60_000;
+    const periods = 6;
+    for (const due of [...new Set(deleted.map((d) => d.due))].sort((a, b) => a - b)) {
+      for (let k = 0; k <= periods; k++) {
+        await client.setClock(new Date(due + k * period + 1_000).toISOString());
+        const mail = await client.mail();
+        for (const d of deleted)
+          if (d.due === due && d.seenAt === undefined && mailTo(mail, d.address, subjectOf(d.kind)) > 0)
+            d.seenAt = k;
+        if (deleted.every((d) => d.due !== due || d.seenAt !== undefined)) break;
+      }
+    }
+    // Later sweeps must find nothing more to send. (POST /_local/sweep also waits for a sweep
+    // the runtime's own timer may have started.)
+    const last = Math.max(...deleted.map((d) => d.due));
+    await client.setClock(new Date(last + 2 * HOUR).toISOString());
+    await client.sweep();
+    await client.sweep();
+    await runtime.emulator.settle();
+    const mail = await client.mail();
+    let duplicates = 0;
+    let keptOnce = 0;
+    let keptCount = 0;
+    for (const { id, address } of interviews) {
+      const counts = {
+        confirmation: mailAbout(mail, address, 'Scheduled:'),
+        'thank-you': mailTo(mail, address, 'Thank you'),
+        'follow-up': mailTo(mail, address, 'Following up'),
+      };
+      for (const [kind, count] of Object.entries(counts)) {
+        if (count > 1) {
+          duplicates += count - 1;
+          console.log(`sweep: ${id} ${kind} sent ${count}×`, kept.about(id));
+        }
+        if (kind !== 'confirmation' && !deleted.some((d) => d.id === id && d.kind === kind)) {
+          keptCount += 1;
+          if (count === 1) keptOnce += 1;
+        }
+      }
+    }
+    // The step an email went out in, by its sentAt on the local clock: step k set the clock to
+    // its time + k periods + 1 s, from where it ran on at real speed until the next step.
+    for (const d of deleted) {
+      const view = (await (await client.get(d.id)).json()) as InterviewView;
+      const email = emailOf(view, d.kind);
+      if (email?.sentAt)
+        d.sentIn = Math.max(0, Math.floor((Date.parse(email.sentAt) - d.due - 1_000) / period));
+      if (mailTo(mail, d.address, subjectOf(d.kind)) === 0)
+        console.log(`sweep: ${d.id} ${d.kind} not sent: ${JSON.stringify(email)}`, kept.about(d.id));
+      else if (d.sentIn === 0)
+        console.log(`sweep: ${d.id} ${d.kind} sent on time although its schedule was deleted`);
+    }
+    const once = deleted.filter((d) => mailTo(mail, d.address, subjectOf(d.kind)) === 1);
+    const bySweep = once.filter((d) => d.sentIn !== undefined && d.sentIn >= 1);
+    const notSent = deleted.filter((d) => mailTo(mail, d.address, subjectOf(d.kind)) === 0);
+    const within = (n: number) => deleted.filter((d) => d.sentIn !== undefined && d.sentIn <= n).length;
+    // Sent during a step (by sentAt) but not in the mailbox when that step's POST /_local/clock
+    // answered: the answer came before the sends it should have waited for.
+    const early = deleted.filter(
+      (d) => d.sentIn !== undefined && d.seenAt !== undefined && d.seenAt > d.sentIn,
+    );
+    for (const d of early)
+      console.log(
+        `sweep: ${d.id} ${d.kind} sent in step ${d.sentIn}, first in the mailbox after step ${d.seenAt}`,
+      );
+    const reconciled = ((await client.metrics()).EmailsReconciled ?? 0) - reconciledBefore;
+    row('sweep', 'schedules deleted behind the service (all thank-yous, ½ follow-ups)', deleted.length);
+    row('sweep', 'their emails sent exactly once by the sweep', bySweep.length, `target ${deleted.length}`);
+    row('sweep', 'within one sweep period of their time (by sentAt)', within(1));
+    row('sweep', 'within two sweep periods of their time (by sentAt)', within(2), `target ${deleted.length}`);
+    row('sweep', 'POST /_local/clock answered before the sweep it ran had sent', early.length, 'target 0');
+    row('sweep', 'not sent', notSent.length, 'target 0');
+    row('sweep', 'duplicates (all emails of the phase)', duplicates, 'target 0');
+    row('sweep', 'emails whose schedule was kept, sent exactly once', keptOnce, `target ${keptCount}`);
+    row('sweep', 'EmailsReconciled (GET /_local/metrics)', reconciled, `target ${deleted.length}`);
+    row('sweep', 'wall time of the phase (s)', ((performance.now() - phaseStarted) / 1000).toFixed(0));
+    notes.push(
+      `Sweep: ${m} interviews with one end time; every thank-you's schedule and every other follow-up's deleted through the Scheduler API behind the service's back; the clock then moves from each send time one sweep period (${SWEEP_PERIOD_MINUTES} minutes) at a time, plus a second, the runtime sweeping as it would by itself. "Within one period" reads \`sentAt\`: sent at the step that set the clock a period and a second past its time, or while the clock ran on from there at real speed (before the next step), or earlier. The local runtime sweeps once five minutes of its clock have passed since its last sweep began, so an email overdue at a step can wait for the next one. The "answered before" row counts emails sent during a step (by \`sentAt\`) that were not yet in the mailbox when that step's \`POST /_local/clock\` answered.`,
+    );
+  } finally {
+    scheduler.destroy();
+    await runtime.stop();
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+// ---- 7. late fire: three days down -------------------------------------------------------------
+
+const LATE_ZONES = [
+  'America/New_York',
+  'America/Vancouver',
+  'Europe/Berlin',
+  'Asia/Kolkata',
+  'Australia/Sydney',
+];
+
+/**
+ * The runtime is down for three simulated days: everything due meanwhile fires late at once when
+ * it comes back, and the late-send policy decides. Interviews end in five zones from a day before
+ * their submission to half a day after the restart, so thank-yous are due at every local hour
+ * (evenings too) and fall more or less than a day behind it, and follow-ups fall before and after
+ * it. Then the clock walks on a week
+ * (30-minute steps, and each pending schedule's own time, so nothing fires late a second time).
+ */
+async function latePhase() {
+  const phaseStarted = performance.now();
+  const dataDir = await mkdtemp(join(tmpdir(), 'reliability-'));
+  const mailServer = await startMailServer(0);
+  const mailUrl = `http://127.0.0.1:${(mailServer.address() as { port: number }).port}`;
+  const kept = keptLog();
+  const options = { dataDir, mailUrl, log: kept.log, limits: NO_LIMITS };
+  let runtime: LocalRuntime | undefined = await startLocalRuntime(options);
+  try {
+    let client = api(runtime.apiUrl, runtime.apiKey);
+    const submittedAt = Date.parse(`${mondayAfter(7)}T12:00:00.000Z`);
+    await client.setClock(new Date(submittedAt).toISOString());
+    const k = SIZE.lateInterviews;
+    // From a day before the submissions (their thank-yous go at once, rule 5) to half a day
+    // after the restart: thank-yous fall more and less than a day behind it, and after it.
+    const first = submittedAt - 24 * HOUR + 30 * 60_000;
+    const step = Math.floor((108 * 60) / k) * 60_000;
+    const interviews: { id: string; address: string; zone: string; planned: Record<string, string> }[] = [];
+    await inBatches([...Array(k).keys()], 10, async (i) => {
+      const address = `late-${i}@example.org`;
+      const zone = LATE_ZONES[i % LATE_ZONES.length] as string;
+      const res = await client.submit({
+        ...validBody(),
+        interviewer: { name: 'Mrs. Hiring Manager', email: address },
+        interview: { endsAt: new Date(first + i * step).toISOString(), timeZone: zone },
+      });
+      if (res.status !== 201) throw new Error(`late: submit ${i}: ${res.status} ${await res.text()}`);
+      const view = (await res.json()) as InterviewView;
+      interviews[i] = {
+        id: view.id,
+        address,
+        zone,
+        planned: Object.fromEntries(view.emails.map((e) => [e.kind, e.sendAt ?? ''])),
+      };
+    });
+    await runtime.emulator.settle(); // the confirmations
+    await runtime.stop();
+    runtime = undefined;
+    // Three days later it starts again on the same folder; its clock starts at the real time.
+    runtime = await startLocalRuntime(options);
+    client = api(runtime.apiUrl, runtime.apiKey);
+    const back = submittedAt + 72 * HOUR;
+    const { fired } = await client.setClock(new Date(back).toISOString());
+    const end = back + 7 * 24 * HOUR;
+    for (let now = back; now < end; ) {
+      const next = runtime.emulator
+        .pending()
+        .map((p) => Date.parse(p.at))
+        .filter((at) => at > now)
+        .reduce((a, b) => Math.min(a, b), now + 30 * 60_000);
+      now = Math.min(next, end);
+      await client.setClock(new Date(now).toISOString());
+    }
+    await client.sweep(); // the end of one the runtime's timer may have started
+    await runtime.emulator.settle();
+
+    const mail = await client.mail();
+    const count = {
+      quiet: [] as string[],
+      thankYouOver24h: [] as string[],
+      skipped: 0,
+      notices: 0,
+      noticeMismatch: [] as string[],
+      thankYouLateAtOnce: 0,
+      thankYouMoved: 0,
+      thankYouMovedOnce: 0,
+      followUpMoved: 0,
+      followUpMovedOnce: 0,
+      onTime: 0,
+      spacing: [] as string[],
+      weekend: [] as string[],
+      duplicates: 0,
+      unsettled: [] as string[],
+      disagree: [] as string[],
+    };
+    for (const { id, address, zone, planned } of interviews) {
+      const view = (await (await client.get(id)).json()) as InterviewView;
+      const thankYou = emailOf(view, 'thank-you');
+      const followUp = emailOf(view, 'follow-up');
+      const counts = {
+        confirmation: mailAbout(mail, address, 'Scheduled:'),
+        notice: mailAbout(mail, address, 'Not sent: your thank-you'),
+        'thank-you': mailTo(mail, address, 'Thank you'),
+        'follow-up': mailTo(mail, address, 'Following up'),
+      };
+      for (const c of Object.values(counts)) count.duplicates += Math.max(0, c - 1);
+      const what = (e: EmailView | undefined) => `${id} (${zone}) ${JSON.stringify(e)}`;
+      for (const e of [thankYou, followUp]) {
+        if (!e) continue;
+        if (e.status !== 'sent' && e.status !== 'skipped') count.unsettled.push(what(e));
+        if ((e.status === 'sent') !== (counts[e.kind as 'thank-you' | 'follow-up'] === 1))
+          count.disagree.push(`${what(e)}, in the mailbox ${counts[e.kind as 'thank-you']}×`);
+        if (!e.sentAt) continue;
+        const local = wallClock(new Date(e.sentAt), zone);
+        if (local.hour >= 20 || local.hour < 8) count.quiet.push(what(e));
+        const lateBy = Date.parse(e.sentAt) - Date.parse(planned[e.kind] ?? '');
+        if (lateBy <= 2 * 60_000) count.onTime += 1;
+        if (e.kind === 'follow-up') {
+          const weekday = new Date(Date.UTC(local.year, local.month - 1, local.day)).getUTCDay();
+          if (weekday === 0 || weekday === 6) count.weekend.push(what(e));
+        }
+      }
+      if (thankYou?.sentAt) {
+        const lateBy = Date.parse(thankYou.sentAt) - Date.parse(planned['thank-you'] ?? '');
+        // A thank-you may be moved to exactly 24 h after its plan; its send then takes a moment.
+        if (lateBy > 24 * HOUR + 60_000) count.thankYouOver24h.push(what(thankYou));
+        if (thankYou.sendAt !== planned['thank-you']) {
+          count.thankYouMoved += 1;
+          if (counts['thank-you'] === 1) count.thankYouMovedOnce += 1;
+        } else if (lateBy > 2 * 60_000) count.thankYouLateAtOnce += 1;
+      }
+      const skipped = thankYou?.status === 'skipped' && (thankYou.reason ?? '').includes(THANK_YOU_TOO_LATE);
+      if (skipped) count.skipped += 1;
+      count.notices += counts.notice;
+      if (counts.notice !== (skipped ? 1 : 0))
+        count.noticeMismatch.push(`${what(thankYou)}, notices ${counts.notice}`);
+      if (followUp && followUp.sendAt !== planned['follow-up']) {
+        count.followUpMoved += 1;
+        if (followUp.status === 'sent' && counts['follow-up'] === 1) count.followUpMovedOnce += 1;
+      }
+      if (
+        thankYou?.sentAt &&
+        followUp?.sentAt &&
+        Date.parse(followUp.sentAt) - Date.parse(thankYou.sentAt) < 24 * HOUR
+      )
+        count.spacing.push(`${what(thankYou)} ${JSON.stringify(followUp)}`);
+    }
+    const report = (label: string, items: string[]) => {
+      for (const item of items) {
+        console.log(`late: ${label}: ${item}`);
+        for (const line of kept.about(item.slice(0, 36))) console.log(`  ${line}`);
+      }
+    };
+    report('sent in quiet hours', count.quiet);
+    report('thank-you over 24 h late', count.thankYouOver24h);
+    report('notice mismatch', count.noticeMismatch);
+    report('follow-up within 24 h of the thank-you', count.spacing);
+    report('follow-up on a weekend', count.weekend);
+    report('neither sent nor skipped', count.unsettled);
+    report('status and mailbox disagree', count.disagree);
+    const metrics = await client.metrics();
+    row('late', `interviews in ${LATE_ZONES.length} zones, ending over 4½ days`, k);
+    row('late', 'schedules fired late at once after 3 days down', fired.length);
+    row('late', 'interviewer emails sent in quiet hours (20:00–08:00)', count.quiet.length, 'target 0');
+    row(
+      'late',
+      'thank-yous sent > 24 h (+1 min) after their planned time',
+      count.thankYouOver24h.length,
+      'target 0',
+    );
+    row('late', 'thank-yous skipped as late', count.skipped);
+    row('late', 'candidate notices "Not sent: your thank-you…"', count.notices, `target ${count.skipped}`);
+    row('late', 'skips and notices that do not pair up', count.noticeMismatch.length, 'target 0');
+    row('late', 'thank-yous sent late at once (< 24 h, daytime)', count.thankYouLateAtOnce);
+    row(
+      'late',
+      'thank-yous moved out of quiet hours, sent once',
+      count.thankYouMovedOnce,
+      `target ${count.thankYouMoved}`,
+    );
+    row(
+      'late',
+      'follow-ups moved, later sent exactly once',
+      count.followUpMovedOnce,
+      `target ${count.followUpMoved}`,
+    );
+    row('late', 'follow-ups < 24 h after their thank-you', count.spacing.length, 'target 0');
+    row('late', 'follow-ups sent on a weekend', count.weekend.length, 'target 0');
+    row('late', 'emails sent on time (planned after the restart)', count.onTime);
+    row('late', 'emails neither sent nor skipped at the end', count.unsettled.length, 'target 0');
+    row('late', 'status and mailbox disagree', count.disagree.length, 'target 0');
+    row('late', 'duplicates', count.duplicates, 'target 0');
+    row(
+      'late',
+      'EmailsMovedLate / EmailsSkippedLate (metrics)',
+      `${metrics.EmailsMovedLate} / ${metrics.EmailsSkippedLate}`,
+    );
+    row('late', 'wall time of the phase (s)', ((performance.now() - phaseStarted) / 1000).toFixed(0));
+    notes.push(
+      `Late: ${k} interviews in ${LATE_ZONES.join(', ')}, ending every ${step / 60_000} minutes from a day before their submission to half a day after the restart; the runtime is stopped, started again on its folder with the clock three days after the submissions, so everything due meanwhile fires late at once; then the clock walks a week in 30-minute steps (and to each pending schedule's time). Quiet hours are read on \`sentAt\` in the interview's zone (\`wallClock\`); "on time" is within two minutes of the 201's \`sendAt\`; "> 24 h" allows a minute for the send itself (a thank-you may be moved to exactly 24 h after its plan).`,
+    );
+  } finally {
+    await runtime?.stop();
     mailServer.close();
     mailServer.closeAllConnections();
     await rm(dataDir, { recursive: true, force: true });
@@ -391,6 +974,9 @@ await faultPhase();
 await fuzzPhase();
 await loadPhase();
 await crashPhase();
+await answeredPhase();
+await sweepPhase();
+await latePhase();
 
 const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
 const table = [

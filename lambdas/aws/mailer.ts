@@ -44,7 +44,9 @@ function connectionNotMade(err: unknown): boolean {
   if (e.syscall === 'connect' || e.syscall === 'getaddrinfo') return true;
   if (typeof e.code === 'string' && NEVER_CONNECTED_CODES.has(e.code)) return true;
   // The HTTP handler's own connect deadline (connectionTimeout, see clients.ts).
-  return e.name === 'TimeoutError' && typeof e.message === 'string' && /establish a connection/.test(e.message);
+  return (
+    e.name === 'TimeoutError' && typeof e.message === 'string' && /establish a connection/.test(e.message)
+  );
 }
 
 /** Failures before a request exists that a moment later may not repeat: credentials, a deadline. */

@@ -101,7 +101,7 @@ export interface LocalRuntime {
    * What `POST /_local/clock` does: sets the clock, fires what is due and waits for every first
    * attempt (async invocations included). Resolves with the schedules fired.
    */
-  advanceClock(instant: Date): Promise<FiredSchedule[]>;
+  advanceClock(instant: Date, options?: { down?: boolean }): Promise<FiredSchedule[]>;
   /** What `POST /_local/sweep` does: one sweep now (see reconcile.ts), its sends awaited. */
   sweep(): Promise<SweepReport>;
   /** The metrics counted so far (`GET /_local/metrics`). */
@@ -453,11 +453,36 @@ export async function startLocalRuntime(options: LocalOptions): Promise<LocalRun
   }, 1_000);
   sweepTimer.unref();
 
-  const advanceClock = async (instant: Date) => {
-    clock.set(instant);
-    const fired = await emulator.fireDue();
-    await emulator.settle();
-    await sweepOnce(false);
+  /**
+   * Moves the clock. By default time passes with the runtime up: the clock walks from event to
+   * event (each schedule's time, and each moment a sweep would find something due), firing and
+   * sweeping at each, so every email goes at its own time, as it would have. `down: true` is an
+   * outage instead: the runtime was stopped until `instant`, so everything due by then fires at
+   * once, late, and the late-send policy decides what it may still be.
+   */
+  const advanceClock = async (instant: Date, options: { down?: boolean } = {}) => {
+    const fired: FiredSchedule[] = [];
+    const step = async (at: number) => {
+      clock.set(new Date(at));
+      fired.push(...(await emulator.fireDue()));
+      await emulator.settle();
+      await sweepOnce(false);
+    };
+    const target = instant.getTime();
+    for (let steps = 0; !options.down && steps < 100_000; steps++) {
+      const now = clock.now().getTime();
+      const schedule = emulator.pending().find((p) => Date.parse(p.at) > now);
+      const checkAt = await store.nextCheckAt();
+      const sweepAt =
+        checkAt === undefined ? undefined : Math.max(Date.parse(checkAt), lastSweep + sweepPeriodMs);
+      const next = Math.min(
+        schedule ? Date.parse(schedule.at) : Number.POSITIVE_INFINITY,
+        sweepAt !== undefined && sweepAt > now ? sweepAt : Number.POSITIVE_INFINITY,
+      );
+      if (!(next <= target)) break;
+      await step(next);
+    }
+    await step(target);
     return fired;
   };
 
@@ -506,13 +531,19 @@ export async function startLocalRuntime(options: LocalOptions): Promise<LocalRun
       return errorResponse(c, 400, 'malformed_json', 'The body is not valid JSON.');
     }
     const now = (body as { now?: unknown } | null)?.now;
+    const down = (body as { down?: unknown } | null)?.down;
+    if (down !== undefined && typeof down !== 'boolean') {
+      return errorResponse(c, 400, 'invalid_request', 'down must be true or false.', [
+        { path: 'down', message: 'must be true or false' },
+      ]);
+    }
     const instant = typeof now === 'string' && ISO_INSTANT.test(now) ? new Date(now) : undefined;
     if (!instant || Number.isNaN(instant.getTime())) {
       return errorResponse(c, 400, 'invalid_request', 'now must be an ISO timestamp with an offset or Z.', [
         { path: 'now', message: 'must be an ISO timestamp with an offset or Z' },
       ]);
     }
-    const fired = await advanceClock(instant);
+    const fired = await advanceClock(instant, { down: down === true });
     return c.json({ now: instant.toISOString(), fired: fired.map((f) => ({ name: f.name, at: f.at })) });
   });
 

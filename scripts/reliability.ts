@@ -66,11 +66,12 @@ function api(baseUrl: string, key: string) {
         headers: { Authorization: `Bearer ${key}`, 'Content-Type': 'application/json', ...headers },
         body: JSON.stringify(body),
       }),
-    setClock: async (now: string) => {
+    /** `down`: the runtime was down until `now`, so what fell due fires late (see README). */
+    setClock: async (now: string, down = false) => {
       const res = await call('/_local/clock', {
         method: 'POST',
         headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify({ now }),
+        body: JSON.stringify({ now, ...(down && { down }) }),
       });
       if (res.status !== 200) throw new Error(`clock: ${res.status}`);
       return (await res.json()) as { fired: unknown[] };
@@ -168,11 +169,9 @@ async function faultPhase() {
       }
       throw new Error(`interview ${i} could not be submitted`);
     });
-    // Half an hour at a time for eight days: a follow-up whose retries run more than an hour late
-    // moves to the next business day's 10:00 (the late-send policy), so the walk must reach it.
     let t = Date.parse('2026-11-23T13:00:00.000Z');
-    for (let step = 0; step < 48 * 8; step++) {
-      t += 1_800_000;
+    for (let hour = 0; hour < 24 * 5; hour++) {
+      t += 3_600_000;
       await client.setClock(new Date(t).toISOString());
     }
     await runtime.emulator.settle();
@@ -800,7 +799,7 @@ async function latePhase() {
     runtime = await startLocalRuntime(options);
     client = api(runtime.apiUrl, runtime.apiKey);
     const back = submittedAt + 72 * HOUR;
-    const { fired } = await client.setClock(new Date(back).toISOString());
+    const { fired } = await client.setClock(new Date(back).toISOString(), true);
     const end = back + 7 * 24 * HOUR;
     for (let now = back; now < end; ) {
       const next = runtime.emulator

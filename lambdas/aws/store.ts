@@ -257,6 +257,30 @@ export class DynamoInterviewStore implements InterviewStore {
     }
   }
 
+  /**
+   * The earliest `checkAt` in the index (one Query of one item per partition), or undefined: when
+   * the next sweep can find anything. The local runtime's clock walks to it (local/runtime.ts).
+   */
+  async nextCheckAt(): Promise<string | undefined> {
+    const firsts = await Promise.all(
+      DUE_SHARDS.map(async (shard) => {
+        const out = await this.db.send(
+          new QueryCommand({
+            TableName: this.tableName,
+            IndexName: TABLE.dueIndex,
+            KeyConditionExpression: '#shard = :shard',
+            ExpressionAttributeNames: { '#shard': TABLE.dueShardKey },
+            ExpressionAttributeValues: { ':shard': shard },
+            Limit: 1,
+          }),
+        );
+        const at = out.Items?.[0]?.[TABLE.dueSortKey];
+        return typeof at === 'string' ? at : undefined;
+      }),
+    );
+    return firsts.filter((at): at is string => at !== undefined).sort()[0];
+  }
+
   async setCheckAt(id: string, checkAt: string | undefined): Promise<void> {
     try {
       await this.db.send(

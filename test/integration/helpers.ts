@@ -42,11 +42,12 @@ export function client(runtime: LocalRuntime) {
       }),
     get: (id: string) => call(`/interviews/${id}`, { headers: auth }),
     mail: async (): Promise<CapturedMail[]> => (await call('/_local/mail')).json() as Promise<CapturedMail[]>,
-    setClock: async (now: string) => {
+    /** `down`: as if the runtime had been stopped until `now` (what fell due fires late). */
+    setClock: async (now: string, down = false) => {
       const res = await call('/_local/clock', {
         method: 'POST',
         headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify({ now }),
+        body: JSON.stringify({ now, ...(down && { down }) }),
       });
       if (res.status !== 200) throw new Error(`clock: ${res.status} ${await res.text()}`);
       return (await res.json()) as { now: string; fired: { name: string; at: string }[] };

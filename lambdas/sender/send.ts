@@ -285,11 +285,12 @@ export async function sendEmail(deps: SenderDeps, event: SendEvent): Promise<Sen
     log('info', 'interview deleted: not sent', context);
     return 'cancelled';
   }
-  if (event.kind !== 'confirmation') {
-    const decision = lateDecision(claimed, event.kind, now);
-    if (decision.action === 'skip') return skipLate(deps, event, claimed, claimId, decision.reason);
-    if (decision.action === 'move')
-      return moveLater(deps, event, claimed, claimId, decision.to, decision.why);
+  const kind = event.kind;
+  if (kind !== 'confirmation') {
+    const decision = lateDecision(claimed, kind, now);
+    const planned = firstPlanned(claimed, kind);
+    if (decision.action === 'skip') return skipLate(deps, event, claimed, claimId, decision.reason, planned);
+    if (decision.action === 'move') return moveLater(deps, event, claimId, decision, planned);
   }
   let email: OutgoingEmail;
   try {
@@ -406,10 +407,9 @@ export function movedScheduleName(event: SendEvent): string {
 async function moveLater(
   deps: SenderDeps,
   event: SendEvent,
-  record: InterviewRecord,
   claimId: string,
-  to: Date,
-  why: string,
+  { to, why }: { to: Date; why: string },
+  plannedAt: string | undefined,
 ): Promise<SendOutcome> {
   const context = { interviewId: event.interviewId, kind: event.kind, to: to.toISOString(), why };
   // The retry count goes along: an email SES keeps refusing still ends `failed` after the last
@@ -426,7 +426,6 @@ async function moveLater(
     await release(deps, event, claimId).catch(() => undefined);
     throw err;
   }
-  const plannedAt = event.kind === 'confirmation' ? undefined : firstPlanned(record, event.kind);
   const moved = { sendAt: to.toISOString(), ...(plannedAt && { plannedAt }) };
   const outcome = await release(deps, event, claimId, moved).catch(
     () => 'scheduled' as const, // the new schedule releases it
@@ -448,11 +447,10 @@ async function skipLate(
   record: InterviewRecord,
   claimId: string,
   reason: string,
+  plannedAt: string | undefined,
 ): Promise<SendOutcome> {
   const context = { interviewId: event.interviewId, kind: event.kind };
-  const planned = new Date(
-    (event.kind === 'confirmation' ? undefined : firstPlanned(record, event.kind)) ?? record.createdAt,
-  );
+  const planned = new Date(plannedAt ?? record.createdAt);
   let told = ' The candidate was not told: their address had its confirmations for the day.';
   if (record.emails.confirmation.reason !== CONFIRMATIONS_LIMITED) {
     told = ' The candidate was told by email.';

@@ -24,7 +24,15 @@ import {
   PROJECT_ROOT,
 } from '../../infra/stack.js';
 import { TABLE } from '../../lambdas/aws/table.js';
-import { ENV, type Env, LIMIT_VARIABLES, loadApiConfig, loadSweepConfig } from '../../lambdas/config.js';
+import {
+  ENV,
+  type Env,
+  LIMIT_VARIABLES,
+  loadApiConfig,
+  loadFeedbackConfig,
+  loadSenderConfig,
+  loadSweepConfig,
+} from '../../lambdas/config.js';
 import { DEFAULT_LIMITS } from '../../lambdas/core/access.js';
 import { METRICS_NAMESPACE } from '../../lambdas/core/ports.js';
 import { SWEEP_PERIOD_MINUTES } from '../../lambdas/core/reconcile.js';
@@ -117,6 +125,7 @@ const DEPLOYED_VALUES: Record<string, string> = {
   [ENV.scheduleDlqArn]: 'arn:aws:sqs:eu-west-1:123456789012:Test-ScheduleDeadLetterQueue-1A2B3C',
   [ENV.counterSecretArn]: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:CounterSecret-1A2B3C-AbCdEf',
   [ENV.publicUrl]: 'https://d111111abcdef8.cloudfront.net',
+  [ENV.sesConfigurationSet]: 'ConfigurationSet-1A2B3C',
 };
 function deployedEnv(variables: Json): Env {
   const env: Env = { [ENV.region]: 'eu-west-1' };
@@ -131,9 +140,12 @@ function deployedEnv(variables: Json): Env {
   return env;
 }
 
-/** Runs loadApiConfig on the api's environment; returns the config and the variables it never read. */
-function loadDeployedApiConfig(template: Template) {
-  const env = deployedEnv(envOf(template, 'Api'));
+/**
+ * Runs a function's real config loader on its synthesized environment (as Lambda would see it);
+ * returns the config and the variables it never read.
+ */
+function loadDeployed<T>(template: Template, id: FunctionId, loader: (env: Env) => T) {
+  const env = deployedEnv(envOf(template, id));
   const read = new Set<string>();
   const recording = new Proxy(env, {
     get(target, name) {
@@ -141,7 +153,7 @@ function loadDeployedApiConfig(template: Template) {
       return Reflect.get(target, name);
     },
   });
-  const config = loadApiConfig(recording);
+  const config = loader(recording);
   const unread = Object.keys(env).filter((name) => !read.has(name) && !PLATFORM_VARIABLES.includes(name));
   return { config, unread };
 }
@@ -413,7 +425,7 @@ describe('InterviewFollowupStack (defaults)', () => {
 
   it('api environment: loadApiConfig accepts it and reads every variable (PUBLIC_URL, LINK_ALLOWLIST only when configured)', () => {
     const env = envOf(template, 'Api');
-    const { config, unread } = loadDeployedApiConfig(template);
+    const { config, unread } = loadDeployed(template, 'Api', loadApiConfig);
     expect(unread).toEqual([]);
     expect(config).toMatchObject({
       tableName: DEPLOYED_VALUES[ENV.tableName],
@@ -468,7 +480,10 @@ describe('InterviewFollowupStack (defaults)', () => {
     expect(resources(template, 'AWS::SecretsManager::ResourcePolicy')).toEqual([]);
   });
 
-  it('sender environment: exactly the variables loadSenderConfig reads, its own ARN included', () => {
+  it('sender environment: loadSenderConfig accepts it and reads every variable, its own ARN included', () => {
+    const { config, unread } = loadDeployed(template, 'Sender', loadSenderConfig);
+    expect(unread).toEqual([]);
+    expect(config.senderAddress).toBe('followup@example.com');
     const env = envOf(template, 'Sender');
     expect(Object.keys(env).sort()).toEqual(
       [
@@ -493,7 +508,8 @@ describe('InterviewFollowupStack (defaults)', () => {
     expect(env[ENV.senderFunctionArn]).toEqual(arnOf('lambda', 'function:Test-sender'));
   });
 
-  it('feedback environment: exactly the variables loadFeedbackConfig reads', () => {
+  it('feedback environment: loadFeedbackConfig accepts it and reads every variable', () => {
+    expect(loadDeployed(template, 'Feedback', loadFeedbackConfig).unread).toEqual([]);
     const env = envOf(template, 'Feedback');
     expect(Object.keys(env).sort()).toEqual([ENV.tableName, ENV.scheduleGroup, ...PLATFORM_VARIABLES].sort());
     expect(env[ENV.tableName]).toEqual(ref(tableId));
@@ -506,7 +522,8 @@ describe('InterviewFollowupStack (defaults)', () => {
       [ENV.tableName, ENV.senderFunctionArn, ...PLATFORM_VARIABLES].sort(),
     );
     expect(env.POWERTOOLS_SERVICE_NAME).toBe('Test');
-    const config = loadSweepConfig({ ...deployedEnv(env) });
+    const { config, unread } = loadDeployed(template, 'Sweep', loadSweepConfig);
+    expect(unread).toEqual([]);
     expect(config.tableName).toBe(DEPLOYED_VALUES[ENV.tableName]);
     expect(config.senderFunctionArn).toBe(DEPLOYED_VALUES[ENV.senderFunctionArn]);
   });
@@ -1162,7 +1179,7 @@ describe('InterviewFollowupStack settings', () => {
       '2',
       '7',
     ]);
-    expect(loadDeployedApiConfig(template).config.limits).toEqual({
+    expect(loadDeployed(template, 'Api', loadApiConfig).config.limits).toEqual({
       perMinute: 5,
       perDay: 50,
       perInterviewerPerDay: 1,
@@ -1194,7 +1211,7 @@ describe('InterviewFollowupStack settings', () => {
     expect(envOf(synth({}, { linkAllowlist: ' , ' }).template, 'Api')[ENV.linkAllowlist]).toBeUndefined();
     const { template } = synth({}, { linkAllowlist: ' Example.com, docs.example.org ,example.com' });
     expect(envOf(template, 'Api')[ENV.linkAllowlist]).toBe('example.com,docs.example.org');
-    const { config, unread } = loadDeployedApiConfig(template);
+    const { config, unread } = loadDeployed(template, 'Api', loadApiConfig);
     expect(unread).toEqual([]);
     expect(config.linkAllowlist).toEqual(['example.com', 'docs.example.org']);
     expect(envOf(synth({ linkAllowlist: 'example.org' }).template, 'Api')[ENV.linkAllowlist]).toBe(
@@ -1332,8 +1349,13 @@ describe('InterviewFollowupStack settings', () => {
     ['followup@badexample.com', /must be in senderDomain/],
     ['not-an-address', /must be an email address/],
     ['@example.com', /must be an email address/],
+    // The sender's own config refuses it at cold start, so synth must too.
+    ['a~b@example.com', /must be an email address/],
   ])('rejects senderAddress %j for senderDomain example.com', (address, message) => {
     expect(() => synth({ senderAddress: address })).toThrow(message);
+    if (/email address/.test(String(message))) {
+      expect(() => loadSenderConfig({ [ENV.senderAddress]: address })).toThrow(/senderAddress/);
+    }
   });
 
   it('rejects a missing sender setting and bad throttle values', () => {
@@ -1453,7 +1475,7 @@ describe('per-IP rate rule (wafRateLimit)', () => {
   it('emailed links use the CloudFront URL, unless publicUrl is set', () => {
     expect(envOf(template, 'Api')[ENV.publicUrl]).toEqual(cloudFrontUrl);
     template.hasOutput('CloudFrontUrl', { Value: cloudFrontUrl });
-    const { config: apiConfig, unread } = loadDeployedApiConfig(template);
+    const { config: apiConfig, unread } = loadDeployed(template, 'Api', loadApiConfig);
     expect(unread).toEqual([]);
     expect(apiConfig.publicUrl).toBe(DEPLOYED_VALUES[ENV.publicUrl]);
     const custom = synth({ wafRateLimit: 1000, publicUrl: 'https://followup.example.com' }).template;

@@ -28,7 +28,6 @@ import { DynamoAccessStore } from '../lambdas/aws/access.js';
 import { dynamoClient, lambdaClient, schedulerClient, sesClient } from '../lambdas/aws/clients.js';
 import { LambdaSenderInvoker } from '../lambdas/aws/invoker.js';
 import { SesMailer } from '../lambdas/aws/mailer.js';
-import { reportTimeZoneDisagreements } from '../lambdas/aws/observability.js';
 import { EventBridgeEmailScheduler } from '../lambdas/aws/scheduler.js';
 import { DynamoInterviewStore } from '../lambdas/aws/store.js';
 import { TABLE } from '../lambdas/aws/table.js';
@@ -39,6 +38,7 @@ import { CountingMetrics, jsonLogger, type Logger } from '../lambdas/core/ports.
 import { firstCheckAt, SWEEP_PERIOD_MINUTES } from '../lambdas/core/reconcile.js';
 import { hashSecret } from '../lambdas/core/tokens.js';
 import { parseSendEvent, sendEmail } from '../lambdas/sender/send.js';
+import { reportTimeZoneDisagreements } from '../lambdas/shared/timezones.js';
 import { type SweepReport, sweep } from '../lambdas/sweep/sweep.js';
 import { type AwsEmulator, type FiredSchedule, startAwsEmulator } from './aws-emulator.js';
 import { LocalClock } from './clock.js';

@@ -11,17 +11,7 @@ import type { LogAttributes, UnformattedAttributes } from '@aws-lambda-powertool
 import { MetricUnit, Metrics as PowertoolsMetrics } from '@aws-lambda-powertools/metrics';
 import { type Logger, METRICS_NAMESPACE, type Metrics } from '../core/ports.js';
 import { redact, redactFields } from '../core/redact.js';
-import { setRuntimeDisagreementReporter } from '../core/time.js';
-
-/**
- * Where the runtime's own tz data (Intl) disagrees with the project's about a zone in use, the
- * project's wins (time.ts) and this says so, once per zone per process.
- */
-export function reportTimeZoneDisagreements(log: Logger): void {
-  setRuntimeDisagreementReporter((d) =>
-    log('warn', "the runtime's time-zone data disagrees with the project's; the project's is used", { ...d }),
-  );
-}
+import { reportTimeZoneDisagreements } from '../shared/timezones.js';
 
 /**
  * Powertools' own keys, then ours, every string through `redact` (see redact.ts): a logged error

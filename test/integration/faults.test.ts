@@ -81,5 +81,5 @@ describe('under faults', () => {
     expect(injected['ses.throttle']).toBeGreaterThan(0);
     expect(injected['ddb.error']).toBeGreaterThan(0);
     expect(injected['scheduler.duplicate']).toBeGreaterThan(0);
-  });
+  }, 120_000); // 120 clock moves, each walking through every schedule and sweep on the way
 });

@@ -119,5 +119,5 @@ describe('sweep', () => {
     expect((await sweepNow()).looked).toBe(0);
     const record = await store.get(ids[0] ?? '');
     expect(record?.checkAt).toBe('2026-11-27T22:05:00.000Z'); // the thank-you's time + 5 minutes
-  });
+  }, 60_000); // fifty submissions
 });

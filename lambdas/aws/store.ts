@@ -11,10 +11,12 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { EmailKind } from '../core/events.js';
 import {
-  canTransition,
+  assertTransitions,
   EMAIL_KINDS,
-  type EmailState,
+  type EmailChange,
   type EmailStatus,
+  ERASED_EMAIL_FIELDS,
+  ERASED_RECORD_FIELDS,
   erasedExpiresAt,
   type InterviewRecord,
 } from '../core/interview.js';
@@ -22,9 +24,12 @@ import type { InterviewStore, TransitionOptions } from '../core/ports.js';
 import { ACCESS_PREFIX } from './access.js';
 import { DUE_SHARDS, dueShard, TABLE } from './table.js';
 
-/** Per email: its times, the provider's id and a reason that may quote an address. */
-const ERASED_FIELDS = ['sendAt', 'plannedAt', 'sentAt', 'retryAt', 'messageId', 'reason'];
-const ERASED_EMAIL_FIELDS = EMAIL_KINDS.flatMap((_, i) => ERASED_FIELDS.map((_f, j) => `#e.#k${i}.#f${j}`));
+/** The erasure's REMOVE paths (core/interview.ts lists the fields), with the due index's shard. */
+const ERASED_PATHS = [
+  ...ERASED_RECORD_FIELDS.map((_, i) => `#r${i}`),
+  '#shard',
+  ...EMAIL_KINDS.flatMap((_, i) => ERASED_EMAIL_FIELDS.map((_f, j) => `#e.#k${i}.#f${j}`)),
+];
 
 export class DynamoInterviewStore implements InterviewStore {
   constructor(
@@ -80,11 +85,11 @@ export class DynamoInterviewStore implements InterviewStore {
     kind: EmailKind,
     from: readonly EmailStatus[],
     to: EmailStatus,
-    fields: Partial<Omit<EmailState, 'status'>> & { updatedAt: string },
+    fields: EmailChange,
     options: TransitionOptions = {},
   ): Promise<InterviewRecord | undefined> {
-    const illegal = from.filter((status) => !canTransition(status, to));
-    if (illegal.length > 0) throw new Error(`illegal email transition: ${illegal.join('|')} → ${to}`);
+    // The same conditions as core/interview.ts `transitioned`, as one conditional update.
+    assertTransitions(from, to);
     const names: Record<string, string> = {
       '#pk': TABLE.partitionKey,
       '#e': 'emails',
@@ -183,45 +188,22 @@ export class DynamoInterviewStore implements InterviewStore {
   }
 
   async erase(id: string, at: string): Promise<void> {
+    // What core/interview.ts `erased` does, as one update: see ERASED_RECORD_FIELDS for the why.
     await this.db.send(
       new UpdateCommand({
         TableName: this.tableName,
         Key: { [TABLE.partitionKey]: id },
-        // Everything that is about a person goes: names, addresses, texts, the interview's time,
-        // zone and away date (timing), its owner, when it was submitted, and when each email went
-        // or was to go (its times, and updatedAt, set to the erasure). The statuses stay, so a
-        // schedule that still fires finds nothing to send; the item expires on a day that says
-        // nothing of the interview (see erasedExpiresAt). The token hash goes too, so the cancel
-        // link (and the token index) forget the interview.
-        UpdateExpression: `SET erasedAt = :at, #exp = :exp, ${EMAIL_KINDS.map((_, i) => `#e.#k${i}.#u = :at`).join(', ')} REMOVE ${[
-          'createdAt',
-          'candidate',
-          'interviewer',
-          '#position',
-          'company',
-          'highlights',
-          'messages',
-          '#token',
-          'interview',
-          'timing',
-          'ownerKeyId',
-          'idempotencyScope',
-          '#checkAt',
-          '#shard',
-          ...ERASED_EMAIL_FIELDS,
-        ].join(', ')}`,
+        UpdateExpression: `SET erasedAt = :at, #exp = :exp, ${EMAIL_KINDS.map((_, i) => `#e.#k${i}.#u = :at`).join(', ')} REMOVE ${ERASED_PATHS.join(', ')}`,
         ConditionExpression: 'attribute_exists(#pk)',
         ExpressionAttributeNames: {
           '#pk': TABLE.partitionKey,
-          '#position': 'position',
-          '#token': TABLE.tokenKey,
           '#exp': TABLE.ttlAttribute,
-          '#checkAt': TABLE.dueSortKey,
           '#shard': TABLE.dueShardKey,
           '#u': 'updatedAt',
           '#e': 'emails',
+          ...Object.fromEntries(ERASED_RECORD_FIELDS.map((field, i) => [`#r${i}`, field])),
           ...Object.fromEntries(EMAIL_KINDS.map((kind, i) => [`#k${i}`, kind])),
-          ...Object.fromEntries(ERASED_FIELDS.map((field, j) => [`#f${j}`, field])),
+          ...Object.fromEntries(ERASED_EMAIL_FIELDS.map((field, j) => [`#f${j}`, field])),
         },
         ExpressionAttributeValues: { ':at': at, ':exp': erasedExpiresAt(new Date(at)) },
       }),

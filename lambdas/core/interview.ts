@@ -29,6 +29,16 @@ export function canTransition(from: EmailStatus, to: EmailStatus): boolean {
   return TRANSITIONS[from].includes(to);
 }
 
+/**
+ * The guard every store applies before it writes a transition (the contract tests in
+ * test/contract check each adapter does): asking to move from a status that can never reach
+ * `to` is a bug in the caller, never a race, so it throws instead of answering "not moved".
+ */
+export function assertTransitions(from: readonly EmailStatus[], to: EmailStatus): void {
+  const illegal = from.filter((status) => !canTransition(status, to));
+  if (illegal.length > 0) throw new Error(`illegal email transition: ${illegal.join('|')} → ${to}`);
+}
+
 export interface EmailState {
   status: EmailStatus;
   sendAt?: string;
@@ -85,6 +95,109 @@ export interface InterviewRecord {
   checkAt?: string;
   /** Epoch seconds: DynamoDB's TTL removes the item 90 days after its last email. */
   expiresAt: number;
+}
+
+/** What a transition may also require of the email (see `InterviewStore.transition`). */
+export interface TransitionConditions {
+  /** Only if no cancel was requested while the email was `sending`. */
+  unlessCancelRequested?: boolean;
+  /** Only if the email's claim is this one (see the sender's claimId). */
+  claimId?: string;
+  /** Only if the email's `sendAt` is at or before this ISO instant (it is due). */
+  dueBy?: string;
+}
+
+export type EmailChange = Partial<Omit<EmailState, 'status'>> & { updatedAt: string };
+
+/**
+ * The record after one email moved from any of `from` to `to`, or undefined when a condition
+ * fails: what a store's conditional write does, as a pure function (the in-memory store applies
+ * it; the DynamoDB store writes the same conditions as a ConditionExpression).
+ */
+export function transitioned(
+  record: InterviewRecord,
+  kind: EmailKind,
+  from: readonly EmailStatus[],
+  to: EmailStatus,
+  fields: EmailChange,
+  conditions: TransitionConditions = {},
+): InterviewRecord | undefined {
+  assertTransitions(from, to);
+  const email = record.emails[kind];
+  if (!email || !from.includes(email.status)) return undefined;
+  if (conditions.unlessCancelRequested && email.cancelRequested !== undefined) return undefined;
+  if (conditions.claimId !== undefined && email.claimId !== conditions.claimId) return undefined;
+  // ISO instants of one format compare as strings do. (An erased item has no sendAt: it may be
+  // claimed, to be ended cancelled.)
+  if (conditions.dueBy !== undefined && email.sendAt !== undefined && email.sendAt > conditions.dueBy) {
+    return undefined;
+  }
+  return { ...record, emails: { ...record.emails, [kind]: { ...email, ...fields, status: to } } };
+}
+
+/** The record with a cancel requested of an email that is `sending`; undefined if it is not. */
+export function withCancelRequested(
+  record: InterviewRecord,
+  kind: EmailKind,
+  updatedAt: string,
+  reason: string,
+): InterviewRecord | undefined {
+  const email = record.emails[kind];
+  if (email?.status !== 'sending') return undefined;
+  const requested = { ...email, cancelRequested: true, cancelReason: reason, updatedAt };
+  return { ...record, emails: { ...record.emails, [kind]: requested } };
+}
+
+/**
+ * What an erasure removes: everything about a person (names, addresses, texts, the interview's
+ * time, zone and away date, its owner, when it was submitted, the token hash, so the cancel link
+ * forgets it) and, per email, when it went or was to go and a reason that may quote an address.
+ */
+export const ERASED_RECORD_FIELDS = [
+  'createdAt',
+  'candidate',
+  'interviewer',
+  'position',
+  'company',
+  'highlights',
+  'messages',
+  'tokenHash',
+  'interview',
+  'timing',
+  'ownerKeyId',
+  'idempotencyScope',
+  'checkAt',
+] as const satisfies readonly (keyof InterviewRecord)[];
+export const ERASED_EMAIL_FIELDS = [
+  'sendAt',
+  'plannedAt',
+  'sentAt',
+  'retryAt',
+  'messageId',
+  'reason',
+] as const satisfies readonly (keyof EmailState)[];
+
+/**
+ * The erased record: the statuses stay, so a schedule that still fires finds nothing to send;
+ * every email's `updatedAt` becomes the erasure's; the item expires on a day that says nothing
+ * of the interview (see erasedExpiresAt).
+ */
+export function erased(record: InterviewRecord, at: string): InterviewRecord {
+  const kept: Record<string, unknown> = { ...record };
+  for (const field of ERASED_RECORD_FIELDS) delete kept[field];
+  const emails = Object.fromEntries(
+    Object.entries(record.emails).map(([kind, email]) => {
+      const rest: Record<string, unknown> = { ...email, updatedAt: at };
+      for (const field of ERASED_EMAIL_FIELDS) delete rest[field];
+      return [kind, rest];
+    }),
+  );
+  return {
+    ...kept,
+    emails,
+    erasedAt: at,
+    expiresAt: erasedExpiresAt(new Date(at)),
+  } as unknown as InterviewRecord;
 }
 
 export const SCHEDULED_KINDS: readonly ScheduledKind[] = ['thank-you', 'follow-up'];

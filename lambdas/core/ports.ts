@@ -6,17 +6,11 @@
 import type { ApiKey, LimitWindow } from './access.js';
 import type { OutgoingEmail } from './emails.js';
 import type { EmailKind, SendEvent } from './events.js';
-import type { EmailState, EmailStatus, InterviewRecord } from './interview.js';
+import type { EmailChange, EmailStatus, InterviewRecord, TransitionConditions } from './interview.js';
 import { redact, redactFields } from './redact.js';
 
-export interface TransitionOptions {
-  /** Only if no cancel was requested while the email was `sending`. */
-  unlessCancelRequested?: boolean;
-  /** Only if the email's claim is this one (see the sender's claimId). */
-  claimId?: string;
-  /** Only if the email's `sendAt` is at or before this ISO instant (it is due). */
-  dueBy?: string;
-}
+/** The conditions a transition may add (core/interview.ts defines and applies them). */
+export type TransitionOptions = TransitionConditions;
 
 export interface InterviewStore {
   /** False (and nothing written) when the id exists. */
@@ -32,7 +26,7 @@ export interface InterviewStore {
     kind: EmailKind,
     from: readonly EmailStatus[],
     to: EmailStatus,
-    fields: Partial<Omit<EmailState, 'status'>> & { updatedAt: string },
+    fields: EmailChange,
     options?: TransitionOptions,
   ): Promise<InterviewRecord | undefined>;
   /**

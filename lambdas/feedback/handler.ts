@@ -1,20 +1,14 @@
 /** Lambda entry for SES feedback (EventBridge rule → this function). */
 import { dynamoClient, schedulerClient } from '../aws/clients.js';
 import { lambdaObservability } from '../aws/observability.js';
-import { EventBridgeEmailScheduler } from '../aws/scheduler.js';
-import { DynamoInterviewStore } from '../aws/store.js';
 import { loadFeedbackConfig } from '../config.js';
-import { systemClock } from '../core/clock.js';
+import { feedbackDeps, runtimeOf } from '../wiring.js';
 import { handleFeedback } from './feedback.js';
 
 const config = loadFeedbackConfig(process.env);
 const observability = lambdaObservability();
-const deps = {
-  store: new DynamoInterviewStore(dynamoClient(config), config.tableName),
-  scheduler: new EventBridgeEmailScheduler(schedulerClient(config), config.scheduleGroup),
-  clock: systemClock,
-  log: observability.log,
-};
+const clients = { db: dynamoClient(config), scheduler: schedulerClient(config) };
+const deps = feedbackDeps(config, clients, runtimeOf(observability));
 
 /**
  * Errors propagate on purpose: EventBridge invokes this function asynchronously, so Lambda retries

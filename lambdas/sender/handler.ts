@@ -1,29 +1,15 @@
 /** Lambda entry for the sender: config and clients once per container, then the use case. */
 
 import { dynamoClient, schedulerClient, sesClient } from '../aws/clients.js';
-import { SesMailer } from '../aws/mailer.js';
 import { lambdaObservability } from '../aws/observability.js';
-import { EventBridgeEmailScheduler } from '../aws/scheduler.js';
-import { DynamoInterviewStore } from '../aws/store.js';
 import { loadSenderConfig } from '../config.js';
-import { systemClock } from '../core/clock.js';
+import { runtimeOf, senderDeps } from '../wiring.js';
 import { parseSendEvent, sendEmail } from './send.js';
 
 const config = loadSenderConfig(process.env);
 const observability = lambdaObservability();
-const deps = {
-  store: new DynamoInterviewStore(dynamoClient(config), config.tableName),
-  mailer: new SesMailer(sesClient(config), config.sesConfigurationSet),
-  scheduler: new EventBridgeEmailScheduler(schedulerClient(config), config.scheduleGroup, {
-    functionArn: config.senderFunctionArn,
-    roleArn: config.schedulerRoleArn,
-    deadLetterArn: config.scheduleDlqArn,
-  }),
-  clock: systemClock,
-  senderAddress: config.senderAddress,
-  log: observability.log,
-  metrics: observability.metrics,
-};
+const clients = { db: dynamoClient(config), scheduler: schedulerClient(config), ses: sesClient(config) };
+const deps = senderDeps(config, clients, runtimeOf(observability));
 
 /** Errors propagate on purpose: Lambda's retries and on-failure destination must see them. */
 export async function handler(input: unknown, context?: unknown): Promise<void> {

@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { serve } from '@hono/node-server';
 import dynalite from 'dynalite';
-import { createApp } from '../lambdas/api/app.js';
+import { type AppOptions, createApp } from '../lambdas/api/app.js';
 import { dynamoClient, lambdaClient, schedulerClient, sesClient } from '../lambdas/aws/clients.js';
 import { DynamoInterviewStore } from '../lambdas/aws/store.js';
 import { ENV, LIMIT_VARIABLES, loadApiConfig, loadSenderConfig } from '../lambdas/config.js';
@@ -25,8 +25,8 @@ import { hashSecret } from '../lambdas/core/tokens.js';
 import { parseSendEvent, sendEmail } from '../lambdas/sender/send.js';
 import { reportTimeZoneDisagreements } from '../lambdas/shared/timezones.js';
 import { apiDeps, senderDeps } from '../lambdas/wiring.js';
-import { type AwsEmulator, startAwsEmulator } from './aws-emulator.js';
 import { LocalClock } from './clock.js';
+import { type AwsEmulator, startAwsEmulator } from './aws-emulator.js';
 import { FaultInjector, injectDynamoFaults, injectSesFaults, parseFaults } from './faults.js';
 import { acceptLoopbackHostsOnly } from './loopback.js';
 import { type CapturedMail, type LocalService, localService } from './service.js';
@@ -84,6 +84,10 @@ export interface LocalRuntime {
   apiKey: string;
   clock: LocalClock;
   emulator: AwsEmulator;
+  /** The api's adapters (on the stand-ins), for tools and tests that look behind the API. */
+  store: AppOptions['store'];
+  access: AppOptions['access'];
+  scheduler: AppOptions['scheduler'];
   /** Faults injected so far, by kind. */
   faults: FaultInjector;
   advanceClock: LocalService['advanceClock'];
@@ -330,6 +334,9 @@ export async function startLocalRuntime(options: LocalOptions): Promise<LocalRun
     apiKey,
     clock,
     emulator,
+    store: appOptions.store,
+    access: appOptions.access,
+    scheduler: appOptions.scheduler,
     faults,
     advanceClock: service.advanceClock,
     sweep: service.sweep,

@@ -1,36 +1,19 @@
 /**
  * The SES feedback handler with real SES event fixtures (bounce, complaint, delivery as
- * EventBridge delivers them) against the local table and scheduler emulator.
+ * EventBridge delivers them) against the service's store and scheduler (in process, or the local
+ * runtime's with TEST_SERVICE=local).
  */
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dynamoClient, schedulerClient } from '../../lambdas/aws/clients.js';
-import { EventBridgeEmailScheduler } from '../../lambdas/aws/scheduler.js';
-import { DynamoInterviewStore } from '../../lambdas/aws/store.js';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { handleFeedback, parseFeedback } from '../../lambdas/feedback/feedback.js';
 import { validBody } from '../fixtures.js';
-import { localAws, quiet, useLocalRuntime } from './helpers.js';
+import { quiet, useService } from '../integration/helpers.js';
 
-const { ctx } = useLocalRuntime();
-let clients: { db: ReturnType<typeof dynamoClient>; scheduler: ReturnType<typeof schedulerClient> };
+const { ctx } = useService();
 let deps: Parameters<typeof handleFeedback>[0];
 
 beforeAll(() => {
-  const aws = localAws(ctx.runtime);
-  clients = {
-    db: dynamoClient(aws.config, aws.options),
-    scheduler: schedulerClient(aws.config, aws.options),
-  };
-  deps = {
-    store: new DynamoInterviewStore(clients.db, 'interviews'),
-    scheduler: new EventBridgeEmailScheduler(clients.scheduler, 'default'),
-    clock: ctx.runtime.clock,
-    log: quiet,
-  };
-});
-afterAll(() => {
-  clients?.db.destroy();
-  clients?.scheduler.destroy();
+  deps = { store: ctx.runtime.store, scheduler: ctx.runtime.scheduler, clock: ctx.runtime.clock, log: quiet };
 });
 
 interface SesEvent {

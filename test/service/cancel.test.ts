@@ -5,9 +5,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { validBody } from '../fixtures.js';
-import { useLocalRuntime } from './helpers.js';
+import { useService } from '../integration/helpers.js';
 
-const { ctx } = useLocalRuntime();
+const { ctx } = useService();
 
 interface View {
   id: string;
@@ -27,7 +27,7 @@ async function statuses(id: string): Promise<string[]> {
 }
 
 const post = (url: string, init: { headers?: Record<string, string>; body?: string } = {}) =>
-  fetch(url, { method: 'POST', ...init });
+  ctx.api.fetch(url, { method: 'POST', ...init });
 const form = (kind: string) => ({
   headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
   body: `kind=${encodeURIComponent(kind)}`,
@@ -37,7 +37,7 @@ describe('the cancel page', () => {
   it('shows the interview and each email, with both buttons, and strict security headers', async () => {
     await ctx.api.setClock('2026-11-27T19:30:00.000Z');
     const created = await submit();
-    const res = await fetch(created.cancelUrl);
+    const res = await ctx.api.fetch(created.cancelUrl);
     expect(res.status).toBe(200);
     const csp = res.headers.get('content-security-policy') ?? '';
     expect(csp).toContain("default-src 'none'");
@@ -57,14 +57,14 @@ describe('the cancel page', () => {
     expect(html).toContain('Cancel all pending emails');
     expect(html).toContain('Cancel only the follow-up');
     expect(html).not.toMatch(/<script|src=|href="http/); // no scripts, no external assets
-    const head = await fetch(created.cancelUrl, { method: 'HEAD' });
+    const head = await ctx.api.fetch(created.cancelUrl, { method: 'HEAD' });
     expect(head.status).toBe(200);
     expect(await head.text()).toBe('');
   });
 
   it('escapes what the submitter wrote', async () => {
     const created = await submit({ position: '<script>alert(1)</script> & Co', company: '"Quotes" <b>' });
-    const html = await (await fetch(created.cancelUrl)).text();
+    const html = await (await ctx.api.fetch(created.cancelUrl)).text();
     expect(html).not.toContain('<script>alert(1)</script>');
     expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt; &amp; Co');
   });
@@ -153,11 +153,11 @@ describe('the cancel page', () => {
     const tampered = token.slice(0, -1) + (token.endsWith('A') ? 'B' : 'A');
     const res = await post(`${ctx.runtime.apiUrl}/cancel/${tampered}`, form('all'));
     expect(res.status).toBe(404);
-    expect((await fetch(`${ctx.runtime.apiUrl}/cancel/${tampered}`)).status).toBe(404);
+    expect((await ctx.api.fetch(`${ctx.runtime.apiUrl}/cancel/${tampered}`)).status).toBe(404);
     await post(a.cancelUrl, form('all'));
     expect(await statuses(a.id)).toEqual(['cancelled', 'cancelled']);
     expect(await statuses(b.id)).toEqual(['scheduled', 'scheduled']);
-    const pageA = await (await fetch(a.cancelUrl)).text();
+    const pageA = await (await ctx.api.fetch(a.cancelUrl)).text();
     expect(pageA).not.toContain('Mr. Other');
   });
 
@@ -166,9 +166,9 @@ describe('the cancel page', () => {
     const created = await submit({ interviewer: { name: 'Ms. Expiry', email: 'expiry@example.org' } });
     // The follow-up is due 2026-12-02T15:00Z; the link works until 2027-01-01T15:00Z.
     await ctx.api.setClock('2027-01-01T14:59:00.000Z');
-    expect((await fetch(created.cancelUrl)).status).toBe(200);
+    expect((await ctx.api.fetch(created.cancelUrl)).status).toBe(200);
     await ctx.api.setClock('2027-01-01T15:00:00.000Z');
-    const page = await fetch(created.cancelUrl);
+    const page = await ctx.api.fetch(created.cancelUrl);
     expect(page.status).toBe(410);
     expect(await page.text()).toContain('Link expired');
     const json = await post(created.cancelUrl, { headers: { Accept: 'application/json' } });
@@ -200,8 +200,8 @@ describe('mail scanners', () => {
     const pendingBefore = ctx.runtime.emulator.pending().length;
     for (let round = 0; round < 3; round++) {
       for (const link of links) {
-        expect((await fetch(link)).status).toBeLessThan(500);
-        expect((await fetch(link, { method: 'HEAD' })).status).toBeLessThan(500);
+        expect((await ctx.api.fetch(link)).status).toBeLessThan(500);
+        expect((await ctx.api.fetch(link, { method: 'HEAD' })).status).toBeLessThan(500);
       }
     }
     expect(await Promise.all(ids.map(statuses))).toEqual(before);

@@ -6,10 +6,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { validBody } from '../fixtures.js';
+import { useService } from '../integration/helpers.js';
 import { contentType, hostileBody, hostileToken } from '../support/hostile.js';
-import { useLocalRuntime } from './helpers.js';
 
-const { ctx } = useLocalRuntime();
+const { ctx } = useService();
 const RUNS = 120;
 
 async function expect4xx(res: Response, json: boolean) {
@@ -81,8 +81,8 @@ describe('hostile input', () => {
     await fc.assert(
       fc.asyncProperty(hostileToken, hostileBody, contentType, async (token, body, type) => {
         const url = `${ctx.runtime.apiUrl}/cancel/${encodeURIComponent(token)}`;
-        await expect4xx(await fetch(url), false);
-        const posted = await fetch(url, {
+        await expect4xx(await ctx.api.fetch(url), false);
+        const posted = await ctx.api.fetch(url, {
           method: 'POST',
           headers: { Accept: 'application/json', ...(type && { 'Content-Type': type }) },
           body,
@@ -90,7 +90,7 @@ describe('hostile input', () => {
         await expect4xx(posted, true);
         // The real link with a hostile kind: refused (an empty kind means "all", so it is left out).
         if (['', 'all', 'follow-up'].includes(body)) return;
-        const real = await fetch(cancelUrl, {
+        const real = await ctx.api.fetch(cancelUrl, {
           method: 'POST',
           headers: { Accept: 'application/json', 'Content-Type': 'application/json' },
           body: JSON.stringify({ kind: body }),

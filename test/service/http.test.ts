@@ -1,9 +1,9 @@
 /** The API's answers to bad requests: the documented status, the error shape, never a 5xx. */
 import { describe, expect, it } from 'vitest';
 import { validBody } from '../fixtures.js';
-import { useLocalRuntime } from './helpers.js';
+import { useService } from '../integration/helpers.js';
 
-const { ctx } = useLocalRuntime();
+const { ctx } = useService();
 
 interface ErrorBody {
   error: { code: string; message: string; fields?: { path: string; message: string }[] };

@@ -4,9 +4,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { validBody } from '../fixtures.js';
-import { useLocalRuntime } from './helpers.js';
+import { useService } from '../integration/helpers.js';
 
-const { ctx } = useLocalRuntime();
+const { ctx } = useService();
 
 interface Email {
   kind: string;

@@ -7,9 +7,9 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { THANK_YOU_TOO_LATE } from '../../lambdas/core/lateness.js';
 import { wallClock } from '../../lambdas/core/time.js';
 import { validBody } from '../fixtures.js';
-import { useLocalRuntime } from './helpers.js';
+import { useService } from '../integration/helpers.js';
 
-const { ctx } = useLocalRuntime();
+const { ctx } = useService();
 
 interface View {
   id: string;

@@ -1,0 +1,113 @@
+/**
+ * In-memory adapters of the store ports: the same contracts as the DynamoDB ones in lambdas/aws
+ * (test/contract runs one suite against both), for the in-process tests and tools that need no
+ * servers. Every read hands out a copy, so a caller can never change what is stored behind the
+ * store's back, as with a database.
+ */
+import type { EmailKind } from '../core/events.js';
+import {
+  type EmailChange,
+  type EmailStatus,
+  erased,
+  type InterviewRecord,
+  transitioned,
+  withCancelRequested,
+} from '../core/interview.js';
+import type { InterviewStore, TransitionOptions } from '../core/ports.js';
+
+const copy = <T>(value: T): T => structuredClone(value);
+
+export class MemoryInterviewStore implements InterviewStore {
+  private readonly items = new Map<string, InterviewRecord>();
+
+  async create(record: InterviewRecord): Promise<boolean> {
+    if (this.items.has(record.id)) return false;
+    this.items.set(record.id, copy(record));
+    return true;
+  }
+
+  async get(id: string): Promise<InterviewRecord | undefined> {
+    const record = this.items.get(id);
+    return record && copy(record);
+  }
+
+  async findByTokenHash(tokenHash: string): Promise<InterviewRecord | undefined> {
+    for (const record of this.items.values()) {
+      if (record.tokenHash === tokenHash) return copy(record);
+    }
+    return undefined;
+  }
+
+  /** Puts the change if the record exists and `change` gives a new one; the stored result. */
+  private update(
+    id: string,
+    change: (record: InterviewRecord) => InterviewRecord | undefined,
+  ): InterviewRecord | undefined {
+    const record = this.items.get(id);
+    const next = record && change(record);
+    if (!next) return undefined;
+    this.items.set(id, next);
+    return copy(next);
+  }
+
+  async transition(
+    id: string,
+    kind: EmailKind,
+    from: readonly EmailStatus[],
+    to: EmailStatus,
+    fields: EmailChange,
+    options: TransitionOptions = {},
+  ): Promise<InterviewRecord | undefined> {
+    return this.update(id, (record) => transitioned(record, kind, from, to, copy(fields), options));
+  }
+
+  async requestCancel(
+    id: string,
+    kind: EmailKind,
+    updatedAt: string,
+    reason: string,
+  ): Promise<InterviewRecord | undefined> {
+    return this.update(id, (record) => withCancelRequested(record, kind, updatedAt, reason));
+  }
+
+  async erase(id: string, at: string): Promise<void> {
+    if (!this.update(id, (record) => erased(record, at))) throw new Error(`no interview ${id} to erase`);
+  }
+
+  async discard(id: string): Promise<void> {
+    this.items.delete(id);
+  }
+
+  async *listOwnedBy(ownerKeyId: string): AsyncIterable<InterviewRecord> {
+    for (const record of [...this.items.values()]) {
+      if (record.ownerKeyId === ownerKeyId) yield copy(record);
+    }
+  }
+
+  async *listDue(at: string): AsyncIterable<InterviewRecord> {
+    const due = [...this.items.values()].filter((r) => r.checkAt !== undefined && r.checkAt <= at);
+    for (const record of due) {
+      // Read again when its turn comes, as the DynamoDB store reads each hit.
+      const current = this.items.get(record.id);
+      if (current) yield copy(current);
+    }
+  }
+
+  async setCheckAt(id: string, checkAt: string | undefined): Promise<void> {
+    this.update(id, (record) => {
+      const { checkAt: _old, ...rest } = record;
+      return checkAt === undefined ? rest : { ...rest, checkAt };
+    });
+  }
+
+  /** The earliest `checkAt` of any interview (what the local clock walks to; see local/service.ts). */
+  async nextCheckAt(): Promise<string | undefined> {
+    const times = [...this.items.values()].map((r) => r.checkAt).filter((t): t is string => t !== undefined);
+    return times.sort()[0];
+  }
+
+  /** Every record, erased ones included (tests inspect them as they would scan a table). */
+  all(): InterviewRecord[] {
+    return [...this.items.values()].map(copy);
+  }
+}

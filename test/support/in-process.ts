@@ -124,6 +124,8 @@ export function startInProcess(options: InProcessOptions = {}) {
     emulator: {
       pending: () => scheduler.pending().map((s) => ({ name: s.name, at: s.at.toISOString() })),
       settle,
+      /** The sender runs that failed (on AWS: the invocations that end in a dead-letter queue). */
+      deadLetters: () => [...failures],
     },
     advanceClock: service.advanceClock,
     sweep: service.sweep,

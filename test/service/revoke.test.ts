@@ -1,34 +1,23 @@
 /**
  * Revoking a key with `npm run api-key -- revoke <keyId> --cancel-pending`: the key is refused and
  * every email its interviews still have pending is cancelled, while other keys' interviews go on.
- * The command runs against the local runtime's DynamoDB, as an administrator would run it; the use
- * case is also run directly with a scheduler pointed at the runtime's emulator, to see its
- * schedules deleted (the command cannot reach that emulator locally).
+ * The command's own code runs on the service's stores, as `npm run api-key` runs it locally
+ * (test/integration/api-key-cli.test.ts runs the script itself); the use case is also run
+ * directly with the service's scheduler, to see its schedules deleted (the command cannot reach
+ * the local scheduler).
  */
-import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { DynamoAccessStore } from '../../lambdas/aws/access.js';
-import { dynamoClient, schedulerClient } from '../../lambdas/aws/clients.js';
-import { EventBridgeEmailScheduler } from '../../lambdas/aws/scheduler.js';
-import { DynamoInterviewStore } from '../../lambdas/aws/store.js';
 import { newApiKeySecret, newKeyId } from '../../lambdas/core/access.js';
 import { CANCELLED_BY_REVOKE, type InterviewRecord } from '../../lambdas/core/interview.js';
 import { hashSecret } from '../../lambdas/core/tokens.js';
 import { cancelPendingOfKey } from '../../lambdas/shared/revoke.js';
 import { NOW, validBody } from '../fixtures.js';
-import { localAws, quiet, useLocalRuntime } from './helpers.js';
+import { quiet, useService } from '../integration/helpers.js';
+import { apiKeyCommand } from '../support/api-key.js';
 
-const run = promisify(execFile);
-const { ctx } = useLocalRuntime();
-
-async function apiKey(...args: string[]): Promise<string> {
-  const { stdout } = await run('npx', ['tsx', 'scripts/api-key.ts', ...args], {
-    env: { ...process.env, DYNAMODB_PORT: new URL(ctx.runtime.dynamoUrl).port },
-  });
-  return stdout;
-}
+const { ctx } = useService();
+const apiKey = (...args: string[]) => apiKeyCommand(ctx.runtime, ...args);
 
 async function createKey(name: string): Promise<{ key: string; keyId: string }> {
   const out = await apiKey('create', '--name', name);
@@ -55,16 +44,11 @@ async function submit(key: string, interviewerEmail: string): Promise<string> {
 const get = (key: string, id: string) =>
   ctx.api.call(`/interviews/${id}`, { headers: { Authorization: `Bearer ${key}` } });
 
-/** The stored item, read with the SDK (the API shows an interview only to its own key). */
+/** The stored item, read from the store (the API shows an interview only to its own key). */
 async function item(id: string): Promise<InterviewRecord> {
-  const db = dynamoClient(localAws(ctx.runtime).config, localAws(ctx.runtime).options);
-  try {
-    const record = await new DynamoInterviewStore(db, 'interviews').get(id);
-    if (!record) throw new Error(`no interview ${id}`);
-    return record;
-  } finally {
-    db.destroy();
-  }
+  const record = await ctx.runtime.store.get(id);
+  if (!record) throw new Error(`no interview ${id}`);
+  return record;
 }
 
 const statusOf = (record: InterviewRecord) => ({
@@ -137,14 +121,11 @@ describe('npm run api-key -- revoke', () => {
 describe('cancelPendingOfKey (the use case, with a scheduler)', () => {
   it('cancels the confirmation too, marks an email being sent, skips erased interviews, deletes the schedules', async () => {
     await ctx.api.setClock(NOW.toISOString());
-    const aws = localAws(ctx.runtime);
-    const db = dynamoClient(aws.config, aws.options);
-    const scheduler = schedulerClient(aws.config, aws.options);
-    try {
-      const store = new DynamoInterviewStore(db, 'interviews');
+    {
+      const store = ctx.runtime.store;
       const keyId = newKeyId();
       const key = newApiKeySecret();
-      await new DynamoAccessStore(db, 'interviews').createKey(hashSecret(key), {
+      await ctx.runtime.access.createKey(hashSecret(key), {
         keyId,
         name: 'Example Agency',
         createdAt: NOW.toISOString(),
@@ -180,7 +161,7 @@ describe('cancelPendingOfKey (the use case, with a scheduler)', () => {
 
       const deps = {
         store,
-        scheduler: new EventBridgeEmailScheduler(scheduler, 'default'),
+        scheduler: ctx.runtime.scheduler,
         clock: ctx.runtime.clock,
         log: quiet,
       };
@@ -207,9 +188,6 @@ describe('cancelPendingOfKey (the use case, with a scheduler)', () => {
         marked: 0,
         failed: [],
       });
-    } finally {
-      db.destroy();
-      scheduler.destroy();
     }
   });
 });

@@ -1,20 +1,17 @@
 /**
- * API keys, ownership, limits, idempotency and erasure, through the local runtime's HTTP API.
- * The `npm run api-key` command itself is run once against the runtime's DynamoDB.
+ * API keys, ownership, limits, idempotency and erasure, through the HTTP API (in process, or the
+ * local runtime with TEST_SERVICE=local).
+ * Keys are made by the `npm run api-key` commands, run in process on the service's stores; the
+ * script itself runs in test/integration/api-key-cli.test.ts.
  */
-import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { promisify } from 'node:util';
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { canonicalJson } from '../../lambdas/api/intake.js';
-import { DynamoAccessStore } from '../../lambdas/aws/access.js';
-import { dynamoClient } from '../../lambdas/aws/clients.js';
 import { validBody } from '../fixtures.js';
-import { localAws, NO_LIMITS, useLocalRuntime } from './helpers.js';
+import { NO_LIMITS, useService } from '../integration/helpers.js';
+import { apiKeyCommand } from '../support/api-key.js';
 
-const run = promisify(execFile);
-const { ctx } = useLocalRuntime({
+const { ctx } = useService({
   // The limits across keys are tested in limits.test.ts.
   limits: {
     ...NO_LIMITS,
@@ -30,12 +27,7 @@ interface Created {
   emails: { status: string }[];
 }
 
-async function apiKey(...args: string[]): Promise<string> {
-  const { stdout } = await run('npx', ['tsx', 'scripts/api-key.ts', ...args], {
-    env: { ...process.env, DYNAMODB_PORT: new URL(ctx.runtime.dynamoUrl).port },
-  });
-  return stdout;
-}
+const apiKey = (...args: string[]) => apiKeyCommand(ctx.runtime, ...args);
 
 const post = (key: string, body: unknown, headers: Record<string, string> = {}) =>
   ctx.api.call('/interviews', {
@@ -117,10 +109,9 @@ describe('limits per key', () => {
     // The window slides: at 14:01:20 the three of 14:00 weigh 3 × 40/60 = 2, leaving room for one.
     expect(Number(res.headers.get('retry-after'))).toBe(65);
     // The item was written while the limits were counted; the refusal deleted it, scheduled nothing.
-    const db = dynamoClient(localAws(ctx.runtime).config, localAws(ctx.runtime).options);
-    const { Items = [] } = await db.send(new ScanCommand({ TableName: 'interviews' }));
-    db.destroy();
-    expect(Items.filter((item) => item.interviewer?.email === 'interviewer13@example.org')).toEqual([]);
+    const kept: string[] = [];
+    for await (const record of ctx.runtime.store.listOwnedBy(keyAId)) kept.push(record.interviewer.email);
+    expect(kept.filter((email) => email === 'interviewer13@example.org')).toEqual([]);
     expect(ctx.runtime.emulator.pending().length).toBe(schedules);
     // Another key has its own budget.
     expect((await post(ctx.runtime.apiKey, { ...validBody(), ...interviewer(13) })).status).toBe(201);
@@ -164,7 +155,7 @@ describe('Idempotency-Key', () => {
     expect(ctx.runtime.emulator.pending().length).toBe(pending);
     expect((await ctx.api.mail()).length).toBe(mails);
     // The replayed cancel link is the real one.
-    expect((await fetch(original.cancelUrl)).status).toBe(200);
+    expect((await ctx.api.fetch(original.cancelUrl)).status).toBe(200);
   });
 
   it('the same key with a different body is a 409; another API key has its own keys', async () => {
@@ -199,8 +190,7 @@ describe('Idempotency-Key', () => {
   it('a claim left by a request that died is taken over after its lease, resuming that interview', async () => {
     await ctx.api.setClock('2026-11-27T15:00:00.000Z');
     const body = { ...validBody(), ...interviewer(43) };
-    const db = dynamoClient(localAws(ctx.runtime).config, localAws(ctx.runtime).options);
-    const access = new DynamoAccessStore(db, 'interviews');
+    const access = ctx.runtime.access;
     const interviewId = '43434343-4343-4343-8343-434343434343';
     const now = Math.floor(Date.parse('2026-11-27T15:00:00Z') / 1000);
     const stale = {
@@ -213,14 +203,13 @@ describe('Idempotency-Key', () => {
     };
     const scope = `env#${createHash('sha256').update('died-43').digest('hex')}`;
     expect(await access.claim(scope, stale)).toBeUndefined();
-    db.destroy();
     const res = await post(ctx.runtime.apiKey, body, { 'Idempotency-Key': 'died-43' });
     expect(res.status).toBe(201);
     const created = (await res.json()) as Created;
     expect(created.id).toBe(interviewId);
     const replay = await post(ctx.runtime.apiKey, body, { 'Idempotency-Key': 'died-43' });
     expect(((await replay.json()) as Created).cancelUrl).toBe(created.cancelUrl);
-    expect((await fetch(created.cancelUrl)).status).toBe(200);
+    expect((await ctx.api.fetch(created.cancelUrl)).status).toBe(200);
   });
 
   it('a malformed Idempotency-Key is a 400', async () => {
@@ -243,7 +232,7 @@ describe('DELETE /interviews/{id}', () => {
     });
     expect(del.status).toBe(204);
     expect((await get(ctx.runtime.apiKey, created.id)).status).toBe(404);
-    expect((await fetch(created.cancelUrl)).status).toBe(404);
+    expect((await ctx.api.fetch(created.cancelUrl)).status).toBe(404);
     const names = ctx.runtime.emulator.pending().map((p) => p.name);
     expect(names.filter((n) => n.startsWith(created.id))).toEqual([]);
     const again = await ctx.api.call(`/interviews/${created.id}`, {

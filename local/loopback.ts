@@ -12,14 +12,6 @@ import type { AddressInfo } from 'node:net';
 /** Host names accepted (compared lowercased); each needs the server's port after it. */
 const LOOPBACK_NAMES = ['127.0.0.1', 'localhost', '[::1]'];
 
-export interface LoopbackGuard {
-  /**
-   * Also accepts loopback Host values with this port: for a local proxy in front of the server
-   * that forwards its own Host (the bench's DynamoDB meter).
-   */
-  allowPort(port: number): void;
-}
-
 /** Whether a Host header value names loopback with one of `ports` (an exact `name:port`). */
 export function isLoopbackHost(host: string | undefined, ports: Iterable<number>): boolean {
   if (host === undefined) return false;
@@ -73,16 +65,15 @@ export function acceptLoopbackHostsOnly(
    * answer with their own page) are the app's, the same as on AWS.
    */
   options: { refuseOtherOrigins?: boolean } = {},
-): LoopbackGuard {
+): void {
   const refuseOtherOrigins = options.refuseOtherOrigins ?? true;
   const handlers = server.listeners('request') as RequestListener[];
   // A server that attaches its handler later would bypass the check: fail loudly instead.
   if (handlers.length === 0) throw new Error('acceptLoopbackHostsOnly: no request handler to guard yet');
-  const extraPorts = new Set<number>();
   server.removeAllListeners('request');
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     const address = server.address() as AddressInfo | string | null;
-    const ports = typeof address === 'object' && address !== null ? [address.port, ...extraPorts] : [];
+    const ports = typeof address === 'object' && address !== null ? [address.port] : [];
     if (!isLoopbackHost(req.headers.host, ports)) {
       refuse(res, 421, MISDIRECTED);
       return;
@@ -94,9 +85,4 @@ export function acceptLoopbackHostsOnly(
     }
     for (const handler of handlers) handler.call(server, req, res);
   });
-  return {
-    allowPort(port) {
-      extraPorts.add(port);
-    },
-  };
 }

@@ -26,7 +26,7 @@ import { parseSendEvent, sendEmail } from '../lambdas/sender/send.js';
 import { reportTimeZoneDisagreements } from '../lambdas/shared/timezones.js';
 import { apiDeps, senderDeps } from '../lambdas/wiring.js';
 import { LocalClock } from './clock.js';
-import { type AwsEmulator, startAwsEmulator } from './aws-emulator.js';
+import { type AwsEmulator, startAwsEmulator } from './emulator/index.js';
 import { FaultInjector, injectDynamoFaults, injectSesFaults, parseFaults } from './faults.js';
 import { acceptLoopbackHostsOnly } from './loopback.js';
 import { type CapturedMail, type LocalService, localService } from './service.js';

@@ -17,8 +17,8 @@ import {
   SchedulerClient,
 } from '@aws-sdk/client-scheduler';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type AwsEmulator, type StateWrites, startAwsEmulator } from '../../local/aws-emulator.js';
 import { LocalClock } from '../../local/clock.js';
+import { type AwsEmulator, type StateWrites, startAwsEmulator } from '../../local/emulator/index.js';
 import { startMailServer } from '../../local/runtime.js';
 import { validBody } from '../fixtures.js';
 import { type ChildScript, startScript } from '../support/child.js';

@@ -7,8 +7,8 @@
  * Its one target: `ok` succeeds, `hang` never finishes (an attempt in flight when the kill comes),
  * `fail` always throws. It never fires schedules by itself (the tick is an hour).
  */
-import { startAwsEmulator } from '../../local/aws-emulator.js';
 import { LocalClock } from '../../local/clock.js';
+import { startAwsEmulator } from '../../local/emulator/index.js';
 
 const [dataDir, behaviour, now] = process.argv.slice(2);
 if (!dataDir || !['ok', 'hang', 'fail'].includes(behaviour ?? '') || !now) {

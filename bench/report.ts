@@ -1,0 +1,144 @@
+/**
+ * What every phase of the bench reports into (its rows and failed checks, one Report per run), the
+ * statistics they share, and the writer of docs/performance.md.
+ */
+import { spawnSync } from 'node:child_process';
+import { writeFile } from 'node:fs/promises';
+import { cpus, totalmem } from 'node:os';
+import { FUNCTION_MEMORY_MB } from '../infra/bundling.js';
+import { DEFAULT_FIRE_CONCURRENCY } from '../local/emulator/index.js';
+import type { CostFacts } from './phases/cost.js';
+import type { DispatchFacts } from './phases/dispatch.js';
+import { PRICES_READ_ON } from './prices.js';
+
+/** What the entry passes each phase from its flags. */
+export interface PhaseOptions {
+  /** Scaled down: fewer samples, fewer interviews. */
+  quick: boolean;
+}
+
+/** The rows of one run, printed as they come, and the correctness checks that failed. */
+export class Report {
+  readonly rows: string[][] = [];
+  /** A failed check does not stop the run: it still prints everything, then exits 1. */
+  readonly failures: string[] = [];
+
+  row(section: string, measure: string, value: string, note = ''): void {
+    this.rows.push([section, measure, value, note]);
+    console.log(`${section.padEnd(11)} ${measure.padEnd(46)} ${value.padStart(14)}  ${note}`);
+  }
+
+  check(ok: boolean, what: string): void {
+    if (!ok) {
+      this.failures.push(what);
+      console.log(`CHECK FAILED: ${what}`);
+    }
+  }
+}
+
+export const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)] ?? 0;
+};
+
+export const percentile = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? 0;
+};
+
+export const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+
+const markdownTable = (header: string[], body: string[][]) =>
+  [
+    `| ${header.join(' | ')} |`,
+    `| ${header.map(() => '---').join(' | ')} |`,
+    ...body.map((r) => `| ${r.join(' | ')} |`),
+  ].join('\n');
+
+/** The commit measured, and whether the tree held changes beside it (a clean clone holds none). */
+function measuredCommit(): { commit: string; treeState: string } {
+  const git = (...args: string[]) => spawnSync('git', args, { encoding: 'utf8' }).stdout?.trim() ?? '';
+  return {
+    commit: git('rev-parse', '--short', 'HEAD') || 'unknown',
+    treeState: git('status', '--porcelain', '--untracked-files=no') ? 'with uncommitted changes' : 'clean',
+  };
+}
+
+/** docs/performance.md from a full run (every phase, not quick). */
+export async function writePerformanceDoc(
+  file: string,
+  run: { report: Report; started: Date; dispatch: DispatchFacts; cost: CostFacts },
+): Promise<void> {
+  const { report, started, dispatch, cost } = run;
+  const { commit, treeState } = measuredCommit();
+  const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
+  await writeFile(
+    file,
+    `# Performance figures
+
+From \`npm run bench\` on ${started.toISOString().slice(0, 10)}, at commit ${commit} (working tree ${treeState}), on
+${machine}. Each figure stands
+beside the baseline that bounds it, measured in the same run (the machine is shared and noisy, so
+only the ratios are meant to carry over).
+
+${markdownTable(['section', 'measure', 'value', 'ratio / target'], report.rows)}
+
+- Cold start: esbuild with the stack's own options (infra/bundling.ts), started with
+  \`--enable-source-maps\` as on Lambda; local Node ${process.version}, not Lambda's Node 24 on arm64.
+  The baseline bundle only imports and constructs the function's SDK clients.
+- Intake: through the local runtime (dynalite, the scheduler emulator), one request at a time,
+  alternating with the raw I/O so both see the same machine. The raw I/O is a lower bound: intake
+  also counts the per-key limits and waits for the item before creating the schedules.
+- Dispatch: ${dispatch.n.toLocaleString('en-US')} interviews created through \`POST /interviews\` (50 at a time, limits
+  lifted), then the local clock jumps a minute past their common thank-you time. What limits the
+  figure is the local machinery, not the service. The jump claims every due schedule at once and
+  fires them in due-time order through the emulator's pool of ${DEFAULT_FIRE_CONCURRENCY} (the 500 ms tick only takes
+  schedules no batch has claimed). The sender, dynalite and the SES stand-in share this one Node
+  process and its one event loop, so the drain is bound by that process's CPU:
+  ${dispatch.perSendMs.toFixed(1)} ms of drain per email here, each send being the claim, the SES call and the \`sent\` write.
+  Within that time, the emulator commits each change to its LevelDB before it counts as done
+  (only the keys that change, batched while a write is in flight): ${dispatch.writes} commits of ${dispatch.keys.toLocaleString('en-US')} keys
+  (${dispatch.kib.toFixed(0)} KiB) while its database held ${dispatch.stateSchedules.toLocaleString('en-US')} schedules (${dispatch.stateMb.toFixed(1)} MB on disk) at the jump; building
+  them took ${(dispatch.serializeShare * 100).toFixed(0)}% of the drain. The count is the point of
+  this phase: exactly one thank-you per interview reached the SES stand-in and the table, nothing
+  is left \`scheduled\` or \`sending\`, and the confirmations, sent at intake, are counted apart. On
+  AWS the drain has other limits: Scheduler invokes the sender asynchronously and in parallel
+  (default quota 1,000 invocations per second in us-east-1), Lambda runs many senders at once, and
+  the account's SES sending rate (a per-account quota that starts low) becomes the limit; a send
+  beyond it is throttled and retried by the sender's own schedule, so a minute with 10,000 due goes
+  out over several minutes, each email once.
+- Cost: ${cost.n} interviews through a whole lifecycle on the local runtime, one step at a time:
+  submit (with a key stored by \`npm run api-key\`, so each request reads it, and an
+  \`Idempotency-Key\`), the confirmation, the thank-you, one candidate in ten opening the cancel
+  page and cancelling the follow-up (${cost.cancelled} here), the follow-up, and one SES delivery event per
+  recipient run through the feedback function. Every count comes from the run: DynamoDB units from
+  SDK middleware on every DynamoDB client of the service (bench/dynamo-meter.ts) that asks for
+  \`ReturnConsumedCapacity\` on every request and sums what comes back, plus what dynalite does not
+  report (a failed condition still costs the item's size, a token-hash change also writes the
+  token index); schedule and async invocations from the
+  emulator; Lambda invocations as HTTP requests, sender runs and feedback runs; SES recipients
+  from the SES stand-in (To, Cc and Bcc each billed: the thank-you and follow-up carry the
+  candidate's Bcc copy by default). What limits the figures: Lambda durations are handler times
+  measured in this process, on this machine, with dynalite on loopback, billed per started
+  millisecond at the stack's ${FUNCTION_MEMORY_MB} MB; on Lambda (arm64, a
+  fraction of a vCPU at that size, DynamoDB and SES over the network) they can be several times
+  longer, and cold starts' init time (phase 1) is not included. The Lambda line is mostly its
+  request charge, so even ten times the durations moves it little (the row gives that figure).
+  The SES events reach EventBridge's default bus as AWS service events and are not charged; one
+  delivery event per recipient is assumed (the shape of the SES fixture), an upper bound if SES
+  reports a message's recipients together. Prices are list prices before free tiers (Scheduler's
+  14 million free invocations a month alone would cover this service's schedules). Storage,
+  point-in-time recovery and logs are estimated in the last row and kept out of the total: storage
+  from each item's size and its TTL time, logs from the functions' own lines plus Lambda's and the
+  access log's fixed lines (about 70 bytes of prefix per line, 300 per invocation, 250 per request).
+
+DynamoDB units per interview, by operation and item:
+
+${markdownTable(['operation', 'requests', 'WRU', 'RRU'], cost.dynamoByOperation)}
+
+Prices used (us-east-1, read ${PRICES_READ_ON}; the first source is AWS's own page):
+
+${markdownTable(['item', 'price', 'sources'], cost.prices)}
+`,
+  );
+}

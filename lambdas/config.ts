@@ -2,9 +2,22 @@
  * The one place that names every environment variable a function reads, and reads them.
  * Infra (`infra/stack.ts`) imports `ENV` to set the variables; each handler calls its loader
  * once at cold start, so a missing or malformed variable fails the container before any request.
- * Plain checks, no schema library: the sender and feedback bundles load nothing else for this.
+ * Plain checks, no schema library (the formats are core/validate.ts's): the sender and feedback
+ * bundles load nothing else for this.
  */
 import { type Limits, limitsFrom } from './core/access.js';
+import {
+  ARN,
+  DOMAIN_NAME,
+  EMAIL_ADDRESS,
+  isHttpUrl,
+  PUBLIC_URL,
+  SECRET_ARN,
+  SHA256_HEX,
+} from './core/validate.js';
+
+/** The stack's settings still import these from here; core/validate.ts is where they live. */
+export { DOMAIN_NAME, EMAIL_ADDRESS, PUBLIC_URL } from './core/validate.js';
 
 export const ENV = {
   tableName: 'TABLE_NAME',
@@ -88,22 +101,14 @@ const matching =
 
 /** Any value: an empty variable already counts as unset, which `required` reports. */
 const name: Check<string> = (value) => value;
-const arn = matching(/^arn:[a-z-]+:[a-z0-9-]+:[a-z0-9-]*:\d{12}:.+$/, 'must be an ARN');
-const sha256 = matching(/^[0-9a-f]{64}$/, 'must be a hex SHA-256 digest');
-// Dot-separated words of letters, digits and _'+- before the @; after it, dot-separated labels
-// (letters and digits, hyphens inside) ending in a top-level domain of two or more letters.
-/**
- * A plain address as the functions accept it (the sender's From, for one). The stack checks its
- * settings with the same pattern, so a value synth accepts cannot fail a function's cold start.
- */
-export const EMAIL_ADDRESS =
-  /^[\w'+-]+(?:\.[\w'+-]+)*@(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\.)+[A-Za-z]{2,}$/;
+const arn = matching(ARN, 'must be an ARN');
+const sha256 = matching(SHA256_HEX, 'must be a hex SHA-256 digest');
 const email = matching(EMAIL_ADDRESS, 'must be an email address');
 
 /** Kept trimmed; "http:host" parses as a URL too, so the `//` must be written out. */
 const url: Check<string> = (value, fail) => {
   const trimmed = value.trim();
-  if (!/^https?:\/\//i.test(trimmed) || !URL.canParse(trimmed)) fail('must be an http(s) URL');
+  if (!isHttpUrl(trimmed)) fail('must be an http(s) URL');
   return trimmed.replace(/[\t\n\r]/g, ''); // which the URL parser ignores anyway
 };
 
@@ -112,13 +117,7 @@ const counterSecretValue: Check<string> = (value, fail) => {
   if (value.length < 32) fail('must be at least 32 characters');
   return value;
 };
-const secretArn = matching(
-  /^arn:[a-z-]+:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+$/,
-  'must be a Secrets Manager secret ARN',
-);
-
-/** A domain name such as example.com, in lower case (also the stack's check of its settings). */
-export const DOMAIN_NAME = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+const secretArn = matching(SECRET_ARN, 'must be a Secrets Manager secret ARN');
 
 /** "example.com, example.org" → ["example.com", "example.org"], lower-cased. */
 const domains: Check<string[]> = (value, fail) => {
@@ -132,8 +131,6 @@ const domains: Check<string[]> = (value, fail) => {
   return list;
 };
 
-/** The public base of links: an http(s) origin, at most a trailing slash (see the stack's check). */
-export const PUBLIC_URL = /^https?:\/\/[^\s/?#]+\/?$/i;
 const publicBase: Check<string> = (value, fail) => {
   const checked = url(value, fail);
   if (!PUBLIC_URL.test(checked))

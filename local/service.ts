@@ -9,6 +9,7 @@ import { Hono } from 'hono';
 import { type createApp, errorResponse } from '../lambdas/api/app.js';
 import type { InterviewStore, Logger, Metrics, SenderInvoker } from '../lambdas/core/ports.js';
 import { SWEEP_PERIOD_MINUTES } from '../lambdas/core/reconcile.js';
+import { parseInstant } from '../lambdas/core/validate.js';
 import { type SweepReport, sweep } from '../lambdas/sweep/sweep.js';
 import type { LocalClock } from './clock.js';
 
@@ -72,9 +73,6 @@ export interface LocalService {
   /** Stops the sweep timer and waits for a sweep in flight. */
   stop(): Promise<void>;
 }
-
-/** A full ISO instant with its offset: "2026-12-03T00:00:00Z", "2026-12-03T09:30:00.000+05:30". */
-const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/;
 
 export function localService(parts: ServiceParts): LocalService {
   const { clock, dispatcher, store, invoker, mailbox, metrics, log } = parts;
@@ -182,8 +180,8 @@ export function localService(parts: ServiceParts): LocalService {
         { path: 'down', message: 'must be true or false' },
       ]);
     }
-    const instant = typeof now === 'string' && ISO_INSTANT.test(now) ? new Date(now) : undefined;
-    if (!instant || Number.isNaN(instant.getTime())) {
+    const instant = typeof now === 'string' ? parseInstant(now) : undefined;
+    if (!instant) {
       return errorResponse(c, 400, 'invalid_request', 'now must be an ISO timestamp with an offset or Z.', [
         { path: 'now', message: 'must be an ISO timestamp with an offset or Z' },
       ]);

@@ -1,6 +1,18 @@
+/**
+ * The one list of email kinds, which the types derive from: the interviewer's emails (each has a
+ * schedule), then the candidate's confirmation. Every other list of kinds (the sender's event
+ * check, SES feedback tags, the views, the erasure) reads these.
+ */
+export const SCHEDULED_KINDS = ['thank-you', 'follow-up'] as const;
+export const EMAIL_KINDS = [...SCHEDULED_KINDS, 'confirmation'] as const;
+export type ScheduledKind = (typeof SCHEDULED_KINDS)[number];
+export type EmailKind = (typeof EMAIL_KINDS)[number];
+
+export function isEmailKind(value: unknown): value is EmailKind {
+  return (EMAIL_KINDS as readonly unknown[]).includes(value);
+}
+
 /** What a schedule (or the intake, for the confirmation) hands to the sender function. */
-export type ScheduledKind = 'thank-you' | 'follow-up';
-export type EmailKind = ScheduledKind | 'confirmation';
 
 export interface SendEvent {
   interviewId: string;

@@ -3,7 +3,7 @@
  * machine. Every change of an email's status is a conditional write from one of `TRANSITIONS`'
  * source states, so two actors racing for the same email (a retried send, a cancel) end one way only.
  */
-import type { EmailKind, ScheduledKind } from './events.js';
+import { EMAIL_KINDS, type EmailKind, SCHEDULED_KINDS, type ScheduledKind } from './events.js';
 import type { Submission } from './schema.js';
 import { computeSendTimes, type TimingSettings } from './sendTimes.js';
 import type { MessageTemplates } from './templates.js';
@@ -200,9 +200,8 @@ export function erased(record: InterviewRecord, at: string): InterviewRecord {
   } as unknown as InterviewRecord;
 }
 
-export const SCHEDULED_KINDS: readonly ScheduledKind[] = ['thank-you', 'follow-up'];
-/** Every email of an interview: the interviewer's two and the candidate's confirmation. */
-export const EMAIL_KINDS: readonly EmailKind[] = [...SCHEDULED_KINDS, 'confirmation'];
+/** The kinds, as events.ts lists them (kept here too: most readers of the record import this module). */
+export { EMAIL_KINDS, SCHEDULED_KINDS };
 /** How the interviewer's emails are named to people (confirmation, cancel page). */
 export const EMAIL_LABEL: Record<ScheduledKind, string> = {
   'thank-you': 'Thank-you',

@@ -39,6 +39,7 @@ import {
   parseLocalMinute,
   zonedTimeCovers,
 } from './time.js';
+import { ISO_INSTANT, isEmailAddress, MAX_EMAIL_LENGTH } from './validate.js';
 
 // Single-line text: anything that can reach a header or a subject must not carry CR, LF or any
 // other control character (header injection), nor the Unicode line/paragraph separators.
@@ -127,9 +128,9 @@ const email = z.pipe(
     .check(
       z.refine(noControl, { message: CONTROL_MESSAGE, abort: true }),
       z.trim(),
-      z.maxLength(254, 'must be at most 254 characters'),
+      z.maxLength(MAX_EMAIL_LENGTH, `must be at most ${MAX_EMAIL_LENGTH} characters`),
     ),
-  z.email('must be an email address'),
+  z.string().check(z.refine(isEmailAddress, 'must be an email address')),
 );
 
 const LOCAL_MINUTE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/;
@@ -147,7 +148,6 @@ export function parseCalendarDate(value: string): CalendarDate | undefined {
 export const MAX_PAST_DAYS = 7;
 export const MAX_FUTURE_DAYS = 365;
 const DAY_MS = 86_400_000;
-const WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/;
 
 /** A whole number from min to max; one message for a wrong type, a fraction or out of range. */
 const wholeNumber = (min: number, max: number, unit: string) => {
@@ -183,7 +183,7 @@ export const submissionSchema = z
         .string()
         .check(
           z.refine(
-            (s) => LOCAL_MINUTE.test(s) || WITH_OFFSET.test(s),
+            (s) => LOCAL_MINUTE.test(s) || ISO_INSTANT.test(s),
             'must be a local time YYYY-MM-DDTHH:mm, or an ISO timestamp with an offset or Z',
           ),
         ),
@@ -283,7 +283,7 @@ function endsAtProblem(endsAt: string, zone: string): string {
 /** The end of the interview as an instant; undefined when it does not name a real moment. */
 export function resolveEndsAt(endsAt: string, zone: string): Date | undefined {
   if (LOCAL_MINUTE.test(endsAt)) return isTimeZone(zone) ? parseLocalMinute(endsAt, zone) : undefined;
-  if (!WITH_OFFSET.test(endsAt)) return undefined;
+  if (!ISO_INSTANT.test(endsAt)) return undefined;
   const date = new Date(endsAt);
   if (Number.isNaN(date.getTime())) return undefined;
   // Date accepts 2026-02-30 by rolling over; reject a calendar date that does not exist.

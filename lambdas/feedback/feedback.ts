@@ -9,8 +9,7 @@
  * Events we cannot match to one of our emails are logged and dropped: retrying cannot help them.
  */
 import type { Clock } from '../core/clock.js';
-import type { EmailKind } from '../core/events.js';
-import { EMAIL_KINDS } from '../core/interview.js';
+import { type EmailKind, isEmailKind } from '../core/events.js';
 import type { EmailScheduler, InterviewStore, Logger } from '../core/ports.js';
 import { cancelPending } from '../shared/cancel.js';
 
@@ -54,12 +53,12 @@ export function parseFeedback(event: unknown): Feedback | undefined {
   const tags = record(record(detail?.mail)?.tags);
   const interviewId = firstTag(tags, 'interview-id');
   const kind = firstTag(tags, 'kind');
-  if (!interviewId || !kind || !(EMAIL_KINDS as readonly string[]).includes(kind)) return undefined;
+  if (!interviewId || !isEmailKind(kind)) return undefined;
   const addresses = (list: unknown) =>
     (Array.isArray(list) ? list : [])
       .map((r) => str(record(r)?.emailAddress)?.toLowerCase())
       .filter((a): a is string => a !== undefined);
-  const base = { interviewId, kind: kind as EmailKind, recipients: [] as string[] };
+  const base = { interviewId, kind, recipients: [] as string[] };
   switch (detail?.eventType) {
     case 'Bounce': {
       const bounce = record(detail.bounce);

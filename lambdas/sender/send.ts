@@ -33,7 +33,7 @@ import {
   renderLateNotice,
   renderThankYou,
 } from '../core/emails.js';
-import type { SendEvent } from '../core/events.js';
+import { isEmailKind, type SendEvent } from '../core/events.js';
 import {
   CANCELLED_BY_CANDIDATE,
   CANCELLED_BY_DELETE,
@@ -117,7 +117,7 @@ export function parseSendEvent(input: unknown): SendEvent {
   const { interviewId, kind, cancelUrl, attempt, releaseClaim } = input as Record<string, unknown>;
   if (typeof interviewId !== 'string' || interviewId === '')
     throw new Error('send event needs an interviewId');
-  if (kind !== 'thank-you' && kind !== 'follow-up' && kind !== 'confirmation') {
+  if (!isEmailKind(kind)) {
     throw new Error(`send event has an unknown kind: ${String(kind)}`);
   }
   if (cancelUrl !== undefined && typeof cancelUrl !== 'string') throw new Error('cancelUrl must be a string');

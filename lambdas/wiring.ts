@@ -20,9 +20,9 @@ import { DynamoInterviewStore } from './aws/store.js';
 import type { ApiConfig, FeedbackConfig, SenderConfig, SweepConfig } from './config.js';
 import { type Clock, systemClock } from './core/clock.js';
 import type { Logger, Metrics } from './core/ports.js';
-import type { FeedbackDeps } from './feedback/feedback.js';
-import type { SenderDeps } from './sender/send.js';
-import type { SweepDeps } from './sweep/sweep.js';
+import type { FeedbackDeps } from './usecases/feedback.js';
+import type { SenderDeps } from './usecases/send.js';
+import type { SweepDeps } from './usecases/sweep.js';
 
 /** What the environment gives every function besides its adapters. */
 export interface Runtime {

@@ -22,8 +22,8 @@ import { ENV, LIMIT_VARIABLES, loadApiConfig, loadSenderConfig } from '../lambda
 import type { Limits } from '../lambdas/core/access.js';
 import { CountingMetrics, jsonLogger, type Logger } from '../lambdas/core/ports.js';
 import { hashSecret } from '../lambdas/core/tokens.js';
-import { parseSendEvent, sendEmail } from '../lambdas/sender/send.js';
 import { reportTimeZoneDisagreements } from '../lambdas/shared/timezones.js';
+import { parseSendEvent, sendEmail } from '../lambdas/usecases/send.js';
 import { apiDeps, senderDeps } from '../lambdas/wiring.js';
 import { LocalClock } from './clock.js';
 import { type AwsEmulator, startAwsEmulator } from './emulator/index.js';

@@ -10,7 +10,7 @@ import { type createApp, errorResponse } from '../lambdas/api/app.js';
 import type { InterviewStore, Logger, Metrics, SenderInvoker } from '../lambdas/core/ports.js';
 import { SWEEP_PERIOD_MINUTES } from '../lambdas/core/reconcile.js';
 import { parseInstant } from '../lambdas/core/validate.js';
-import { type SweepReport, sweep } from '../lambdas/sweep/sweep.js';
+import { type SweepReport, sweep } from '../lambdas/usecases/sweep.js';
 import type { LocalClock } from './clock.js';
 
 /** One email as the local mailbox shows it (`GET /_local/mail`). */

@@ -8,7 +8,7 @@ import { newApiKeySecret, newKeyId } from '../lambdas/core/access.js';
 import type { Clock } from '../lambdas/core/clock.js';
 import type { EmailScheduler, InterviewStore, KeyStore, Logger } from '../lambdas/core/ports.js';
 import { hashSecret } from '../lambdas/core/tokens.js';
-import { revokeKey } from '../lambdas/shared/revoke.js';
+import { revokeKey } from '../lambdas/usecases/revoke.js';
 
 export const USAGE = `usage: npm run api-key -- create --name "<owner>" | list
        | revoke <keyId> [--cancel-pending [--schedule-group <name>]]

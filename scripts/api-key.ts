@@ -6,7 +6,7 @@
  *   revoke <keyId>            the key stops working at once; emails its interviews already
  *                             scheduled still go out
  *     --cancel-pending        also cancels every email its interviews still have pending
- *                             (lambdas/shared/revoke.ts: a scan of the whole table)
+ *                             (lambdas/usecases/revoke.ts: a scan of the whole table)
  *     --schedule-group <name> on AWS, also deletes their schedules in that group
  *
  * Where: the local runtime by default (its DynamoDB on 127.0.0.1:$DYNAMODB_PORT, 8006 unless

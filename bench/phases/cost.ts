@@ -17,7 +17,7 @@ import { DynamoInterviewStore } from '../../lambdas/aws/store.js';
 import { TABLE } from '../../lambdas/aws/table.js';
 import { newApiKeySecret, newKeyId } from '../../lambdas/core/access.js';
 import { hashSecret } from '../../lambdas/core/tokens.js';
-import { handleFeedback } from '../../lambdas/feedback/feedback.js';
+import { handleFeedback } from '../../lambdas/usecases/feedback.js';
 import { localAws, NO_LIMITS, startLocalRuntime, TABLE_NAME } from '../../local/runtime.js';
 import { DynamoMeter, itemSize } from '../dynamo-meter.js';
 import {

@@ -1,6 +1,6 @@
 /**
  * The HTTP API, the same Hono app on Lambda (`handler.ts`) and in the local runtime.
- * Routes parse and authenticate, call the use cases in `interviews.ts`, and map the outcome to a
+ * Routes parse and authenticate, call the use cases (lambdas/usecases), and map the outcome to a
  * response. Clients never see a stack trace or a raw error.
  */
 import { type Context, Hono } from 'hono';
@@ -18,15 +18,15 @@ import {
 import type { KeyStore } from '../core/ports.js';
 import { type FieldProblem, parseSubmission, type ValidSubmission } from '../core/schema.js';
 import { hashSecret, isWellFormedToken, sameHash } from '../core/tokens.js';
-import { cancelPending } from '../shared/cancel.js';
-import { type Caller, type IntakeDeps, intake, limited } from './intake.js';
+import { cancelPending } from '../usecases/cancel.js';
+import { type Caller, type IntakeDeps, intake, limited } from '../usecases/intake.js';
 import {
   deleteInterview,
   findByToken,
   findOwned,
   previewInterview,
   ServiceUnavailable,
-} from './interviews.js';
+} from '../usecases/interviews.js';
 import { CancelPage, MessagePage, PAGE_CSP } from './pages.js';
 
 export const MAX_BODY_BYTES = 64 * 1024;

@@ -56,7 +56,7 @@ export interface EmailState {
   cancelReason?: string;
   /**
    * When the sender's own retry of a send refused for now is due (the email is `scheduled` again
-   * meanwhile): until then the sweep leaves it alone (see sweep.ts).
+   * meanwhile): until then the sweep leaves it alone (see usecases/sweep.ts).
    */
   retryAt?: string;
   /** Which sender invocation holds the `sending` claim. */

@@ -158,7 +158,7 @@ export interface SenderInvoker {
 
 /**
  * What the service counts, one data point per event (EMF on AWS, see infra/stack.ts for the
- * alarms; in memory locally). Late: see lateness.ts; reconciled and stuck: see sweep.ts.
+ * alarms; in memory locally). Late: see lateness.ts; reconciled and stuck: see usecases/sweep.ts.
  */
 export const METRIC_NAMES = [
   'EmailsSent',

@@ -1,5 +1,5 @@
 /**
- * The sweep's rules (pure; the use case is lambdas/sweep/sweep.ts). Every few minutes the sweep
+ * The sweep's rules (pure; the use case is lambdas/usecases/sweep.ts). Every few minutes the sweep
  * reads the interviews whose `checkAt` has come, from an index by that time (never a scan), and
  * for each decides from its emails alone:
  *

@@ -2,8 +2,8 @@
 import { dynamoClient, schedulerClient } from '../aws/clients.js';
 import { lambdaObservability } from '../aws/observability.js';
 import { loadFeedbackConfig } from '../config.js';
+import { handleFeedback } from '../usecases/feedback.js';
 import { feedbackDeps, runtimeOf } from '../wiring.js';
-import { handleFeedback } from './feedback.js';
 
 const config = loadFeedbackConfig(process.env);
 const observability = lambdaObservability();

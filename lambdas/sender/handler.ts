@@ -3,8 +3,8 @@
 import { dynamoClient, schedulerClient, sesClient } from '../aws/clients.js';
 import { lambdaObservability } from '../aws/observability.js';
 import { loadSenderConfig } from '../config.js';
+import { parseSendEvent, sendEmail } from '../usecases/send.js';
 import { runtimeOf, senderDeps } from '../wiring.js';
-import { parseSendEvent, sendEmail } from './send.js';
 
 const config = loadSenderConfig(process.env);
 const observability = lambdaObservability();

@@ -2,8 +2,8 @@
 import { dynamoClient, lambdaClient } from '../aws/clients.js';
 import { lambdaObservability } from '../aws/observability.js';
 import { loadSweepConfig } from '../config.js';
+import { sweep } from '../usecases/sweep.js';
 import { runtimeOf, sweepDeps } from '../wiring.js';
-import { sweep } from './sweep.js';
 
 const config = loadSweepConfig(process.env);
 const observability = lambdaObservability();

@@ -5,11 +5,11 @@
  */
 import { GetScheduleCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type NewInterview, ServiceUnavailable, submitInterview } from '../../lambdas/api/interviews.js';
 import { dynamoClient } from '../../lambdas/aws/clients.js';
 import { DynamoInterviewStore } from '../../lambdas/aws/store.js';
 import type { EmailScheduler, OneTimeSchedule } from '../../lambdas/core/ports.js';
 import { parseSubmission, type ValidSubmission } from '../../lambdas/core/schema.js';
+import { type NewInterview, ServiceUnavailable, submitInterview } from '../../lambdas/usecases/interviews.js';
 import { NOW, validBody } from '../fixtures.js';
 import { localAws, quiet, useLocalRuntime } from './helpers.js';
 

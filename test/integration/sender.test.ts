@@ -10,8 +10,8 @@ import { DynamoInterviewStore } from '../../lambdas/aws/store.js';
 import type { OutgoingEmail } from '../../lambdas/core/emails.js';
 import { CANCELLED_BY_REVOKE } from '../../lambdas/core/interview.js';
 import { CountingMetrics, MailError, type Mailer } from '../../lambdas/core/ports.js';
-import { RETRY_DELAYS_MINUTES, sendEmail } from '../../lambdas/sender/send.js';
-import { cancelPending } from '../../lambdas/shared/cancel.js';
+import { cancelPending } from '../../lambdas/usecases/cancel.js';
+import { RETRY_DELAYS_MINUTES, sendEmail } from '../../lambdas/usecases/send.js';
 import { validBody } from '../fixtures.js';
 import { localAws, quiet, useLocalRuntime } from './helpers.js';
 

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { handleFeedback, parseFeedback } from '../../lambdas/feedback/feedback.js';
+import { handleFeedback, parseFeedback } from '../../lambdas/usecases/feedback.js';
 import { validBody } from '../fixtures.js';
 import { quiet, useService } from '../integration/helpers.js';
 

@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { newApiKeySecret, newKeyId } from '../../lambdas/core/access.js';
 import { CANCELLED_BY_REVOKE, type InterviewRecord } from '../../lambdas/core/interview.js';
 import { hashSecret } from '../../lambdas/core/tokens.js';
-import { cancelPendingOfKey } from '../../lambdas/shared/revoke.js';
+import { cancelPendingOfKey } from '../../lambdas/usecases/revoke.js';
 import { NOW, validBody } from '../fixtures.js';
 import { quiet, useService } from '../integration/helpers.js';
 import { apiKeyCommand } from '../support/api-key.js';

@@ -13,7 +13,7 @@ import { MemoryAccessStore } from '../../lambdas/memory/access.js';
 import { MemoryMailer } from '../../lambdas/memory/mailer.js';
 import { MemoryInvoker, MemoryScheduler } from '../../lambdas/memory/scheduler.js';
 import { MemoryInterviewStore } from '../../lambdas/memory/store.js';
-import { parseSendEvent, sendEmail } from '../../lambdas/sender/send.js';
+import { parseSendEvent, sendEmail } from '../../lambdas/usecases/send.js';
 import { LocalClock } from '../../local/clock.js';
 import { DEFAULT_API_KEY, NO_LIMITS } from '../../local/runtime.js';
 import { type Fired, localService } from '../../local/service.js';

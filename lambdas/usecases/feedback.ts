@@ -11,7 +11,7 @@
 import type { Clock } from '../core/clock.js';
 import { type EmailKind, isEmailKind } from '../core/events.js';
 import type { EmailScheduler, InterviewStore, Logger } from '../core/ports.js';
-import { cancelPending } from '../shared/cancel.js';
+import { cancelPending } from './cancel.js';
 
 export interface FeedbackDeps {
   store: InterviewStore;

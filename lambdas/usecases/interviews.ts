@@ -28,7 +28,7 @@ import { firstCheckAt } from '../core/reconcile.js';
 import type { ValidSubmission } from '../core/schema.js';
 import { scheduleTime } from '../core/sendTimes.js';
 import { hashSecret, newInterviewId, newToken, sameHash } from '../core/tokens.js';
-import { cancelPending } from '../shared/cancel.js';
+import { cancelPending } from './cancel.js';
 
 export interface ApiDeps {
   store: InterviewStore;

@@ -1,26 +1,27 @@
 /**
- * The submission: one zod schema validates the request body and documents it.
- * Objects are strict, so a misspelt field ("followup") is an error rather than silently ignored.
- * zod/mini, not classic zod: the same checks and issues at 20 KiB of bundle instead of 440 KiB
- * (every message a person reads is our own, so its English locale is not needed).
+ * Parsing a submission: the schema (submission-schema.ts), then the rules that look across fields
+ * or at the filled-in texts: well-formed Unicode everywhere, lengths with placeholders filled in,
+ * no links or addresses a stranger could relay, and the interview's time against now.
  */
-import * as z from 'zod/mini';
-import { FIRST_HOLIDAY_YEAR, LAST_HOLIDAY_YEAR, normalizeRegion } from './holidays.js';
+
+import { FIRST_HOLIDAY_YEAR, LAST_HOLIDAY_YEAR } from './holidays.js';
+import type { TimingSettings } from './sendTimes.js';
 import {
-  DEFAULT_FOLLOW_UP_BUSINESS_DAYS,
-  DEFAULT_THANK_YOU_DELAY_HOURS,
-  type TimingSettings,
-} from './sendTimes.js';
-import {
-  expandedLength,
-  fillTemplate,
-  hasStrayBraces,
-  isPlaceholder,
-  LONGEST_TIMED_VALUES,
-  PLACEHOLDERS,
-  type PlaceholderValues,
-  placeholdersIn,
-} from './templates.js';
+  DAY_MS,
+  endsAtProblem,
+  formatMessage,
+  headerSyntaxMessage,
+  MAX_BODY,
+  MAX_FUTURE_DAYS,
+  MAX_PAST_DAYS,
+  MAX_SUBJECT,
+  OUTSIDE_TZ_YEARS,
+  parseCalendarDate,
+  resolveEndsAt,
+  type Submission,
+  submissionSchema,
+} from './submission-schema.js';
+import { expandedLength, fillTemplate, LONGEST_TIMED_VALUES, type PlaceholderValues } from './templates.js';
 import {
   formatCharacterIn,
   headerSyntaxIn,
@@ -29,267 +30,9 @@ import {
   linksAndAddresses,
   sameOrganisation,
 } from './text.js';
-import {
-  type CalendarDate,
-  canonicalTimeZone,
-  FIRST_TZ_YEAR,
-  isRealDate,
-  isTimeZone,
-  LAST_TZ_YEAR,
-  parseLocalMinute,
-  zonedTimeCovers,
-} from './time.js';
-import { ISO_INSTANT, isEmailAddress, MAX_EMAIL_LENGTH } from './validate.js';
+import { FIRST_TZ_YEAR, LAST_TZ_YEAR } from './time.js';
 
-// Single-line text: anything that can reach a header or a subject must not carry CR, LF or any
-// other control character (header injection), nor the Unicode line/paragraph separators.
-// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
-const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
-
-// The control check runs on the value as sent, before trimming: "Copywriter\r\n" is refused,
-// not quietly cleaned.
-const noControl = (s: string) => !CONTROL.test(s);
-const CONTROL_MESSAGE = 'must not contain line breaks or control characters';
-
-/** Text that reaches a subject but is no display name (position, company): no encoded words. */
-const ENCODED_WORD_MESSAGE = 'must not contain "=?" (the syntax of an encoded email header)';
-const noEncodedWord = z.refine<string>((s) => !s.includes('=?'), { message: ENCODED_WORD_MESSAGE });
-
-function headerSyntaxMessage(found: string): string {
-  if (found === '=?') return ENCODED_WORD_MESSAGE;
-  if (found === '"') return `must not contain '"'`;
-  return '@<>'.includes(found)
-    ? `must not contain "${found}"`
-    : `must not contain "${found}" (it reads like < > or ")`;
-}
-
-function formatMessage(char: string): string {
-  return `must not contain invisible formatting characters (${codePoint(char)})`;
-}
-
-const codePoint = (char: string) =>
-  `U+${(char.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`;
-
-/**
- * Invisible formatting characters (Unicode Cf): bidi controls can reverse what a reader sees
- * ("moc.elpmaxe" shown as "example.com"), zero-width ones hide text. `joiners` keeps the
- * zero-width (non-)joiners that emoji and some scripts need.
- */
-const noFormatCharacters = (joiners: boolean) =>
-  z.superRefine((s: string, ctx) => {
-    const char = formatCharacterIn(s, joiners);
-    if (char !== undefined) ctx.issues.push({ code: 'custom', input: s, message: formatMessage(char) });
-  });
-
-/** Display names and subjects: nothing that reads as a mailbox or an RFC 2047 encoded word. */
-const noHeaderSyntax = z.superRefine((s: string, ctx) => {
-  const found = headerSyntaxIn(s);
-  if (found !== undefined) ctx.issues.push({ code: 'custom', input: s, message: headerSyntaxMessage(found) });
-});
-
-/** `kind` says which rules beyond the control characters apply (see README, "Submitted text"). */
-const line = (max: number, kind: 'identity' | 'header' | 'text' = 'text') =>
-  z.string().check(
-    z.refine(noControl, { message: CONTROL_MESSAGE, abort: true }),
-    // Before trimming too: trim() takes a leading BOM away as if it were a space.
-    noFormatCharacters(kind === 'text'),
-    z.trim(),
-    z.minLength(1, 'must not be empty'),
-    z.maxLength(max, `must be at most ${max} characters`),
-    ...(kind === 'identity' ? [noHeaderSyntax] : []),
-    ...(kind === 'header' ? [noEncodedWord] : []),
-  );
-
-// A custom body may have line breaks and tabs, but no other control characters.
-// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
-const BODY_CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
-
-/** A custom subject and body, with their placeholders filled in (README, "Custom messages"). */
-export const MAX_SUBJECT = 200;
-export const MAX_BODY = 5000;
-
-const messageTemplate = z
-  .strictObject({
-    subject: z.optional(line(MAX_SUBJECT, 'identity')),
-    body: z.optional(
-      z.string().check(
-        z.maxLength(MAX_BODY, `must be at most ${MAX_BODY} characters`),
-        z.refine((s) => s.trim() !== '', 'must not be empty'),
-        z.refine((s) => !BODY_CONTROL.test(s), 'must not contain control characters other than line breaks'),
-        noFormatCharacters(true),
-      ),
-    ),
-  })
-  .check(z.refine((t) => t.subject !== undefined || t.body !== undefined, 'needs a subject, a body or both'));
-
-const email = z.pipe(
-  z
-    .string()
-    .check(
-      z.refine(noControl, { message: CONTROL_MESSAGE, abort: true }),
-      z.trim(),
-      z.maxLength(MAX_EMAIL_LENGTH, `must be at most ${MAX_EMAIL_LENGTH} characters`),
-    ),
-  z.string().check(z.refine(isEmailAddress, 'must be an email address')),
-);
-
-const LOCAL_MINUTE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/;
-const DATE_ONLY = /^(\d{4})-(\d{2})-(\d{2})$/;
-
-/** `YYYY-MM-DD` → calendar date; undefined when malformed or not a real date. */
-export function parseCalendarDate(value: string): CalendarDate | undefined {
-  const m = DATE_ONLY.exec(value);
-  if (!m) return undefined;
-  const [year, month, day] = m.slice(1).map(Number) as [number, number, number];
-  return isRealDate(year, month, day) ? { year, month, day } : undefined;
-}
-
-/** How far back and ahead an interview may be (rule 6 of the send-time rules). */
-export const MAX_PAST_DAYS = 7;
-export const MAX_FUTURE_DAYS = 365;
-const DAY_MS = 86_400_000;
-
-/** A whole number from min to max; one message for a wrong type, a fraction or out of range. */
-const wholeNumber = (min: number, max: number, unit: string) => {
-  const message = `must be a whole number of ${unit} from ${min} to ${max}`;
-  return z.int(message).check(z.minimum(min, message), z.maximum(max, message));
-};
-
-export const submissionSchema = z
-  .strictObject({
-    candidate: z.strictObject({
-      name: line(100, 'identity'),
-      email,
-      phone: z.optional(line(40)),
-    }),
-    interviewer: z.strictObject({
-      name: line(100, 'identity'),
-      email,
-      awayUntil: z.optional(
-        z
-          .string()
-          .check(
-            z.refine(
-              (s) => parseCalendarDate(s) !== undefined,
-              'must be a real date YYYY-MM-DD (the last day away)',
-            ),
-          ),
-      ),
-    }),
-    position: line(200, 'header'),
-    company: z.optional(line(200, 'header')),
-    interview: z.strictObject({
-      endsAt: z
-        .string()
-        .check(
-          z.refine(
-            (s) => LOCAL_MINUTE.test(s) || ISO_INSTANT.test(s),
-            'must be a local time YYYY-MM-DDTHH:mm, or an ISO timestamp with an offset or Z',
-          ),
-        ),
-      // Canonicalised here, before anything else reads it: `us/pacific`, `US/Pacific` and
-      // `America/Los_Angeles` are stored, answered and scheduled as `America/Los_Angeles`.
-      timeZone: z.pipe(
-        z.string(),
-        z.transform((zone: string, ctx) => {
-          const canonical = canonicalTimeZone(zone);
-          if (canonical === undefined) {
-            ctx.issues.push({
-              code: 'custom',
-              input: zone,
-              message: 'must be an IANA time zone name such as America/New_York',
-            });
-            return z.NEVER;
-          }
-          return canonical;
-        }),
-      ),
-    }),
-    highlights: z.optional(line(1000)),
-    followUp: z._default(z.boolean(), true),
-    copyCandidate: z._default(z.boolean(), true),
-    messages: z.optional(
-      z.strictObject({ thankYou: z.optional(messageTemplate), followUp: z.optional(messageTemplate) }),
-    ),
-    thankYouDelayHours: z._default(wholeNumber(1, 48, 'hours'), DEFAULT_THANK_YOU_DELAY_HOURS),
-    followUpBusinessDays: z._default(wholeNumber(1, 10, 'business days'), DEFAULT_FOLLOW_UP_BUSINESS_DAYS),
-    holidays: z.optional(
-      z.pipe(
-        z.string(),
-        z.transform((region: string, ctx) => {
-          const known = normalizeRegion(region);
-          if (known === undefined) {
-            ctx.issues.push({
-              code: 'custom',
-              input: region,
-              message: `is not a known holiday region: use a country code, optionally with a subdivision ("US", "US-CA", "DE-BY")`,
-            });
-            return z.NEVER;
-          }
-          return known;
-        }),
-      ),
-    ),
-  })
-  .check(
-    z.superRefine((value, ctx) => {
-      for (const kind of ['thankYou', 'followUp'] as const) {
-        for (const part of ['subject', 'body'] as const) {
-          const template = value.messages?.[kind]?.[part];
-          if (template === undefined) continue;
-          const path = ['messages', kind, part];
-          if (hasStrayBraces(template)) {
-            ctx.addIssue({
-              code: 'custom',
-              path,
-              message: 'has a "{{" or "}}" that is not part of a placeholder such as {{interviewerName}}',
-            });
-          }
-          for (const name of placeholdersIn(template)) {
-            if (!isPlaceholder(name)) {
-              ctx.addIssue({
-                code: 'custom',
-                path,
-                message: `has an unknown placeholder {{${name}}}; use ${PLACEHOLDERS.map((p) => `{{${p}}}`).join(', ')}`,
-              });
-            } else if ((name === 'company' || name === 'highlights') && !value[name]) {
-              ctx.addIssue({ code: 'custom', path, message: `uses {{${name}}} but ${name} is not given` });
-            }
-          }
-        }
-      }
-      if (resolveEndsAt(value.interview.endsAt, value.interview.timeZone) === undefined) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['interview', 'endsAt'],
-          message: endsAtProblem(value.interview.endsAt, value.interview.timeZone),
-        });
-      }
-    }),
-  );
-
-export type Submission = z.infer<typeof submissionSchema>;
-
-const OUTSIDE_TZ_YEARS = `is outside ${FIRST_TZ_YEAR}–${LAST_TZ_YEAR}, the years the time-zone rules are known for`;
-
-/** Why an end that resolveEndsAt could not resolve is refused. */
-function endsAtProblem(endsAt: string, zone: string): string {
-  const year = Number(endsAt.slice(0, 4));
-  return LOCAL_MINUTE.test(endsAt) && isTimeZone(zone) && !zonedTimeCovers(year, zone)
-    ? OUTSIDE_TZ_YEARS
-    : 'is not a real date and time';
-}
-
-/** The end of the interview as an instant; undefined when it does not name a real moment. */
-export function resolveEndsAt(endsAt: string, zone: string): Date | undefined {
-  if (LOCAL_MINUTE.test(endsAt)) return isTimeZone(zone) ? parseLocalMinute(endsAt, zone) : undefined;
-  if (!ISO_INSTANT.test(endsAt)) return undefined;
-  const date = new Date(endsAt);
-  if (Number.isNaN(date.getTime())) return undefined;
-  // Date accepts 2026-02-30 by rolling over; reject a calendar date that does not exist.
-  const [y, m, d] = endsAt.slice(0, 10).split('-').map(Number) as [number, number, number];
-  return isRealDate(y, m, d) ? date : undefined;
-}
+export type { Submission } from './submission-schema.js';
 
 export interface FieldProblem {
   path: string;

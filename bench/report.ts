@@ -55,6 +55,11 @@ const markdownTable = (header: string[], body: string[][]) =>
     ...body.map((r) => `| ${r.join(' | ')} |`),
   ].join('\n');
 
+/** The machine a run measured, as both documents (performance, reliability) name it. */
+export function machineDescription(): string {
+  return `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
+}
+
 /** The commit measured, and whether the tree held changes beside it (a clean clone holds none). */
 function measuredCommit(): { commit: string; treeState: string } {
   const git = (...args: string[]) => spawnSync('git', args, { encoding: 'utf8' }).stdout?.trim() ?? '';
@@ -71,7 +76,7 @@ export async function writePerformanceDoc(
 ): Promise<void> {
   const { report, started, dispatch, cost } = run;
   const { commit, treeState } = measuredCommit();
-  const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
+  const machine = machineDescription();
   await writeFile(
     file,
     `# Performance figures

@@ -92,8 +92,12 @@ ${markdownTable(['section', 'measure', 'value', 'ratio / target'], report.rows)}
   \`--enable-source-maps\` as on Lambda; local Node ${process.version}, not Lambda's Node 24 on arm64.
   The baseline bundle only imports and constructs the function's SDK clients.
 - Intake: through the local runtime (dynalite, the scheduler emulator), one request at a time,
-  alternating with the raw I/O so both see the same machine. The raw I/O is a lower bound: intake
-  also counts the per-key limits and waits for the item before creating the schedules.
+  alternating with the raw I/O so both see the same machine. The raw I/O is the same requests
+  intake makes (the item, the limit counters, the checkAt, the schedules, the invoke), all at
+  once: intake makes them in two round trips (the item, the counters and the schedules together;
+  then the checkAt and the confirmation's invoke), behind its HTTP layer and validation. All of
+  it shares one Node process here, so the figure also carries the confirmations the runtime
+  sends meanwhile.
 - Dispatch: ${dispatch.n.toLocaleString('en-US')} interviews created through \`POST /interviews\` (50 at a time, limits
   lifted), then the local clock jumps a minute past their common thank-you time. What limits the
   figure is the local machinery, not the service. The jump claims every due schedule at once and

@@ -140,35 +140,49 @@ export class DynamoAccessStore implements KeyStore, LimitStore, IdempotencyStore
   }
 
   /**
-   * A sliding window first reads the previous minute's count (eventually consistent is enough:
-   * it no longer changes) and lowers this minute's limit by its weighted share.
+   * Counts one in a window, in one round trip: the conditional add (against the full limit) and,
+   * for a sliding window, the read of the previous minute's count (eventually consistent is
+   * enough: it no longer changes) go together. Over the limit lowered by the previous minute's
+   * weighted share, the count is given back and the window is full. Two requests racing for the
+   * last place may then both be refused (each saw the other's count): never both admitted.
    */
   private async takeOne(w: LimitWindow): Promise<void> {
-    const previous = w.previous ? await this.count(w.previous.counter, false) : 0;
+    const [previous, counted] = await Promise.all([
+      w.previous ? this.count(w.previous.counter, false) : 0,
+      this.add(w).catch((err: unknown) => {
+        if (conditionFailed(err)) return undefined;
+        throw err;
+      }),
+    ]);
     const limit = w.limit - Math.ceil(previous * (w.previous?.weight ?? 0));
-    if (limit <= 0) throw new Full(previous);
-    try {
-      await this.db.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: this.key(LIMIT + w.counter),
-          UpdateExpression: 'ADD #n :one SET #exp = if_not_exists(#exp, :exp)',
-          ConditionExpression: 'attribute_not_exists(#n) OR #n < :limit',
-          ExpressionAttributeNames: { '#n': 'count', '#exp': TABLE.ttlAttribute },
-          ExpressionAttributeValues: {
-            ':one': 1,
-            ':limit': limit,
-            ':exp': Math.ceil(w.endsAt / 1000) + 86_400,
-          },
-        }),
-      );
-    } catch (err) {
-      if (conditionFailed(err)) throw new Full(previous);
-      throw err;
+    if (counted === undefined) throw new Full(previous);
+    if (counted > limit) {
+      await this.giveBack([w]);
+      throw new Full(previous);
     }
   }
 
-  private async giveBack(windows: readonly LimitWindow[]): Promise<void> {
+  /** Adds one unless the window's full limit is reached; the count after it. */
+  private async add(w: LimitWindow): Promise<number> {
+    const out = await this.db.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: this.key(LIMIT + w.counter),
+        UpdateExpression: 'ADD #n :one SET #exp = if_not_exists(#exp, :exp)',
+        ConditionExpression: 'attribute_not_exists(#n) OR #n < :limit',
+        ExpressionAttributeNames: { '#n': 'count', '#exp': TABLE.ttlAttribute },
+        ExpressionAttributeValues: {
+          ':one': 1,
+          ':limit': w.limit,
+          ':exp': Math.ceil(w.endsAt / 1000) + 86_400,
+        },
+        ReturnValues: 'UPDATED_NEW',
+      }),
+    );
+    return Number(out.Attributes?.count ?? 0);
+  }
+
+  async giveBack(windows: readonly LimitWindow[]): Promise<void> {
     for (const w of windows) {
       await this.db.send(
         new UpdateCommand({

@@ -79,6 +79,8 @@ export interface LimitStore {
    * given back and the refusal is returned. A sliding window also reads its previous count.
    */
   take(windows: readonly LimitWindow[]): Promise<LimitRefusal | undefined>;
+  /** Gives back one count taken in each window (a submission that did not go ahead after all). */
+  giveBack(windows: readonly LimitWindow[]): Promise<void>;
 }
 
 export interface IdempotencyRecord {

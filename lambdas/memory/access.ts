@@ -53,6 +53,10 @@ export class MemoryAccessStore implements KeyStore, LimitStore, IdempotencyStore
     return undefined;
   }
 
+  async giveBack(windows: readonly LimitWindow[]): Promise<void> {
+    for (const window of windows) this.counts.set(window.counter, (this.counts.get(window.counter) ?? 0) - 1);
+  }
+
   async claim(scope: string, record: IdempotencyRecord): Promise<IdempotencyRecord | undefined> {
     const existing = this.idempotency.get(scope);
     // An expired record may be taken over (the DynamoDB store's TTL deletes lazily).

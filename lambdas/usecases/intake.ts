@@ -128,8 +128,14 @@ export async function intake(
   }
 
   let created: Submitted;
-  // The limits are counted while the item is written (one round trip instead of two); a full
-  // window deletes the item before anything is scheduled (see submitInterview's `admitted`).
+  const confirmationCount = confirmationWindow(
+    now,
+    submission.value.candidate.email,
+    deps.limits,
+    deps.counterKey,
+  );
+  // The limits are counted while the item is written and the schedules made (one round trip); a
+  // full window deletes them again before anything can send (see submitInterview's `admitted`).
   const taking = deps.access.take(
     limitWindows(
       now,
@@ -143,10 +149,10 @@ export async function intake(
       ownerKeyId: caller.keyId,
       baseUrl,
       admitted: taking.then((full) => full === undefined),
-      confirmationAllowed: async () =>
-        (await deps.access.take([
-          confirmationWindow(now, submission.value.candidate.email, deps.limits, deps.counterKey),
-        ])) === undefined,
+      confirmation: {
+        allowed: async () => (await deps.access.take([confirmationCount])) === undefined,
+        unused: () => deps.access.giveBack([confirmationCount]),
+      },
       ...(idempotent && { id: idempotent.id, token: idempotent.token, idempotencyScope: idempotent.scope }),
     });
     if (!submitted) {

@@ -94,15 +94,16 @@ export interface NewInterview {
   idempotencyScope?: string;
   /**
    * Settles false when the submission must not go ahead after all (a per-key limit is full). It
-   * runs alongside the item's write and is awaited before anything that can send: no schedule or
-   * confirmation exists yet, so a refused submission's item is deleted and nothing goes out.
+   * runs alongside the item's write and the schedules' creation and is awaited before anything
+   * can send: a refused submission's item and schedules are deleted and nothing goes out.
    */
   admitted?: Promise<boolean>;
   /**
-   * Counts the confirmation against its address's daily limit (once the submission is admitted):
-   * false means it is not sent, and the interview goes ahead without it.
+   * The confirmation's daily limit per address: `allowed` counts it (alongside the admission
+   * check) and is false when the address had its confirmations for the day (the interview goes
+   * ahead without one); `unused` gives the count back when the submission does not go ahead.
    */
-  confirmationAllowed?: () => Promise<boolean>;
+  confirmation?: { allowed: () => Promise<boolean>; unused: () => Promise<void> };
 }
 
 export type Submitted = InterviewView & { cancelUrl: string };
@@ -119,12 +120,46 @@ export async function submitInterview(
   let record = plan(submission, id, options.ownerKeyId, hashSecret(token), clock.now());
   if (options.idempotencyScope) record = { ...record, idempotencyScope: options.idempotencyScope };
 
-  // The item first: a schedule that fires always finds its interview. The admission check (the
-  // per-key limits) runs alongside; a refusal, or an error of either, stops before any schedule.
+  // One round trip for what decides whether the interview goes ahead: the item is written, the
+  // admission check (the per-key limits) runs, the confirmation is counted against its address's
+  // daily limit, and the schedules are made, all at once. A schedule fires at the earliest a
+  // minute from now (scheduleTime), long after the item is there; and if the submission does not
+  // go ahead after all, each schedule is deleted again, and one that still fires finds no
+  // interview (or its emails failed) and sends nothing.
+  const now = clock.now();
+  const kinds = pendingKinds(record);
+  const schedules = kinds.map((kind) => ({
+    name: scheduleName(id, kind),
+    at: scheduleTime(new Date(record.emails[kind].sendAt as string), now),
+    event: { interviewId: id, kind },
+  }));
+  const creating = Promise.allSettled(schedules.map((schedule) => scheduler.create(schedule)));
+  // Only a confirmation still to be sent counts; awaited below, so a failure must not go unhandled first.
+  const confirming =
+    record.emails.confirmation.status === 'scheduled' && options.confirmation
+      ? options.confirmation.allowed()
+      : Promise.resolve(true);
+  confirming.catch(() => undefined);
   const [stored, admitted] = await Promise.allSettled([store.create(record), options.admitted ?? true]);
-  if (stored.status === 'rejected') throw stored.reason;
+  /** The submission does not go ahead: no schedule of it stays, and its confirmation is not counted. */
+  const undo = async () => {
+    await creating;
+    await Promise.allSettled(schedules.map((schedule) => scheduler.delete(schedule.name)));
+    if (options.confirmation && (await confirming.catch(() => false))) {
+      await options.confirmation
+        .unused()
+        .catch((err: unknown) =>
+          log('warn', 'a confirmation count was not given back', { interviewId: id, error: String(err) }),
+        );
+    }
+  };
+  if (stored.status === 'rejected') {
+    await undo();
+    throw stored.reason;
+  }
   if (admitted.status === 'rejected' || !admitted.value) {
     if (stored.value) await store.discard(id);
+    await undo();
     if (admitted.status === 'rejected') throw admitted.reason;
     return undefined;
   }
@@ -132,31 +167,14 @@ export async function submitInterview(
     // Only an idempotent submission taking over from a request that died can meet its own id:
     // resume that interview (schedules are idempotent by name, the confirmation by its state).
     const existing = options.id ? await store.get(id) : undefined;
-    if (!existing || existing.ownerKeyId !== options.ownerKeyId)
+    if (!existing || existing.ownerKeyId !== options.ownerKeyId) {
+      await undo();
       throw new Error('interview id already taken');
+    }
     record = existing;
   }
 
-  const kinds = pendingKinds(record);
-  // Counted beside the schedules' creation, so it adds no round trip; only a confirmation that
-  // is still to be sent counts (a resumed interview's may have gone already). If scheduling then
-  // fails (a 503), the count stays taken: that errs towards fewer confirmations, never more.
-  const confirming =
-    record.emails.confirmation.status === 'scheduled' && options.confirmationAllowed
-      ? options.confirmationAllowed()
-      : Promise.resolve(true);
-  confirming.catch(() => undefined); // awaited below; a failure there must not go unhandled first
-  const now = clock.now();
-  const created = await Promise.allSettled(
-    kinds.map((kind) =>
-      scheduler.create({
-        name: scheduleName(id, kind),
-        at: scheduleTime(new Date(record.emails[kind].sendAt as string), now),
-        event: { interviewId: id, kind },
-      }),
-    ),
-  );
-  const failure = created.find((r) => r.status === 'rejected');
+  const failure = (await creating).find((r) => r.status === 'rejected');
   if (failure) {
     // All or nothing: stop every email of this interview, then clean up whatever schedule exists.
     log('error', 'scheduling failed; interview withdrawn', {
@@ -179,27 +197,38 @@ export async function submitInterview(
 
   // Only now, with every schedule made, does the sweep learn of the interview: an intake that
   // failed before this point (a 503, a refused submission, a timeout) must never be sent by it.
-  const checkAt = firstCheckAt(record);
-  await store.setCheckAt(id, checkAt).catch((err: unknown) =>
+  // The confirmation is handed over at the same time.
+  const cancelUrl = `${baseUrl}/cancel/${token}`;
+  const watching = store.setCheckAt(id, firstCheckAt(record)).catch((err: unknown) =>
     // The schedules stand; only the sweep's safety net is missing for this interview.
     log('error', 'the sweep will not watch this interview (checkAt not written)', {
       interviewId: id,
       error: String(err),
     }),
   );
+  await Promise.all([watching, confirm(deps, record, cancelUrl, confirming)]);
+  return { ...toView(record), cancelUrl };
+}
 
-  const cancelUrl = `${baseUrl}/cancel/${token}`;
+/** Hands the confirmation to the sender, or records why it is not sent. */
+async function confirm(
+  deps: ApiDeps,
+  record: InterviewRecord,
+  cancelUrl: string,
+  allowed: Promise<boolean>,
+): Promise<void> {
+  const { store, invoker, clock, log } = deps;
+  const id = record.id;
+  if (record.emails.confirmation.status !== 'scheduled') return; // a resumed interview's went already
   try {
-    if (record.emails.confirmation.status === 'scheduled') {
-      if (await confirming) {
-        await invoker.invokeAsync({ interviewId: id, kind: 'confirmation', cancelUrl });
-      } else {
-        log('warn', 'confirmation not sent: its address reached its daily limit', { interviewId: id });
-        await store.transition(id, 'confirmation', ['scheduled'], 'skipped', {
-          updatedAt: clock.now().toISOString(),
-          reason: CONFIRMATIONS_LIMITED,
-        });
-      }
+    if (await allowed) {
+      await invoker.invokeAsync({ interviewId: id, kind: 'confirmation', cancelUrl });
+    } else {
+      log('warn', 'confirmation not sent: its address reached its daily limit', { interviewId: id });
+      await store.transition(id, 'confirmation', ['scheduled'], 'skipped', {
+        updatedAt: clock.now().toISOString(),
+        reason: CONFIRMATIONS_LIMITED,
+      });
     }
   } catch (err) {
     // The interviewer's emails are scheduled and the response carries the cancel link, so the
@@ -210,7 +239,6 @@ export async function submitInterview(
       reason: 'The confirmation could not be queued.',
     });
   }
-  return { ...toView(record), cancelUrl };
 }
 
 export async function findByToken(deps: ApiDeps, token: string): Promise<InterviewRecord | undefined> {

@@ -283,6 +283,14 @@ export function accessStoreContract(access: Lazy<KeyStore & LimitStore & Idempot
       expect((await access().take([window(a, 3)]))?.window.counter).toBe(a);
     });
 
+    it('gives a count back', async () => {
+      const a = `test#${randomUUID()}`;
+      expect(await access().take([window(a, 1)])).toBeUndefined();
+      expect(await access().take([window(a, 1)])).toBeDefined();
+      await access().giveBack([window(a, 1)]);
+      expect(await access().take([window(a, 1)])).toBeUndefined();
+    });
+
     it('a sliding window lowers its limit by the previous window still inside it', async () => {
       const before = `test#${randomUUID()}`;
       const now = `test#${randomUUID()}`;

@@ -113,7 +113,7 @@ export async function submitInterview(
   submission: ValidSubmission,
   options: NewInterview,
 ): Promise<Submitted | undefined> {
-  const { store, scheduler, invoker, clock, log } = deps;
+  const { store, scheduler, clock, log } = deps;
   const id = options.id ?? newInterviewId();
   const token = options.token ?? newToken();
   const baseUrl = options.baseUrl;

@@ -2,7 +2,7 @@
  * CDK app entry (`cdk.json` runs it with tsx). Builds the tree only; the CLI synthesizes it.
  * Stack id from context `stage` (default `interview-followup-dev`), so several copies can coexist.
  * cdk-nag's AwsSolutions pack runs as a validation plugin during synthesis: an unacknowledged
- * finding fails `cdk synth` (acknowledgements live next to the constructs in `stack.ts`).
+ * finding fails `cdk synth` (each construct in `constructs/` acknowledges its own, next to them).
  */
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';

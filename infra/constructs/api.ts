@@ -1,0 +1,110 @@
+/**
+ * The HTTP API in front of the api function: its eight routes (none with an API Gateway
+ * authorizer: the function checks the API key, the cancel token is its own credential), a route
+ * throttle per budget, the `$default` stage and its access log. The optional CloudFront + WAF
+ * edge in front of it is infra/edge.ts.
+ */
+import type { RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import {
+  type CfnStage,
+  HttpApi,
+  HttpMethod,
+  type HttpStage,
+  LogGroupLogDestination,
+} from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { acknowledge } from './nag.js';
+
+export interface Throttle {
+  readonly rate: number;
+  readonly burst: number;
+}
+
+export interface PublicApiProps {
+  /** The api function: every route goes to it. */
+  readonly handler: IFunction;
+  /** The integrators' budget (`/interviews…`) and the anonymous one (`/cancel/{token}`, `/health`). */
+  readonly throttle: { readonly interviews: Throttle; readonly cancel: Throttle };
+  /** The access log's: kept with the data (`retainData`). */
+  readonly logRemovalPolicy: RemovalPolicy;
+}
+
+/** A flat construct: `HttpApi` and `ApiAccessLogs` are direct children of the stack. */
+export class PublicApi {
+  readonly httpApi: HttpApi;
+  readonly stage: HttpStage;
+
+  constructor(scope: Stack, props: PublicApiProps) {
+    this.httpApi = new HttpApi(scope, 'HttpApi', {
+      apiName: scope.stackName,
+      description: 'interview-followup: intake, preview, status, erasure and cancel page',
+      createDefaultStage: false,
+    });
+    const accessLogs = new LogGroup(scope, 'ApiAccessLogs', {
+      retention: RetentionDays.ONE_MONTH,
+      removalPolicy: props.logRemovalPolicy,
+    });
+    const stage = this.httpApi.addStage('DefaultStage', {
+      stageName: '$default',
+      autoDeploy: true,
+      // The stage default: any route without settings of its own (there is none) gets the
+      // anonymous budget. Each route's own throttle is set below.
+      throttle: { rateLimit: props.throttle.cancel.rate, burstLimit: props.throttle.cancel.burst },
+      accessLogSettings: {
+        destination: new LogGroupLogDestination(accessLogs),
+        // routeKey is the route template ("GET /cancel/{token}"), so cancel tokens stay out of logs.
+        format: AccessLogFormat.custom(
+          JSON.stringify({
+            requestId: '$context.requestId',
+            time: '$context.requestTime',
+            ip: '$context.identity.sourceIp',
+            routeKey: '$context.routeKey',
+            status: '$context.status',
+            latencyMs: '$context.responseLatency',
+            integrationError: '$context.integrationErrorMessage',
+          }),
+        ),
+      },
+    });
+    this.stage = stage;
+
+    const integration = new HttpLambdaIntegration('ApiIntegration', props.handler);
+    const byKey = 'the function checks the bearer API key';
+    const byToken = 'the secret token in the emailed link is the credential';
+    // Each route's throttle budget: the integrators' (`throttleRate`/`throttleBurst`) or the
+    // anonymous one (`cancelThrottleRate`/`cancelThrottleBurst`).
+    const routes: ReadonlyArray<readonly [string, HttpMethod, string, 'interviews' | 'cancel']> = [
+      ['/interviews', HttpMethod.POST, byKey, 'interviews'],
+      ['/interviews/preview', HttpMethod.POST, byKey, 'interviews'],
+      ['/interviews/{id}', HttpMethod.GET, byKey, 'interviews'],
+      ['/interviews/{id}', HttpMethod.DELETE, byKey, 'interviews'],
+      ['/cancel/{token}', HttpMethod.GET, byToken, 'cancel'],
+      ['/cancel/{token}', HttpMethod.HEAD, byToken, 'cancel'],
+      ['/cancel/{token}', HttpMethod.POST, byToken, 'cancel'],
+      ['/health', HttpMethod.GET, 'a public health check that reveals nothing', 'cancel'],
+    ];
+    // HttpStage has no route-settings prop, so they go on its CfnStage (RouteSettings, keyed by
+    // route key). CloudFormation refuses settings for a route key that does not exist yet: the
+    // stage depends on every route.
+    const routeSettings: Record<string, { ThrottlingRateLimit: number; ThrottlingBurstLimit: number }> = {};
+    for (const [routePath, method, auth, budget] of routes) {
+      for (const route of this.httpApi.addRoutes({ path: routePath, methods: [method], integration })) {
+        acknowledge(
+          route,
+          'AwsSolutions-APIG4',
+          `${method} ${routePath} needs no API Gateway authorizer: ${auth}.`,
+        );
+        stage.node.addDependency(route);
+      }
+      const throttle = props.throttle[budget];
+      routeSettings[`${method} ${routePath}`] = {
+        ThrottlingRateLimit: throttle.rate,
+        ThrottlingBurstLimit: throttle.burst,
+      };
+    }
+    (stage.node.defaultChild as CfnStage).routeSettings = routeSettings;
+  }
+}

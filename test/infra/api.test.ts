@@ -1,0 +1,126 @@
+/**
+ * The HTTP API: routes, throttles, stage and access log, the ApiUrl output
+ * (infra/constructs/api.ts).
+ */
+import { Match } from 'aws-cdk-lib/assertions';
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_CANCEL_THROTTLE, DEFAULT_THROTTLE } from '../../infra/stack.js';
+import {
+  ANONYMOUS_ROUTES,
+  defaultStack,
+  getAtt,
+  INTERVIEW_ROUTES,
+  idsOf,
+  only,
+  props,
+  ref,
+  resources,
+  routeSettingsOf,
+  synth,
+} from './synth.js';
+
+describe('InterviewFollowupStack (defaults)', () => {
+  const { template } = defaultStack();
+  const { configSetId, api } = idsOf(template);
+
+  it('HTTP API: exactly the eight routes, all to the api function', () => {
+    const routes = resources(template, 'AWS::ApiGatewayV2::Route').map(([, r]) => props(r));
+    expect(routes.map((r) => r.RouteKey).sort()).toEqual(
+      [
+        'POST /interviews',
+        'POST /interviews/preview',
+        'GET /interviews/{id}',
+        'DELETE /interviews/{id}',
+        'GET /cancel/{token}',
+        'HEAD /cancel/{token}',
+        'POST /cancel/{token}',
+        'GET /health',
+      ].sort(),
+    );
+    const integrations = resources(template, 'AWS::ApiGatewayV2::Integration').map(([, r]) => props(r));
+    expect(integrations.length).toBeGreaterThan(0);
+    for (const integration of integrations) {
+      expect(integration).toMatchObject({
+        IntegrationType: 'AWS_PROXY',
+        IntegrationUri: getAtt(api.logicalId),
+        PayloadFormatVersion: '2.0',
+      });
+    }
+  });
+
+  it('HTTP API: each /interviews route throttled 20/s burst 40, the cancel routes and /health 10/s burst 20', () => {
+    expect(DEFAULT_THROTTLE).toEqual({ rate: 20, burst: 40 });
+    expect(DEFAULT_CANCEL_THROTTLE).toEqual({ rate: 10, burst: 20 });
+    const integrators = { ThrottlingRateLimit: 20, ThrottlingBurstLimit: 40 };
+    const anonymous = { ThrottlingRateLimit: 10, ThrottlingBurstLimit: 20 };
+    expect(routeSettingsOf(template)).toEqual({
+      'POST /interviews': integrators,
+      'POST /interviews/preview': integrators,
+      'GET /interviews/{id}': integrators,
+      'DELETE /interviews/{id}': integrators,
+      'GET /cancel/{token}': anonymous,
+      'HEAD /cancel/{token}': anonymous,
+      'POST /cancel/{token}': anonymous,
+      'GET /health': anonymous,
+    });
+    // A route added later without its own settings falls to the stage default: the anonymous budget.
+    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', { DefaultRouteSettings: anonymous });
+  });
+
+  it('HTTP API: the stage is created after every route its RouteSettings name', () => {
+    const [, stage] = only(resources(template, 'AWS::ApiGatewayV2::Stage'), 'stage');
+    const routeIds = resources(template, 'AWS::ApiGatewayV2::Route').map(([id]) => id);
+    expect(routeIds.length).toBeGreaterThan(0);
+    expect(stage.DependsOn).toEqual(expect.arrayContaining(routeIds));
+  });
+
+  it('HTTP API: $default stage, auto-deployed, access log without raw paths', () => {
+    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      StageName: '$default',
+      AutoDeploy: true,
+      AccessLogSettings: {
+        Format: Match.stringLikeRegexp('\\$context\\.routeKey'),
+        DestinationArn: Match.anyValue(),
+      },
+    });
+    const stage = props(
+      only(
+        resources(template, 'AWS::ApiGatewayV2::Stage').map(([, r]) => r),
+        'stage',
+      ),
+    );
+    expect(JSON.stringify(stage.AccessLogSettings)).not.toMatch(/\$context\.path/);
+  });
+
+  it('outputs ApiUrl and the configuration set name', () => {
+    template.hasOutput('ApiUrl', { Value: Match.anyValue() });
+    expect(JSON.stringify(template.toJSON().Outputs.ApiUrl.Value)).toContain('.execute-api.');
+    template.hasOutput('SesConfigurationSet', { Value: ref(configSetId) });
+  });
+});
+
+describe('InterviewFollowupStack settings', () => {
+  it('props win over context', () => {
+    const { template } = synth(
+      { throttleRate: 5, throttleBurst: 10, cancelThrottleRate: 1, cancelThrottleBurst: 2 },
+      { throttleRate: 99, cancelThrottleRate: 99 },
+    );
+    const routeSettings = routeSettingsOf(template);
+    expect(routeSettings['POST /interviews']).toEqual({ ThrottlingRateLimit: 5, ThrottlingBurstLimit: 10 });
+    expect(routeSettings['POST /cancel/{token}']).toEqual({
+      ThrottlingRateLimit: 1,
+      ThrottlingBurstLimit: 2,
+    });
+  });
+
+  it('the two throttle budgets are independent: changing one leaves the other at its default', () => {
+    const cancelOnly = routeSettingsOf(synth({ cancelThrottleRate: 1, cancelThrottleBurst: 1 }).template);
+    for (const key of INTERVIEW_ROUTES) {
+      expect(cancelOnly[key], key).toEqual({ ThrottlingRateLimit: 20, ThrottlingBurstLimit: 40 });
+    }
+    const interviewsOnly = routeSettingsOf(synth({ throttleRate: 100, throttleBurst: 200 }).template);
+    for (const key of ANONYMOUS_ROUTES) {
+      expect(interviewsOnly[key], key).toEqual({ ThrottlingRateLimit: 10, ThrottlingBurstLimit: 20 });
+    }
+  });
+});

@@ -15,9 +15,14 @@ const { ctx } = useLocalRuntime();
 
 async function apiKey(...args: string[]): Promise<{ stdout: string; stderr: string; code: number }> {
   try {
-    const { stdout, stderr } = await run('npx', ['tsx', 'scripts/api-key.ts', ...args], {
-      env: { ...process.env, DYNAMODB_PORT: new URL(ctx.runtime.dynamoUrl).port },
-    });
+    // As `npm run api-key` runs it (tsx), without npx's own start-up.
+    const { stdout, stderr } = await run(
+      process.execPath,
+      ['--import', 'tsx', 'scripts/api-key.ts', ...args],
+      {
+        env: { ...process.env, DYNAMODB_PORT: new URL(ctx.runtime.dynamoUrl).port },
+      },
+    );
     return { stdout, stderr, code: 0 };
   } catch (err) {
     const e = err as { stdout: string; stderr: string; code: number };

@@ -79,7 +79,7 @@ export interface InterviewFollowupStackProps extends StackProps {
    */
   readonly retainData?: boolean;
   /**
-   * Handler entry files. Defaults to the three handlers in `lambdas/` (DEFAULT_ENTRIES).
+   * Handler entry files. Defaults to the handlers in `lambdas/` (DEFAULT_ENTRIES).
    * Only tests that skip bundling (context `aws:cdk:bundling-stacks: []`) should point these
    * elsewhere (NodejsFunction checks that the entry file exists even when it does not bundle).
    */
@@ -88,6 +88,7 @@ export interface InterviewFollowupStackProps extends StackProps {
     readonly sender: string;
     readonly feedback: string;
     readonly sweep: string;
+    readonly docs: string;
   };
   /**
    * The SES account is still in the sandbox: there SES also checks the sender's permission

@@ -31,7 +31,7 @@ import {
   configure,
   type SettingVariable,
 } from './constructs/bind.js';
-import { apiFunction, feedbackFunction, senderFunction } from './constructs/functions.js';
+import { apiFunction, docsFunction, feedbackFunction, senderFunction } from './constructs/functions.js';
 import { Mail } from './constructs/mail.js';
 import { FailureQueues } from './constructs/queues.js';
 import { Scheduling } from './constructs/scheduling.js';
@@ -87,6 +87,7 @@ export class InterviewFollowupStack extends Stack {
       failureQueue: queues.feedbackFailureQueue,
     });
     const sweep = new Sweep(this, { entry: entries.sweep, logRemovalPolicy: dataRemovalPolicy });
+    const docs = docsFunction(this, { entry: entries.docs, logRemovalPolicy: dataRemovalPolicy });
 
     // ---- What each function may touch: its variables and its grants, bound together -------
     // The sender: one email; SES may refuse it for now, then it schedules its own retry.
@@ -120,6 +121,7 @@ export class InterviewFollowupStack extends Stack {
     mail.deliverFeedbackTo(feedback, queues.feedbackRuleDlq);
     const publicApi = new PublicApi(this, {
       handler: api,
+      docs,
       throttle: settings.throttle,
       logRemovalPolicy: dataRemovalPolicy,
     });

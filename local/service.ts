@@ -1,6 +1,6 @@
 /**
- * The service as the local runtime serves it, whatever stands behind the ports: the Hono app of
- * lambdas/api, the `/_local/*` routes (mailbox, clock, sweep, metrics), the sweep on the local
+ * The service as the local runtime serves it, whatever stands behind the ports: the Hono apps of
+ * lambdas/api and lambdas/docs, the `/_local/*` routes (mailbox, clock, sweep, metrics), the sweep on the local
  * clock, and the clock walk that fires every schedule at its own time. `local/runtime.ts` puts
  * it in front of the real stand-in servers (dynalite, aws-ses-v2-local, the emulator);
  * `test/support/in-process.ts` in front of the in-memory adapters, for the in-process tests.
@@ -10,6 +10,7 @@ import { type createApp, errorResponse } from '../lambdas/api/app.js';
 import type { InterviewStore, Logger, Metrics, SenderInvoker } from '../lambdas/core/ports.js';
 import { SWEEP_PERIOD_MINUTES } from '../lambdas/core/reconcile.js';
 import { parseInstant } from '../lambdas/core/validate.js';
+import { createDocsApp } from '../lambdas/docs/app.js';
 import { type SweepReport, sweep } from '../lambdas/usecases/sweep.js';
 import type { LocalClock } from './clock.js';
 
@@ -190,6 +191,8 @@ export function localService(parts: ServiceParts): LocalService {
     return c.json({ now: instant.toISOString(), fired: fired.map((f) => ({ name: f.name, at: f.at })) });
   });
   app.route('/', parts.api);
+  // On AWS the HTTP API routes these two paths to the docs function (see infra/constructs/api.ts).
+  app.route('/', createDocsApp());
   app.notFound((c) => errorResponse(c, 404, 'not_found', `No route for ${c.req.method} ${c.req.path}.`));
   app.onError((err, c) => {
     log('error', 'unhandled error in a local route', {

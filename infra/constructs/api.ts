@@ -1,6 +1,7 @@
 /**
- * The HTTP API in front of the api function: its eight routes (none with an API Gateway
- * authorizer: the function checks the API key, the cancel token is its own credential), a route
+ * The HTTP API in front of the api function (eight routes) and the docs function (two), none with
+ * an API Gateway authorizer (the function checks the API key, the cancel token is its own
+ * credential, the description is public), a route
  * throttle per budget, the `$default` stage and its access log. The optional CloudFront + WAF
  * edge in front of it is infra/edge.ts.
  */
@@ -24,8 +25,10 @@ export interface Throttle {
 }
 
 export interface PublicApiProps {
-  /** The api function: every route goes to it. */
+  /** The api function: every route but the description's goes to it. */
   readonly handler: IFunction;
+  /** The docs function: `GET /openapi.json` and `GET /docs`. */
+  readonly docs: IFunction;
   /** The integrators' budget (`/interviews…`) and the anonymous one (`/cancel/{token}`, `/health`). */
   readonly throttle: { readonly interviews: Throttle; readonly cancel: Throttle };
   /** The access log's: kept with the data (`retainData`). */
@@ -72,26 +75,36 @@ export class PublicApi {
     this.stage = stage;
 
     const integration = new HttpLambdaIntegration('ApiIntegration', props.handler);
+    const docs = new HttpLambdaIntegration('DocsIntegration', props.docs);
     const byKey = 'the function checks the bearer API key';
     const byToken = 'the secret token in the emailed link is the credential';
     // Each route's throttle budget: the integrators' (`throttleRate`/`throttleBurst`) or the
     // anonymous one (`cancelThrottleRate`/`cancelThrottleBurst`).
-    const routes: ReadonlyArray<readonly [string, HttpMethod, string, 'interviews' | 'cancel']> = [
-      ['/interviews', HttpMethod.POST, byKey, 'interviews'],
-      ['/interviews/preview', HttpMethod.POST, byKey, 'interviews'],
-      ['/interviews/{id}', HttpMethod.GET, byKey, 'interviews'],
-      ['/interviews/{id}', HttpMethod.DELETE, byKey, 'interviews'],
-      ['/cancel/{token}', HttpMethod.GET, byToken, 'cancel'],
-      ['/cancel/{token}', HttpMethod.HEAD, byToken, 'cancel'],
-      ['/cancel/{token}', HttpMethod.POST, byToken, 'cancel'],
-      ['/health', HttpMethod.GET, 'a public health check that reveals nothing', 'cancel'],
+    const described = 'the API description is public, as any API reference is';
+    const routes: ReadonlyArray<
+      readonly [string, HttpMethod, string, 'interviews' | 'cancel', HttpLambdaIntegration]
+    > = [
+      ['/interviews', HttpMethod.POST, byKey, 'interviews', integration],
+      ['/interviews/preview', HttpMethod.POST, byKey, 'interviews', integration],
+      ['/interviews/{id}', HttpMethod.GET, byKey, 'interviews', integration],
+      ['/interviews/{id}', HttpMethod.DELETE, byKey, 'interviews', integration],
+      ['/cancel/{token}', HttpMethod.GET, byToken, 'cancel', integration],
+      ['/cancel/{token}', HttpMethod.HEAD, byToken, 'cancel', integration],
+      ['/cancel/{token}', HttpMethod.POST, byToken, 'cancel', integration],
+      ['/health', HttpMethod.GET, 'a public health check that reveals nothing', 'cancel', integration],
+      ['/openapi.json', HttpMethod.GET, described, 'cancel', docs],
+      ['/docs', HttpMethod.GET, described, 'cancel', docs],
     ];
     // HttpStage has no route-settings prop, so they go on its CfnStage (RouteSettings, keyed by
     // route key). CloudFormation refuses settings for a route key that does not exist yet: the
     // stage depends on every route.
     const routeSettings: Record<string, { ThrottlingRateLimit: number; ThrottlingBurstLimit: number }> = {};
-    for (const [routePath, method, auth, budget] of routes) {
-      for (const route of this.httpApi.addRoutes({ path: routePath, methods: [method], integration })) {
+    for (const [routePath, method, auth, budget, target] of routes) {
+      for (const route of this.httpApi.addRoutes({
+        path: routePath,
+        methods: [method],
+        integration: target,
+      })) {
         acknowledge(
           route,
           'AwsSolutions-APIG4',

@@ -30,6 +30,7 @@ export const DEFAULT_ENTRIES = {
   sender: path.join(PROJECT_ROOT, 'lambdas', 'sender', 'handler.ts'),
   feedback: path.join(PROJECT_ROOT, 'lambdas', 'feedback', 'handler.ts'),
   sweep: path.join(PROJECT_ROOT, 'lambdas', 'sweep', 'handler.ts'),
+  docs: path.join(PROJECT_ROOT, 'lambdas', 'docs', 'handler.ts'),
 } as const;
 
 // Lambda's newest Node.js runtime in this aws-cdk-lib; the esbuild target follows it (bundling.ts).
@@ -84,6 +85,18 @@ export function apiFunction(scope: Stack, props: FunctionProps): NodejsFunction 
   return serviceFunction(scope, 'Api', props, {
     description: 'HTTP API: interview intake, preview, status, erasure and the cancel page',
     timeout: Duration.seconds(10),
+  });
+}
+
+/**
+ * The API's description (`GET /openapi.json`, `GET /docs`), behind the same HTTP API: a function
+ * of its own, so the api's bundle carries neither the document nor zod's JSON Schema output. It
+ * reads nothing and may touch nothing beyond its log group.
+ */
+export function docsFunction(scope: Stack, props: FunctionProps): NodejsFunction {
+  return serviceFunction(scope, 'Docs', props, {
+    description: 'HTTP API: the OpenAPI document and the API reference page',
+    timeout: Duration.seconds(5),
   });
 }
 

@@ -19,10 +19,6 @@ export const EMAIL_ADDRESS =
 /** The longest address SMTP carries (RFC 5321's path limit, less the angle brackets). */
 export const MAX_EMAIL_LENGTH = 254;
 
-export function isEmailAddress(value: string): boolean {
-  return value.length <= MAX_EMAIL_LENGTH && EMAIL_ADDRESS.test(value);
-}
-
 /** A SHA-256 digest in lower-case hex (API_KEY_SHA256, the apiKeySha256 setting). */
 export const SHA256_HEX = /^[0-9a-f]{64}$/;
 

@@ -160,3 +160,28 @@ describe('the cancel link in a browser', () => {
     await context.close();
   });
 });
+
+describe('the API reference page', () => {
+  it('passes axe, fits a phone, and links its document', async () => {
+    for (const [name, viewport] of [
+      ['phone', { width: 360, height: 740 }],
+      ['desktop', { width: 1280, height: 800 }],
+    ] as const) {
+      const page = await browser.newPage({ viewport, bypassCSP: true });
+      await page.goto(`${ctx.runtime.apiUrl}/docs`);
+      expect(await page.locator('h1').innerText()).toBe('interview-followup API');
+      expect(await axeViolations(page), name).toEqual([]);
+      expect(
+        await page.evaluate(
+          () =>
+            (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document
+              .documentElement.scrollWidth,
+        ),
+      ).toBeLessThanOrEqual(viewport.width);
+      await page.screenshot({ path: `${ARTIFACTS}/docs-${name}.png`, fullPage: true });
+      const href = await page.getByRole('link', { name: 'openapi.json' }).getAttribute('href');
+      expect((await fetch(new URL(href ?? '', `${ctx.runtime.apiUrl}/docs`))).status).toBe(200);
+      await page.close();
+    }
+  });
+});

@@ -7,7 +7,9 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_CANCEL_THROTTLE, DEFAULT_THROTTLE } from '../../infra/stack.js';
 import {
   ANONYMOUS_ROUTES,
+  DOCS_ROUTES,
   defaultStack,
+  fn,
   getAtt,
   INTERVIEW_ROUTES,
   idsOf,
@@ -23,32 +25,27 @@ describe('InterviewFollowupStack (defaults)', () => {
   const { template } = defaultStack();
   const { configSetId, api } = idsOf(template);
 
-  it('HTTP API: exactly the eight routes, all to the api function', () => {
+  it('HTTP API: exactly the ten routes, the description to the docs function and the rest to the api function', () => {
     const routes = resources(template, 'AWS::ApiGatewayV2::Route').map(([, r]) => props(r));
-    expect(routes.map((r) => r.RouteKey).sort()).toEqual(
-      [
-        'POST /interviews',
-        'POST /interviews/preview',
-        'GET /interviews/{id}',
-        'DELETE /interviews/{id}',
-        'GET /cancel/{token}',
-        'HEAD /cancel/{token}',
-        'POST /cancel/{token}',
-        'GET /health',
-      ].sort(),
+    expect(routes.map((r) => r.RouteKey).sort()).toEqual([...INTERVIEW_ROUTES, ...ANONYMOUS_ROUTES].sort());
+    const integrations = new Map(
+      resources(template, 'AWS::ApiGatewayV2::Integration').map(([id, r]) => [id, props(r)]),
     );
-    const integrations = resources(template, 'AWS::ApiGatewayV2::Integration').map(([, r]) => props(r));
-    expect(integrations.length).toBeGreaterThan(0);
-    for (const integration of integrations) {
+    const docs = fn(template, 'Docs');
+    for (const route of routes) {
+      const target = (route.Target as { 'Fn::Join': [string, unknown[]] })['Fn::Join'][1][1] as {
+        Ref: string;
+      };
+      const integration = integrations.get(target.Ref);
       expect(integration).toMatchObject({
         IntegrationType: 'AWS_PROXY',
-        IntegrationUri: getAtt(api.logicalId),
+        IntegrationUri: getAtt((DOCS_ROUTES.includes(String(route.RouteKey)) ? docs : api).logicalId),
         PayloadFormatVersion: '2.0',
       });
     }
   });
 
-  it('HTTP API: each /interviews route throttled 20/s burst 40, the cancel routes and /health 10/s burst 20', () => {
+  it('HTTP API: each /interviews route throttled 20/s burst 40, the cancel routes, /health and the description 10/s burst 20', () => {
     expect(DEFAULT_THROTTLE).toEqual({ rate: 20, burst: 40 });
     expect(DEFAULT_CANCEL_THROTTLE).toEqual({ rate: 10, burst: 20 });
     const integrators = { ThrottlingRateLimit: 20, ThrottlingBurstLimit: 40 };
@@ -62,6 +59,8 @@ describe('InterviewFollowupStack (defaults)', () => {
       'HEAD /cancel/{token}': anonymous,
       'POST /cancel/{token}': anonymous,
       'GET /health': anonymous,
+      'GET /openapi.json': anonymous,
+      'GET /docs': anonymous,
     });
     // A route added later without its own settings falls to the stage default: the anonymous budget.
     template.hasResourceProperties('AWS::ApiGatewayV2::Stage', { DefaultRouteSettings: anonymous });

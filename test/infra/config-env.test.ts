@@ -22,8 +22,11 @@ import {
   getAtt,
   idsOf,
   loadDeployed,
+  logGroupOf,
   PLATFORM_VARIABLES,
   ref,
+  roleOf,
+  statementsOfRole,
   synth,
   ZERO_KEY,
 } from './synth.js';
@@ -109,6 +112,16 @@ describe('InterviewFollowupStack (defaults)', () => {
     expect(unread).toEqual([]);
     expect(config.tableName).toBe(DEPLOYED_VALUES[ENV.tableName]);
     expect(config.senderFunctionArn).toBe(DEPLOYED_VALUES[ENV.senderFunctionArn]);
+  });
+
+  it('docs environment: only the platform variables; its role may write its own log group and nothing else', () => {
+    expect(Object.keys(envOf(template, 'Docs')).sort()).toEqual([...PLATFORM_VARIABLES].sort());
+    const statements = statementsOfRole(template, roleOf(template, 'Docs'));
+    expect(statements.flatMap((s) => [s.Action].flat()).sort()).toEqual([
+      'logs:CreateLogStream',
+      'logs:PutLogEvents',
+    ]);
+    expect(JSON.stringify(statements)).toContain(logGroupOf(template, 'Docs'));
   });
 
   it('no API key configured: API_KEY_SHA256 is 64 zeros and a warning says how to set one', () => {

@@ -32,6 +32,8 @@ describe('cdk-nag AwsSolutions', () => {
       'HEAD--cancel--{token}',
       'POST--cancel--{token}',
       'GET--health',
+      'GET--openapi.json',
+      'GET--docs',
     ].map((route) => `AwsSolutions-APIG4 @ Nag/HttpApi/${route}/Resource`),
     'AwsSolutions-SMG4 @ Nag/CounterSecret/Resource',
     ...['CFR1', 'CFR3', 'CFR4'].map((rule) => `AwsSolutions-${rule} @ Nag/Edge/Distribution/Resource`),

@@ -21,13 +21,14 @@ export const STUB_ENTRIES = {
   sender: STUB_ENTRY,
   feedback: STUB_ENTRY,
   sweep: STUB_ENTRY,
+  docs: STUB_ENTRY,
 } as const;
 export const ZERO_KEY = '0'.repeat(64);
 export const GOOD_KEY = 'a'.repeat(32) + '0123456789abcdef'.repeat(2);
 export const SENDER = { senderAddress: 'followup@example.com', senderDomain: 'example.com' } as const;
 
 export type Json = Record<string, unknown>;
-export type FunctionId = 'Api' | 'Sender' | 'Feedback' | 'Sweep';
+export type FunctionId = 'Api' | 'Sender' | 'Feedback' | 'Sweep' | 'Docs';
 /** Read by the runtime or by Powertools, not by our config loaders. */
 export const PLATFORM_VARIABLES = ['NODE_OPTIONS', 'POWERTOOLS_SERVICE_NAME'];
 export interface Statement {
@@ -158,7 +159,11 @@ export const ANONYMOUS_ROUTES = [
   'HEAD /cancel/{token}',
   'POST /cancel/{token}',
   'GET /health',
+  'GET /openapi.json',
+  'GET /docs',
 ];
+/** The routes the docs function answers; every other goes to the api function. */
+export const DOCS_ROUTES = ['GET /openapi.json', 'GET /docs'];
 
 export function logGroupOf(template: Template, id: FunctionId): string {
   return (fn(template, id).properties.LoggingConfig as { LogGroup: { Ref: string } }).LogGroup.Ref;

@@ -1,0 +1,253 @@
+/**
+ * The OpenAPI 3.1 document of the HTTP API, built from the schema the API validates submissions
+ * with (core/submission-schema.ts, through zod's own JSON Schema output) and from response
+ * schemas written beside the routes they describe. Served by the docs function at
+ * `GET /openapi.json`, locally and on AWS; test/service/openapi.test.ts validates it with a real
+ * OpenAPI validator and checks it names exactly the routes the apps serve.
+ */
+import * as z from 'zod/mini';
+import { SCHEDULED_KINDS } from '../core/events.js';
+import { TRANSITIONS } from '../core/interview.js';
+import { submissionSchema } from '../core/submission-schema.js';
+
+type Json = Record<string, unknown>;
+
+/** A zod schema as a JSON Schema (2020-12, OpenAPI 3.1's dialect), without its `$schema` line. */
+function jsonSchema(schema: z.core.$ZodType, io: 'input' | 'output'): Json {
+  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { target: 'draft-2020-12', io }) as Json;
+  return rest;
+}
+
+const STATUSES = Object.keys(TRANSITIONS) as [string, ...string[]];
+const ERROR_CODES = [
+  'malformed_json',
+  'invalid_request',
+  'unauthorized',
+  'forbidden',
+  'not_found',
+  'gone',
+  'idempotency_conflict',
+  'in_progress',
+  'payload_too_large',
+  'unsupported_media_type',
+  'rate_limited',
+  'unavailable',
+  'internal',
+] as const;
+
+const email = z.object({
+  kind: z.enum(SCHEDULED_KINDS),
+  status: z.enum(STATUSES),
+  sendAt: z.optional(z.iso.datetime()),
+  plannedAt: z.optional(z.iso.datetime()),
+  localSendAt: z.optional(z.string()),
+  timeZone: z.string(),
+  reason: z.optional(z.string()),
+  sentAt: z.optional(z.iso.datetime()),
+});
+const interview = z.object({ id: z.uuid(), emails: z.array(email) });
+const submitted = z.object({ ...interview.shape, cancelUrl: z.url() });
+const preview = z.object({
+  emails: z.array(
+    z.object({ ...email.shape, subject: z.optional(z.string()), text: z.optional(z.string()) }),
+  ),
+});
+const errorBody = z.object({
+  error: z.object({
+    code: z.enum(ERROR_CODES),
+    message: z.string(),
+    fields: z.optional(z.array(z.object({ path: z.string(), message: z.string() }))),
+  }),
+});
+const cancelRequest = z.object({ kind: z._default(z.enum(['all', 'follow-up']), 'all') });
+
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+const json = (schema: Json) => ({ 'application/json': { schema } });
+const html = { 'text/html': { schema: { type: 'string' } } };
+const error = (description: string) => ({ description, content: json(ref('Error')) });
+const retryAfter = {
+  'Retry-After': { description: 'Seconds until the request can succeed', schema: { type: 'integer' } },
+};
+const bearer = [{ bearer: [] }];
+
+const SUBMISSION_ERRORS = {
+  '400': error('Malformed JSON, or fields that break the rules (each named in `fields`)'),
+  '401': error('No valid API key'),
+  '413': error('A body over 64 KiB'),
+  '415': error('A body that is not application/json'),
+  '429': { ...error('A limit of the key reached'), headers: retryAfter },
+};
+
+const idParam = { name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } };
+const tokenParam = {
+  name: 'token',
+  in: 'path',
+  required: true,
+  description: 'The secret of the cancel link, as the confirmation email and the 201 carry it',
+  schema: { type: 'string' },
+};
+
+/** Every route the API and the docs function serve; the route-parity test holds it to the apps. */
+export function openApiDocument(version: string): Json {
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'interview-followup',
+      version,
+      description:
+        "Sends a candidate's thank-you to the interviewer a few hours after a job interview and a " +
+        'follow-up after three business days, and lets the candidate cancel what is still pending. ' +
+        'The README describes every rule; SECURITY.md who may do what.',
+    },
+    servers: [{ url: '/' }],
+    components: {
+      securitySchemes: {
+        bearer: { type: 'http', scheme: 'bearer', description: 'An API key (`npm run api-key -- create`)' },
+      },
+      schemas: {
+        Submission: jsonSchema(submissionSchema, 'input'),
+        Interview: jsonSchema(interview, 'output'),
+        Submitted: jsonSchema(submitted, 'output'),
+        Preview: jsonSchema(preview, 'output'),
+        CancelRequest: jsonSchema(cancelRequest, 'input'),
+        Error: jsonSchema(errorBody, 'output'),
+      },
+    },
+    paths: {
+      '/interviews': {
+        post: {
+          operationId: 'submitInterview',
+          summary:
+            'Submit an interview: schedules its thank-you and follow-up, and confirms to the candidate',
+          security: bearer,
+          parameters: [
+            {
+              name: 'Idempotency-Key',
+              in: 'header',
+              required: false,
+              description: 'Makes a retry safe: the same key and body answer the first response (24 hours)',
+              schema: { type: 'string', minLength: 1, maxLength: 255 },
+            },
+          ],
+          requestBody: { required: true, content: json(ref('Submission')) },
+          responses: {
+            '201': {
+              description: 'Scheduled; `cancelUrl` is the candidate’s link',
+              headers: {
+                Location: { schema: { type: 'string' } },
+                'Idempotent-Replayed': { description: 'Set on a replay', schema: { type: 'string' } },
+              },
+              content: json(ref('Submitted')),
+            },
+            ...SUBMISSION_ERRORS,
+            '404': error('`gone`: the interview this Idempotency-Key created was deleted'),
+            '409': {
+              ...error('The Idempotency-Key was used with another body, or is in progress'),
+              headers: retryAfter,
+            },
+            '503': error('The schedules could not be created: nothing will be sent; submit again'),
+          },
+        },
+      },
+      '/interviews/preview': {
+        post: {
+          operationId: 'previewInterview',
+          summary: 'What a submission would schedule, each email rendered; creates and sends nothing',
+          security: bearer,
+          requestBody: { required: true, content: json(ref('Submission')) },
+          responses: {
+            '200': { description: 'The emails', content: json(ref('Preview')) },
+            ...SUBMISSION_ERRORS,
+          },
+        },
+      },
+      '/interviews/{id}': {
+        parameters: [idParam],
+        get: {
+          operationId: 'getInterview',
+          summary: 'The interview’s emails and their statuses (only for the key that created it)',
+          security: bearer,
+          responses: {
+            '200': { description: 'The interview', content: json(ref('Interview')) },
+            '401': error('No valid API key'),
+            '404': error('No such interview for this key'),
+          },
+        },
+        delete: {
+          operationId: 'deleteInterview',
+          summary: 'Cancel what is pending and erase the personal data',
+          security: bearer,
+          responses: {
+            '204': { description: 'Erased' },
+            '401': error('No valid API key'),
+            '404': error('No such interview for this key'),
+          },
+        },
+      },
+      '/cancel/{token}': {
+        parameters: [tokenParam],
+        get: {
+          operationId: 'cancelPage',
+          summary: 'The cancel page (GET and HEAD never change anything)',
+          responses: {
+            '200': { description: 'The page', content: html },
+            '404': { description: 'No interview for this link', content: html },
+            '410': { description: 'The link expired', content: html },
+          },
+        },
+        post: {
+          operationId: 'cancel',
+          summary: 'Cancel the emails still scheduled: all, or only the follow-up',
+          requestBody: {
+            required: false,
+            content: {
+              'application/x-www-form-urlencoded': { schema: ref('CancelRequest') },
+              ...json(ref('CancelRequest')),
+            },
+          },
+          responses: {
+            '200': {
+              description: 'The page, or the interview as JSON with `Accept: application/json`',
+              content: { ...html, ...json(ref('Interview')) },
+            },
+            '400': error('An unknown kind'),
+            '403': error('A cross-site form'),
+            '404': error('No interview for this link'),
+            '410': error('The link expired'),
+            '413': error('A body over the limit'),
+          },
+        },
+      },
+      '/health': {
+        get: {
+          operationId: 'health',
+          summary: 'Up',
+          responses: {
+            '200': {
+              description: 'OK',
+              content: json({
+                type: 'object',
+                properties: { status: { const: 'ok' } },
+                required: ['status'],
+              }),
+            },
+          },
+        },
+      },
+      '/openapi.json': {
+        get: {
+          operationId: 'openApiDocument',
+          summary: 'This document',
+          responses: { '200': { description: 'OpenAPI 3.1', content: json({ type: 'object' }) } },
+        },
+      },
+      '/docs': {
+        get: {
+          operationId: 'apiReference',
+          summary: 'This document as a page',
+          responses: { '200': { description: 'The API reference', content: html } },
+        },
+      },
+    },
+  };
+}

@@ -27,7 +27,15 @@ import {
   previewInterview,
   ServiceUnavailable,
 } from '../usecases/interviews.js';
-import { CancelPage, MessagePage, PAGE_CSP } from './pages.js';
+import {
+  crossSite,
+  pageHeaders,
+  readCancelKind,
+  tooLarge,
+  wantsJson,
+  withoutTrailingSlashes,
+} from './http.js';
+import { CancelPage, MessagePage } from './pages.js';
 
 export const MAX_BODY_BYTES = 64 * 1024;
 
@@ -65,83 +73,8 @@ async function authenticate(header: string | undefined, options: AppOptions): Pr
 
 export const ENV_KEY_ID = 'env';
 
-/** "https://example.com/x//" → "https://example.com/x" (a loop: `/\/+$/` is quadratic on "///…a"). */
-function withoutTrailingSlashes(url: string): string {
-  let end = url.length;
-  while (end > 0 && url[end - 1] === '/') end -= 1;
-  return url.slice(0, end);
-}
-
-function pageHeaders(c: Context) {
-  c.header('Content-Security-Policy', PAGE_CSP);
-  c.header('X-Content-Type-Options', 'nosniff');
-  // same-origin, not no-referrer: with no-referrer a browser without Sec-Fetch-Site (Safari before
-  // 16.4) sends `Origin: null` on our own form, which crossSite() must refuse. Links out of our
-  // pages still carry no referrer, and the only same-origin pages are ours.
-  c.header('Referrer-Policy', 'same-origin');
-  c.header('Cache-Control', 'no-store');
-  c.header('X-Frame-Options', 'DENY');
-}
-
 const INTERVIEW_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-
 const CANCEL_BODY_BYTES = 4 * 1024;
-
-/**
- * A 413 is answered before the body is read; the connection is then closed, so say so, or a
- * keep-alive client would send its next request down a socket that is going away.
- */
-function tooLarge(c: Context): void {
-  c.header('Connection', 'close');
-}
-
-function wantsJson(c: Context): boolean {
-  return (c.req.header('Accept') ?? '').includes('application/json');
-}
-
-/**
- * Cross-site request protection without form tokens, as modern frameworks do it (Go's
- * CrossOriginProtection, for one). A browser's `Sec-Fetch-Site` cannot be set by a page, so when
- * present it decides: only `same-origin` and `none` (the user's own navigation) pass. Without it
- * (older browsers), the `Origin` must be our host; "null" is refused. A request with neither
- * header is not a browser's (curl, a server-side integration) and is allowed.
- * Our pages send `Referrer-Policy: same-origin`, so a browser's own POST from them carries our
- * origin (under `no-referrer` it would send `Origin: null`, which is refused).
- */
-function crossSite(c: Context, publicUrl: string | undefined): boolean {
-  const site = c.req.header('Sec-Fetch-Site')?.toLowerCase();
-  if (site !== undefined) return site !== 'same-origin' && site !== 'none';
-  const origin = c.req.header('Origin');
-  if (origin === undefined) return false;
-  const ours = new Set([new URL(c.req.url).host, ...(publicUrl ? [new URL(publicUrl).host] : [])]);
-  try {
-    return !ours.has(new URL(origin).host);
-  } catch {
-    return true; // "null" or garbage: not our page
-  }
-}
-
-/** `kind` from a form or a JSON body; absent means all. Undefined when it is something else. */
-async function readCancelKind(c: Context): Promise<'all' | 'follow-up' | undefined> {
-  const type = (c.req.header('Content-Type') ?? '').toLowerCase();
-  let kind: unknown;
-  if (type.startsWith('application/x-www-form-urlencoded') || type.startsWith('multipart/form-data')) {
-    try {
-      kind = (await c.req.parseBody()).kind;
-    } catch {
-      return undefined; // a malformed form (a multipart body without its parts, say)
-    }
-  } else if (type.startsWith('application/json')) {
-    try {
-      const body: unknown = JSON.parse((await c.req.text()) || '{}');
-      kind = typeof body === 'object' && body !== null ? (body as { kind?: unknown }).kind : null;
-    } catch {
-      return undefined;
-    }
-  }
-  if (kind === undefined || kind === '') return 'all';
-  return kind === 'all' || kind === 'follow-up' ? kind : undefined;
-}
 
 function cancelNotice(record: InterviewRecord, kinds: readonly ScheduledKind[]): string {
   const inFlight = kinds.filter((kind) => record.emails[kind].status === 'sending');

@@ -19,23 +19,32 @@ form{margin:.6rem 0}button{font:inherit;padding:.75rem 1rem;border:0;border-radi
 .danger{background:#b3261e;color:#fff}.secondary{background:#fff;color:#b3261e;border:2px solid #b3261e}
 small{display:block;margin-top:1.25rem;color:#666}`;
 
-export const PAGE_CSP = [
-  "default-src 'none'",
-  `style-src 'sha256-${createHash('sha256').update(STYLE).digest('base64')}'`,
-  "form-action 'self'",
-  "base-uri 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
+/**
+ * A strict CSP for a page whose only stylesheet is `style`, inline and allowed by its hash: no
+ * script, no other source, no framing; forms post to this origin only, or nowhere.
+ */
+export function pageCsp(style: string, forms: 'self' | 'none'): string {
+  return [
+    "default-src 'none'",
+    `style-src 'sha256-${createHash('sha256').update(style).digest('base64')}'`,
+    `form-action '${forms}'`,
+    "base-uri 'none'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+}
 
-function Layout(props: { title: string; children: Child }) {
+export const PAGE_CSP = pageCsp(STYLE, 'self');
+
+/** The frame of every page we serve: its title, its one inline stylesheet, a main column. */
+export function Layout(props: { title: string; style: string; noindex?: boolean; children: Child }) {
   return (
     <html lang="en">
       <head>
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <meta name="robots" content="noindex" />
+        {props.noindex && <meta name="robots" content="noindex" />}
         <title>{props.title}</title>
-        <style dangerouslySetInnerHTML={{ __html: STYLE }} />
+        <style dangerouslySetInnerHTML={{ __html: props.style }} />
       </head>
       <body>
         <main>{props.children}</main>
@@ -81,7 +90,7 @@ export function CancelPage(props: { record: InterviewRecord; action: string; not
   const pending = SCHEDULED_KINDS.filter((kind) => record.emails[kind].status === 'scheduled');
   const followUpOnly = pending.includes('follow-up') && pending.length > 1;
   return (
-    <Layout title="Your interview emails">
+    <Layout style={STYLE} noindex title="Your interview emails">
       <h1>
         {record.position}
         {record.company ? ` at ${record.company}` : ''}
@@ -131,7 +140,7 @@ export function CancelPage(props: { record: InterviewRecord; action: string; not
 
 export function MessagePage(props: { title: string; message: string }) {
   return (
-    <Layout title={props.title}>
+    <Layout style={STYLE} noindex title={props.title}>
       <h1>{props.title}</h1>
       <p>{props.message}</p>
     </Layout>

@@ -3,8 +3,8 @@
  * per operation and a table per schema. No JavaScript and no external assets; the only stylesheet
  * is inline and allowed by its hash in the CSP.
  */
-import { createHash } from 'node:crypto';
 import type { Child } from 'hono/jsx';
+import { Layout, pageCsp } from '../api/pages.js';
 
 type Json = Record<string, unknown>;
 
@@ -16,13 +16,7 @@ h3{font-size:1rem;margin:1rem 0 .25rem}code{font-family:ui-monospace,Menlo,Conso
 table{border-collapse:collapse;width:100%;margin:.25rem 0}.scroll{overflow-x:auto}th,td{text-align:left;padding:.3rem .5rem;border-bottom:1px solid #e4e4e0;vertical-align:top}
 th{font-weight:600}`;
 
-export const DOCS_CSP = [
-  "default-src 'none'",
-  `style-src 'sha256-${createHash('sha256').update(STYLE).digest('base64')}'`,
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
+export const DOCS_CSP = pageCsp(STYLE, 'none');
 
 /** A description as plain text (OpenAPI's are CommonMark; the page shows `code` without its ticks). */
 const text = (value: unknown) => String(value ?? '').replaceAll('`', '');
@@ -121,28 +115,12 @@ function Operation(props: { method: string; path: string; op: Json }) {
   );
 }
 
-function Layout(props: { title: string; children: Child }) {
-  return (
-    <html lang="en">
-      <head>
-        <meta charset="utf-8" />
-        <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <title>{props.title}</title>
-        <style dangerouslySetInnerHTML={{ __html: STYLE }} />
-      </head>
-      <body>
-        <main>{props.children}</main>
-      </body>
-    </html>
-  );
-}
-
 export function ReferencePage(props: { document: Json }) {
   const info = asJson(props.document.info);
   const paths = Object.entries(asJson(props.document.paths));
   const schemas = Object.entries(asJson(asJson(props.document.components).schemas));
   return (
-    <Layout title={`${String(info.title)} API reference`}>
+    <Layout style={STYLE} title={`${String(info.title)} API reference`}>
       <h1>{String(info.title)} API</h1>
       <p>{text(info.description)}</p>
       <p>

@@ -1,6 +1,6 @@
 /**
  * The one place that names every environment variable a function reads, and reads them.
- * Infra (`infra/stack.ts`) imports `ENV` to set the variables; each handler calls its loader
+ * Infra (`infra/constructs/bind.ts`) imports `ENV` to set the variables; each handler calls its loader
  * once at cold start, so a missing or malformed variable fails the container before any request.
  * Plain checks, no schema library (the formats are core/validate.ts's): the sender and feedback
  * bundles load nothing else for this.

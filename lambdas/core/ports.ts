@@ -159,7 +159,7 @@ export interface SenderInvoker {
 }
 
 /**
- * What the service counts, one data point per event (EMF on AWS, see infra/stack.ts for the
+ * What the service counts, one data point per event (EMF on AWS, see infra/constructs/alarms.ts for the
  * alarms; in memory locally). Late: see lateness.ts; reconciled and stuck: see usecases/sweep.ts.
  */
 export const METRIC_NAMES = [
@@ -173,7 +173,7 @@ export const METRIC_NAMES = [
   'EmailsStuck',
 ] as const;
 export type MetricName = (typeof METRIC_NAMES)[number];
-/** The CloudWatch namespace of every metric; the stack's alarms read it (infra/stack.ts). */
+/** The CloudWatch namespace of every metric; the stack's alarms read it (infra/constructs/alarms.ts). */
 export const METRICS_NAMESPACE = 'InterviewFollowup';
 
 export interface Metrics {

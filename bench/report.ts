@@ -95,9 +95,9 @@ ${markdownTable(['section', 'measure', 'value', 'ratio / target'], report.rows)}
   alternating with the raw I/O so both see the same machine. The raw I/O is the same requests
   intake makes (the item, the limit counters, the checkAt, the schedules, the invoke), all at
   once: intake makes them in two round trips (the item, the counters and the schedules together;
-  then the checkAt and the confirmation's invoke), behind its HTTP layer and validation. All of
-  it shares one Node process here, so the figure also carries the confirmations the runtime
-  sends meanwhile.
+  then the checkAt and the confirmation's invoke), behind its HTTP layer and validation. The
+  sender's runs (each intake's confirmation) are held until a pair is timed: on AWS the sender is
+  another function, off intake's critical path, but here it would share this one process.
 - Dispatch: ${dispatch.n.toLocaleString('en-US')} interviews created through \`POST /interviews\` (50 at a time, limits
   lifted), then the local clock jumps a minute past their common thank-you time. What limits the
   figure is the local machinery, not the service. The jump claims every due schedule at once and

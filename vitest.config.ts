@@ -24,7 +24,9 @@ export default defineConfig({
         test: {
           name: 'fast',
           include: ['test/unit/**/*.test.ts', 'test/service/**/*.test.ts', 'test/contract/memory.test.ts'],
-          isolate: false,
+          // TEST_SERVICE=local runs test/service through the local runtime instead, whose SES
+          // stand-in keeps one mailbox per module instance: each file then gets its own again.
+          isolate: process.env.TEST_SERVICE === 'local',
         },
       },
       {

@@ -140,23 +140,32 @@ export class DynamoAccessStore implements KeyStore, LimitStore, IdempotencyStore
   }
 
   /**
-   * Counts one in a window, in one round trip: the conditional add (against the full limit) and,
-   * for a sliding window, the read of the previous minute's count (eventually consistent is
-   * enough: it no longer changes) go together. Over the limit lowered by the previous minute's
-   * weighted share, the count is given back and the window is full. Two requests racing for the
-   * last place may then both be refused (each saw the other's count): never both admitted.
+   * Counts one in a window: the conditional add against the full limit, in one round trip. A
+   * sliding window's limit is lowered by the previous minute's weighted share, but that minute
+   * held at most the limit, so a count at or below `limit − ⌈limit × weight⌉` fits whatever it
+   * held: only a count above that reads it (eventually consistent is enough: it no longer
+   * changes), and gives itself back if the window is full. Most takes so read nothing. Two
+   * requests racing for the last place may both be refused (each saw the other's count), never
+   * both admitted. (Were a deployment to lower a limit, the minute after the change is judged
+   * against the new one as if the old minute had kept to it.)
    */
   private async takeOne(w: LimitWindow): Promise<void> {
-    const [previous, counted] = await Promise.all([
-      w.previous ? this.count(w.previous.counter, false) : 0,
-      this.add(w).catch((err: unknown) => {
-        if (conditionFailed(err)) return undefined;
-        throw err;
-      }),
-    ]);
-    const limit = w.limit - Math.ceil(previous * (w.previous?.weight ?? 0));
+    const counted = await this.add(w).catch((err: unknown) => {
+      if (conditionFailed(err)) return undefined;
+      throw err;
+    });
+    const weight = w.previous?.weight ?? 0;
+    if (counted !== undefined && counted <= w.limit - Math.ceil(w.limit * weight)) return;
+    let previous: number;
+    try {
+      previous = w.previous ? await this.count(w.previous.counter, false) : 0;
+    } catch (err) {
+      // The count was taken but cannot be judged: give it back, and fail as the read did.
+      if (counted !== undefined) await this.giveBack([w]);
+      throw err;
+    }
     if (counted === undefined) throw new Full(previous);
-    if (counted > limit) {
+    if (counted > w.limit - Math.ceil(previous * weight)) {
       await this.giveBack([w]);
       throw new Full(previous);
     }

@@ -241,7 +241,7 @@ export class DynamoInterviewStore implements InterviewStore {
 
   /**
    * The earliest `checkAt` in the index (one Query of one item per partition), or undefined: when
-   * the next sweep can find anything. The local runtime's clock walks to it (local/runtime.ts).
+   * the next sweep can find anything. The local clock walks to it (local/service.ts).
    */
   async nextCheckAt(): Promise<string | undefined> {
     const firsts = await Promise.all(

@@ -41,10 +41,10 @@ export interface InterviewStore {
   ): Promise<InterviewRecord | undefined>;
   /** Removes the personal data (names, addresses, texts, the token hash) and marks the item erased. */
   erase(id: string, at: string): Promise<void>;
-  /** Deletes an interview nothing was scheduled for (its submission was refused after the write). */
+  /** Deletes an interview whose submission did not go ahead (refused after the write; its schedules deleted first). */
   discard(id: string): Promise<void>;
   /**
-   * Every interview created by this API key, erased ones included (they carry `erasedAt`), page
+   * Every interview created by this API key and not erased (an erasure removes the owner), page
    * by page as they are read. There is no index by owner, so this reads the whole table (on
    * DynamoDB a full Scan, paid for every item in it): an administrator's occasional call, such as
    * revoking a key, never a request path.

@@ -105,9 +105,4 @@ export class MemoryInterviewStore implements InterviewStore {
     const times = [...this.items.values()].map((r) => r.checkAt).filter((t): t is string => t !== undefined);
     return times.sort()[0];
   }
-
-  /** Every record, erased ones included (tests inspect them as they would scan a table). */
-  all(): InterviewRecord[] {
-    return [...this.items.values()].map(copy);
-  }
 }

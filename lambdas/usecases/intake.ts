@@ -1,6 +1,6 @@
 /**
  * POST /interviews around `submitInterview`: idempotency first (a replay counts against no limit
- * and creates nothing), then the per-key limits, then the submission itself.
+ * and creates nothing), then the submission, with the per-key limits counted alongside it.
  *
  * Idempotency: the `Idempotency-Key` is claimed with a conditional write before anything is
  * created, so concurrent duplicates create one interview; the others wait for it (a few seconds)
@@ -87,7 +87,7 @@ export async function intake(
 ): Promise<IntakeResult> {
   const now = deps.clock.now();
   const nowSeconds = Math.floor(now.getTime() / 1000);
-  let idempotent: { scope: string; id: string; token: string } | undefined;
+  let idempotent: { scope: string; id: string; token: string; resuming: boolean } | undefined;
 
   if (idempotencyKey !== undefined) {
     const scope = `${caller.keyId}#${sha256(idempotencyKey)}`;
@@ -124,6 +124,7 @@ export async function intake(
       scope,
       id: claim.interviewId,
       token: derivedCancelToken(caller.secret, claim.salt, idempotencyKey),
+      resuming: claim !== fresh,
     };
   }
 
@@ -153,7 +154,12 @@ export async function intake(
         allowed: async () => (await deps.access.take([confirmationCount])) === undefined,
         unused: () => deps.access.giveBack([confirmationCount]),
       },
-      ...(idempotent && { id: idempotent.id, token: idempotent.token, idempotencyScope: idempotent.scope }),
+      ...(idempotent && {
+        id: idempotent.id,
+        token: idempotent.token,
+        idempotencyScope: idempotent.scope,
+        resuming: idempotent.resuming,
+      }),
     });
     if (!submitted) {
       // Refused: only a full limit window says no.

@@ -104,6 +104,12 @@ export interface NewInterview {
    * ahead without one); `unused` gives the count back when the submission does not go ahead.
    */
   confirmation?: { allowed: () => Promise<boolean>; unused: () => Promise<void> };
+  /**
+   * This request takes over the idempotency claim of one that died: the interview may exist
+   * under `id` already, with its schedules and its confirmation's count. Nothing is started
+   * before the item's write says whether it does.
+   */
+  resuming?: boolean;
 }
 
 export type Submitted = InterviewView & { cancelUrl: string };
@@ -119,77 +125,53 @@ export async function submitInterview(
   const baseUrl = options.baseUrl;
   let record = plan(submission, id, options.ownerKeyId, hashSecret(token), clock.now());
   if (options.idempotencyScope) record = { ...record, idempotencyScope: options.idempotencyScope };
+  const now = clock.now();
 
   // One round trip for what decides whether the interview goes ahead: the item is written, the
   // admission check (the per-key limits) runs, the confirmation is counted against its address's
   // daily limit, and the schedules are made, all at once. A schedule fires at the earliest a
-  // minute from now (scheduleTime), long after the item is there; and if the submission does not
-  // go ahead after all, each schedule is deleted again, and one that still fires finds no
-  // interview (or its emails failed) and sends nothing.
-  const now = clock.now();
-  const kinds = pendingKinds(record);
-  const schedules = kinds.map((kind) => ({
-    name: scheduleName(id, kind),
-    at: scheduleTime(new Date(record.emails[kind].sendAt as string), now),
-    event: { interviewId: id, kind },
-  }));
-  const creating = Promise.allSettled(schedules.map((schedule) => scheduler.create(schedule)));
-  // Only a confirmation still to be sent counts; awaited below, so a failure must not go unhandled first.
-  const confirming =
-    record.emails.confirmation.status === 'scheduled' && options.confirmation
-      ? options.confirmation.allowed()
-      : Promise.resolve(true);
-  confirming.catch(() => undefined);
+  // minute from now (scheduleTime), long after the item is there; if the submission does not go
+  // ahead after all, its schedules are deleted before its item (whose emails end `failed` if the
+  // item cannot be deleted), so nothing of it is sent. What stays open: a process that dies in the
+  // milliseconds between this round trip and that clean-up leaves a refused submission scheduled,
+  // as one that dies after scheduling leaves an admitted one scheduled without its 201.
+  // A request resuming the interview of one that died (`resuming`) waits instead: its id is that
+  // interview's, whose schedules and confirmation count must not be touched before it is read.
+  let attempt = options.resuming ? undefined : start(deps, record, options, now);
   const [stored, admitted] = await Promise.allSettled([store.create(record), options.admitted ?? true]);
-  /** The submission does not go ahead: no schedule of it stays, and its confirmation is not counted. */
-  const undo = async () => {
-    await creating;
-    await Promise.allSettled(schedules.map((schedule) => scheduler.delete(schedule.name)));
-    if (options.confirmation && (await confirming.catch(() => false))) {
-      await options.confirmation
-        .unused()
-        .catch((err: unknown) =>
-          log('warn', 'a confirmation count was not given back', { interviewId: id, error: String(err) }),
-        );
-    }
-  };
-  if (stored.status === 'rejected') {
-    await undo();
-    throw stored.reason;
-  }
-  if (admitted.status === 'rejected' || !admitted.value) {
-    if (stored.value) await store.discard(id);
-    await undo();
-    if (admitted.status === 'rejected') throw admitted.reason;
-    return undefined;
-  }
-  if (!stored.value) {
-    // Only an idempotent submission taking over from a request that died can meet its own id:
-    // resume that interview (schedules are idempotent by name, the confirmation by its state).
-    const existing = options.id ? await store.get(id) : undefined;
-    if (!existing || existing.ownerKeyId !== options.ownerKeyId) {
-      await undo();
+  if (stored.status === 'rejected' || admitted.status === 'rejected' || !admitted.value || !stored.value) {
+    const refused = stored.status === 'fulfilled' && (admitted.status === 'rejected' || !admitted.value);
+    if (stored.status === 'fulfilled' && !stored.value && !refused && options.resuming && options.id) {
+      // Taking over from a request that died: resume that interview (schedules are idempotent by
+      // name, the confirmation by its state), from what it stored.
+      const existing = await store.get(id);
+      if (!existing || existing.ownerKeyId !== options.ownerKeyId)
+        throw new Error('interview id already taken');
+      record = existing;
+    } else {
+      // Only this request's item (created here) and its own schedules are undone: an id that was
+      // taken is someone else's, and so are its schedules.
+      const ours = stored.status === 'fulfilled' && stored.value;
+      await attempt?.undo({
+        schedules: ours || stored.status === 'rejected',
+        item: ours ? record : undefined,
+      });
+      if (stored.status === 'rejected') throw stored.reason;
+      if (admitted.status === 'rejected') throw admitted.reason;
+      if (refused) return undefined;
       throw new Error('interview id already taken');
     }
-    record = existing;
   }
+  attempt ??= start(deps, record, options, now);
 
-  const failure = (await creating).find((r) => r.status === 'rejected');
+  const failure = (await attempt.created).find((r) => r.status === 'rejected');
   if (failure) {
     // All or nothing: stop every email of this interview, then clean up whatever schedule exists.
     log('error', 'scheduling failed; interview withdrawn', {
       interviewId: id,
       error: String(failure.reason),
     });
-    const updatedAt = clock.now().toISOString();
-    try {
-      for (const kind of [...kinds, 'confirmation' as const]) {
-        await store.transition(id, kind, ['scheduled'], 'failed', { updatedAt, reason: NOT_SCHEDULED });
-      }
-    } finally {
-      // Whatever happened above, no schedule of a withdrawn interview may stay behind.
-      await Promise.allSettled(kinds.map((kind) => scheduler.delete(scheduleName(id, kind))));
-    }
+    await attempt.undo({ schedules: true, withdraw: record });
     throw new ServiceUnavailable('The interview could not be scheduled; nothing will be sent.', {
       cause: failure.reason,
     });
@@ -206,8 +188,63 @@ export async function submitInterview(
       error: String(err),
     }),
   );
-  await Promise.all([watching, confirm(deps, record, cancelUrl, confirming)]);
+  await Promise.all([watching, confirm(deps, record, cancelUrl, attempt.confirming)]);
   return { ...toView(record), cancelUrl };
+}
+
+/**
+ * Starts what an admitted submission needs besides its item: its schedules, and its
+ * confirmation's count (only for a confirmation still to be sent). `undo` takes them back.
+ */
+function start(deps: ApiDeps, record: InterviewRecord, options: NewInterview, now: Date) {
+  const { store, scheduler, clock, log } = deps;
+  const id = record.id;
+  const schedules = pendingKinds(record).map((kind) => ({
+    name: scheduleName(id, kind),
+    at: scheduleTime(new Date(record.emails[kind].sendAt as string), now),
+    event: { interviewId: id, kind },
+  }));
+  const created = Promise.allSettled(schedules.map((schedule) => scheduler.create(schedule)));
+  const counted = record.emails.confirmation.status === 'scheduled' ? options.confirmation : undefined;
+  // Awaited later; a failure must not go unhandled first.
+  const confirming = counted ? counted.allowed() : Promise.resolve(true);
+  confirming.catch(() => undefined);
+
+  /** Ends every email still `scheduled` as failed: a schedule that fires then sends nothing. */
+  const fail = async (target: InterviewRecord) => {
+    const updatedAt = clock.now().toISOString();
+    for (const kind of [...pendingKinds(target), 'confirmation' as const]) {
+      await store.transition(id, kind, ['scheduled'], 'failed', { updatedAt, reason: NOT_SCHEDULED });
+    }
+  };
+  /**
+   * Takes back what this submission made: its schedules (first), its item (deleted, or its
+   * emails failed when it cannot be), or its emails failed (a withdrawn interview), and the
+   * confirmation's count.
+   */
+  const undo = async (what: { schedules: boolean; item?: InterviewRecord; withdraw?: InterviewRecord }) => {
+    try {
+      if (what.withdraw) await fail(what.withdraw);
+    } finally {
+      try {
+        if (what.schedules) {
+          await created;
+          await Promise.allSettled(schedules.map((schedule) => scheduler.delete(schedule.name)));
+        }
+        const item = what.item;
+        if (item) await store.discard(id).catch(() => fail(item));
+      } finally {
+        if (counted && (await confirming.catch(() => false))) {
+          await counted
+            .unused()
+            .catch((err: unknown) =>
+              log('warn', 'a confirmation count was not given back', { interviewId: id, error: String(err) }),
+            );
+        }
+      }
+    }
+  };
+  return { created, confirming, undo };
 }
 
 /** Hands the confirmation to the sender, or records why it is not sent. */
@@ -233,11 +270,20 @@ async function confirm(
   } catch (err) {
     // The interviewer's emails are scheduled and the response carries the cancel link, so the
     // submission stands; the missing confirmation is recorded, not hidden.
+    // If even that write fails, the submission still stands (its schedules exist): failing the
+    // request now would have a retry submit it twice. The sweep counts the confirmation as stuck.
     log('error', 'confirmation could not be queued', { interviewId: id, error: String(err) });
-    await store.transition(id, 'confirmation', ['scheduled'], 'failed', {
-      updatedAt: clock.now().toISOString(),
-      reason: 'The confirmation could not be queued.',
-    });
+    await store
+      .transition(id, 'confirmation', ['scheduled'], 'failed', {
+        updatedAt: clock.now().toISOString(),
+        reason: 'The confirmation could not be queued.',
+      })
+      .catch((writeErr: unknown) =>
+        log('error', 'the unqueued confirmation was not recorded', {
+          interviewId: id,
+          error: String(writeErr),
+        }),
+      );
   }
 }
 

@@ -291,6 +291,23 @@ export function accessStoreContract(access: Lazy<KeyStore & LimitStore & Idempot
       expect(await access().take([window(a, 1)])).toBeUndefined();
     });
 
+    it('a refused take leaves every count as it was, a limit of zero included', async () => {
+      const before = `test#${randomUUID()}`;
+      const now = `test#${randomUUID()}`;
+      for (let i = 0; i < 2; i++) await access().take([window(before, 10)]);
+      // 2 of the previous minute, all still inside: of a limit of 3, one place is left.
+      const sliding = window(now, 3, { counter: before, weight: 1 });
+      expect(await access().take([sliding])).toBeUndefined();
+      expect(await access().take([sliding])).toBeDefined();
+      // The refused one was not counted: without the previous minute, two more fit in 3.
+      expect(await access().take([window(now, 3)])).toBeUndefined();
+      expect(await access().take([window(now, 3)])).toBeUndefined();
+      expect(await access().take([window(now, 3)])).toBeDefined();
+      const none = `test#${randomUUID()}`;
+      expect(await access().take([window(none, 0)])).toBeDefined();
+      expect(await access().take([window(none, 1)])).toBeUndefined();
+    });
+
     it('a sliding window lowers its limit by the previous window still inside it', async () => {
       const before = `test#${randomUUID()}`;
       const now = `test#${randomUUID()}`;

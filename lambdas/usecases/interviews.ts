@@ -119,7 +119,7 @@ export async function submitInterview(
   submission: ValidSubmission,
   options: NewInterview,
 ): Promise<Submitted | undefined> {
-  const { store, scheduler, clock, log } = deps;
+  const { store, clock, log } = deps;
   const id = options.id ?? newInterviewId();
   const token = options.token ?? newToken();
   const baseUrl = options.baseUrl;

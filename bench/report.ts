@@ -5,6 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { cpus, totalmem } from 'node:os';
+import { parseArgs } from 'node:util';
 import { FUNCTION_MEMORY_MB } from '../infra/bundling.js';
 import { DEFAULT_FIRE_CONCURRENCY } from '../local/emulator/index.js';
 import type { CostFacts } from './phases/cost.js';
@@ -150,4 +151,25 @@ Prices used (us-east-1, read ${PRICES_READ_ON}; the first source is AWS's own pa
 ${markdownTable(['item', 'price', 'sources'], cost.prices)}
 `,
   );
+}
+
+/**
+ * `--quick` and `--only a,b` of `npm run bench` and `npm run reliability`: which of `phases` run
+ * (an unknown name stops the script), and whether small.
+ */
+export function phaseFlags<P extends string>(phases: readonly P[]) {
+  const { values } = parseArgs({
+    options: { quick: { type: 'boolean', default: false }, only: { type: 'string' } },
+  });
+  let only: Set<P> | undefined;
+  if (values.only !== undefined) {
+    const names = values.only.split(',').map((s) => s.trim());
+    const unknown = names.filter((n) => !phases.includes(n as P));
+    if (unknown.length > 0) {
+      console.error(`--only takes a comma-separated list of ${phases.join(', ')}; got "${values.only}"`);
+      process.exit(2);
+    }
+    only = new Set(names as P[]);
+  }
+  return { quick: values.quick === true, only, runs: (phase: P) => only === undefined || only.has(phase) };
 }

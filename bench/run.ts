@@ -12,34 +12,15 @@
  * Flags: `--quick` scales everything down (and writes no docs); `--only dispatch,cost` runs only
  * the named phases (cold, intake, dispatch, cost) and writes no docs either.
  */
-import { parseArgs } from 'node:util';
 import { coldStart } from './phases/cold.js';
 import { cost } from './phases/cost.js';
 import { dispatch } from './phases/dispatch.js';
 import { intakeOverhead } from './phases/intake.js';
-import { Report, writePerformanceDoc } from './report.js';
+import { phaseFlags, Report, writePerformanceDoc } from './report.js';
 
-const { values: flags } = parseArgs({
-  options: { quick: { type: 'boolean', default: false }, only: { type: 'string' } },
-});
 const PHASES = ['cold', 'intake', 'dispatch', 'cost'] as const;
-type Phase = (typeof PHASES)[number];
-
-/** The phases `--only` names, or undefined for all of them. */
-function onlyPhases(only: string | undefined): Set<Phase> | undefined {
-  if (only === undefined) return undefined;
-  const names = only.split(',').map((s) => s.trim());
-  const unknown = names.filter((n) => !PHASES.includes(n as Phase));
-  if (unknown.length > 0) {
-    console.error(`--only takes a comma-separated list of ${PHASES.join(', ')}; got "${only}"`);
-    process.exit(2);
-  }
-  return new Set(names as Phase[]);
-}
-
-const only = onlyPhases(flags.only);
-const runs = (phase: Phase) => only === undefined || only.has(phase);
-const options = { quick: flags.quick };
+const { quick, only, runs } = phaseFlags(PHASES);
+const options = { quick };
 const report = new Report();
 const started = new Date();
 console.log(

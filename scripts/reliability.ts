@@ -16,7 +16,8 @@
  * Flags: `-- --quick` runs every phase small (a smoke test of the script itself) and writes
  * nothing; `-- --only crash,late` runs only the named phases and writes nothing either.
  */
-import { parseArgs } from 'node:util';
+
+import { phaseFlags } from '../bench/report.js';
 import { answered } from './reliability/answered.js';
 import { crash } from './reliability/crash.js';
 import { faults } from './reliability/faults.js';
@@ -27,27 +28,8 @@ import { redos } from './reliability/redos.js';
 import { Report, writeReliabilityDoc } from './reliability/report.js';
 import { sweep } from './reliability/sweep.js';
 
-const { values: flags } = parseArgs({
-  options: { quick: { type: 'boolean', default: false }, only: { type: 'string' } },
-});
 const PHASES = ['redos', 'faults', 'fuzz', 'load', 'crash', 'answered', 'sweep', 'late'] as const;
-type Phase = (typeof PHASES)[number];
-
-/** The phases `--only` names, or undefined for all of them. */
-function onlyPhases(only: string | undefined): Set<Phase> | undefined {
-  if (only === undefined) return undefined;
-  const names = only.split(',').map((s) => s.trim());
-  const unknown = names.filter((n) => !PHASES.includes(n as Phase));
-  if (unknown.length > 0) {
-    console.error(`--only takes a comma-separated list of ${PHASES.join(', ')}; got "${only}"`);
-    process.exit(2);
-  }
-  return new Set(names as Phase[]);
-}
-
-const QUICK = flags.quick;
-const only = onlyPhases(flags.only);
-const runs = (phase: Phase) => only === undefined || only.has(phase);
+const { quick: QUICK, only, runs } = phaseFlags(PHASES);
 const SIZE = {
   redosSpaces: QUICK ? 1000 : 4990,
   faultInterviews: QUICK ? 20 : 200,

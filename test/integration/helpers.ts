@@ -4,21 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
 import { type LocalOptions, type LocalRuntime, NO_LIMITS, startLocalRuntime } from '../../local/runtime.js';
+import type { CapturedMail } from '../../local/service.js';
 import { type InProcess, type InProcessOptions, startInProcess } from '../support/in-process.js';
 
 export { localAws, NO_LIMITS } from '../../local/runtime.js';
-
-export interface CapturedMail {
-  from: string;
-  to: string[];
-  cc: string[];
-  bcc: string[];
-  replyTo: string[];
-  subject: string;
-  text: string;
-  html: string;
-  at: string;
-}
+export type { CapturedMail } from '../../local/service.js';
 
 export const quiet = () => {};
 

@@ -88,6 +88,7 @@ export interface LocalRuntime {
   store: AppOptions['store'];
   access: AppOptions['access'];
   scheduler: AppOptions['scheduler'];
+  invoker: AppOptions['invoker'];
   /** Faults injected so far, by kind. */
   faults: FaultInjector;
   advanceClock: LocalService['advanceClock'];
@@ -337,6 +338,7 @@ export async function startLocalRuntime(options: LocalOptions): Promise<LocalRun
     store: appOptions.store,
     access: appOptions.access,
     scheduler: appOptions.scheduler,
+    invoker: appOptions.invoker,
     faults,
     advanceClock: service.advanceClock,
     sweep: service.sweep,

@@ -1,21 +1,45 @@
 /**
  * The port contracts (contracts.ts) on the AWS adapters, against the real local servers: the
- * DynamoDB stores on dynalite, the EventBridge scheduler on the emulator.
+ * DynamoDB stores on dynalite, the EventBridge scheduler and the Lambda invoker on the emulator,
+ * the SES mailer on aws-ses-v2-local.
  */
+
+import type { SESClient } from '@aws-sdk/client-ses';
 import { afterAll, beforeAll } from 'vitest';
 import type { DynamoAccessStore } from '../../lambdas/aws/access.js';
+import { sesClient } from '../../lambdas/aws/clients.js';
+import { SesMailer } from '../../lambdas/aws/mailer.js';
 import type { DynamoInterviewStore } from '../../lambdas/aws/store.js';
+import type { SendEvent } from '../../lambdas/core/events.js';
 import type { LocalRuntime } from '../../local/runtime.js';
-import { removeDir, start, tempDir } from '../integration/helpers.js';
-import { accessStoreContract, interviewStoreContract, schedulerContract } from './contracts.js';
+import { localAws, removeDir, start, tempDir } from '../integration/helpers.js';
+import {
+  accessStoreContract,
+  interviewStoreContract,
+  invokerContract,
+  mailerContract,
+  schedulerContract,
+} from './contracts.js';
 
 let dataDir = '';
 let runtime: LocalRuntime;
+let ses: SESClient;
+/** What the emulator handed the in-process sender (recorded, then run as usual). */
+const received: SendEvent[] = [];
 beforeAll(async () => {
   dataDir = await tempDir();
-  runtime = await start(dataDir);
+  runtime = await start(dataDir, {
+    instrument: {
+      aroundSend: async (payload, run) => {
+        received.push(payload as SendEvent);
+        await run().catch(() => undefined); // an interview that does not exist: nothing to send
+      },
+    },
+  });
+  ses = sesClient({ region: 'us-east-1', endpoints: { ses: runtime.mailUrl } }, localAws(runtime).options);
 });
 afterAll(async () => {
+  ses?.destroy();
   await runtime?.stop();
   await removeDir(dataDir);
 });
@@ -25,4 +49,20 @@ accessStoreContract(() => runtime.access as DynamoAccessStore);
 schedulerContract(
   () => runtime.scheduler,
   async () => runtime.emulator.pending().map((p) => p.name),
+);
+mailerContract(
+  () => new SesMailer(ses),
+  async () => {
+    const { emails } = (await (await fetch(`${runtime.mailUrl}/store`)).json()) as {
+      emails: { destination: { to: string[] }; subject: string }[];
+    };
+    return emails.map((e) => ({ to: e.destination.to, subject: e.subject }));
+  },
+);
+invokerContract(
+  () => runtime.invoker,
+  async () => {
+    await runtime.emulator.settle();
+    return received;
+  },
 );

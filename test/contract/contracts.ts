@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { LimitWindow } from '../../lambdas/core/access.js';
+import type { SendEvent } from '../../lambdas/core/events.js';
 import { type InterviewRecord, newInterview } from '../../lambdas/core/interview.js';
 import type {
   EmailScheduler,
@@ -14,9 +15,11 @@ import type {
   InterviewStore,
   KeyStore,
   LimitStore,
+  Mailer,
+  SenderInvoker,
 } from '../../lambdas/core/ports.js';
 import { parseSubmission, type ValidSubmission } from '../../lambdas/core/schema.js';
-import { NOW, validBody } from '../fixtures.js';
+import { NOW, OUTGOING_EMAIL, validBody } from '../fixtures.js';
 
 type Lazy<T> = () => T;
 
@@ -391,6 +394,45 @@ export function schedulerContract(
       await scheduler().delete(schedule.name);
       await scheduler().delete(schedule.name);
       expect(await pending()).not.toContain(schedule.name);
+    });
+  });
+}
+
+export function mailerContract(
+  mailer: Lazy<Mailer>,
+  /** What reached the backend's mailbox: each message's recipients and subject. */
+  delivered: Lazy<Promise<{ to: string[]; subject: string }[]>>,
+) {
+  describe('Mailer', () => {
+    it('hands each message over once, with a message id of its own', async () => {
+      const subject = `Thank you ${randomUUID()}`;
+      const first = await mailer().send({ ...OUTGOING_EMAIL, subject });
+      const second = await mailer().send({ ...OUTGOING_EMAIL, subject: `${subject} again` });
+      expect(first).not.toBe('');
+      expect(second).not.toBe(first);
+      const ours = (await delivered()).filter((m) => m.subject.startsWith(subject));
+      expect(ours.map((m) => [m.to, m.subject])).toEqual([
+        [OUTGOING_EMAIL.to, subject],
+        [OUTGOING_EMAIL.to, `${subject} again`],
+      ]);
+    });
+  });
+}
+
+export function invokerContract(
+  invoker: Lazy<SenderInvoker>,
+  /** The events the sender was handed, in order. */
+  received: Lazy<Promise<SendEvent[]>>,
+) {
+  describe('SenderInvoker', () => {
+    it('hands the event to the sender as it was given', async () => {
+      const event: SendEvent = {
+        interviewId: randomUUID(),
+        kind: 'confirmation',
+        cancelUrl: 'https://example.com/cancel/x',
+      };
+      await invoker().invokeAsync(event);
+      expect((await received()).filter((e) => e.interviewId === event.interviewId)).toEqual([event]);
     });
   });
 }

@@ -1,16 +1,36 @@
 /** The port contracts (contracts.ts) on the in-memory adapters of lambdas/memory. */
+import type { SendEvent } from '../../lambdas/core/events.js';
 import { MemoryAccessStore } from '../../lambdas/memory/access.js';
-import { MemoryScheduler } from '../../lambdas/memory/scheduler.js';
+import { MemoryMailer } from '../../lambdas/memory/mailer.js';
+import { MemoryInvoker, MemoryScheduler } from '../../lambdas/memory/scheduler.js';
 import { MemoryInterviewStore } from '../../lambdas/memory/store.js';
-import { accessStoreContract, interviewStoreContract, schedulerContract } from './contracts.js';
+import {
+  accessStoreContract,
+  interviewStoreContract,
+  invokerContract,
+  mailerContract,
+  schedulerContract,
+} from './contracts.js';
 
 const store = new MemoryInterviewStore();
 const access = new MemoryAccessStore();
 const scheduler = new MemoryScheduler();
+const mailer = new MemoryMailer();
+const invoker = new MemoryInvoker();
+const received: SendEvent[] = [];
+invoker.onInvoke = () => received.push(...invoker.take());
 
 interviewStoreContract(() => store);
 accessStoreContract(() => access);
 schedulerContract(
   () => scheduler,
   async () => scheduler.pending().map((s) => s.name),
+);
+mailerContract(
+  () => mailer,
+  async () => mailer.sent,
+);
+invokerContract(
+  () => invoker,
+  async () => received,
 );

@@ -1,7 +1,7 @@
 import { defineConfig } from 'vitest/config';
 
 /**
- * Three tiers (see the README's Testing):
+ * Three tiers (see the README's Development section):
  * - `fast`: the pure rules (test/unit), the use cases and HTTP in process on the in-memory
  *   adapters (test/service), and the port contracts on those adapters. No servers, no child
  *   processes, no state outside each test's own objects, so the files share one module graph

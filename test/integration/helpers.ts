@@ -97,7 +97,7 @@ export interface InProcessContext {
 /**
  * One service for the test file: in process on the in-memory adapters (test/support/in-process.ts),
  * or, with TEST_SERVICE=local in the environment, the whole local runtime on its real stand-in
- * servers, so the same tests show both compositions behave alike (see the README's Testing).
+ * servers, so the same tests show both compositions behave alike (see the README's Development section).
  * Only what both offer is used: the HTTP API, the mailbox, the clock, `emulator.pending()`
  * and `emulator.settle()`.
  */

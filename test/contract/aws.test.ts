@@ -13,13 +13,8 @@ import type { DynamoInterviewStore } from '../../lambdas/aws/store.js';
 import type { SendEvent } from '../../lambdas/core/events.js';
 import type { LocalRuntime } from '../../local/runtime.js';
 import { localAws, removeDir, start, tempDir } from '../integration/helpers.js';
-import {
-  accessStoreContract,
-  interviewStoreContract,
-  invokerContract,
-  mailerContract,
-  schedulerContract,
-} from './contracts.js';
+import { accessStoreContract, interviewStoreContract } from './contracts.js';
+import { invokerContract, mailerContract, schedulerContract } from './delivery.js';
 
 let dataDir = '';
 let runtime: LocalRuntime;

@@ -1,25 +1,22 @@
 /**
- * The port contracts, one suite each, run against every adapter of the port: the in-memory ones
- * (memory.test.ts) and the AWS ones on the real local servers (aws.test.ts). An adapter that
- * passes them can stand in for the other in the use-case and HTTP tests.
+ * The store ports' contracts (delivery.ts has the others), one suite each, run against every
+ * adapter of the port: the in-memory ones (memory.test.ts) and the AWS ones on the real local
+ * servers (aws.test.ts). An adapter that passes them can stand in for the other in the use-case
+ * and HTTP tests.
  */
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { LimitWindow } from '../../lambdas/core/access.js';
-import type { SendEvent } from '../../lambdas/core/events.js';
 import { type InterviewRecord, newInterview } from '../../lambdas/core/interview.js';
 import type {
-  EmailScheduler,
   IdempotencyRecord,
   IdempotencyStore,
   InterviewStore,
   KeyStore,
   LimitStore,
-  Mailer,
-  SenderInvoker,
 } from '../../lambdas/core/ports.js';
 import { parseSubmission, type ValidSubmission } from '../../lambdas/core/schema.js';
-import { NOW, OUTGOING_EMAIL, validBody } from '../fixtures.js';
+import { NOW, validBody } from '../fixtures.js';
 
 type Lazy<T> = () => T;
 
@@ -371,68 +368,6 @@ export function accessStoreContract(access: Lazy<KeyStore & LimitStore & Idempot
       expect((await access().get(scope))?.claimedAt).toBe(later.claimedAt);
       await access().release(scope);
       expect(await access().get(scope)).toBeUndefined();
-    });
-  });
-}
-
-export function schedulerContract(
-  scheduler: Lazy<EmailScheduler>,
-  /** The names of the pending schedules, as the backend holds them. */
-  pending: Lazy<Promise<string[]>>,
-) {
-  describe('EmailScheduler', () => {
-    it('creates and deletes idempotently', async () => {
-      const id = randomUUID();
-      const schedule = {
-        name: `${id}-thank-you`,
-        at: new Date('2030-01-01T10:00:00.000Z'),
-        event: { interviewId: id, kind: 'thank-you' as const },
-      };
-      await scheduler().create(schedule);
-      await scheduler().create(schedule);
-      expect((await pending()).filter((name) => name === schedule.name)).toHaveLength(1);
-      await scheduler().delete(schedule.name);
-      await scheduler().delete(schedule.name);
-      expect(await pending()).not.toContain(schedule.name);
-    });
-  });
-}
-
-export function mailerContract(
-  mailer: Lazy<Mailer>,
-  /** What reached the backend's mailbox: each message's recipients and subject. */
-  delivered: Lazy<Promise<{ to: string[]; subject: string }[]>>,
-) {
-  describe('Mailer', () => {
-    it('hands each message over once, with a message id of its own', async () => {
-      const subject = `Thank you ${randomUUID()}`;
-      const first = await mailer().send({ ...OUTGOING_EMAIL, subject });
-      const second = await mailer().send({ ...OUTGOING_EMAIL, subject: `${subject} again` });
-      expect(first).not.toBe('');
-      expect(second).not.toBe(first);
-      const ours = (await delivered()).filter((m) => m.subject.startsWith(subject));
-      expect(ours.map((m) => [m.to, m.subject])).toEqual([
-        [OUTGOING_EMAIL.to, subject],
-        [OUTGOING_EMAIL.to, `${subject} again`],
-      ]);
-    });
-  });
-}
-
-export function invokerContract(
-  invoker: Lazy<SenderInvoker>,
-  /** The events the sender was handed, in order. */
-  received: Lazy<Promise<SendEvent[]>>,
-) {
-  describe('SenderInvoker', () => {
-    it('hands the event to the sender as it was given', async () => {
-      const event: SendEvent = {
-        interviewId: randomUUID(),
-        kind: 'confirmation',
-        cancelUrl: 'https://example.com/cancel/x',
-      };
-      await invoker().invokeAsync(event);
-      expect((await received()).filter((e) => e.interviewId === event.interviewId)).toEqual([event]);
     });
   });
 }

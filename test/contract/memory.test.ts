@@ -4,13 +4,8 @@ import { MemoryAccessStore } from '../../lambdas/memory/access.js';
 import { MemoryMailer } from '../../lambdas/memory/mailer.js';
 import { MemoryInvoker, MemoryScheduler } from '../../lambdas/memory/scheduler.js';
 import { MemoryInterviewStore } from '../../lambdas/memory/store.js';
-import {
-  accessStoreContract,
-  interviewStoreContract,
-  invokerContract,
-  mailerContract,
-  schedulerContract,
-} from './contracts.js';
+import { accessStoreContract, interviewStoreContract } from './contracts.js';
+import { invokerContract, mailerContract, schedulerContract } from './delivery.js';
 
 const store = new MemoryInterviewStore();
 const access = new MemoryAccessStore();

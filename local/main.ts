@@ -43,6 +43,7 @@ interview-followup is running locally
   API        ${runtime.apiUrl}
   Mailbox    ${runtime.mailUrl}   (captured emails as JSON: ${runtime.apiUrl}/_local/mail)
   Clock      ${runtime.apiUrl}/_local/clock
+  API docs   ${runtime.apiUrl}/docs   (OpenAPI 3.1: ${runtime.apiUrl}/openapi.json)
   DynamoDB   ${runtime.dynamoUrl}   (npm run api-key -- list)
   API key    ${apiKeyLine}
 Press Ctrl-C to stop.

@@ -6,7 +6,8 @@
  * `test/support/in-process.ts` in front of the in-memory adapters, for the in-process tests.
  */
 import { Hono } from 'hono';
-import { type createApp, errorResponse } from '../lambdas/api/app.js';
+import type { createApp } from '../lambdas/api/app.js';
+import { errorResponse, readJson } from '../lambdas/api/http.js';
 import type { InterviewStore, Logger, Metrics, SenderInvoker } from '../lambdas/core/ports.js';
 import { SWEEP_PERIOD_MINUTES } from '../lambdas/core/reconcile.js';
 import { parseInstant } from '../lambdas/core/validate.js';
@@ -160,20 +161,9 @@ export function localService(parts: ServiceParts): LocalService {
   app.post('/_local/sweep', async (c) => c.json(await runSweep()));
   app.post('/_local/clock', async (c) => {
     // JSON only: a form or text/plain POST is what a page of another site could send.
-    if (!(c.req.header('Content-Type') ?? '').toLowerCase().startsWith('application/json')) {
-      return errorResponse(
-        c,
-        415,
-        'unsupported_media_type',
-        'The body must be JSON: Content-Type: application/json.',
-      );
-    }
-    let body: unknown;
-    try {
-      body = await c.req.json();
-    } catch {
-      return errorResponse(c, 400, 'malformed_json', 'The body is not valid JSON.');
-    }
+    const read = await readJson(c);
+    if (!read.ok) return read.response;
+    const body = read.body;
     const now = (body as { now?: unknown } | null)?.now;
     const down = (body as { down?: unknown } | null)?.down;
     if (down !== undefined && typeof down !== 'boolean') {

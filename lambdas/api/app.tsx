@@ -16,7 +16,7 @@ import {
   toView,
 } from '../core/interview.js';
 import type { KeyStore } from '../core/ports.js';
-import { type FieldProblem, parseSubmission, type ValidSubmission } from '../core/schema.js';
+import { parseSubmission, type ValidSubmission } from '../core/schema.js';
 import { hashSecret, isWellFormedToken, sameHash } from '../core/tokens.js';
 import { cancelPending } from '../usecases/cancel.js';
 import { type Caller, type IntakeDeps, intake, limited } from '../usecases/intake.js';
@@ -29,12 +29,17 @@ import {
 } from '../usecases/interviews.js';
 import {
   crossSite,
+  errorResponse,
   pageHeaders,
   readCancelKind,
+  readJson,
   tooLarge,
   wantsJson,
   withoutTrailingSlashes,
 } from './http.js';
+
+export { errorResponse } from './http.js';
+
 import { CancelPage, MessagePage } from './pages.js';
 
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -49,16 +54,6 @@ export interface AppOptions extends IntakeDeps {
   publicUrl?: string;
   /** Domains links in submitted text may point to (LINK_ALLOWLIST); none by default. */
   linkAllowlist?: readonly string[];
-}
-
-export function errorResponse(
-  c: Context,
-  status: ContentfulStatusCode,
-  code: string,
-  message: string,
-  fields?: FieldProblem[],
-) {
-  return c.json({ error: { code, message, ...(fields && { fields }) } }, status);
 }
 
 /** The key id behind a bearer header: the configured key (`env`), or an unrevoked stored key. */
@@ -151,21 +146,9 @@ export function createApp(options: AppOptions): Hono<SubmissionEnv> {
       },
     }),
     async (c: Context<SubmissionEnv>, next: () => Promise<void>) => {
-      const type = c.req.header('Content-Type') ?? '';
-      if (!/^application\/json\s*(;\s*charset="?utf-8"?\s*)?$/i.test(type.trim())) {
-        return errorResponse(
-          c,
-          415,
-          'unsupported_media_type',
-          'The body must be JSON: Content-Type: application/json.',
-        );
-      }
-      let body: unknown;
-      try {
-        body = JSON.parse(await c.req.text());
-      } catch {
-        return errorResponse(c, 400, 'malformed_json', 'The body is not valid JSON.');
-      }
+      const read = await readJson(c);
+      if (!read.ok) return read.response;
+      const body = read.body;
       const parsed = parseSubmission(body, options.clock.now(), {
         ...(options.linkAllowlist && { linkAllowlist: options.linkAllowlist }),
       });

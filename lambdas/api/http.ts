@@ -3,6 +3,8 @@
  * form, and telling a cross-site request from our own pages' (no state, no ports).
  */
 import type { Context } from 'hono';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import type { FieldProblem } from '../core/schema.js';
 import { PAGE_CSP } from './pages.js';
 
 /** "https://example.com/x//" → "https://example.com/x" (a loop: `/\/+$/` is quadratic on "///…a"). */
@@ -77,4 +79,35 @@ export async function readCancelKind(c: Context): Promise<'all' | 'follow-up' | 
   }
   if (kind === undefined || kind === '') return 'all';
   return kind === 'all' || kind === 'follow-up' ? kind : undefined;
+}
+
+/** The one shape of every error: `{"error": {"code", "message", "fields"?}}` (README, Errors). */
+export function errorResponse(
+  c: Context,
+  status: ContentfulStatusCode,
+  code: string,
+  message: string,
+  fields?: FieldProblem[],
+) {
+  return c.json({ error: { code, message, ...(fields && { fields }) } }, status);
+}
+
+/**
+ * A JSON body, or the error response: 415 unless `application/json` (UTF-8, if a charset is
+ * named), 400 when it does not parse. A form or text/plain POST, what a page of another site
+ * could send, never gets through.
+ */
+export async function readJson(
+  c: Context,
+): Promise<{ ok: true; body: unknown } | { ok: false; response: Response }> {
+  const type = c.req.header('Content-Type') ?? '';
+  if (!/^application\/json\s*(;\s*charset="?utf-8"?\s*)?$/i.test(type.trim())) {
+    const message = 'The body must be JSON: Content-Type: application/json.';
+    return { ok: false, response: errorResponse(c, 415, 'unsupported_media_type', message) };
+  }
+  try {
+    return { ok: true, body: JSON.parse(await c.req.text()) };
+  } catch {
+    return { ok: false, response: errorResponse(c, 400, 'malformed_json', 'The body is not valid JSON.') };
+  }
 }

@@ -17,14 +17,13 @@ import { serve } from '@hono/node-server';
 import dynalite from 'dynalite';
 import { type AppOptions, createApp } from '../lambdas/api/app.js';
 import { dynamoClient, lambdaClient, schedulerClient, sesClient } from '../lambdas/aws/clients.js';
-import { DynamoInterviewStore } from '../lambdas/aws/store.js';
-import { ENV, LIMIT_VARIABLES, loadApiConfig, loadSenderConfig } from '../lambdas/config.js';
+import { ENV, LIMIT_VARIABLES, loadApiConfig, loadSenderConfig, loadSweepConfig } from '../lambdas/config.js';
 import type { Limits } from '../lambdas/core/access.js';
 import { CountingMetrics, jsonLogger, type Logger } from '../lambdas/core/ports.js';
 import { hashSecret } from '../lambdas/core/tokens.js';
 import { reportTimeZoneDisagreements } from '../lambdas/shared/timezones.js';
 import { parseSendEvent, sendEmail } from '../lambdas/usecases/send.js';
-import { apiDeps, senderDeps } from '../lambdas/wiring.js';
+import { apiDeps, senderDeps, sweepDeps } from '../lambdas/wiring.js';
 import { LocalClock } from './clock.js';
 import { type AwsEmulator, startAwsEmulator } from './emulator/index.js';
 import { FaultInjector, injectDynamoFaults, injectSesFaults, parseFaults } from './faults.js';
@@ -295,6 +294,7 @@ export async function startLocalRuntime(options: LocalOptions): Promise<LocalRun
   const aroundSend = options.instrument?.aroundSend;
   deliver = aroundSend ? (payload) => aroundSend(payload, () => send(payload)) : send;
 
+  const sweeping = sweepDeps(loadSweepConfig(env), api, runtime);
   const publicUrl = options.publicUrl;
   let apiUrl = '';
   const appOptions = apiDeps(apiConfig, api, runtime, apiConfig.counterSecret ?? '');
@@ -308,9 +308,9 @@ export async function startLocalRuntime(options: LocalOptions): Promise<LocalRun
       settle: () => emulator.settle(),
       pendingTimes: () => emulator.pending().map((p) => p.at),
     },
-    // The sweep reads the api's table through its own store, as the Sweep function does on AWS.
-    store: new DynamoInterviewStore(api.db, TABLE_NAME),
-    invoker: appOptions.invoker,
+    // The sweep wired as the Sweep function is on AWS, on the api's clients.
+    store: sweeping.store,
+    invoker: sweeping.invoker,
     mailbox: sesMailbox(sesUrl),
     metrics,
     log,

@@ -139,28 +139,27 @@ export async function submitInterview(
   // interview's, whose schedules and confirmation count must not be touched before it is read.
   let attempt = options.resuming ? undefined : start(deps, record, options, now);
   const [stored, admitted] = await Promise.allSettled([store.create(record), options.admitted ?? true]);
-  if (stored.status === 'rejected' || admitted.status === 'rejected' || !admitted.value || !stored.value) {
-    const refused = stored.status === 'fulfilled' && (admitted.status === 'rejected' || !admitted.value);
-    if (stored.status === 'fulfilled' && !stored.value && !refused && options.resuming && options.id) {
-      // Taking over from a request that died: resume that interview (schedules are idempotent by
-      // name, the confirmation by its state), from what it stored.
-      const existing = await store.get(id);
-      if (!existing || existing.ownerKeyId !== options.ownerKeyId)
-        throw new Error('interview id already taken');
-      record = existing;
-    } else {
-      // Only this request's item (created here) and its own schedules are undone: an id that was
-      // taken is someone else's, and so are its schedules.
-      const ours = stored.status === 'fulfilled' && stored.value;
-      await attempt?.undo({
-        schedules: ours || stored.status === 'rejected',
-        item: ours ? record : undefined,
-      });
-      if (stored.status === 'rejected') throw stored.reason;
-      if (admitted.status === 'rejected') throw admitted.reason;
-      if (refused) return undefined;
+  const created = stored.status === 'fulfilled' && stored.value; // this request wrote the item
+  const taken = stored.status === 'fulfilled' && !stored.value; // the id exists already
+  const goesAhead = admitted.status === 'fulfilled' && admitted.value;
+  if (goesAhead && taken && options.resuming) {
+    // Taking over from a request that died: resume that interview (schedules are idempotent by
+    // name, the confirmation by its state), from what it stored.
+    const existing = await store.get(id);
+    if (!existing || existing.ownerKeyId !== options.ownerKeyId)
       throw new Error('interview id already taken');
-    }
+    record = existing;
+  } else if (!goesAhead || !created) {
+    // Only this request's item (created here) and its own schedules are undone: an id that was
+    // taken is someone else's, and so are its schedules.
+    await attempt?.undo({
+      schedules: created || stored.status === 'rejected',
+      item: created ? record : undefined,
+    });
+    if (stored.status === 'rejected') throw stored.reason;
+    if (admitted.status === 'rejected') throw admitted.reason;
+    if (!goesAhead) return undefined;
+    throw new Error('interview id already taken');
   }
   attempt ??= start(deps, record, options, now);
 

@@ -8,9 +8,15 @@ import packageJson from '../../package.json' with { type: 'json' };
 import { openApiDocument } from './openapi.js';
 import { DOCS_CSP, ReferencePage } from './page.js';
 
+let built: { document: Record<string, unknown>; body: string } | undefined;
+
 export function createDocsApp(): Hono {
-  const document = openApiDocument(packageJson.version);
-  const body = JSON.stringify(document);
+  // Once per process, however many apps (the local runtime makes one per start).
+  built ??= (() => {
+    const document = openApiDocument(packageJson.version);
+    return { document, body: JSON.stringify(document) };
+  })();
+  const { document, body } = built;
   const app = new Hono();
   app.get('/openapi.json', (c) => {
     c.header('Cache-Control', 'public, max-age=300');

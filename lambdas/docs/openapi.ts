@@ -9,6 +9,7 @@ import * as z from 'zod/mini';
 import { SCHEDULED_KINDS } from '../core/events.js';
 import { TRANSITIONS } from '../core/interview.js';
 import { submissionSchema } from '../core/submission-schema.js';
+import { EMAIL_ADDRESS } from '../core/validate.js';
 
 type Json = Record<string, unknown>;
 
@@ -16,6 +17,45 @@ type Json = Record<string, unknown>;
 function jsonSchema(schema: z.core.$ZodType, io: 'input' | 'output'): Json {
   const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { target: 'draft-2020-12', io }) as Json;
   return rest;
+}
+
+/**
+ * What the schema cannot say by itself, by field path: the rules the README spells out. Each
+ * path must exist in the Submission schema (the docs test checks the document; a wrong path
+ * throws here, at the first request).
+ */
+const SUBMISSION_FIELDS: Record<string, string> = {
+  'candidate.email': 'The candidate’s address: the confirmation goes here, and the interviewer’s replies',
+  'interviewer.email': 'Where the thank-you and the follow-up go',
+  'interviewer.awayUntil':
+    'YYYY-MM-DD, the interviewer’s last day away: no follow-up before the next business day',
+  'interview.endsAt':
+    'When the interview ended: YYYY-MM-DDTHH:mm in interview.timeZone, or an ISO instant with an offset',
+  'interview.timeZone': 'An IANA zone name, such as America/New_York (any case; aliases are resolved)',
+  highlights: 'A clause such as “my experience in marketing”, woven into the thank-you',
+  followUp: 'false when the employer asked candidates not to follow up',
+  copyCandidate: 'Bcc the candidate on the interviewer’s emails',
+  holidays: 'A region whose public holidays are not business days: "US", "US-CA", "DE-BY"…',
+};
+
+/** The Submission schema with the descriptions above, and `format: email` where its pattern is an address's. */
+function submissionDocument(): Json {
+  const schema = jsonSchema(submissionSchema, 'input');
+  const mark = (node: Json) => {
+    if (node.pattern === EMAIL_ADDRESS.source) node.format = 'email';
+    for (const child of Object.values((node.properties ?? {}) as Record<string, Json>)) mark(child);
+  };
+  mark(schema);
+  for (const [path, description] of Object.entries(SUBMISSION_FIELDS)) {
+    let node = schema;
+    for (const name of path.split('.')) {
+      const next = (node.properties as Record<string, Json> | undefined)?.[name];
+      if (!next) throw new Error(`no field ${path} in the submission schema`);
+      node = next;
+    }
+    node.description = description;
+  }
+  return schema;
 }
 
 const STATUSES = Object.keys(TRANSITIONS) as [string, ...string[]];
@@ -105,7 +145,7 @@ export function openApiDocument(version: string): Json {
         bearer: { type: 'http', scheme: 'bearer', description: 'An API key (`npm run api-key -- create`)' },
       },
       schemas: {
-        Submission: jsonSchema(submissionSchema, 'input'),
+        Submission: submissionDocument(),
         Interview: jsonSchema(interview, 'output'),
         Submitted: jsonSchema(submitted, 'output'),
         Preview: jsonSchema(preview, 'output'),

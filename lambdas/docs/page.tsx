@@ -14,7 +14,8 @@ h1{font-size:1.5rem;margin:0 0 .5rem}h2{font-size:1.2rem;margin:1.75rem 0 .5rem;
 h3{font-size:1rem;margin:1rem 0 .25rem}code{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:.9em}
 .method{display:inline-block;min-width:4rem;font-weight:700}.auth{color:#555}
 table{border-collapse:collapse;width:100%;margin:.25rem 0}.scroll{overflow-x:auto}th,td{text-align:left;padding:.3rem .5rem;border-bottom:1px solid #e4e4e0;vertical-align:top}
-th{font-weight:600}`;
+th{font-weight:600}
+@media (max-width:40rem){.rows thead{display:none}.rows tr{display:block;padding:.4rem 0;border-bottom:1px solid #e4e4e0}.rows td{display:block;border:0;padding:.1rem 0}}`;
 
 export const DOCS_CSP = pageCsp(STYLE, 'none');
 
@@ -43,18 +44,52 @@ function describe(schema: Json): string {
   return limits.length > 0 ? `${type} (${limits.join(', ')})` : type;
 }
 
+interface Row {
+  field: string;
+  type: string;
+  required: boolean;
+  description: string;
+}
+
 /** Every property of an object schema, nested objects flattened as `parent.child`. */
-function rows(schema: Json, prefix = ''): [string, string, boolean][] {
+function rows(schema: Json, prefix = ''): Row[] {
   const properties = asJson(schema.properties);
   const required = new Set(Array.isArray(schema.required) ? schema.required : []);
   return Object.entries(properties).flatMap(([name, value]) => {
     const child = asJson(value);
-    const path = prefix + name;
-    if (child.type === 'object' && child.properties) {
-      return [[path, 'object', required.has(name)] as [string, string, boolean], ...rows(child, `${path}.`)];
-    }
-    return [[path, describe(child), required.has(name)] as [string, string, boolean]];
+    const field = prefix + name;
+    const nested = child.type === 'object' && child.properties !== undefined;
+    const row = {
+      field,
+      type: nested ? 'object' : describe(child),
+      required: required.has(name),
+      description: text(child.description),
+    };
+    return nested ? [row, ...rows(child, `${field}.`)] : [row];
   });
+}
+
+/** A body's or an answer's schema and media type; a named schema links to its table below. */
+function SchemaName(props: { schema: Json; type: string }) {
+  const name = refName(props.schema);
+  if (!name) return <>{`${describe(props.schema)} (${props.type})`}</>;
+  return (
+    <>
+      <a href={`#${name}`}>{name}</a> ({props.type})
+    </>
+  );
+}
+
+/** Items separated by "; ". */
+function joined(items: Child[]): Child[] {
+  return items.flatMap((item, i) => (i === 0 ? [item] : ['; ', item]));
+}
+
+/** Each media type of a content map, with its schema. */
+function contents(content: unknown): Child[] {
+  return Object.entries(asJson(content)).map(([type, media]) => (
+    <SchemaName schema={asJson(asJson(media).schema)} type={type} />
+  ));
 }
 
 /** A table that may scroll sideways on a phone: focusable, so a keyboard can scroll it too. */
@@ -68,10 +103,7 @@ function Scroll(props: { label: string; children: Child }) {
 
 function Operation(props: { method: string; path: string; op: Json }) {
   const { op } = props;
-  const body = asJson(asJson(op.requestBody).content);
-  const bodies = Object.entries(body).map(
-    ([type, media]) => `${describe(asJson(asJson(media).schema))} (${type})`,
-  );
+  const bodies = contents(asJson(op.requestBody).content);
   const parameters = (Array.isArray(op.parameters) ? op.parameters : []).map(asJson);
   return (
     <section>
@@ -89,22 +121,20 @@ function Operation(props: { method: string; path: string; op: Json }) {
           ))}
         </p>
       )}
-      {bodies.length > 0 && <p>Body: {bodies.join('; ')}</p>}
+      {bodies.length > 0 && <p>Body: {joined(bodies)}</p>}
       <Scroll label={`Responses of ${props.method.toUpperCase()} ${props.path}`}>
-        <table>
+        <table class="rows">
           <tbody>
             {Object.entries(asJson(op.responses)).map(([status, response]) => {
               const r = asJson(response);
-              const types = Object.entries(asJson(r.content)).map(
-                ([type, media]) => `${describe(asJson(asJson(media).schema))} (${type})`,
-              );
+              const types = contents(r.content);
               return (
                 <tr>
                   <td>
                     <code>{status}</code>
                   </td>
                   <td>{text(r.description)}</td>
-                  <td>{types.join('; ')}</td>
+                  <td>{joined(types)}</td>
                 </tr>
               );
             })}
@@ -138,22 +168,24 @@ export function ReferencePage(props: { document: Json }) {
         <section>
           <h3 id={name}>{name}</h3>
           <Scroll label={`Fields of ${name}`}>
-            <table>
+            <table class="rows">
               <thead>
                 <tr>
                   <th>Field</th>
                   <th>Type</th>
                   <th>Required</th>
+                  <th>Notes</th>
                 </tr>
               </thead>
               <tbody>
-                {rows(asJson(schema)).map(([field, type, required]) => (
+                {rows(asJson(schema)).map((row) => (
                   <tr>
                     <td>
-                      <code>{field}</code>
+                      <code>{row.field}</code>
                     </td>
-                    <td>{type}</td>
-                    <td>{required ? 'yes' : ''}</td>
+                    <td>{row.type}</td>
+                    <td>{row.required ? 'required' : ''}</td>
+                    <td>{row.description}</td>
                   </tr>
                 ))}
               </tbody>

@@ -75,6 +75,11 @@ describe('GET /openapi.json', () => {
     expect(address?.maxLength).toBe(254);
     expect(new RegExp(address?.pattern ?? '^$').test('hiring.manager@example.org')).toBe(true);
     expect(new RegExp(address?.pattern ?? '^$').test('IT Support <it@example.org>')).toBe(false);
+    expect((address as { format?: string } | undefined)?.format).toBe('email');
+    const zone = submission.properties.interview?.properties?.timeZone as
+      | { description?: string }
+      | undefined;
+    expect(zone?.description).toContain('IANA');
   });
 });
 

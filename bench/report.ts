@@ -94,9 +94,11 @@ ${markdownTable(['section', 'measure', 'value', 'ratio / target'], report.rows)}
   The baseline bundle only imports and constructs the function's SDK clients.
 - Intake: through the local runtime (dynalite, the scheduler emulator), one request at a time,
   alternating with the raw I/O so both see the same machine. The raw I/O is the same requests
-  intake makes (the item, the limit counters, the checkAt, the schedules, the invoke), all at
-  once: intake makes them in two round trips (the item, the counters and the schedules together;
-  then the checkAt and the confirmation's invoke), behind its HTTP layer and validation. The
+  intake makes, issued through the same adapters all at once: a copy of a stored interview under
+  a new id, the five limit counters, the checkAt (with its index) on an interview of that size,
+  the two schedules and the invoke. Intake makes them in two round trips (the item, the counters
+  and the schedules together; then the checkAt and the confirmation's invoke), behind its HTTP
+  layer and validation. The
   sender's runs (each intake's confirmation) are held until a pair is timed: on AWS the sender is
   another function, off intake's critical path, but here it would share this one process.
 - Dispatch: ${dispatch.n.toLocaleString('en-US')} interviews created through \`POST /interviews\` (50 at a time, limits

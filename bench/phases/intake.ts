@@ -1,20 +1,23 @@
 /**
  * Phase 2, intake overhead: POST /interviews through the local runtime, beside the raw I/O it must
- * do, issued directly with the SDK all at once: the same requests, each once (the item's write,
- * the five limit counters, the checkAt update, the two schedule
- * creations and the confirmation's async invoke). Interleaved in one run; then throughput at 50
- * concurrent clients. The ratio is what intake adds to its I/O: its order (two round trips where
- * the raw I/O takes one), the HTTP layer, the validation and the rendering.
+ * do, issued all at once through the same adapters the API is given: the same requests, each once
+ * (the item's write, the five limit counters, the checkAt update, the two schedule creations and
+ * the confirmation's async invoke). Interleaved in one run; then throughput at 50 concurrent
+ * clients. The ratio is what intake adds to its I/O: its order (two round trips where the raw I/O
+ * takes one), the HTTP layer, the validation and the rendering.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { InvokeCommand } from '@aws-sdk/client-lambda';
-import { CreateScheduleCommand } from '@aws-sdk/client-scheduler';
-import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { dynamoClient, lambdaClient, schedulerClient } from '../../lambdas/aws/clients.js';
-import { localAws, NO_LIMITS, startLocalRuntime, TABLE_NAME } from '../../local/runtime.js';
-import { FUNCTION_ENVIRONMENT, postInterview, submissionFor } from '../lifecycle.js';
+import { ENV_KEY_ID } from '../../lambdas/api/app.js';
+import { confirmationWindow, limitWindows } from '../../lambdas/core/access.js';
+import { SCHEDULED_KINDS } from '../../lambdas/core/events.js';
+import { type InterviewRecord, scheduleName } from '../../lambdas/core/interview.js';
+import { firstCheckAt } from '../../lambdas/core/reconcile.js';
+import { scheduleTime } from '../../lambdas/core/sendTimes.js';
+import { hashSecret, newInterviewId, newToken } from '../../lambdas/core/tokens.js';
+import { NO_LIMITS, startLocalRuntime } from '../../local/runtime.js';
+import { postInterview, submissionFor } from '../lifecycle.js';
 import { type PhaseOptions, percentile, type Report } from '../report.js';
 
 export async function intakeOverhead(report: Report, { quick }: PhaseOptions): Promise<void> {
@@ -38,10 +41,6 @@ export async function intakeOverhead(report: Report, { quick }: PhaseOptions): P
   const drain = async () => {
     while (held.length > 0) await Promise.allSettled(held.splice(0).map((send) => send()));
   };
-  const aws = localAws(runtime);
-  const db = dynamoClient(aws.config, aws.options);
-  const scheduler = schedulerClient(aws.config, aws.options);
-  const lambda = lambdaClient(aws.config, aws.options);
   try {
     await fetch(`${runtime.apiUrl}/_local/clock`, {
       method: 'POST',
@@ -52,75 +51,47 @@ export async function intakeOverhead(report: Report, { quick }: PhaseOptions): P
     const submit = async () => {
       const i = n++;
       const res = await postInterview(runtime, submissionFor('intake.bench.example.org', i));
-      await res.arrayBuffer();
-      return res.status;
+      const body = (await res.json()) as { id: string };
+      return { status: res.status, id: body.id };
     };
-    const target = {
-      Arn: FUNCTION_ENVIRONMENT.SENDER_FUNCTION_ARN,
-      RoleArn: FUNCTION_ENVIRONMENT.SCHEDULER_ROLE_ARN,
-      DeadLetterConfig: { Arn: FUNCTION_ENVIRONMENT.SCHEDULE_DLQ_ARN },
-      RetryPolicy: { MaximumRetryAttempts: 10, MaximumEventAgeInSeconds: 21_600 },
-    };
-    let raw = 0;
+    // The raw I/O is issued through the service's own adapters (those the local runtime gives the
+    // API), so each request is the one intake makes, byte for byte in shape: the same item (a copy
+    // of one intake stored, under a new id and token hash), the same conditional counter updates,
+    // the checkAt written on an item of that size with its index, the same schedules and invoke.
+    const sample = await submit();
+    if (sample.status !== 201) throw new Error('intake failed');
+    const stored = await runtime.store.get(sample.id);
+    if (!stored) throw new Error('the sample interview is not stored');
+    const { checkAt: _unwatched, ...template } = stored;
+    let previous = stored.id; // each checkAt lands on an interview of the same size, as intake's does
     const rawIo = async () => {
-      const id = `raw-${raw++}-${Date.now()}`;
-      const item = { id, tokenHash: id, emails: {}, ownerKeyId: 'env', createdAt: new Date().toISOString() };
-      // The limit counters: the per-key minute, day and interviewer windows, the all-keys
-      // interviewer window and the candidate's confirmations (the previous minute is read only
-      // near the per-minute limit, never with the limits lifted as here).
-      const counters = ['minute', 'day', 'interviewer', 'all-keys', 'candidate'].map(
-        (w) => `limit#raw#${w}#${id}`,
-      );
+      const id = newInterviewId();
+      const record: InterviewRecord = { ...template, id, tokenHash: hashSecret(newToken()) };
+      const now = new Date(record.createdAt);
+      const interviewer = record.interviewer.email;
+      const windows = limitWindows(now, { keyId: ENV_KEY_ID, interviewer }, NO_LIMITS, 'bench');
+      const confirmation = confirmationWindow(now, record.candidate.email, NO_LIMITS, 'bench');
+      const kinds = SCHEDULED_KINDS.filter((kind) => record.emails[kind].status === 'scheduled');
       await Promise.all([
-        db.send(
-          new PutCommand({
-            TableName: TABLE_NAME,
-            Item: item,
-            ConditionExpression: 'attribute_not_exists(id)',
+        runtime.store.create(record),
+        runtime.access.take(windows),
+        runtime.access.take([confirmation]),
+        runtime.store.setCheckAt(previous, firstCheckAt(record)),
+        ...kinds.map((kind) =>
+          runtime.scheduler.create({
+            name: scheduleName(id, kind),
+            at: scheduleTime(new Date(record.emails[kind].sendAt as string), now),
+            event: { interviewId: id, kind },
           }),
         ),
-        ...counters.map((counter) =>
-          db.send(
-            new UpdateCommand({
-              TableName: TABLE_NAME,
-              Key: { id: counter },
-              UpdateExpression: 'ADD #n :one',
-              ConditionExpression: 'attribute_not_exists(#n) OR #n < :limit',
-              ExpressionAttributeNames: { '#n': 'count' },
-              ExpressionAttributeValues: { ':one': 1, ':limit': 1_000_000 },
-              ReturnValues: 'UPDATED_NEW',
-            }),
-          ),
-        ),
-        // The sweep's checkAt, written once the schedules exist.
-        db.send(
-          new UpdateCommand({
-            TableName: TABLE_NAME,
-            Key: { id: `checkat#${id}` },
-            UpdateExpression: 'SET checkAt = :at',
-            ExpressionAttributeValues: { ':at': '2027-01-01T10:05:00.000Z' },
-          }),
-        ),
-        ...['thank-you', 'follow-up'].map((kind) =>
-          scheduler.send(
-            new CreateScheduleCommand({
-              Name: `${id}-${kind}`,
-              ScheduleExpression: 'at(2027-01-01T10:00:00)',
-              ScheduleExpressionTimezone: 'America/New_York',
-              FlexibleTimeWindow: { Mode: 'OFF' },
-              ActionAfterCompletion: 'DELETE',
-              Target: { ...target, Input: JSON.stringify({ interviewId: id, kind }) },
-            }),
-          ),
-        ),
-        lambda.send(
-          new InvokeCommand({
-            FunctionName: FUNCTION_ENVIRONMENT.SENDER_FUNCTION_ARN,
-            InvocationType: 'Event',
-            Payload: new TextEncoder().encode(JSON.stringify({ interviewId: id, kind: 'noop' })),
-          }),
-        ),
+        // An interview that does not exist: the sender's run (held, then drained) finds nothing to send.
+        runtime.invoker.invokeAsync({
+          interviewId: newInterviewId(),
+          kind: 'confirmation',
+          cancelUrl: 'raw',
+        }),
       ]);
+      previous = id;
     };
     const samples = quick ? 50 : 300;
     for (let i = 0; i < 20; i++) {
@@ -132,7 +103,7 @@ export async function intakeOverhead(report: Report, { quick }: PhaseOptions): P
     const io: number[] = [];
     for (let i = 0; i < samples; i++) {
       let t = performance.now();
-      if ((await submit()) !== 201) throw new Error('intake failed');
+      if ((await submit()).status !== 201) throw new Error('intake failed');
       intake.push(performance.now() - t);
       t = performance.now();
       await rawIo();
@@ -167,7 +138,7 @@ export async function intakeOverhead(report: Report, { quick }: PhaseOptions): P
     await Promise.all(
       Array.from({ length: 50 }, async () => {
         while (performance.now() < deadline) {
-          if ((await submit()) === 201) ok += 1;
+          if ((await submit()).status === 201) ok += 1;
           else errors += 1;
         }
       }),
@@ -180,9 +151,6 @@ export async function intakeOverhead(report: Report, { quick }: PhaseOptions): P
       `${errors} errors (target 0)`,
     );
   } finally {
-    db.destroy();
-    scheduler.destroy();
-    lambda.destroy();
     await runtime.stop();
     await rm(dataDir, { recursive: true, force: true });
   }

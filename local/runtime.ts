@@ -28,6 +28,7 @@ import { LocalClock } from './clock.js';
 import { type AwsEmulator, startAwsEmulator } from './emulator/index.js';
 import { FaultInjector, injectDynamoFaults, injectSesFaults, parseFaults } from './faults.js';
 import { acceptLoopbackHostsOnly } from './loopback.js';
+import { keepMailHeaders } from './mail-headers.js';
 import { type CapturedMail, type LocalService, localService } from './service.js';
 import { CREDENTIALS, compactTable, ensureTable, TABLE_NAME } from './table.js';
 
@@ -171,6 +172,7 @@ function close(server: Server): Promise<void> {
 }
 
 interface CapturedEmail {
+  messageId: string;
   from: string;
   replyTo: string[];
   destination: { to: string[]; cc: string[]; bcc: string[] };
@@ -179,29 +181,46 @@ interface CapturedEmail {
   at: number;
 }
 
-/** The SES stand-in's store, as `GET /_local/mail` shows it. */
-function sesMailbox(sesUrl: string) {
+/**
+ * The SES stand-in's store, as `GET /_local/mail` shows it, with what the runtime kept of each
+ * message (see mail-headers.ts): its headers, and its Bcc copies (the destinations besides To).
+ */
+function sesMailbox(sesUrl: string, kept: ReturnType<typeof keepMailHeaders>) {
   return {
     async list(): Promise<CapturedMail[]> {
       const res = await fetch(`${sesUrl}/store`);
       const { emails } = (await res.json()) as { emails: CapturedEmail[] };
-      return emails.map((e) => ({
-        from: e.from,
-        to: e.destination.to,
-        cc: e.destination.cc,
-        bcc: e.destination.bcc,
-        replyTo: e.replyTo,
-        subject: e.subject,
-        text: e.body.text ?? '',
-        html: e.body.html ?? '',
-        at: new Date(e.at * 1000).toISOString(),
-      }));
+      return emails.map((e) => {
+        const extra = kept.get(e.messageId);
+        const named = new Set([...e.destination.to, ...e.destination.cc].map(bareAddress));
+        const bcc = extra ? extra.destinations.filter((d) => !named.has(bareAddress(d))) : e.destination.bcc;
+        return {
+          from: e.from,
+          to: e.destination.to,
+          cc: e.destination.cc,
+          bcc,
+          replyTo: e.replyTo,
+          subject: e.subject,
+          text: e.body.text ?? '',
+          html: e.body.html ?? '',
+          at: new Date(e.at * 1000).toISOString(),
+          headers: extra?.headers ?? {},
+        };
+      });
     },
     async clear(): Promise<void> {
       const res = await fetch(`${sesUrl}/clear-store`, { method: 'POST' });
       if (!res.ok) throw new Error(`the mailbox was not cleared (${res.status})`);
+      kept.clear();
     },
   };
+}
+
+/** `"Name" <a@example.com>` or `a@example.com` → `a@example.com`, lower case. */
+function bareAddress(mailbox: string): string {
+  const open = mailbox.lastIndexOf('<');
+  const close = mailbox.lastIndexOf('>');
+  return (open !== -1 && close > open ? mailbox.slice(open + 1, close) : mailbox).trim().toLowerCase();
 }
 
 export async function startLocalRuntime(options: LocalOptions): Promise<LocalRuntime> {
@@ -284,6 +303,7 @@ export async function startLocalRuntime(options: LocalOptions): Promise<LocalRun
   for (const client of [api.db, sender.db]) options.instrument?.dynamoClient?.(client);
   injectDynamoFaults(sender.db, faults);
   injectSesFaults(sender.ses, faults);
+  const mailHeaders = keepMailHeaders(sender.ses, REGION);
   const metrics = new CountingMetrics();
   reportTimeZoneDisagreements(log);
   const runtime = { clock, log, metrics };
@@ -311,7 +331,7 @@ export async function startLocalRuntime(options: LocalOptions): Promise<LocalRun
     // The sweep wired as the Sweep function is on AWS, on the api's clients.
     store: sweeping.store,
     invoker: sweeping.invoker,
-    mailbox: sesMailbox(sesUrl),
+    mailbox: sesMailbox(sesUrl, mailHeaders),
     metrics,
     log,
   });

@@ -26,6 +26,11 @@ export interface CapturedMail {
   text: string;
   html: string;
   at: string;
+  /**
+   * Its header fields as received, by lower-case name (at least message-id, subject, and
+   * in-reply-to and references on a reply): the mail stand-in drops them, so the runtime keeps them.
+   */
+  headers: Record<string, string>;
 }
 
 export interface Mailbox {

@@ -11,8 +11,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ENV_KEY_ID } from '../../lambdas/api/app.js';
 import { confirmationWindow, limitWindows } from '../../lambdas/core/access.js';
-import { SCHEDULED_KINDS } from '../../lambdas/core/events.js';
-import { type InterviewRecord, scheduleName } from '../../lambdas/core/interview.js';
+import { type InterviewRecord, scheduledKeys, scheduleName } from '../../lambdas/core/interview.js';
+import { eventFor } from '../../lambdas/core/panel.js';
 import { firstCheckAt } from '../../lambdas/core/reconcile.js';
 import { scheduleTime } from '../../lambdas/core/sendTimes.js';
 import { hashSecret, newInterviewId, newToken } from '../../lambdas/core/tokens.js';
@@ -68,20 +68,20 @@ export async function intakeOverhead(report: Report, { quick }: PhaseOptions): P
       const id = newInterviewId();
       const record: InterviewRecord = { ...template, id, tokenHash: hashSecret(newToken()) };
       const now = new Date(record.createdAt);
-      const interviewer = record.interviewer.email;
-      const windows = limitWindows(now, { keyId: ENV_KEY_ID, interviewer }, NO_LIMITS, 'bench');
+      const interviewers = record.interviewers.map((p) => p.email);
+      const windows = limitWindows(now, { keyId: ENV_KEY_ID, interviewers }, NO_LIMITS, 'bench');
       const confirmation = confirmationWindow(now, record.candidate.email, NO_LIMITS, 'bench');
-      const kinds = SCHEDULED_KINDS.filter((kind) => record.emails[kind].status === 'scheduled');
+      const keys = scheduledKeys(record).filter((key) => record.emails[key]?.status === 'scheduled');
       await Promise.all([
         runtime.store.create(record),
         runtime.access.take(windows),
         runtime.access.take([confirmation]),
         runtime.store.setCheckAt(previous, firstCheckAt(record)),
-        ...kinds.map((kind) =>
+        ...keys.map((key) =>
           runtime.scheduler.create({
-            name: scheduleName(id, kind),
-            at: scheduleTime(new Date(record.emails[kind].sendAt as string), now),
-            event: { interviewId: id, kind },
+            name: scheduleName(id, key),
+            at: scheduleTime(new Date(record.emails[key]?.sendAt as string), now),
+            event: eventFor(id, key),
           }),
         ),
         // An interview that does not exist: the sender's run (held, then drained) finds nothing to send.

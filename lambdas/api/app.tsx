@@ -7,18 +7,18 @@ import { type Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { isIdempotencyKey, previewWindow } from '../core/access.js';
-import type { ScheduledKind } from '../core/events.js';
 import {
   CANCEL_LINK_DAYS,
   cancelLinkExpiresAt,
+  EMAIL_LABEL,
   type InterviewRecord,
-  SCHEDULED_KINDS,
-  toView,
 } from '../core/interview.js';
+import { type EmailKey, kindOf, panelistOf } from '../core/panel.js';
 import type { KeyStore } from '../core/ports.js';
 import { parseSubmission, type ValidSubmission } from '../core/schema.js';
 import { hashSecret, isWellFormedToken, sameHash } from '../core/tokens.js';
-import { cancelPending } from '../usecases/cancel.js';
+import { toView } from '../core/view.js';
+import { type CancelChoice, cancelPending, chosenKeys } from '../usecases/cancel.js';
 import { type Caller, type IntakeDeps, intake, limited } from '../usecases/intake.js';
 import {
   deleteInterview,
@@ -31,7 +31,7 @@ import {
   crossSite,
   errorResponse,
   pageHeaders,
-  readCancelKind,
+  readCancelChoice,
   readJson,
   tooLarge,
   wantsJson,
@@ -71,15 +71,28 @@ export const ENV_KEY_ID = 'env';
 const INTERVIEW_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const CANCEL_BODY_BYTES = 4 * 1024;
 
-function cancelNotice(record: InterviewRecord, kinds: readonly ScheduledKind[]): string {
-  const inFlight = kinds.filter((kind) => record.emails[kind].status === 'sending');
-  if (inFlight.length === 0) {
-    return kinds.length === 1
-      ? 'Done: the follow-up will not be sent.'
+/** What the page says after a cancel: what was stopped, and what was already on its way. */
+function cancelNotice(record: InterviewRecord, choice: CancelChoice, keys: readonly EmailKey[]): string {
+  const panel = record.interviewers.length > 1;
+  const named = (key: EmailKey) => {
+    const label = EMAIL_LABEL[kindOf(key) as keyof typeof EMAIL_LABEL].toLowerCase();
+    const person = panelistOf(record.interviewers, key);
+    return panel && person ? `${label} to ${person.name}` : label;
+  };
+  const inFlight = keys.filter((key) => record.emails[key]?.status === 'sending');
+  if (inFlight.length > 0) {
+    const verb = inFlight.length === 1 ? 'was' : 'were';
+    return `The ${inFlight.map(named).join(' and ')} ${verb} already being sent and may go out; everything else you chose is cancelled.`;
+  }
+  const person = choice.to === undefined ? undefined : keys.map((k) => panelistOf(record.interviewers, k))[0];
+  if (choice.kind === 'all') {
+    return person
+      ? `Done: nothing pending to ${person.name} will be sent.`
       : 'Done: nothing pending will be sent.';
   }
-  const verb = inFlight.length === 1 ? 'was' : 'were';
-  return `The ${inFlight.join(' and ')} ${verb} already being sent and may go out; everything else pending is cancelled.`;
+  const what =
+    choice.kind === 'follow-up' && keys.length > 1 ? 'follow-ups' : EMAIL_LABEL[choice.kind].toLowerCase();
+  return `Done: the ${what}${person && panel ? ` to ${person.name}` : ''} will not be sent.`;
 }
 
 const NOT_FOUND_PAGE = {
@@ -98,7 +111,11 @@ const CROSS_SITE_PAGE = {
 const TOO_LARGE_PAGE = { title: 'Request too large', message: 'This request is too large.' };
 const BAD_KIND_PAGE = {
   title: 'Unknown choice',
-  message: 'kind must be "all" or "follow-up".',
+  message: 'kind must be "all", "thank-you", "follow-up" or "second-follow-up", and to an email address.',
+};
+const UNKNOWN_RECIPIENT_PAGE = {
+  title: 'Unknown interviewer',
+  message: 'to must be the address of one of this interview’s interviewers.',
 };
 
 export function createApp(options: AppOptions): Hono<SubmissionEnv> {
@@ -304,20 +321,21 @@ export function createApp(options: AppOptions): Hono<SubmissionEnv> {
       },
     }),
     async (c) => {
-      const kind = await readCancelKind(c);
-      if (kind === undefined) return answer(c, 400, 'invalid_request', BAD_KIND_PAGE);
+      const choice = await readCancelChoice(c);
+      if (choice === undefined) return answer(c, 400, 'invalid_request', BAD_KIND_PAGE);
       const token = c.req.param('token');
       const found = await lookUp(token);
       if (found.problem) {
         const [status, code, page] = found.problem;
         return answer(c, status, code, page);
       }
-      const kinds = kind === 'all' ? SCHEDULED_KINDS : (['follow-up'] as const);
-      const after = await cancelPending(options, found.record, kinds);
+      const keys = chosenKeys(found.record, choice);
+      if (keys === undefined) return answer(c, 400, 'invalid_request', UNKNOWN_RECIPIENT_PAGE);
+      const after = await cancelPending(options, found.record, keys);
       if (wantsJson(c)) return c.json(toView(after));
       pageHeaders(c);
       return c.html(
-        <CancelPage record={after} action={`/cancel/${token}`} notice={cancelNotice(after, kinds)} />,
+        <CancelPage record={after} action={`/cancel/${token}`} notice={cancelNotice(after, choice, keys)} />,
       );
     },
   );

@@ -4,7 +4,10 @@
  */
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { SCHEDULED_KINDS } from '../core/events.js';
 import type { FieldProblem } from '../core/schema.js';
+import { MAX_EMAIL_LENGTH } from '../core/validate.js';
+import type { CancelChoice } from '../usecases/cancel.js';
 import { PAGE_CSP } from './pages.js';
 
 /** "https://example.com/x//" → "https://example.com/x" (a loop: `/\/+$/` is quadratic on "///…a"). */
@@ -59,26 +62,37 @@ export function crossSite(c: Context, publicUrl: string | undefined): boolean {
   }
 }
 
-/** `kind` from a form or a JSON body; absent means all. Undefined when it is something else. */
-export async function readCancelKind(c: Context): Promise<'all' | 'follow-up' | undefined> {
+/**
+ * `kind` and `to` from a form or a JSON body: absent kind means all, absent `to` the whole panel.
+ * Undefined when either is something else (`to` is then matched against the panel by the use case).
+ */
+export async function readCancelChoice(c: Context): Promise<CancelChoice | undefined> {
   const type = (c.req.header('Content-Type') ?? '').toLowerCase();
-  let kind: unknown;
+  let fields: Record<string, unknown> = {};
   if (type.startsWith('application/x-www-form-urlencoded') || type.startsWith('multipart/form-data')) {
     try {
-      kind = (await c.req.parseBody()).kind;
+      fields = await c.req.parseBody();
     } catch {
       return undefined; // a malformed form (a multipart body without its parts, say)
     }
   } else if (type.startsWith('application/json')) {
     try {
       const body: unknown = JSON.parse((await c.req.text()) || '{}');
-      kind = typeof body === 'object' && body !== null ? (body as { kind?: unknown }).kind : null;
+      if (typeof body !== 'object' || body === null || Array.isArray(body)) return undefined;
+      fields = body as Record<string, unknown>;
     } catch {
       return undefined;
     }
   }
-  if (kind === undefined || kind === '') return 'all';
-  return kind === 'all' || kind === 'follow-up' ? kind : undefined;
+  const { kind = 'all', to } = fields;
+  const chosen = kind === '' ? 'all' : kind;
+  if (chosen !== 'all' && !(SCHEDULED_KINDS as readonly unknown[]).includes(chosen)) return undefined;
+  if (to !== undefined && to !== '' && (typeof to !== 'string' || to.length > MAX_EMAIL_LENGTH))
+    return undefined;
+  return {
+    kind: chosen as CancelChoice['kind'],
+    ...(typeof to === 'string' && to !== '' && { to: to.trim() }),
+  };
 }
 
 /** The one shape of every error: `{"error": {"code", "message", "fields"?}}` (README, Errors). */

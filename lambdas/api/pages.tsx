@@ -6,12 +6,13 @@ import { createHash } from 'node:crypto';
 import type { Child } from 'hono/jsx';
 import type { ScheduledKind } from '../core/events.js';
 import type { EmailStatus, InterviewRecord } from '../core/interview.js';
-import { EMAIL_LABEL, SCHEDULED_KINDS } from '../core/interview.js';
+import { EMAIL_LABEL, scheduledKeys } from '../core/interview.js';
+import { type EmailKey, kindOf, parseEmailKey } from '../core/panel.js';
 import { formatForPeople } from '../core/time.js';
 
 const STYLE = `body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0;padding:1rem;color:#1b1b1b;background:#f6f6f4;line-height:1.5}
 main{max-width:36rem;margin:0 auto;background:#fff;border-radius:.5rem;padding:1.25rem;box-shadow:0 1px 3px rgba(0,0,0,.1)}
-h1{font-size:1.35rem;margin:0 0 .25rem}ul{list-style:none;padding:0;margin:1rem 0}li{padding:.6rem 0;border-top:1px solid #e4e4e0}
+h1{font-size:1.35rem;margin:0 0 .25rem}h2{font-size:1.05rem;margin:1rem 0 0}ul{list-style:none;padding:0;margin:1rem 0}li{padding:.6rem 0;border-top:1px solid #e4e4e0}
 .kind{font-weight:600}.badge{display:inline-block;margin-left:.4rem;padding:0 .45rem;border-radius:.3rem;font-size:.85rem;background:#e8eaed}
 .scheduled{background:#e3f0ff}.sent{background:#e6f4ea}.cancelled,.skipped,.failed{background:#f1f1ef}.sending{background:#fff4d6}
 .when,.note{color:#555}.notice{padding:.6rem .8rem;border-radius:.4rem;background:#e6f4ea}
@@ -62,15 +63,16 @@ const STATUS_TEXT: Record<EmailStatus, string> = {
   failed: 'Failed',
 };
 
-function EmailLine(props: { record: InterviewRecord; kind: ScheduledKind }) {
-  const e = props.record.emails[props.kind];
+function EmailLine(props: { record: InterviewRecord; emailKey: EmailKey }) {
+  const e = props.record.emails[props.emailKey];
+  if (!e) return '';
   const zone = props.record.interview.timeZone;
   const at = e.status === 'sent' ? e.sentAt : e.sendAt;
   const when = at ? formatForPeople(new Date(at), zone) : undefined;
   const prefix = e.status === 'sent' ? 'Sent ' : e.status === 'scheduled' ? 'Goes out ' : 'Was due ';
   return (
     <li>
-      <span class="kind">{EMAIL_LABEL[props.kind]}</span>
+      <span class="kind">{EMAIL_LABEL[kindOf(props.emailKey) as ScheduledKind]}</span>
       <span class={`badge ${e.status}`}>{STATUS_TEXT[e.status]}</span>
       {when ? (
         <div class="when">
@@ -85,17 +87,48 @@ function EmailLine(props: { record: InterviewRecord; kind: ScheduledKind }) {
   );
 }
 
+/** A button that posts one cancel choice to the page's own link. */
+function CancelButton(props: {
+  action: string;
+  kind: string;
+  to?: string;
+  label: string;
+  primary?: boolean;
+}) {
+  return (
+    <form method="post" action={props.action}>
+      <input type="hidden" name="kind" value={props.kind} />
+      {props.to ? <input type="hidden" name="to" value={props.to} /> : ''}
+      <button class={props.primary ? 'danger' : 'secondary'} type="submit">
+        {props.label}
+      </button>
+    </form>
+  );
+}
+
+const isPending = (record: InterviewRecord, key: EmailKey) => record.emails[key]?.status === 'scheduled';
+const isFollowUp = (key: EmailKey) => kindOf(key) !== 'thank-you';
+
+/**
+ * Every email, person by person. Buttons: everything; for a panel, everything to one person; the
+ * follow-ups only (the second follow-up goes with the first), when something else is pending too.
+ */
 export function CancelPage(props: { record: InterviewRecord; action: string; notice?: string }) {
-  const { record } = props;
-  const pending = SCHEDULED_KINDS.filter((kind) => record.emails[kind].status === 'scheduled');
-  const followUpOnly = pending.includes('follow-up') && pending.length > 1;
+  const { record, action } = props;
+  const panel = record.interviewers;
+  const keys = scheduledKeys(record);
+  const pending = keys.filter((key) => isPending(record, key));
+  const followUpsOnly = pending.some(isFollowUp) && pending.some((key) => !isFollowUp(key));
+  const keysOf = (id: number) => keys.filter((key) => parseEmailKey(key)?.person === id);
   return (
     <Layout style={STYLE} noindex title="Your interview emails">
       <h1>
         {record.position}
         {record.company ? ` at ${record.company}` : ''}
       </h1>
-      <p class="note">Emails to {record.interviewer.name} on your behalf</p>
+      <p class="note">
+        Emails to {panel.length === 1 ? panel[0]?.name : `${panel.length} interviewers`} on your behalf
+      </p>
       {props.notice ? (
         <p class="notice" role="status">
           {props.notice}
@@ -103,26 +136,45 @@ export function CancelPage(props: { record: InterviewRecord; action: string; not
       ) : (
         ''
       )}
-      <ul>
-        {SCHEDULED_KINDS.map((kind) => (
-          <EmailLine record={record} kind={kind} />
-        ))}
-      </ul>
+      {panel.map((person) => (
+        <section aria-label={`Emails to ${person.name}`}>
+          {panel.length > 1 ? (
+            <h2>
+              {person.name} <span class="note">{person.email}</span>
+            </h2>
+          ) : (
+            ''
+          )}
+          <ul>
+            {keysOf(person.id).map((key) => (
+              <EmailLine record={record} emailKey={key} />
+            ))}
+          </ul>
+          {panel.length > 1 && keysOf(person.id).some((key) => isPending(record, key)) ? (
+            <CancelButton
+              action={action}
+              kind="all"
+              to={person.email}
+              label={`Cancel the emails to ${person.name}`}
+            />
+          ) : (
+            ''
+          )}
+        </section>
+      ))}
       {pending.length > 0 ? (
         <>
-          <form method="post" action={props.action}>
-            <input type="hidden" name="kind" value="all" />
-            <button class="danger" type="submit">
-              Cancel all pending emails
-            </button>
-          </form>
-          {followUpOnly ? (
-            <form method="post" action={props.action}>
-              <input type="hidden" name="kind" value="follow-up" />
-              <button class="secondary" type="submit">
-                Cancel only the follow-up
-              </button>
-            </form>
+          <CancelButton action={action} kind="all" primary label="Cancel all pending emails" />
+          {followUpsOnly ? (
+            <CancelButton
+              action={action}
+              kind="follow-up"
+              label={
+                pending.filter(isFollowUp).length > 1
+                  ? 'Cancel only the follow-ups'
+                  : 'Cancel only the follow-up'
+              }
+            />
           ) : (
             ''
           )}

@@ -1,10 +1,13 @@
 /**
- * SES adapter (v1 SendEmail). Sorts failures by what is known of the outcome (see `MailFailure`).
+ * SES adapter (v1 SendRawEmail: the raw message carries In-Reply-To and References, which put a
+ * follow-up in its thank-you's thread; SendEmail cannot set them, and SES v2 would change the
+ * client for nothing else). Sorts failures by what is known of the outcome (see `MailFailure`).
  * The client must not retry by itself (`maxAttempts: 1`, see clients.ts): an SDK retry after a
  * timeout could send a message SES had already accepted.
  */
-import { type SESClient, SendEmailCommand } from '@aws-sdk/client-ses';
+import { type SESClient, SendRawEmailCommand } from '@aws-sdk/client-ses';
 import type { OutgoingEmail } from '../core/emails.js';
+import { rawMessage } from '../core/mime.js';
 import { MailError, type Mailer, type MailFailure } from '../core/ports.js';
 
 /**
@@ -65,31 +68,18 @@ export class SesMailer implements Mailer {
   ) {}
 
   async send(email: OutgoingEmail): Promise<string> {
-    const command = new SendEmailCommand({
-      Source: email.from,
-      Destination: { ToAddresses: email.to, ...(email.bcc.length > 0 && { BccAddresses: email.bcc }) },
-      ...(email.replyTo.length > 0 && { ReplyToAddresses: email.replyTo }),
-      Message: {
-        Subject: { Data: email.subject, Charset: 'UTF-8' },
-        Body: {
-          Text: { Data: email.text, Charset: 'UTF-8' },
-          Html: { Data: email.html, Charset: 'UTF-8' },
-        },
-      },
-      Tags: email.tags.map((t) => ({ Name: t.name, Value: t.value })),
-      ...(this.configurationSet && { ConfigurationSetName: this.configurationSet }),
-    });
     // Set by the innermost middleware, just before the HTTP handler gets the request: until then
-    // (serializing, signing, fetching credentials) nothing has left this process.
+    // (composing, serializing, signing, fetching credentials) nothing has left this process.
     let handedToHttp = false;
-    command.middlewareStack.add(
-      (next) => async (args) => {
-        handedToHttp = true;
-        return next(args);
-      },
-      { step: 'deserialize', priority: 'low', name: 'markHandedToHttp' },
-    );
     try {
+      const command = await this.command(email);
+      command.middlewareStack.add(
+        (next) => async (args) => {
+          handedToHttp = true;
+          return next(args);
+        },
+        { step: 'deserialize', priority: 'low', name: 'markHandedToHttp' },
+      );
       const out = await this.client.send(command, { abortSignal: AbortSignal.timeout(this.deadlineMs) });
       if (!out.MessageId) throw new MailError('SES accepted the message without a message id', 'unknown');
       return out.MessageId;
@@ -107,6 +97,22 @@ export class SesMailer implements Mailer {
               : `The message could not be handed to SES: ${name}`;
       throw new MailError(what, failure, { cause: err });
     }
+  }
+
+  /** The raw message and its envelope. A message that cannot be composed throws: refused for good. */
+  private async command(email: OutgoingEmail): Promise<SendRawEmailCommand> {
+    // The thread's ids as the recipient's copies carry them: SES gives every message it accepts
+    // a Message-ID of its own (any we set is replaced), named after its id and region.
+    const region = email.thread?.length ? await this.client.config.region() : '';
+    const raw = rawMessage(email, region, new Date());
+    // The Bcc copy is a destination only, never a header of the message everyone receives.
+    return new SendRawEmailCommand({
+      Source: email.from,
+      Destinations: [...email.to, ...email.bcc],
+      RawMessage: { Data: new TextEncoder().encode(raw) },
+      Tags: email.tags.map((t) => ({ Name: t.name, Value: t.value })),
+      ...(this.configurationSet && { ConfigurationSetName: this.configurationSet }),
+    });
   }
 }
 

@@ -9,27 +9,31 @@ import {
   ScanCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type { EmailKind } from '../core/events.js';
 import {
   assertTransitions,
-  EMAIL_KINDS,
   type EmailChange,
   type EmailStatus,
   ERASED_EMAIL_FIELDS,
   ERASED_RECORD_FIELDS,
+  emailKeys,
   erasedExpiresAt,
+  fromStored,
   type InterviewRecord,
 } from '../core/interview.js';
+import type { EmailKey } from '../core/panel.js';
 import type { InterviewStore, TransitionOptions } from '../core/ports.js';
 import { ACCESS_PREFIX } from './access.js';
 import { DUE_SHARDS, dueShard, TABLE } from './table.js';
 
-/** The erasure's REMOVE paths (core/interview.ts lists the fields), with the due index's shard. */
-const ERASED_PATHS = [
+/** The erasure's REMOVE paths for `keys` (core/interview.ts lists the fields), with the due index's shard. */
+const erasedPaths = (keys: readonly EmailKey[]) => [
   ...ERASED_RECORD_FIELDS.map((_, i) => `#r${i}`),
   '#shard',
-  ...EMAIL_KINDS.flatMap((_, i) => ERASED_EMAIL_FIELDS.map((_f, j) => `#e.#k${i}.#f${j}`)),
+  ...keys.flatMap((_, i) => ERASED_EMAIL_FIELDS.map((_f, j) => `#e.#k${i}.#f${j}`)),
 ];
+
+/** Every item read is brought to today's shape (an interview stored before panels, see fromStored). */
+const read = (item: Record<string, unknown> | undefined) => (item ? fromStored(item) : undefined);
 
 export class DynamoInterviewStore implements InterviewStore {
   constructor(
@@ -58,7 +62,7 @@ export class DynamoInterviewStore implements InterviewStore {
     const out = await this.db.send(
       new GetCommand({ TableName: this.tableName, Key: { [TABLE.partitionKey]: id }, ConsistentRead: true }),
     );
-    return out.Item as InterviewRecord | undefined;
+    return read(out.Item);
   }
 
   /**
@@ -82,7 +86,7 @@ export class DynamoInterviewStore implements InterviewStore {
 
   async transition(
     id: string,
-    kind: EmailKind,
+    key: EmailKey,
     from: readonly EmailStatus[],
     to: EmailStatus,
     fields: EmailChange,
@@ -93,7 +97,7 @@ export class DynamoInterviewStore implements InterviewStore {
     const names: Record<string, string> = {
       '#pk': TABLE.partitionKey,
       '#e': 'emails',
-      '#k': kind,
+      '#k': key,
       '#s': 'status',
     };
     if (options.unlessCancelRequested) names['#c'] = 'cancelRequested';
@@ -138,7 +142,7 @@ export class DynamoInterviewStore implements InterviewStore {
           ReturnValues: 'ALL_NEW',
         }),
       );
-      return out.Attributes as InterviewRecord | undefined;
+      return read(out.Attributes);
     } catch (err) {
       if (err instanceof ConditionalCheckFailedException) return undefined;
       throw err;
@@ -147,7 +151,7 @@ export class DynamoInterviewStore implements InterviewStore {
 
   async requestCancel(
     id: string,
-    kind: EmailKind,
+    key: EmailKey,
     updatedAt: string,
     reason: string,
   ): Promise<InterviewRecord | undefined> {
@@ -161,7 +165,7 @@ export class DynamoInterviewStore implements InterviewStore {
           ExpressionAttributeNames: {
             '#pk': TABLE.partitionKey,
             '#e': 'emails',
-            '#k': kind,
+            '#k': key,
             '#s': 'status',
             '#c': 'cancelRequested',
             '#r': 'cancelReason',
@@ -176,7 +180,7 @@ export class DynamoInterviewStore implements InterviewStore {
           ReturnValues: 'ALL_NEW',
         }),
       );
-      return out.Attributes as InterviewRecord | undefined;
+      return read(out.Attributes);
     } catch (err) {
       if (err instanceof ConditionalCheckFailedException) return undefined;
       throw err;
@@ -187,13 +191,14 @@ export class DynamoInterviewStore implements InterviewStore {
     await this.db.send(new DeleteCommand({ TableName: this.tableName, Key: { [TABLE.partitionKey]: id } }));
   }
 
-  async erase(id: string, at: string): Promise<void> {
+  async erase(record: InterviewRecord, at: string): Promise<void> {
     // What core/interview.ts `erased` does, as one update: see ERASED_RECORD_FIELDS for the why.
+    const keys = emailKeys(record);
     await this.db.send(
       new UpdateCommand({
         TableName: this.tableName,
-        Key: { [TABLE.partitionKey]: id },
-        UpdateExpression: `SET erasedAt = :at, #exp = :exp, ${EMAIL_KINDS.map((_, i) => `#e.#k${i}.#u = :at`).join(', ')} REMOVE ${ERASED_PATHS.join(', ')}`,
+        Key: { [TABLE.partitionKey]: record.id },
+        UpdateExpression: `SET erasedAt = :at, #exp = :exp, ${keys.map((_, i) => `#e.#k${i}.#u = :at`).join(', ')} REMOVE ${erasedPaths(keys).join(', ')}`,
         ConditionExpression: 'attribute_exists(#pk)',
         ExpressionAttributeNames: {
           '#pk': TABLE.partitionKey,
@@ -202,7 +207,7 @@ export class DynamoInterviewStore implements InterviewStore {
           '#u': 'updatedAt',
           '#e': 'emails',
           ...Object.fromEntries(ERASED_RECORD_FIELDS.map((field, i) => [`#r${i}`, field])),
-          ...Object.fromEntries(EMAIL_KINDS.map((kind, i) => [`#k${i}`, kind])),
+          ...Object.fromEntries(keys.map((key, i) => [`#k${i}`, key])),
           ...Object.fromEntries(ERASED_EMAIL_FIELDS.map((field, j) => [`#f${j}`, field])),
         },
         ExpressionAttributeValues: { ':at': at, ':exp': erasedExpiresAt(new Date(at)) },
@@ -313,7 +318,7 @@ export class DynamoInterviewStore implements InterviewStore {
           ...(start && { ExclusiveStartKey: start }),
         }),
       );
-      for (const item of out.Items ?? []) yield item as InterviewRecord;
+      for (const item of out.Items ?? []) yield fromStored(item);
       start = out.LastEvaluatedKey;
     } while (start);
   }

@@ -130,30 +130,36 @@ function minuteWindow(name: string, counter: string, now: Date, limit: number): 
   };
 }
 
-/** The windows a submission counts in, with the instant each ends (for Retry-After). */
+/**
+ * The windows a submission counts in, with the instant each ends (for Retry-After): the key's, then
+ * the two per-interviewer windows of each address of the panel, counted once however often or in
+ * whatever form it is given (the counter's name is the normalised address's).
+ */
 export function limitWindows(
   now: Date,
-  who: { keyId: string; interviewer: string },
+  who: { keyId: string; interviewers: readonly string[] },
   limits: Limits,
   counterKey: string,
 ): LimitWindow[] {
   const { day, dayEnds } = utcDay(now);
-  const interviewer = addressCounterId(who.interviewer, counterKey);
+  const addresses = [...new Set(who.interviewers.map((address) => addressCounterId(address, counterKey)))];
   return [
     minuteWindow('per-minute', `${who.keyId}#minute`, now, limits.perMinute),
     { name: 'per-day', counter: `${who.keyId}#day#${day}`, limit: limits.perDay, endsAt: dayEnds },
-    {
-      name: 'per-interviewer-per-day',
-      counter: `${who.keyId}#interviewer#${interviewer}#${day}`,
-      limit: limits.perInterviewerPerDay,
-      endsAt: dayEnds,
-    },
-    {
-      name: 'per-interviewer-per-day, all keys',
-      counter: `${ALL_KEYS}#interviewer#${interviewer}#${day}`,
-      limit: limits.perInterviewerAllKeysPerDay,
-      endsAt: dayEnds,
-    },
+    ...addresses.flatMap((interviewer): LimitWindow[] => [
+      {
+        name: 'per-interviewer-per-day',
+        counter: `${who.keyId}#interviewer#${interviewer}#${day}`,
+        limit: limits.perInterviewerPerDay,
+        endsAt: dayEnds,
+      },
+      {
+        name: 'per-interviewer-per-day, all keys',
+        counter: `${ALL_KEYS}#interviewer#${interviewer}#${day}`,
+        limit: limits.perInterviewerAllKeysPerDay,
+        endsAt: dayEnds,
+      },
+    ]),
   ];
 }
 

@@ -2,11 +2,14 @@
  * The words. Pure functions from an interview record and the moment of sending to a message:
  * the greeting fits the local hour at which the email goes out, and the interview day is named
  * relative to the send day, both in the interview's zone. Each email is written once as blocks
- * (paragraphs and links) and rendered twice, as plain text and as minimal, escaped HTML.
+ * (paragraphs and links) and rendered twice, as plain text and as minimal, escaped HTML. Every
+ * interviewer email goes to one panelist, in that person's variant of the words (email-texts.ts).
  */
-import type { EmailKind } from './events.js';
-import type { InterviewRecord } from './interview.js';
+import { KIND_TEXTS, paragraphs, replySubject, role, signature, subjectAbout } from './email-texts.js';
+import type { EmailKind, ScheduledKind } from './events.js';
+import type { EmailState, InterviewRecord } from './interview.js';
 import { CONFIRMATIONS_LIMITED, EMAIL_LABEL, SCHEDULED_KINDS } from './interview.js';
+import { type EmailKey, emailKey, type Panelist, panelistOf, parseEmailKey } from './panel.js';
 import { fillTemplate, type MessageTemplate, type PlaceholderValues } from './templates.js';
 import {
   addCalendarDays,
@@ -33,6 +36,11 @@ export interface OutgoingEmail extends EmailContent {
   bcc: string[];
   replyTo: string[];
   tags: { name: string; value: string }[];
+  /**
+   * The SES message ids (raw, as stored in EmailState.messageId) of the thread this email answers,
+   * root first: the mail adapter makes them In-Reply-To (the last) and References (all).
+   */
+  thread?: string[];
 }
 
 export function greeting(sendAt: Date, zone: string): string {
@@ -121,81 +129,102 @@ function compose(subject: string, blocks: Block[]): EmailContent {
   return { subject, text, html };
 }
 
-/** Paragraphs of a custom body: separated by blank lines, inner line breaks kept. */
-function paragraphs(body: string): string[] {
-  return body
-    .replace(/\r\n?/g, '\n')
-    .split(/\n\s*\n/)
-    .map((p) => p.trim())
-    .filter((p) => p !== '');
-}
-
-function role(record: InterviewRecord): string {
-  return record.company
-    ? `the ${record.position} position at ${record.company}`
-    : `the ${record.position} position`;
-}
-
-function signature(record: InterviewRecord): string {
-  return [record.candidate.name, record.candidate.phone, record.candidate.email].filter(Boolean).join('\n');
-}
-
-function subjectAbout(record: InterviewRecord): string {
-  return record.company
-    ? `the ${record.position} interview at ${record.company}`
-    : `the ${record.position} interview`;
-}
-
-function placeholders(record: InterviewRecord, sendAt: Date): PlaceholderValues {
+function placeholders(record: InterviewRecord, person: Panelist, sendAt: Date): PlaceholderValues {
   const zone = record.interview.timeZone;
   return {
-    interviewerName: record.interviewer.name,
+    interviewerName: person.name,
     candidateName: record.candidate.name,
     position: record.position,
     company: record.company ?? '',
     interviewDay: interviewDay(new Date(record.interview.endsAt), sendAt, zone),
     highlights: record.highlights ?? '',
     greeting: greeting(sendAt, zone),
+    note: person.note ?? '',
   };
 }
 
-function custom(template: MessageTemplate, values: PlaceholderValues, fallback: EmailContent): EmailContent {
-  const subject = template.subject ? fillTemplate(template.subject, values) : fallback.subject;
-  if (!template.body) return { ...fallback, subject };
-  return compose(subject, paragraphs(fillTemplate(template.body, values)));
+/** The panelist's place in the panel (0-based), which picks their variant of the words. */
+function positionOf(record: InterviewRecord, person: Panelist): number {
+  return Math.max(
+    0,
+    (record.interviewers ?? []).findIndex((p) => p.id === person.id),
+  );
 }
 
-export function thankYouContent(record: InterviewRecord, sendAt: Date): EmailContent {
-  const v = placeholders(record, sendAt);
-  const content = compose(`Thank you for ${subjectAbout(record)}`, [
-    `${v.greeting}, ${v.interviewerName}!`,
-    `Thank you for taking the time to meet with me ${v.interviewDay} about ${role(record)}. I enjoyed our conversation and learning more about the role and the team.`,
-    'I look forward to hearing from you.',
-    `Best regards,\n${signature(record)}`,
-  ]);
-  const template = record.messages?.thankYou;
-  return template ? custom(template, v, content) : content;
+/**
+ * One interviewer email's words: the candidate's custom subject and body where given, else the
+ * defaults in the panelist's variant. `threadSubject` is the (`Re:`) subject of the thread it answers: a
+ * reply keeps its thread's subject, so a custom subject is ignored for a threaded email.
+ */
+function content(
+  kind: ScheduledKind,
+  record: InterviewRecord,
+  person: Panelist,
+  sendAt: Date,
+  threadSubject?: string,
+): EmailContent {
+  const v = placeholders(record, person, sendAt);
+  const d = KIND_TEXTS[kind];
+  const template: MessageTemplate | undefined = record.messages?.[d.template];
+  const subject =
+    threadSubject ??
+    (template?.subject ? fillTemplate(template.subject, v) : d.subject(subjectAbout(record)));
+  if (template?.body) return compose(subject, paragraphs(fillTemplate(template.body, v)));
+  const wording = {
+    greeting: v.greeting,
+    name: v.interviewerName,
+    day: v.interviewDay,
+    role: role(record),
+    highlights: v.highlights,
+    note: v.note,
+    signature: signature(record),
+  };
+  return compose(subject, d.blocks(wording, positionOf(record, person)));
 }
 
-export function followUpContent(record: InterviewRecord, sendAt: Date): EmailContent {
-  const v = placeholders(record, sendAt);
-  const interest = record.highlights
-    ? `Given ${record.highlights}, I feel that I would be a strong fit for this position, and I look forward to hearing from you regarding next steps.`
-    : 'I remain very interested in this position and look forward to hearing from you regarding next steps.';
-  const content = compose(`Following up on ${subjectAbout(record)}`, [
-    `${v.greeting}, ${v.interviewerName}!`,
-    `I wanted to thank you again for your time ${v.interviewDay}. It was a pleasure meeting you and learning more about ${role(record)}.`,
-    interest,
-    `Thank you again,\n${signature(record)}`,
-  ]);
-  const template = record.messages?.followUp;
-  return template ? custom(template, v, content) : content;
+/** The thank-you to one panelist (it always starts its own thread). */
+export function thankYouContent(record: InterviewRecord, person: Panelist, sendAt: Date): EmailContent {
+  return content('thank-you', record, person, sendAt);
 }
 
-function tags(record: InterviewRecord, kind: EmailKind | 'late-notice') {
+/** The follow-up to one panelist, as it reads when it starts its own thread. */
+export function followUpContent(record: InterviewRecord, person: Panelist, sendAt: Date): EmailContent {
+  return content('follow-up', record, person, sendAt);
+}
+
+/** The second follow-up to one panelist, as it reads when it starts its own thread. */
+export function secondFollowUpContent(record: InterviewRecord, person: Panelist, sendAt: Date): EmailContent {
+  return content('second-follow-up', record, person, sendAt);
+}
+
+/**
+ * The thread an email to one panelist answers: the SES message ids of that person's earlier
+ * emails that went out (`sent`, with a message id), root first, and `Re:` the subject of the
+ * first of them that has one. Undefined when none did (cancelled, failed, skipped, not yet sent)
+ * or none kept its subject: then the email starts its own thread with its own subject.
+ */
+export function threadOf(
+  record: InterviewRecord,
+  kind: ScheduledKind,
+  person: number,
+): { ids: string[]; subject: string } | undefined {
+  const earlier = SCHEDULED_KINDS.slice(0, SCHEDULED_KINDS.indexOf(kind));
+  const sent = earlier
+    .map((k) => record.emails[emailKey(k, person)])
+    .filter((e): e is EmailState & { messageId: string } => e?.status === 'sent' && !!e.messageId);
+  const subject = sent.find((e) => e.subject)?.subject;
+  return subject ? { ids: sent.map((e) => e.messageId), subject: replySubject(subject) } : undefined;
+}
+
+/**
+ * SES tags, so feedback can be matched back: the interview, the kind and, for its own emails,
+ * the email's key (`thank-you.2`; SES allows A-Za-z0-9_-.@ in tag values, which keys are made of).
+ */
+function tags(record: InterviewRecord, kind: EmailKind | 'late-notice', key?: EmailKey) {
   return [
     { name: 'interview-id', value: record.id },
     { name: 'kind', value: kind },
+    ...(key ? [{ name: 'email', value: key }] : []),
   ];
 }
 
@@ -207,54 +236,101 @@ function copiesCandidate(record: InterviewRecord): boolean {
   return record.copyCandidate !== false && record.emails.confirmation.reason !== CONFIRMATIONS_LIMITED;
 }
 
-/** To the interviewer, from the candidate's name, replies to the candidate, a copy to the candidate. */
-function toInterviewer(record: InterviewRecord, kind: EmailKind, senderAddress: string) {
+/**
+ * One panelist's email (`key` names which, see panel.ts): to that person alone, from the
+ * candidate's name, replies to the candidate, a copy to the candidate; in the thread of that
+ * person's earlier emails when any went out (`threadOf`). Throws for a key that is not one of
+ * this record's panelists' emails.
+ */
+export function renderForInterviewer(
+  record: InterviewRecord,
+  key: EmailKey,
+  sendAt: Date,
+  senderAddress: string,
+): OutgoingEmail {
+  const kind = parseEmailKey(key)?.kind;
+  const person = panelistOf(record.interviewers ?? [], key);
+  if (!person || kind === undefined || kind === 'confirmation') {
+    throw new Error(`not an interviewer's email of interview ${record.id}: ${key}`);
+  }
+  const thread = threadOf(record, kind, person.id);
   return {
     from: mailbox(record.candidate.name, senderAddress),
-    to: [record.interviewer.email],
+    to: [person.email],
     bcc: copiesCandidate(record) ? [record.candidate.email] : [],
     replyTo: [record.candidate.email],
-    tags: tags(record, kind),
+    tags: tags(record, kind, key),
+    ...content(kind, record, person, sendAt, thread?.subject),
+    ...(thread && { thread: thread.ids }),
   };
 }
 
-export function renderThankYou(record: InterviewRecord, sendAt: Date, senderAddress: string): OutgoingEmail {
-  return { ...toInterviewer(record, 'thank-you', senderAddress), ...thankYouContent(record, sendAt) };
+function statusLine(kind: ScheduledKind, e: EmailState, zone: string): string {
+  if (e.status === 'skipped') return `${EMAIL_LABEL[kind]}: not sent. ${e.reason ?? ''}`.trimEnd();
+  if (!e.sendAt) return `${EMAIL_LABEL[kind]}: ${e.status}`;
+  const when = formatForPeople(new Date(e.sendAt), zone);
+  return e.status === 'scheduled'
+    ? `${EMAIL_LABEL[kind]}: ${when}`
+    : `${EMAIL_LABEL[kind]}: ${when} (${e.status})`;
 }
 
-export function renderFollowUp(record: InterviewRecord, sendAt: Date, senderAddress: string): OutgoingEmail {
-  return { ...toInterviewer(record, 'follow-up', senderAddress), ...followUpContent(record, sendAt) };
-}
-
+/**
+ * To the candidate: every email, person by person, with its time for people (or why not), and the
+ * cancel link. A panel of one reads as before panels; a larger panel gets one block a person.
+ */
 export function renderConfirmation(
   record: InterviewRecord,
   cancelUrl: string,
   senderAddress: string,
 ): OutgoingEmail {
   const zone = record.interview.timeZone;
-  const lines = SCHEDULED_KINDS.map((kind) => {
-    const e = record.emails[kind];
-    if (e.status === 'skipped') return `${EMAIL_LABEL[kind]}: not sent. ${e.reason ?? ''}`.trimEnd();
-    if (!e.sendAt) return `${EMAIL_LABEL[kind]}: ${e.status}`;
-    const when = formatForPeople(new Date(e.sendAt), zone);
-    return e.status === 'scheduled'
-      ? `${EMAIL_LABEL[kind]}: ${when}`
-      : `${EMAIL_LABEL[kind]}: ${when} (${e.status})`;
-  });
+  const panel = record.interviewers ?? [];
+  const emailsOf = (p: Panelist) =>
+    SCHEDULED_KINDS.flatMap((kind) => {
+      const e = record.emails[emailKey(kind, p.id)];
+      return e ? [{ kind, e }] : [];
+    });
+  const linesOf = (p: Panelist) =>
+    emailsOf(p)
+      .map(({ kind, e }) => `- ${statusLine(kind, e, zone)}`)
+      .join('\n');
+  const going = (kind: ScheduledKind) =>
+    panel.some((p) => emailsOf(p).some((x) => x.kind === kind && x.e.status !== 'skipped'));
   const copy =
     record.copyCandidate === false
       ? 'You will not get a copy of them.'
       : 'You will get a copy of each one when it goes out.';
-  const content = compose(`Scheduled: your thank-you and follow-up to ${record.interviewer.name}`, [
-    `Hello ${record.candidate.name},`,
-    `Your emails to ${record.interviewer.name} (${record.interviewer.email}) about ${role(record)} are scheduled:`,
-    lines.map((line) => `- ${line}`).join('\n'),
-    `They come from ${senderAddress} with your name on them, and any reply from ${record.interviewer.name} goes straight to you at ${record.candidate.email}. ${copy}`,
+  const only = panel.length === 1 ? panel[0] : undefined;
+  const content = only
+    ? compose(
+        `Scheduled: your thank-you and ${going('second-follow-up') ? 'follow-ups' : 'follow-up'} to ${only.name}`,
+        [
+          `Hello ${record.candidate.name},`,
+          `Your emails to ${only.name} (${only.email}) about ${role(record)} are scheduled:`,
+          linesOf(only),
+          `They come from ${senderAddress} with your name on them, and any reply from ${only.name} goes straight to you at ${record.candidate.email}. ${copy}`,
+          ...cancelBlocks(cancelUrl),
+        ],
+      )
+    : compose(
+        `Scheduled: your thank-you notes${going('follow-up') || going('second-follow-up') ? ' and follow-ups' : ''} to ${panel.length} interviewers`,
+        [
+          `Hello ${record.candidate.name},`,
+          `Your emails about ${role(record)} are scheduled, separately for each interviewer:`,
+          ...panel.map((p) => `To ${p.name} (${p.email}):\n${linesOf(p)}`),
+          `They come from ${senderAddress} with your name on them, and any reply from your interviewers goes straight to you at ${record.candidate.email}. ${copy}`,
+          ...cancelBlocks(cancelUrl),
+        ],
+      );
+  return toCandidate(record, 'confirmation', content, senderAddress, 'confirmation');
+}
+
+function cancelBlocks(cancelUrl: string): Block[] {
+  return [
     'To cancel whatever has not been sent yet, open this link and press the button on the page:',
     { link: cancelUrl },
     'Good luck!',
-  ]);
-  return toCandidate(record, 'confirmation', content, senderAddress);
+  ];
 }
 
 /** From the service, to the candidate alone. */
@@ -263,36 +339,42 @@ function toCandidate(
   kind: EmailKind | 'late-notice',
   content: EmailContent,
   senderAddress: string,
+  key?: EmailKey,
 ): OutgoingEmail {
   return {
     from: mailbox('Interview follow-up', senderAddress),
     to: [record.candidate.email],
     bcc: [],
     replyTo: [],
-    tags: tags(record, kind),
+    tags: tags(record, kind, key),
     ...content,
   };
 }
 
 /**
- * To the candidate, when their thank-you fired so late that sending it would not read as a
+ * To the candidate, when a panelist's thank-you fired so late that sending it would not read as a
  * careful person's note (see lateness.ts): it was not sent, and they may want to write one
- * themselves. `plannedAt` is the time it was planned for.
+ * themselves. `key` is that thank-you's (any key of the person names them; the notice is always
+ * about their thank-you); `plannedAt` is the time it was planned for. Throws for a key of no
+ * panelist of the record.
  */
 export function renderLateNotice(
   record: InterviewRecord,
+  key: EmailKey,
   plannedAt: Date,
   senderAddress: string,
 ): OutgoingEmail {
+  const person = panelistOf(record.interviewers ?? [], key);
+  if (!person) throw new Error(`not an interviewer's email of interview ${record.id}: ${key}`);
   const zone = record.interview.timeZone;
-  const content = compose(`Not sent: your thank-you to ${record.interviewer.name}`, [
+  const content = compose(`Not sent: your thank-you to ${person.name}`, [
     `Hello ${record.candidate.name},`,
-    `Your thank-you to ${record.interviewer.name} (${record.interviewer.email}) about ${role(record)} was planned for ${formatForPeople(plannedAt, zone)}. Our service could not send it then, and a thank-you that arrives more than a day late reads as an afterthought, so we did not send it.`,
-    record.emails['follow-up'].status === 'scheduled'
+    `Your thank-you to ${person.name} (${person.email}) about ${role(record)} was planned for ${formatForPeople(plannedAt, zone)}. Our service could not send it then, and a thank-you that arrives more than a day late reads as an afterthought, so we did not send it.`,
+    record.emails[emailKey('follow-up', person.id)]?.status === 'scheduled'
       ? 'If you would still like to thank them, a short note of your own today is best. Your follow-up is still scheduled, and you can cancel it with the link in your confirmation.'
       : 'If you would still like to thank them, a short note of your own today is best.',
     'We are sorry for the trouble.',
   ]);
-  // Its own kind, so SES feedback about it can never be taken for the thank-you's.
+  // Its own kind and no `email` tag, so SES feedback about it can never be taken for the thank-you's.
   return toCandidate(record, 'late-notice', content, senderAddress);
 }

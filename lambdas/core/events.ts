@@ -1,9 +1,9 @@
 /**
- * The one list of email kinds, which the types derive from: the interviewer's emails (each has a
- * schedule), then the candidate's confirmation. Every other list of kinds (the sender's event
+ * The one list of email kinds, which the types derive from: each interviewer's emails (each has a
+ * schedule), in the order they go out, then the candidate's confirmation. Every other list of kinds (the sender's event
  * check, SES feedback tags, the views, the erasure) reads these.
  */
-export const SCHEDULED_KINDS = ['thank-you', 'follow-up'] as const;
+export const SCHEDULED_KINDS = ['thank-you', 'follow-up', 'second-follow-up'] as const;
 export const EMAIL_KINDS = [...SCHEDULED_KINDS, 'confirmation'] as const;
 export type ScheduledKind = (typeof SCHEDULED_KINDS)[number];
 export type EmailKind = (typeof EMAIL_KINDS)[number];
@@ -17,6 +17,8 @@ export function isEmailKind(value: unknown): value is EmailKind {
 export interface SendEvent {
   interviewId: string;
   kind: EmailKind;
+  /** Which panelist's email (their id, see panel.ts); absent for the first, and for the confirmation. */
+  person?: number;
   /** Only for the confirmation: the cancel link, which exists nowhere else (only its hash is stored). */
   cancelUrl?: string;
   /** Set on a retry the sender scheduled itself after SES refused the email for now (1, 2, …). */

@@ -3,11 +3,12 @@
  * machine. Every change of an email's status is a conditional write from one of `TRANSITIONS`'
  * source states, so two actors racing for the same email (a retried send, a cancel) end one way only.
  */
-import { EMAIL_KINDS, type EmailKind, SCHEDULED_KINDS, type ScheduledKind } from './events.js';
-import type { Submission } from './schema.js';
+import { EMAIL_KINDS, SCHEDULED_KINDS, type ScheduledKind } from './events.js';
+import { type EmailKey, emailKey, kindOf, type Panelist, panelistOf, parseEmailKey } from './panel.js';
+import type { NormalizedSubmission } from './schema.js';
 import { computeSendTimes, type TimingSettings } from './sendTimes.js';
 import type { MessageTemplates } from './templates.js';
-import { toLocalMinute } from './time.js';
+import { type CalendarDate, toLocalMinute } from './time.js';
 
 export type EmailStatus = 'scheduled' | 'sending' | 'sent' | 'cancelled' | 'skipped' | 'failed';
 
@@ -50,6 +51,8 @@ export interface EmailState {
   reason?: string;
   sentAt?: string;
   messageId?: string;
+  /** The subject it went out with: a follow-up in its thread answers `Re:` to it. */
+  subject?: string;
   /** Set by a cancel that found the email `sending`: if that send fails, it ends cancelled. */
   cancelRequested?: boolean;
   /** Why: the reason of whoever cancelled (the candidate, a DELETE, a bounce, a revoked key). */
@@ -75,7 +78,8 @@ export interface InterviewRecord {
   erasedAt?: string;
   createdAt: string;
   candidate: { name: string; email: string; phone?: string };
-  interviewer: { name: string; email: string };
+  /** The panel, in the order given; each panelist's emails are keyed by their id (panel.ts). */
+  interviewers: Panelist[];
   position: string;
   company?: string;
   highlights?: string;
@@ -86,7 +90,7 @@ export interface InterviewRecord {
   interview: { endsAt: string; timeZone: string };
   /** The settings the send times were computed from, kept for support and audits. */
   timing: TimingSettings;
-  emails: Record<EmailKind, EmailState>;
+  emails: EmailStates;
   /**
    * When the sweep should next look at this interview (see reconcile.ts); absent when nothing is
    * pending, and until the intake has made every schedule. Whoever moves an email *earlier* must
@@ -95,6 +99,61 @@ export interface InterviewRecord {
   checkAt?: string;
   /** Epoch seconds: DynamoDB's TTL removes the item 90 days after its last email. */
   expiresAt: number;
+}
+
+/** Every email of an interview by its key (panel.ts): the confirmation, and each panelist's. */
+export type EmailStates = { confirmation: EmailState } & { [key: string]: EmailState | undefined };
+
+/**
+ * An item as stored, in today's shape. An interview stored before panels had one `interviewer`
+ * and its away date in `timing`: it reads as a panel of one (whose keys are the bare kinds, so
+ * its emails and schedules need no change). Both stores read every item through this.
+ */
+export function fromStored(item: Record<string, unknown>): InterviewRecord {
+  if (Array.isArray(item.interviewers) || item.erasedAt !== undefined)
+    return item as unknown as InterviewRecord;
+  const { interviewer, timing, ...rest } = item as {
+    interviewer?: { name: string; email: string };
+    timing?: TimingSettings & { awayUntil?: CalendarDate };
+  };
+  if (!interviewer) return item as unknown as InterviewRecord;
+  const { awayUntil, ...settings } = timing ?? ({} as TimingSettings & { awayUntil?: CalendarDate });
+  const first: Panelist = { id: 1, name: interviewer.name, email: interviewer.email };
+  if (awayUntil) first.awayUntil = formatCalendarDate(awayUntil);
+  return {
+    ...rest,
+    ...(timing && { timing: settings }),
+    interviewers: [first],
+  } as unknown as InterviewRecord;
+}
+
+export function formatCalendarDate(d: CalendarDate): string {
+  const two = (n: number) => String(n).padStart(2, '0');
+  return `${d.year}-${two(d.month)}-${two(d.day)}`;
+}
+
+/**
+ * The interviewer's emails the record holds, person by person (in the panel's order), each in the
+ * order they go out. Read from the emails themselves, so an erased record (no panel) lists them too.
+ */
+export function scheduledKeys(record: InterviewRecord): EmailKey[] {
+  const panel = (record.interviewers ?? []).map((p) => p.id);
+  const rank = (key: string): number => {
+    const parsed = parseEmailKey(key);
+    const person = parsed?.person ?? 0;
+    const at = panel.indexOf(person);
+    return (
+      (at === -1 ? panel.length + person : at) * 10 + SCHEDULED_KINDS.indexOf(parsed?.kind as ScheduledKind)
+    );
+  };
+  return (
+    Object.keys(record.emails).filter((key) => parseEmailKey(key)?.person !== undefined) as EmailKey[]
+  ).sort((a, b) => rank(a) - rank(b));
+}
+
+/** Every email the record holds: the interviewer's, then the confirmation. */
+export function emailKeys(record: InterviewRecord): EmailKey[] {
+  return [...scheduledKeys(record), 'confirmation'];
 }
 
 /** What a transition may also require of the email (see `InterviewStore.transition`). */
@@ -116,14 +175,14 @@ export type EmailChange = Partial<Omit<EmailState, 'status'>> & { updatedAt: str
  */
 export function transitioned(
   record: InterviewRecord,
-  kind: EmailKind,
+  key: EmailKey,
   from: readonly EmailStatus[],
   to: EmailStatus,
   fields: EmailChange,
   conditions: TransitionConditions = {},
 ): InterviewRecord | undefined {
   assertTransitions(from, to);
-  const email = record.emails[kind];
+  const email = record.emails[key];
   if (!email || !from.includes(email.status)) return undefined;
   if (conditions.unlessCancelRequested && email.cancelRequested !== undefined) return undefined;
   if (conditions.claimId !== undefined && email.claimId !== conditions.claimId) return undefined;
@@ -132,20 +191,20 @@ export function transitioned(
   if (conditions.dueBy !== undefined && email.sendAt !== undefined && email.sendAt > conditions.dueBy) {
     return undefined;
   }
-  return { ...record, emails: { ...record.emails, [kind]: { ...email, ...fields, status: to } } };
+  return { ...record, emails: { ...record.emails, [key]: { ...email, ...fields, status: to } } };
 }
 
 /** The record with a cancel requested of an email that is `sending`; undefined if it is not. */
 export function withCancelRequested(
   record: InterviewRecord,
-  kind: EmailKind,
+  key: EmailKey,
   updatedAt: string,
   reason: string,
 ): InterviewRecord | undefined {
-  const email = record.emails[kind];
+  const email = record.emails[key];
   if (email?.status !== 'sending') return undefined;
   const requested = { ...email, cancelRequested: true, cancelReason: reason, updatedAt };
-  return { ...record, emails: { ...record.emails, [kind]: requested } };
+  return { ...record, emails: { ...record.emails, [key]: requested } };
 }
 
 /**
@@ -156,6 +215,8 @@ export function withCancelRequested(
 export const ERASED_RECORD_FIELDS = [
   'createdAt',
   'candidate',
+  'interviewers',
+  // The one interviewer of an item stored before panels (see fromStored).
   'interviewer',
   'position',
   'company',
@@ -167,13 +228,14 @@ export const ERASED_RECORD_FIELDS = [
   'ownerKeyId',
   'idempotencyScope',
   'checkAt',
-] as const satisfies readonly (keyof InterviewRecord)[];
+] as const satisfies readonly (keyof InterviewRecord | 'interviewer')[];
 export const ERASED_EMAIL_FIELDS = [
   'sendAt',
   'plannedAt',
   'sentAt',
   'retryAt',
   'messageId',
+  'subject',
   'reason',
 ] as const satisfies readonly (keyof EmailState)[];
 
@@ -206,6 +268,7 @@ export { EMAIL_KINDS, SCHEDULED_KINDS };
 export const EMAIL_LABEL: Record<ScheduledKind, string> = {
   'thank-you': 'Thank-you',
   'follow-up': 'Follow-up',
+  'second-follow-up': 'Second follow-up',
 };
 export const RETENTION_DAYS = 90;
 
@@ -228,19 +291,41 @@ export function newInterview(args: {
   id: string;
   ownerKeyId: string;
   tokenHash: string;
-  submission: Submission;
+  submission: NormalizedSubmission;
   endsAt: Date;
   timing: TimingSettings;
   now: Date;
 }): InterviewRecord {
   const { id, ownerKeyId, tokenHash, submission: s, endsAt, timing, now } = args;
   const zone = s.interview.timeZone;
-  const times = computeSendTimes(endsAt, zone, timing, now);
   const stamp = now.toISOString();
-  const followUp: EmailState = s.followUp
-    ? { status: 'scheduled', sendAt: times.followUp.toISOString(), updatedAt: stamp }
-    : { status: 'skipped', reason: FOLLOW_UP_NOT_WANTED, updatedAt: stamp };
-  const last = s.followUp ? times.followUp : times.thankYou;
+  const at = (instant: Date): EmailState => ({
+    status: 'scheduled',
+    sendAt: instant.toISOString(),
+    updatedAt: stamp,
+  });
+  const notWanted: EmailState = { status: 'skipped', reason: FOLLOW_UP_NOT_WANTED, updatedAt: stamp };
+  const interviewers: Panelist[] = s.interviewers.map((p, i) => ({
+    id: i + 1,
+    name: p.name,
+    email: p.email,
+    ...(p.note && { note: p.note }),
+    ...(p.awayUntil && { awayUntil: p.awayUntil }),
+  }));
+  const emails: Record<string, EmailState> = {};
+  let last = now.getTime();
+  for (const person of interviewers) {
+    const away = person.awayUntil ? parseDate(person.awayUntil) : undefined;
+    const times = computeSendTimes(endsAt, zone, timing, now, away ? { awayUntil: away } : {});
+    emails[emailKey('thank-you', person.id)] = at(times.thankYou);
+    emails[emailKey('follow-up', person.id)] = s.followUp ? at(times.followUp) : notWanted;
+    if (timing.secondFollowUp) {
+      emails[emailKey('second-follow-up', person.id)] =
+        s.followUp && times.secondFollowUp ? at(times.secondFollowUp) : notWanted;
+    }
+    const lastOfThem = s.followUp ? (times.secondFollowUp ?? times.followUp) : times.thankYou;
+    last = Math.max(last, lastOfThem.getTime());
+  }
   return {
     id,
     ownerKeyId,
@@ -251,7 +336,7 @@ export function newInterview(args: {
       email: s.candidate.email,
       ...(s.candidate.phone && { phone: s.candidate.phone }),
     },
-    interviewer: { name: s.interviewer.name, email: s.interviewer.email },
+    interviewers,
     position: s.position,
     ...(s.company && { company: s.company }),
     ...(s.highlights && { highlights: s.highlights }),
@@ -259,64 +344,32 @@ export function newInterview(args: {
     copyCandidate: s.copyCandidate,
     interview: { endsAt: endsAt.toISOString(), timeZone: zone },
     timing,
-    emails: {
-      'thank-you': { status: 'scheduled', sendAt: times.thankYou.toISOString(), updatedAt: stamp },
-      'follow-up': followUp,
-      confirmation: { status: 'scheduled', sendAt: stamp, updatedAt: stamp },
-    },
-    expiresAt: Math.floor(last.getTime() / 1000) + RETENTION_DAYS * 86_400,
+    // The interviewer's emails, then the candidate's confirmation.
+    emails: { ...emails, confirmation: { status: 'scheduled', sendAt: stamp, updatedAt: stamp } },
+    expiresAt: Math.floor(last / 1000) + RETENTION_DAYS * 86_400,
   };
 }
 
-export interface EmailView {
-  kind: ScheduledKind;
-  status: EmailStatus;
-  sendAt?: string;
-  /**
-   * The time first planned, kept when the late-send policy moves `sendAt` (lateness.ts): how late
-   * a thank-you is counts from here, however often it moved.
-   */
-  plannedAt?: string;
-  localSendAt?: string;
-  timeZone: string;
-  reason?: string;
-  sentAt?: string;
+/** `YYYY-MM-DD` (already validated) as a calendar date. */
+function parseDate(value: string): CalendarDate {
+  const [year, month, day] = value.split('-').map(Number) as [number, number, number];
+  return { year, month, day };
 }
 
-export interface InterviewView {
-  id: string;
-  emails: EmailView[];
-}
-
-/** The API's view: both interviewer emails, thank-you first; the confirmation is internal. */
-export function toView(record: InterviewRecord): InterviewView {
-  const zone = record.interview.timeZone;
-  return {
-    id: record.id,
-    emails: SCHEDULED_KINDS.map((kind) => {
-      const e = record.emails[kind];
-      return {
-        kind,
-        status: e.status,
-        ...(e.sendAt && { sendAt: e.sendAt, localSendAt: toLocalMinute(new Date(e.sendAt), zone) }),
-        timeZone: zone,
-        ...(e.reason && { reason: e.reason }),
-        ...(e.sentAt && { sentAt: e.sentAt }),
-      };
-    }),
-  };
-}
-
-/** Deterministic schedule name per interview and kind: a retried intake can never make two. */
-export function scheduleName(interviewId: string, kind: ScheduledKind): string {
-  return `${interviewId}-${kind}`;
+/**
+ * Deterministic schedule name per interview and email: a retried intake can never make two. The
+ * first panelist's are named by kind alone, as every schedule was before panels.
+ */
+export function scheduleName(interviewId: string, key: EmailKey): string {
+  return `${interviewId}-${key}`;
 }
 
 export const CANCEL_LINK_DAYS = 30;
 
 /** A cancel link stops working 30 days after the interview's last scheduled email. */
 export function cancelLinkExpiresAt(record: InterviewRecord): Date {
-  const times = SCHEDULED_KINDS.map((kind) => record.emails[kind].sendAt)
+  const times = scheduledKeys(record)
+    .map((key) => record.emails[key]?.sendAt)
     .filter((t): t is string => t !== undefined)
     .map((t) => Date.parse(t));
   const last = times.length > 0 ? Math.max(...times) : Date.parse(record.createdAt);

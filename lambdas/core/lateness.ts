@@ -9,13 +9,16 @@
  *   the interview's clock): then at 08:00, if that is still within the 24 hours, else skipped;
  * - a follow-up more than an hour behind its plan moves to the next 10:00 on a business day;
  * - a follow-up never goes within 24 hours of the thank-you (rule 4), even when the thank-you
- *   itself went out late: then it moves to the first business day's 10:00 that is far enough.
+ *   itself went out late: then it moves to the first business day's 10:00 that is far enough;
+ *   a second follow-up likewise keeps 24 hours from both earlier emails to the same person.
+ *
+ * Each panelist's emails are judged on their own: the spacing is from that person's emails.
  *
  * An email on time (or early by the sender's small allowance) is sent as planned. A late
  * *submission* is not late here: rule 5 plans it from the submission, and its plan is on time.
  */
-import type { ScheduledKind } from './events.js';
 import type { InterviewRecord } from './interview.js';
+import { type EmailKey, emailKey, parseEmailKey } from './panel.js';
 import { FOLLOW_UP_HOUR, isBusinessDay, MIN_SPACING_MS, outOfQuietHours } from './sendTimes.js';
 import { addCalendarDays, ceilToMinute, localDate, zonedTime } from './time.js';
 
@@ -46,21 +49,23 @@ export function nextFollowUpSlot(earliest: Date, zone: string, holidays: string 
 }
 
 /** When an email was first planned for: its `plannedAt` once it has moved, else its `sendAt`. */
-export function firstPlanned(record: InterviewRecord, kind: ScheduledKind): string | undefined {
-  const email = record.emails[kind];
-  return email.plannedAt ?? email.sendAt;
+export function firstPlanned(record: InterviewRecord, key: EmailKey): string | undefined {
+  const email = record.emails[key];
+  return email?.plannedAt ?? email?.sendAt;
 }
 
-export function lateDecision(record: InterviewRecord, kind: ScheduledKind, now: Date): LateDecision {
-  const current = record.emails[kind].sendAt;
-  if (current === undefined) return SEND;
+export function lateDecision(record: InterviewRecord, key: EmailKey, now: Date): LateDecision {
+  const current = record.emails[key]?.sendAt;
+  const parsed = parseEmailKey(key);
+  if (current === undefined || parsed?.person === undefined) return SEND;
+  const { kind, person } = parsed;
   const late = now.getTime() - Date.parse(current);
   const zone = record.interview.timeZone;
 
   if (kind === 'thank-you') {
     if (late <= 0) return SEND;
     // Stale counts from the first plan, however often the email moved since.
-    const plannedMs = Date.parse(firstPlanned(record, kind) ?? current);
+    const plannedMs = Date.parse(firstPlanned(record, key) ?? current);
     const stale = (at: number) => at - plannedMs > THANK_YOU_STALE_MS;
     if (stale(now.getTime())) return { action: 'skip', reason: THANK_YOU_TOO_LATE };
     const allowed = outOfQuietHours(now, zone);
@@ -70,8 +75,14 @@ export function lateDecision(record: InterviewRecord, kind: ScheduledKind, now: 
   }
 
   const holidays = record.timing.holidays;
-  const thankYouSent = record.emails['thank-you'].sentAt;
-  const spacedFrom = thankYouSent === undefined ? 0 : Date.parse(thankYouSent) + MIN_SPACING_MS;
+  // 24 hours from whatever went to this person before this email.
+  const before =
+    kind === 'second-follow-up' ? (['thank-you', 'follow-up'] as const) : (['thank-you'] as const);
+  const sent = before
+    .map((k) => record.emails[emailKey(k, person)]?.sentAt)
+    .filter((t): t is string => t !== undefined)
+    .map((t) => Date.parse(t));
+  const spacedFrom = sent.length === 0 ? 0 : Math.max(...sent) + MIN_SPACING_MS;
   if (late > FOLLOW_UP_LATE_MS) {
     const earliest = new Date(Math.max(ceilToMinute(now).getTime(), spacedFrom));
     return { action: 'move', to: nextFollowUpSlot(earliest, zone, holidays), why: 'fired late' };
@@ -80,7 +91,7 @@ export function lateDecision(record: InterviewRecord, kind: ScheduledKind, now: 
     return {
       action: 'move',
       to: nextFollowUpSlot(new Date(spacedFrom), zone, holidays),
-      why: 'the thank-you went out late, less than 24 hours ago',
+      why: 'an earlier email to them went out late, less than 24 hours ago',
     };
   }
   return SEND;

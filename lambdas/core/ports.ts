@@ -5,8 +5,9 @@
 
 import type { ApiKey, LimitWindow } from './access.js';
 import type { OutgoingEmail } from './emails.js';
-import type { EmailKind, SendEvent } from './events.js';
+import type { SendEvent } from './events.js';
 import type { EmailChange, EmailStatus, InterviewRecord, TransitionConditions } from './interview.js';
+import type { EmailKey } from './panel.js';
 import { redact, redactFields } from './redact.js';
 
 /** The conditions a transition may add (core/interview.ts defines and applies them). */
@@ -23,7 +24,7 @@ export interface InterviewStore {
    */
   transition(
     id: string,
-    kind: EmailKind,
+    key: EmailKey,
     from: readonly EmailStatus[],
     to: EmailStatus,
     fields: EmailChange,
@@ -35,12 +36,15 @@ export interface InterviewStore {
    */
   requestCancel(
     id: string,
-    kind: EmailKind,
+    key: EmailKey,
     updatedAt: string,
     reason: string,
   ): Promise<InterviewRecord | undefined>;
-  /** Removes the personal data (names, addresses, texts, the token hash) and marks the item erased. */
-  erase(id: string, at: string): Promise<void>;
+  /**
+   * Removes the personal data (names, addresses, texts, the token hash) and marks the item erased;
+   * `record` (as just read) names the emails whose times and reasons go.
+   */
+  erase(record: InterviewRecord, at: string): Promise<void>;
   /** Deletes an interview whose submission did not go ahead (refused after the write; its schedules deleted first). */
   discard(id: string): Promise<void>;
   /**

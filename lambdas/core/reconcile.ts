@@ -17,8 +17,8 @@
  * interview leaves the index) when nothing is pending. So an interview is read a few times in its
  * life, and a sweep costs what is due, not what the table holds.
  */
-import type { EmailKind, ScheduledKind } from './events.js';
-import { EMAIL_KINDS, type InterviewRecord } from './interview.js';
+import { emailKeys, type InterviewRecord } from './interview.js';
+import type { EmailKey } from './panel.js';
 
 const MINUTE = 60_000;
 /** How often the sweep runs (the stack's rule and the local runtime's timer). */
@@ -36,9 +36,9 @@ export const SWEEP_BATCH = 500;
 
 export interface SweepPlan {
   /** Interviewer's emails to hand to the sender. */
-  reconcile: ScheduledKind[];
+  reconcile: EmailKey[];
   /** Emails to report as stuck. */
-  stuck: EmailKind[];
+  stuck: EmailKey[];
   /** When to look at this interview again (ISO); absent when nothing is pending. */
   next?: string;
 }
@@ -48,27 +48,28 @@ export function sweepPlan(record: InterviewRecord, now: Date): SweepPlan {
   if (record.erasedAt) return plan;
   const at = now.getTime();
   let next = Number.POSITIVE_INFINITY;
-  const reportStuck = (kind: EmailKind, since: number) => {
+  const reportStuck = (key: EmailKey, since: number) => {
     if (at - since >= STUCK_REPORT_MS) return;
-    plan.stuck.push(kind);
+    plan.stuck.push(key);
     next = Math.min(next, at + STUCK_RECHECK_MS);
   };
-  for (const kind of EMAIL_KINDS) {
-    const email = record.emails[kind];
+  for (const key of emailKeys(record)) {
+    const email = record.emails[key];
+    if (!email) continue;
     if (email.status === 'scheduled') {
       const planned = Date.parse(email.sendAt ?? record.createdAt);
       const due = Math.max(planned, email.retryAt ? Date.parse(email.retryAt) : 0);
       const overdueAt = due + OVERDUE_MS;
       if (overdueAt > at) next = Math.min(next, overdueAt);
-      else if (kind === 'confirmation') reportStuck(kind, overdueAt);
+      else if (key === 'confirmation') reportStuck(key, overdueAt);
       else {
-        plan.reconcile.push(kind);
+        plan.reconcile.push(key);
         next = Math.min(next, at + OVERDUE_MS); // to see that it went
       }
     } else if (email.status === 'sending') {
       const stuckAt = Date.parse(email.updatedAt) + STUCK_MS;
       if (stuckAt > at) next = Math.min(next, stuckAt);
-      else reportStuck(kind, stuckAt);
+      else reportStuck(key, stuckAt);
     }
   }
   if (Number.isFinite(next)) plan.next = new Date(next).toISOString();

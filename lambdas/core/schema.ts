@@ -15,13 +15,16 @@ import {
   MAX_FUTURE_DAYS,
   MAX_PAST_DAYS,
   MAX_SUBJECT,
+  MESSAGE_KINDS,
   OUTSIDE_TZ_YEARS,
+  panelOf,
   parseCalendarDate,
   resolveEndsAt,
   type Submission,
   submissionSchema,
+  valuesFor,
 } from './submission-schema.js';
-import { expandedLength, fillTemplate, LONGEST_TIMED_VALUES, type PlaceholderValues } from './templates.js';
+import { expandedLength, fillTemplate, type PlaceholderValues } from './templates.js';
 import {
   formatCharacterIn,
   headerSyntaxIn,
@@ -30,7 +33,7 @@ import {
   linksAndAddresses,
   sameOrganisation,
 } from './text.js';
-import { FIRST_TZ_YEAR, LAST_TZ_YEAR } from './time.js';
+import { type CalendarDate, calendarDaysBetween, FIRST_TZ_YEAR, LAST_TZ_YEAR, localDate } from './time.js';
 
 export type { Submission } from './submission-schema.js';
 
@@ -39,9 +42,22 @@ export interface FieldProblem {
   message: string;
 }
 
+/** One interviewer of a valid submission, as given (`awayUntil` a real `YYYY-MM-DD` date). */
+export interface PanelInput {
+  name: string;
+  email: string;
+  note?: string;
+  awayUntil?: string;
+}
+
+/** A valid submission with its panel as a list, the `interviewer` shorthand a list of one. */
+export type NormalizedSubmission = Omit<Submission, 'interviewer' | 'interviewers'> & {
+  interviewers: PanelInput[];
+};
+
 export interface ValidSubmission {
   ok: true;
-  value: Submission;
+  value: NormalizedSubmission;
   endsAt: Date;
   timing: TimingSettings;
 }
@@ -83,38 +99,47 @@ function malformedStrings(body: unknown): FieldProblem[] {
   return problems.reverse();
 }
 
-/** The values placeholders take, the two that depend on the moment of sending at their longest. */
-function placeholderValues(value: Submission): PlaceholderValues {
+/** A submission past the schema, with its panel and the path each panelist was sent under. */
+interface Parsed {
+  value: Submission;
+  panel: { person: PanelInput; path: string; values: PlaceholderValues }[];
+}
+
+function parsed(value: Submission): Parsed {
+  const { people, pathOf } = panelOf(value);
   return {
-    interviewerName: value.interviewer.name,
-    candidateName: value.candidate.name,
-    position: value.position,
-    company: value.company ?? '',
-    highlights: value.highlights ?? '',
-    ...LONGEST_TIMED_VALUES,
+    value,
+    panel: people.map((person, i) => ({
+      person,
+      path: pathOf(i).join('.'),
+      values: valuesFor(value, person),
+    })),
   };
 }
 
-const MESSAGE_PARTS = [
-  ['thankYou', 'subject'],
-  ['thankYou', 'body'],
-  ['followUp', 'subject'],
-  ['followUp', 'body'],
-] as const;
+const MESSAGE_PARTS = MESSAGE_KINDS.flatMap((kind) =>
+  (['subject', 'body'] as const).map((part) => [kind, part] as const),
+);
 
 /**
  * The submitted texts that reach an email, by path; custom subjects and bodies with their
- * placeholders filled in, so "{{company}}.com" is checked as what it becomes.
+ * placeholders filled in for each panelist, so "{{company}}.com" is checked as what it becomes.
+ * A path can come more than once (a body as each panelist reads it).
  */
-function textsOf(value: Submission, values: PlaceholderValues): [string, string | undefined][] {
-  const messages = MESSAGE_PARTS.map(([kind, part]): [string, string | undefined] => {
+function textsOf({ value, panel }: Parsed): [string, string | undefined][] {
+  const messages = MESSAGE_PARTS.flatMap(([kind, part]): [string, string | undefined][] => {
     const template = value.messages?.[kind]?.[part];
-    return [`messages.${kind}.${part}`, template === undefined ? undefined : fillTemplate(template, values)];
+    if (template === undefined) return [];
+    const filled = panel.map(({ values }) => fillTemplate(template, values));
+    return [...new Set(filled)].map((text) => [`messages.${kind}.${part}`, text]);
   });
   return [
     ['candidate.name', value.candidate.name],
     ['candidate.phone', value.candidate.phone],
-    ['interviewer.name', value.interviewer.name],
+    ...panel.flatMap(({ person, path }): [string, string | undefined][] => [
+      [`${path}.name`, person.name],
+      [`${path}.note`, person.note],
+    ]),
     ['position', value.position],
     ['company', value.company],
     ['highlights', value.highlights],
@@ -122,39 +147,47 @@ function textsOf(value: Submission, values: PlaceholderValues): [string, string 
   ];
 }
 
+/** The domain of an address, lower-case. */
+const domainOf = (address: string) => address.slice(address.lastIndexOf('@') + 1).toLowerCase();
+
 /**
  * No links except to the deployment's allowed domains (every link, not only the first), and no
  * email addresses: the service must not carry a stranger's link or address to an interviewer or a
  * candidate (SECURITY.md). A filled-in subject is held to the display-name rules as well, since a
- * placeholder can bring in what its field allowed ("<", a joiner).
+ * placeholder can bring in what its field allowed ("<", a joiner). Each rule names a path once,
+ * however many panelists' texts break it.
  */
-function relayProblems(value: Submission, rules: TextRules, values: PlaceholderValues): FieldProblem[] {
+function relayProblems(submission: Parsed, rules: TextRules): FieldProblem[] {
   const allowed = rules.linkAllowlist ?? [];
   // The employer's own domain is no stranger's link: "Booking.com" as the company of an
-  // interviewer at booking.com (the confirmation already shows the interviewer's address).
-  const employer = value.interviewer.email.slice(value.interviewer.email.lastIndexOf('@') + 1).toLowerCase();
-  const harmless = (host: string) => hostAllowed(host, allowed) || sameOrganisation(host, employer);
+  // interviewer at booking.com (the confirmation already shows the interviewer's address). Any
+  // panelist's domain counts for every text: the panel is the employer's.
+  const employers = [...new Set(submission.panel.map(({ person }) => domainOf(person.email)))];
+  const harmless = (host: string) =>
+    hostAllowed(host, allowed) || employers.some((employer) => sameOrganisation(host, employer));
   const problems: FieldProblem[] = [];
-  for (const [path, text] of textsOf(value, values)) {
+  const reported = new Set<string>();
+  const add = (rule: 'relay' | 'subject', path: string, message: string) => {
+    if (reported.has(`${rule} ${path}`)) return;
+    reported.add(`${rule} ${path}`);
+    problems.push({ path, message });
+  };
+  for (const [path, text] of textsOf(submission)) {
     if (text === undefined) continue;
     const found = linksAndAddresses(text);
     const link = found.links.find((l) => !(l.host && harmless(l.host)));
     if (link) {
       const rule = allowed.length === 0 ? 'must not contain links' : `may only link to ${allowed.join(', ')}`;
-      problems.push({ path, message: `${rule} (found "${link.text}")` });
+      add('relay', path, `${rule} (found "${link.text}")`);
     } else if (found.addresses.length > 0) {
-      problems.push({
-        path,
-        message: 'must not contain an email address (the candidate’s goes in candidate.email)',
-      });
+      add('relay', path, 'must not contain an email address (the candidate’s goes in candidate.email)');
     }
     if (path.endsWith('.subject')) {
       const syntax = headerSyntaxIn(text);
       const invisible = formatCharacterIn(text, false);
       const filled = 'with its placeholders filled in,';
-      if (syntax !== undefined) problems.push({ path, message: `${filled} ${headerSyntaxMessage(syntax)}` });
-      else if (invisible !== undefined)
-        problems.push({ path, message: `${filled} ${formatMessage(invisible)}` });
+      if (syntax !== undefined) add('subject', path, `${filled} ${headerSyntaxMessage(syntax)}`);
+      else if (invisible !== undefined) add('subject', path, `${filled} ${formatMessage(invisible)}`);
     }
   }
   return problems;
@@ -162,15 +195,15 @@ function relayProblems(value: Submission, rules: TextRules, values: PlaceholderV
 
 /**
  * Placeholders fill in at sending, so the limits are checked on the result: each placeholder
- * counts at its value's length.
+ * counts at its value's length, for the panelist whose values make it longest.
  */
-function expansionProblems(value: Submission, values: PlaceholderValues): FieldProblem[] {
+function expansionProblems({ value, panel }: Parsed): FieldProblem[] {
   const problems: FieldProblem[] = [];
   for (const [kind, part] of MESSAGE_PARTS) {
     const text = value.messages?.[kind]?.[part];
     if (text === undefined) continue;
     const max = part === 'subject' ? MAX_SUBJECT : MAX_BODY;
-    const length = expandedLength(text, values);
+    const length = Math.max(...panel.map(({ values }) => expandedLength(text, values)));
     if (length > max) {
       problems.push({
         path: `messages.${kind}.${part}`,
@@ -180,6 +213,26 @@ function expansionProblems(value: Submission, values: PlaceholderValues): FieldP
   }
   return problems;
 }
+
+/** The submission with its panel as a list: the shorthand `interviewer` becomes a list of one. */
+function normalized({ value, panel }: Parsed): NormalizedSubmission {
+  const { interviewer: _one, interviewers: _many, ...rest } = value;
+  const interviewers = panel.map(({ person }): PanelInput => {
+    const { name, email, note, awayUntil } = person;
+    return {
+      name,
+      email,
+      ...(note !== undefined && { note }),
+      ...(awayUntil !== undefined && { awayUntil }),
+    };
+  });
+  return { ...rest, interviewers };
+}
+
+const dateMs = (d: CalendarDate) => Date.UTC(d.year, d.month - 1, d.day);
+
+/** At most this many days from the interview's local date to `interview.decisionBy`. */
+export const MAX_DECISION_DAYS = 180;
 
 /**
  * Validates a body against the schema, the text rules and `now` (how far back or ahead the
@@ -207,16 +260,17 @@ export function parseSubmission(body: unknown, now: Date, rules: TextRules = {})
     });
     return { ok: false, fields };
   }
-  const value = result.data;
-  const values = placeholderValues(value);
+  const submission = parsed(result.data);
+  const { value } = submission;
   // Lengths first: the other rules read the filled-in texts, which must not be huge.
-  const tooLong = expansionProblems(value, values);
+  const tooLong = expansionProblems(submission);
   if (tooLong.length > 0) return { ok: false, fields: tooLong };
-  const relayed = relayProblems(value, rules, values);
+  const relayed = relayProblems(submission, rules);
   if (relayed.length > 0) return { ok: false, fields: relayed };
-  const endsAt = resolveEndsAt(value.interview.endsAt, value.interview.timeZone);
+  const zone = value.interview.timeZone;
+  const endsAt = resolveEndsAt(value.interview.endsAt, zone);
   if (!endsAt) {
-    const message = endsAtProblem(value.interview.endsAt, value.interview.timeZone);
+    const message = endsAtProblem(value.interview.endsAt, zone);
     return { ok: false, fields: [{ path: 'interview.endsAt', message }] };
   }
   const fields: FieldProblem[] = [];
@@ -225,16 +279,22 @@ export function parseSubmission(body: unknown, now: Date, rules: TextRules = {})
   } else if (endsAt.getTime() > now.getTime() + MAX_FUTURE_DAYS * DAY_MS) {
     fields.push({ path: 'interview.endsAt', message: `is more than ${MAX_FUTURE_DAYS} days from now` });
   }
-  const awayUntil = value.interviewer.awayUntil ? parseCalendarDate(value.interviewer.awayUntil) : undefined;
-  const awayUntilMs = awayUntil ? Date.UTC(awayUntil.year, awayUntil.month - 1, awayUntil.day) : 0;
-  if (awayUntilMs > endsAt.getTime() + MAX_FUTURE_DAYS * DAY_MS) {
-    fields.push({
-      path: 'interviewer.awayUntil',
-      message: `is more than ${MAX_FUTURE_DAYS} days after the interview`,
-    });
+  const awayYears: number[] = [];
+  for (const { person, path } of submission.panel) {
+    const awayUntil = person.awayUntil ? parseCalendarDate(person.awayUntil) : undefined;
+    if (!awayUntil) continue;
+    awayYears.push(awayUntil.year);
+    if (dateMs(awayUntil) > endsAt.getTime() + MAX_FUTURE_DAYS * DAY_MS) {
+      fields.push({
+        path: `${path}.awayUntil`,
+        message: `is more than ${MAX_FUTURE_DAYS} days after the interview`,
+      });
+    }
   }
-  // The follow-up can fall into the year after the interview (or after the away date).
-  const lastYear = Math.max(endsAt.getUTCFullYear(), awayUntil?.year ?? 0) + 1;
+  const decisionBy = value.interview.decisionBy ? parseCalendarDate(value.interview.decisionBy) : undefined;
+  // The follow-ups can fall into the year after the interview, after an away date or after the
+  // decision date, whichever is latest.
+  const lastYear = Math.max(endsAt.getUTCFullYear(), ...awayYears, decisionBy?.year ?? 0) + 1;
   const firstYear = endsAt.getUTCFullYear() - 1;
   // The send-time rules read the zone's offsets up to the follow-up: refused here, not a 500 later.
   if (
@@ -242,6 +302,19 @@ export function parseSubmission(body: unknown, now: Date, rules: TextRules = {})
     (endsAt.getUTCFullYear() < FIRST_TZ_YEAR || lastYear > LAST_TZ_YEAR)
   ) {
     fields.push({ path: 'interview.endsAt', message: `${OUTSIDE_TZ_YEARS} (up to the follow-up)` });
+  }
+  // The interview's local date needs the zone's rules at its end: only once its year is known.
+  const known = endsAt.getUTCFullYear() >= FIRST_TZ_YEAR && endsAt.getUTCFullYear() <= LAST_TZ_YEAR;
+  if (decisionBy && known) {
+    const days = calendarDaysBetween(localDate(endsAt, zone), decisionBy);
+    if (days < 0) {
+      fields.push({ path: 'interview.decisionBy', message: 'must not be before the interview' });
+    } else if (days > MAX_DECISION_DAYS) {
+      fields.push({
+        path: 'interview.decisionBy',
+        message: `is more than ${MAX_DECISION_DAYS} days after the interview`,
+      });
+    }
   }
   if (value.holidays && (firstYear < FIRST_HOLIDAY_YEAR || lastYear > LAST_HOLIDAY_YEAR)) {
     fields.push({
@@ -254,12 +327,13 @@ export function parseSubmission(body: unknown, now: Date, rules: TextRules = {})
     thankYouDelayHours: value.thankYouDelayHours,
     followUpBusinessDays: value.followUpBusinessDays,
     ...(value.holidays && { holidays: value.holidays }),
-    ...(awayUntil && { awayUntil }),
+    ...(decisionBy && { decisionBy }),
+    ...(value.secondFollowUp && { secondFollowUp: true }),
   };
-  return { ok: true, value, endsAt, timing };
+  return { ok: true, value: normalized(submission), endsAt, timing };
 }
 
 function article(expected: string): string {
-  const noun = expected === 'object' ? 'an object' : `a ${expected}`;
-  return expected === 'boolean' ? 'true or false' : noun;
+  if (expected === 'boolean') return 'true or false';
+  return /^[aeiou]/.test(expected) ? `an ${expected}` : `a ${expected}`;
 }

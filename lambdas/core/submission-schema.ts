@@ -8,8 +8,17 @@
  */
 import * as z from 'zod/mini';
 import { normalizeRegion } from './holidays.js';
+import { MAX_PANEL, sameAddress } from './panel.js';
 import { DEFAULT_FOLLOW_UP_BUSINESS_DAYS, DEFAULT_THANK_YOU_DELAY_HOURS } from './sendTimes.js';
-import { hasStrayBraces, isPlaceholder, PLACEHOLDERS, placeholdersIn } from './templates.js';
+import {
+  fillTemplate,
+  hasStrayBraces,
+  isPlaceholder,
+  LONGEST_TIMED_VALUES,
+  PLACEHOLDERS,
+  type PlaceholderValues,
+  placeholdersIn,
+} from './templates.js';
 import { formatCharacterIn, headerSyntaxIn } from './text.js';
 import {
   type CalendarDate,
@@ -89,6 +98,8 @@ const BODY_CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
 /** A custom subject and body, with their placeholders filled in (README, "Custom messages"). */
 export const MAX_SUBJECT = 200;
 export const MAX_BODY = 5000;
+/** A panelist's `note`. */
+export const MAX_NOTE = 300;
 
 const messageTemplate = z
   .strictObject({
@@ -137,6 +148,66 @@ const wholeNumber = (min: number, max: number, unit: string) => {
   return z.int(message).check(z.minimum(min, message), z.maximum(max, message));
 };
 
+/** A `YYYY-MM-DD` date field: a real day of the calendar. */
+const calendarDate = (what: string) =>
+  z
+    .string()
+    .check(z.refine((s) => parseCalendarDate(s) !== undefined, `must be a real date YYYY-MM-DD (${what})`));
+
+/** One interviewer: `interviewers[n]`, or `interviewer`, the shorthand for a panel of one. */
+const person = z.strictObject({
+  name: line(100, 'identity'),
+  email,
+  /** A clause personal to them, woven into their emails by `{{note}}`. */
+  note: z.optional(line(MAX_NOTE)),
+  awayUntil: z.optional(calendarDate('the last day away')),
+});
+
+const PANEL_SIZE = `must list 1 to ${MAX_PANEL} interviewers`;
+
+/** The message kinds a submission may write, in the order their emails go out. */
+export const MESSAGE_KINDS = ['thankYou', 'followUp', 'secondFollowUp'] as const;
+export type MessageKind = (typeof MESSAGE_KINDS)[number];
+
+/** What a body the same for two panelists lacks: the placeholders whose values are each one's own. */
+const PERSONAL = 'use {{interviewerName}} or {{note}}';
+
+type PersonOutput = z.output<typeof person>;
+
+/**
+ * The panel as sent: `interviewers`, or the one `interviewer` of the shorthand, with the path
+ * each one's problems are reported under (the field the caller sent: `interviewers.1`,
+ * `interviewer`).
+ */
+export function panelOf(value: {
+  interviewer?: PersonOutput | undefined;
+  interviewers?: PersonOutput[] | undefined;
+}): { people: PersonOutput[]; pathOf: (index: number) => (string | number)[] } {
+  if (value.interviewers) return { people: value.interviewers, pathOf: (i) => ['interviewers', i] };
+  return { people: value.interviewer ? [value.interviewer] : [], pathOf: () => ['interviewer'] };
+}
+
+/** The placeholder values for one panelist; the timed ones at their longest. */
+export function valuesFor(
+  value: {
+    candidate: { name: string };
+    position: string;
+    company?: string | undefined;
+    highlights?: string | undefined;
+  },
+  person: Pick<PersonOutput, 'name' | 'note'>,
+): PlaceholderValues {
+  return {
+    interviewerName: person.name,
+    candidateName: value.candidate.name,
+    position: value.position,
+    company: value.company ?? '',
+    highlights: value.highlights ?? '',
+    note: person.note ?? '',
+    ...LONGEST_TIMED_VALUES,
+  };
+}
+
 export const submissionSchema = z
   .strictObject({
     candidate: z.strictObject({
@@ -144,20 +215,10 @@ export const submissionSchema = z
       email,
       phone: z.optional(line(40)),
     }),
-    interviewer: z.strictObject({
-      name: line(100, 'identity'),
-      email,
-      awayUntil: z.optional(
-        z
-          .string()
-          .check(
-            z.refine(
-              (s) => parseCalendarDate(s) !== undefined,
-              'must be a real date YYYY-MM-DD (the last day away)',
-            ),
-          ),
-      ),
-    }),
+    interviewers: z.optional(
+      z.array(person).check(z.minLength(1, PANEL_SIZE), z.maxLength(MAX_PANEL, PANEL_SIZE)),
+    ),
+    interviewer: z.optional(person),
     position: line(200, 'header'),
     company: z.optional(line(200, 'header')),
     interview: z.strictObject({
@@ -186,12 +247,19 @@ export const submissionSchema = z
           return canonical;
         }),
       ),
+      /** The day the employer said they would decide: no follow-up before it has passed. */
+      decisionBy: z.optional(calendarDate('the day the employer said they would decide')),
     }),
     highlights: z.optional(line(1000)),
     followUp: z._default(z.boolean(), true),
+    secondFollowUp: z._default(z.boolean(), false),
     copyCandidate: z._default(z.boolean(), true),
     messages: z.optional(
-      z.strictObject({ thankYou: z.optional(messageTemplate), followUp: z.optional(messageTemplate) }),
+      z.strictObject({
+        thankYou: z.optional(messageTemplate),
+        followUp: z.optional(messageTemplate),
+        secondFollowUp: z.optional(messageTemplate),
+      }),
     ),
     thankYouDelayHours: z._default(wholeNumber(1, 48, 'hours'), DEFAULT_THANK_YOU_DELAY_HOURS),
     followUpBusinessDays: z._default(wholeNumber(1, 10, 'business days'), DEFAULT_FOLLOW_UP_BUSINESS_DAYS),
@@ -214,30 +282,71 @@ export const submissionSchema = z
     ),
   })
   .check(
+    // The panel's two spellings, one of them exactly: checked even when other fields are wrong
+    // (a missing panel is as much a missing field as a missing position).
+    z.superRefine(
+      (value, ctx) => {
+        const given = (v: unknown) => v !== undefined;
+        if (!given(value.interviewers) && !given(value.interviewer)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['interviewers'],
+            message: 'is required (or give interviewer, a list of one)',
+          });
+        } else if (given(value.interviewers) && given(value.interviewer)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['interviewer'],
+            message: 'give interviewers or interviewer, not both',
+          });
+        }
+      },
+      {
+        when: (payload) =>
+          typeof payload.value === 'object' && payload.value !== null && !Array.isArray(payload.value),
+      },
+    ),
     z.superRefine((value, ctx) => {
-      for (const kind of ['thankYou', 'followUp'] as const) {
+      const { people, pathOf } = panelOf(value);
+      const at = (i: number, field: string) => [...pathOf(i), field];
+      people.forEach((p, i) => {
+        if (sameAddress(p.email, value.candidate.email)) {
+          ctx.addIssue({ code: 'custom', path: at(i, 'email'), message: "is the candidate's own address" });
+        } else if (people.slice(0, i).some((q) => sameAddress(q.email, p.email))) {
+          ctx.addIssue({
+            code: 'custom',
+            path: at(i, 'email'),
+            message: 'is given twice: each interviewer once',
+          });
+        }
+      });
+      const withoutNote = people.findIndex((p) => p.note === undefined);
+      for (const kind of MESSAGE_KINDS) {
         for (const part of ['subject', 'body'] as const) {
           const template = value.messages?.[kind]?.[part];
           if (template === undefined) continue;
           const path = ['messages', kind, part];
+          const problems: string[] = [];
           if (hasStrayBraces(template)) {
-            ctx.addIssue({
-              code: 'custom',
-              path,
-              message: 'has a "{{" or "}}" that is not part of a placeholder such as {{interviewerName}}',
-            });
+            problems.push('has a "{{" or "}}" that is not part of a placeholder such as {{interviewerName}}');
           }
           for (const name of placeholdersIn(template)) {
             if (!isPlaceholder(name)) {
-              ctx.addIssue({
-                code: 'custom',
-                path,
-                message: `has an unknown placeholder {{${name}}}; use ${PLACEHOLDERS.map((p) => `{{${p}}}`).join(', ')}`,
-              });
+              problems.push(
+                `has an unknown placeholder {{${name}}}; use ${PLACEHOLDERS.map((p) => `{{${p}}}`).join(', ')}`,
+              );
             } else if ((name === 'company' || name === 'highlights') && !value[name]) {
-              ctx.addIssue({ code: 'custom', path, message: `uses {{${name}}} but ${name} is not given` });
+              problems.push(`uses {{${name}}} but ${name} is not given`);
+            } else if (name === 'note' && withoutNote !== -1) {
+              problems.push(`uses {{note}} but ${[...pathOf(withoutNote), 'note'].join('.')} is not given`);
             }
           }
+          if (part === 'body' && problems.length === 0 && people.length > 1) {
+            // Each panelist gets an email of their own: two alike would read as a form letter.
+            const texts = new Set(people.map((p) => fillTemplate(template, valuesFor(value, p))));
+            if (texts.size < people.length) problems.push(`must differ between interviewers: ${PERSONAL}`);
+          }
+          for (const message of problems) ctx.addIssue({ code: 'custom', path, message });
         }
       }
       if (resolveEndsAt(value.interview.endsAt, value.interview.timeZone) === undefined) {

@@ -12,6 +12,7 @@ export const PLACEHOLDERS = [
   'interviewDay',
   'highlights',
   'greeting',
+  'note',
 ] as const;
 
 export type PlaceholderName = (typeof PLACEHOLDERS)[number];
@@ -25,6 +26,7 @@ export interface MessageTemplate {
 export interface MessageTemplates {
   thankYou?: MessageTemplate;
   followUp?: MessageTemplate;
+  secondFollowUp?: MessageTemplate;
 }
 
 /**

@@ -26,30 +26,47 @@ function jsonSchema(schema: z.core.$ZodType, io: 'input' | 'output'): Json {
  */
 const SUBMISSION_FIELDS: Record<string, string> = {
   'candidate.email': 'The candidate’s address: the confirmation goes here, and the interviewer’s replies',
-  'interviewer.email': 'Where the thank-you and the follow-up go',
+  interviewers:
+    'The panel: 1 to 8 people, each getting their own emails (no CC, no shared To). Give this or interviewer, not both',
+  'interviewers[].email': 'Where this person’s thank-you and follow-ups go; each address once',
+  'interviewers[].note':
+    'A clause personal to this person, such as “our conversation about the spring campaign”, woven into their thank-you',
+  'interviewers[].awayUntil':
+    'YYYY-MM-DD, this person’s last day away: no follow-up to them before the next business day',
+  interviewer: 'Shorthand for a panel of one: the same fields as one entry of interviewers',
+  'interviewer.email': 'Where the thank-you and the follow-ups go',
   'interviewer.awayUntil':
     'YYYY-MM-DD, the interviewer’s last day away: no follow-up before the next business day',
+  'interview.decisionBy':
+    'YYYY-MM-DD, the day the employer said they would decide: no follow-up before 10:00 on the second business day after it',
   'interview.endsAt':
     'When the interview ended: YYYY-MM-DDTHH:mm in interview.timeZone, or an ISO instant with an offset',
   'interview.timeZone': 'An IANA zone name, such as America/New_York (any case; aliases are resolved)',
   highlights: 'A clause such as “my experience in marketing”, woven into the thank-you',
-  followUp: 'false when the employer asked candidates not to follow up',
+  followUp: 'false when the employer asked candidates not to follow up (then neither follow-up is sent)',
+  secondFollowUp: 'true adds a shorter second follow-up to each person, 5 business days after their first',
   copyCandidate: 'Bcc the candidate on the interviewer’s emails',
   holidays: 'A region whose public holidays are not business days: "US", "US-CA", "DE-BY"…',
 };
 
-/** The Submission schema with the descriptions above, and `format: email` where its pattern is an address's. */
+/**
+ * The Submission schema with the descriptions above (`name[]` steps into a list's items), and
+ * `format: email` where its pattern is an address's.
+ */
 function submissionDocument(): Json {
   const schema = jsonSchema(submissionSchema, 'input');
   const mark = (node: Json) => {
     if (node.pattern === EMAIL_ADDRESS.source) node.format = 'email';
     for (const child of Object.values((node.properties ?? {}) as Record<string, Json>)) mark(child);
+    if (node.items) mark(node.items as Json);
   };
   mark(schema);
   for (const [path, description] of Object.entries(SUBMISSION_FIELDS)) {
     let node = schema;
-    for (const name of path.split('.')) {
-      const next = (node.properties as Record<string, Json> | undefined)?.[name];
+    for (const step of path.split('.')) {
+      const name = step.endsWith('[]') ? step.slice(0, -2) : step;
+      let next = (node.properties as Record<string, Json> | undefined)?.[name];
+      if (next && step.endsWith('[]')) next = next.items as Json | undefined;
       if (!next) throw new Error(`no field ${path} in the submission schema`);
       node = next;
     }
@@ -77,6 +94,7 @@ const ERROR_CODES = [
 
 const email = z.object({
   kind: z.enum(SCHEDULED_KINDS),
+  to: z.email().check(z.describe('The interviewer it goes to')),
   status: z.enum(STATUSES),
   sendAt: z.optional(z.iso.datetime()),
   plannedAt: z.optional(z.iso.datetime()),
@@ -99,7 +117,12 @@ const errorBody = z.object({
     fields: z.optional(z.array(z.object({ path: z.string(), message: z.string() }))),
   }),
 });
-const cancelRequest = z.object({ kind: z._default(z.enum(['all', 'follow-up']), 'all') });
+const cancelRequest = z.object({
+  kind: z
+    ._default(z.enum(['all', ...SCHEDULED_KINDS]), 'all')
+    .check(z.describe('What to cancel; "follow-up" takes the second follow-up with it')),
+  to: z.optional(z.email().check(z.describe('Only this interviewer’s emails; absent: the whole panel'))),
+});
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const json = (schema: Json) => ({ 'application/json': { schema } });

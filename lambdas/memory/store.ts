@@ -4,18 +4,22 @@
  * servers. Every read hands out a copy, so a caller can never change what is stored behind the
  * store's back, as with a database.
  */
-import type { EmailKind } from '../core/events.js';
 import {
   type EmailChange,
   type EmailStatus,
   erased,
+  fromStored,
   type InterviewRecord,
   transitioned,
   withCancelRequested,
 } from '../core/interview.js';
+import type { EmailKey } from '../core/panel.js';
 import type { InterviewStore, TransitionOptions } from '../core/ports.js';
 
 const copy = <T>(value: T): T => structuredClone(value);
+/** What a read hands out: a copy, in today's shape (an item stored before panels, see fromStored). */
+const out = (record: InterviewRecord): InterviewRecord =>
+  fromStored(copy(record) as unknown as Record<string, unknown>);
 
 export class MemoryInterviewStore implements InterviewStore {
   private readonly items = new Map<string, InterviewRecord>();
@@ -28,12 +32,12 @@ export class MemoryInterviewStore implements InterviewStore {
 
   async get(id: string): Promise<InterviewRecord | undefined> {
     const record = this.items.get(id);
-    return record && copy(record);
+    return record && out(record);
   }
 
   async findByTokenHash(tokenHash: string): Promise<InterviewRecord | undefined> {
     for (const record of this.items.values()) {
-      if (record.tokenHash === tokenHash) return copy(record);
+      if (record.tokenHash === tokenHash) return out(record);
     }
     return undefined;
   }
@@ -44,34 +48,35 @@ export class MemoryInterviewStore implements InterviewStore {
     change: (record: InterviewRecord) => InterviewRecord | undefined,
   ): InterviewRecord | undefined {
     const record = this.items.get(id);
-    const next = record && change(record);
+    const next = record && change(out(record));
     if (!next) return undefined;
     this.items.set(id, next);
-    return copy(next);
+    return out(next);
   }
 
   async transition(
     id: string,
-    kind: EmailKind,
+    key: EmailKey,
     from: readonly EmailStatus[],
     to: EmailStatus,
     fields: EmailChange,
     options: TransitionOptions = {},
   ): Promise<InterviewRecord | undefined> {
-    return this.update(id, (record) => transitioned(record, kind, from, to, copy(fields), options));
+    return this.update(id, (record) => transitioned(record, key, from, to, copy(fields), options));
   }
 
   async requestCancel(
     id: string,
-    kind: EmailKind,
+    key: EmailKey,
     updatedAt: string,
     reason: string,
   ): Promise<InterviewRecord | undefined> {
-    return this.update(id, (record) => withCancelRequested(record, kind, updatedAt, reason));
+    return this.update(id, (record) => withCancelRequested(record, key, updatedAt, reason));
   }
 
-  async erase(id: string, at: string): Promise<void> {
-    if (!this.update(id, (record) => erased(record, at))) throw new Error(`no interview ${id} to erase`);
+  async erase(record: InterviewRecord, at: string): Promise<void> {
+    const id = record.id;
+    if (!this.update(id, (current) => erased(current, at))) throw new Error(`no interview ${id} to erase`);
   }
 
   async discard(id: string): Promise<void> {
@@ -80,7 +85,7 @@ export class MemoryInterviewStore implements InterviewStore {
 
   async *listOwnedBy(ownerKeyId: string): AsyncIterable<InterviewRecord> {
     for (const record of [...this.items.values()]) {
-      if (record.ownerKeyId === ownerKeyId) yield copy(record);
+      if (record.ownerKeyId === ownerKeyId) yield out(record);
     }
   }
 
@@ -89,7 +94,7 @@ export class MemoryInterviewStore implements InterviewStore {
     for (const record of due) {
       // Read again when its turn comes, as the DynamoDB store reads each hit.
       const current = this.items.get(record.id);
-      if (current) yield copy(current);
+      if (current) yield out(current);
     }
   }
 

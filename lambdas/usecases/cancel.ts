@@ -3,14 +3,15 @@
  * feedback (a bounce or complaint stops the rest). Written against the ports only.
  */
 import type { Clock } from '../core/clock.js';
-import type { EmailKind, ScheduledKind } from '../core/events.js';
+import { SCHEDULED_KINDS, type ScheduledKind } from '../core/events.js';
 import {
   CANCELLED_BY_CANDIDATE,
   type EmailStatus,
   type InterviewRecord,
-  SCHEDULED_KINDS,
+  scheduledKeys,
   scheduleName,
 } from '../core/interview.js';
+import { type EmailKey, parseEmailKey, sameAddress } from '../core/panel.js';
 import type { EmailScheduler, InterviewStore, Logger } from '../core/ports.js';
 
 export interface CancelDeps {
@@ -21,7 +22,7 @@ export interface CancelDeps {
 }
 
 /**
- * Cancels every email still `scheduled`. The database write decides; deleting the schedule is
+ * Cancels the emails `keys` (by default every interviewer email) still `scheduled`. The database write decides; deleting the schedule is
  * cleanup (a schedule that still fires finds the email cancelled and sends nothing). An email the
  * sender is sending right now is marked: it goes out if SES takes it, else it ends cancelled.
  * The status can change under us (the sender claims, then releases after a refusal), so each
@@ -30,36 +31,65 @@ export interface CancelDeps {
 export async function cancelPending(
   deps: CancelDeps,
   record: InterviewRecord,
-  kinds: readonly EmailKind[] = SCHEDULED_KINDS,
+  keys: readonly EmailKey[] = scheduledKeys(record),
   reason: string = CANCELLED_BY_CANDIDATE,
 ): Promise<InterviewRecord> {
   const { store, clock } = deps;
-  for (const kind of kinds) {
-    let status: EmailStatus | undefined = record.emails[kind]?.status;
+  for (const key of keys) {
+    let status: EmailStatus | undefined = record.emails[key]?.status;
     for (let round = 0; round < 5 && (status === 'scheduled' || status === 'sending'); round++) {
       const updatedAt = clock.now().toISOString();
       if (status === 'scheduled') {
-        if (await store.transition(record.id, kind, ['scheduled'], 'cancelled', { updatedAt, reason })) {
-          if (kind !== 'confirmation') await deleteSchedule(deps, record.id, kind);
+        if (await store.transition(record.id, key, ['scheduled'], 'cancelled', { updatedAt, reason })) {
+          if (key !== 'confirmation') await deleteSchedule(deps, record.id, key);
           break;
         }
-      } else if (await store.requestCancel(record.id, kind, updatedAt, reason)) {
+      } else if (await store.requestCancel(record.id, key, updatedAt, reason)) {
         break;
       }
-      status = (await store.get(record.id))?.emails[kind]?.status;
+      status = (await store.get(record.id))?.emails[key]?.status;
     }
   }
   return (await store.get(record.id)) ?? record;
 }
 
-async function deleteSchedule(deps: CancelDeps, id: string, kind: ScheduledKind): Promise<void> {
+async function deleteSchedule(deps: CancelDeps, id: string, key: EmailKey): Promise<void> {
   try {
-    await deps.scheduler.delete(scheduleName(id, kind));
+    await deps.scheduler.delete(scheduleName(id, key));
   } catch (err) {
     deps.log('warn', 'schedule not deleted; it will fire and find the email cancelled', {
       interviewId: id,
-      kind,
+      kind: key,
       error: String(err),
     });
   }
+}
+
+/** What the cancel link is asked to stop: a kind (or all) and, optionally, one interviewer. */
+export interface CancelChoice {
+  kind: 'all' | ScheduledKind;
+  /** One interviewer's address (any case); absent for the whole panel. */
+  to?: string;
+}
+
+/**
+ * The emails a choice names, or undefined when `to` is none of the panel's addresses. Cancelling
+ * the follow-up cancels the second follow-up too: it checks in "once more" after the first.
+ */
+export function chosenKeys(record: InterviewRecord, choice: CancelChoice): EmailKey[] | undefined {
+  const person =
+    choice.to === undefined
+      ? undefined
+      : record.interviewers.find((p) => sameAddress(p.email, choice.to as string));
+  if (choice.to !== undefined && !person) return undefined;
+  const kinds: readonly ScheduledKind[] =
+    choice.kind === 'all'
+      ? SCHEDULED_KINDS
+      : choice.kind === 'follow-up'
+        ? ['follow-up', 'second-follow-up']
+        : [choice.kind];
+  return scheduledKeys(record).filter((key) => {
+    const parsed = parseEmailKey(key);
+    return kinds.includes(parsed?.kind as ScheduledKind) && (!person || parsed?.person === person.id);
+  });
 }

@@ -2,14 +2,16 @@
  * SES feedback: SES publishes bounce, complaint and delivery events of our configuration set to
  * EventBridge, which routes them here. A permanent bounce or a complaint from the email's own
  * addressee (not from the candidate's Bcc copy) marks that email `failed` with the reason and
- * cancels whatever is still pending for the interview, so we never write again to an
+ * cancels whatever is still pending to that person (the rest of a panel still gets theirs; a
+ * bounced or complained-about confirmation stops everything), so we never write again to an
  * address that bounced or to someone who complained. (SES's suppression list, set on the
  * configuration set, also refuses such addresses account-wide.) A delivery is only logged.
  *
  * Events we cannot match to one of our emails are logged and dropped: retrying cannot help them.
  */
 import type { Clock } from '../core/clock.js';
-import { type EmailKind, isEmailKind } from '../core/events.js';
+import { scheduledKeys } from '../core/interview.js';
+import { type EmailKey, panelistOf, parseEmailKey, sameAddress } from '../core/panel.js';
 import type { EmailScheduler, InterviewStore, Logger } from '../core/ports.js';
 import { cancelPending } from './cancel.js';
 
@@ -22,7 +24,8 @@ export interface FeedbackDeps {
 
 interface Common {
   interviewId: string;
-  kind: EmailKind;
+  /** Which email (its `email` tag; before panels only `kind` was tagged, which is the same key). */
+  key: EmailKey;
   /** The addresses the event is about (bounced or complaining recipients). */
   recipients: string[];
 }
@@ -52,13 +55,14 @@ export function parseFeedback(event: unknown): Feedback | undefined {
   const detail = record(record(event)?.detail);
   const tags = record(record(detail?.mail)?.tags);
   const interviewId = firstTag(tags, 'interview-id');
-  const kind = firstTag(tags, 'kind');
-  if (!interviewId || !isEmailKind(kind)) return undefined;
+  const tagged = firstTag(tags, 'email') ?? firstTag(tags, 'kind') ?? '';
+  if (!interviewId || !parseEmailKey(tagged)) return undefined;
+  const key = tagged as EmailKey;
   const addresses = (list: unknown) =>
     (Array.isArray(list) ? list : [])
       .map((r) => str(record(r)?.emailAddress)?.toLowerCase())
       .filter((a): a is string => a !== undefined);
-  const base = { interviewId, kind, recipients: [] as string[] };
+  const base = { interviewId, key, recipients: [] as string[] };
   switch (detail?.eventType) {
     case 'Bounce': {
       const bounce = record(detail.bounce);
@@ -98,7 +102,7 @@ export async function handleFeedback(deps: FeedbackDeps, event: unknown): Promis
     log('warn', 'SES event without our tags or of another type: ignored');
     return 'ignored';
   }
-  const context = { interviewId: feedback.interviewId, kind: feedback.kind, feedback: feedback.type };
+  const context = { interviewId: feedback.interviewId, kind: feedback.key, feedback: feedback.type };
   if (feedback.type === 'delivery') {
     log('info', 'delivered', context);
     return 'recorded';
@@ -113,22 +117,26 @@ export async function handleFeedback(deps: FeedbackDeps, event: unknown): Promis
     log('warn', 'feedback for an interview that no longer exists', context);
     return 'ignored';
   }
-  const addressee = (
-    feedback.kind === 'confirmation' ? record.candidate.email : record.interviewer.email
-  ).toLowerCase();
-  if (!feedback.recipients.includes(addressee)) {
+  const person = panelistOf(record.interviewers, feedback.key);
+  const addressee = feedback.key === 'confirmation' ? record.candidate.email : person?.email;
+  if (!addressee || !feedback.recipients.some((r) => sameAddress(r, addressee))) {
     // About another recipient of the same message: the candidate's Bcc copy, for one.
     log('info', 'feedback about a copy, not the addressee: nothing changed', context);
     return 'ignored';
   }
   const reason = reasonFor(feedback);
-  const failed = await store.transition(feedback.interviewId, feedback.kind, ['sent', 'sending'], 'failed', {
+  const failed = await store.transition(feedback.interviewId, feedback.key, ['sent', 'sending'], 'failed', {
     updatedAt: clock.now().toISOString(),
     reason,
   });
   const current = failed ?? record;
   const what = feedback.type === 'bounce' ? 'bounced' : 'was marked as spam';
-  await cancelPending(deps, current, undefined, `Cancelled because the ${feedback.kind} ${what}.`);
+  const kind = parseEmailKey(feedback.key)?.kind ?? 'confirmation';
+  // That person's emails; the candidate's own address failing stops every one.
+  const stopped = person
+    ? scheduledKeys(current).filter((key) => parseEmailKey(key)?.person === person.id)
+    : scheduledKeys(current);
+  await cancelPending(deps, current, stopped, `Cancelled because the ${kind} ${what}.`);
   log('warn', `${feedback.type}: email marked failed, pending emails cancelled`, context);
   return 'recorded';
 }

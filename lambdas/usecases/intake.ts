@@ -140,7 +140,7 @@ export async function intake(
   const taking = deps.access.take(
     limitWindows(
       now,
-      { keyId: caller.keyId, interviewer: submission.value.interviewer.email },
+      { keyId: caller.keyId, interviewers: submission.value.interviewers.map((p) => p.email) },
       deps.limits,
       deps.counterKey,
     ),

@@ -3,20 +3,17 @@
  * pending. The HTTP layer (`app.tsx`) only parses, calls these and maps the results.
  */
 import type { Clock } from '../core/clock.js';
-import { followUpContent, thankYouContent } from '../core/emails.js';
-import type { ScheduledKind } from '../core/events.js';
+import { renderForInterviewer } from '../core/emails.js';
 import {
   CANCELLED_BY_DELETE,
   CONFIRMATIONS_LIMITED,
-  EMAIL_KINDS,
-  type EmailView,
+  emailKeys,
   type InterviewRecord,
-  type InterviewView,
   newInterview,
-  SCHEDULED_KINDS,
+  scheduledKeys,
   scheduleName,
-  toView,
 } from '../core/interview.js';
+import { type EmailKey, eventFor } from '../core/panel.js';
 import type {
   EmailScheduler,
   IdempotencyStore,
@@ -28,6 +25,7 @@ import { firstCheckAt } from '../core/reconcile.js';
 import type { ValidSubmission } from '../core/schema.js';
 import { scheduleTime } from '../core/sendTimes.js';
 import { hashSecret, newInterviewId, newToken, sameHash } from '../core/tokens.js';
+import { type EmailView, emailView, type InterviewView, toView } from '../core/view.js';
 import { cancelPending } from './cancel.js';
 
 export interface ApiDeps {
@@ -42,8 +40,8 @@ export class ServiceUnavailable extends Error {}
 
 const NOT_SCHEDULED = 'Could not be scheduled; nothing will be sent. Please submit the interview again.';
 
-function pendingKinds(record: InterviewRecord): ScheduledKind[] {
-  return SCHEDULED_KINDS.filter((kind) => record.emails[kind].status === 'scheduled');
+function pendingKeys(record: InterviewRecord): EmailKey[] {
+  return scheduledKeys(record).filter((key) => record.emails[key]?.status === 'scheduled');
 }
 
 function plan(
@@ -67,20 +65,32 @@ function plan(
 export type PreviewEmail = EmailView & { subject?: string; text?: string };
 
 /**
- * What `submitInterview` would schedule, with each email rendered for its send time. Built by the
- * same `newInterview` as intake, so the two cannot disagree; creates, schedules and sends nothing.
+ * What `submitInterview` would schedule, with each email rendered for its send time as it will
+ * go: each person's earlier emails taken as sent, so a follow-up shows the `Re:` of its thread.
+ * Built by the same `newInterview` as intake, so the two cannot disagree; creates, schedules and
+ * sends nothing.
  */
 export function previewInterview(submission: ValidSubmission, now: Date): { emails: PreviewEmail[] } {
   const record = plan(submission, 'preview', 'preview', 'preview', now);
-  const content = { 'thank-you': thankYouContent, 'follow-up': followUpContent } as const;
-  return {
-    emails: toView(record).emails.map((email) =>
-      email.status === 'scheduled' && email.sendAt
-        ? { ...email, ...content[email.kind](record, new Date(email.sendAt)) }
-        : email,
-    ),
-  };
+  const working: InterviewRecord = { ...record, emails: { ...record.emails } };
+  const emails: PreviewEmail[] = [];
+  for (const key of scheduledKeys(record)) {
+    const email = record.emails[key];
+    const view = emailView(record, key);
+    if (!email || !view) continue;
+    if (email.status !== 'scheduled' || !email.sendAt) {
+      emails.push(view);
+      continue;
+    }
+    const { subject, text } = renderForInterviewer(working, key, new Date(email.sendAt), PREVIEW_SENDER);
+    emails.push({ ...view, subject, text });
+    working.emails[key] = { ...email, status: 'sent', subject, messageId: `preview-${key}` };
+  }
+  return { emails };
 }
+
+/** Only the From line would show it, and a preview shows no From line. */
+const PREVIEW_SENDER = 'preview@example.com';
 
 export interface NewInterview {
   /** The caller's key id: the interview's owner. */
@@ -198,10 +208,10 @@ export async function submitInterview(
 function start(deps: ApiDeps, record: InterviewRecord, options: NewInterview, now: Date) {
   const { store, scheduler, clock, log } = deps;
   const id = record.id;
-  const schedules = pendingKinds(record).map((kind) => ({
-    name: scheduleName(id, kind),
-    at: scheduleTime(new Date(record.emails[kind].sendAt as string), now),
-    event: { interviewId: id, kind },
+  const schedules = pendingKeys(record).map((key) => ({
+    name: scheduleName(id, key),
+    at: scheduleTime(new Date(record.emails[key]?.sendAt as string), now),
+    event: eventFor(id, key),
   }));
   const created = Promise.allSettled(schedules.map((schedule) => scheduler.create(schedule)));
   const counted = record.emails.confirmation.status === 'scheduled' ? options.confirmation : undefined;
@@ -212,8 +222,8 @@ function start(deps: ApiDeps, record: InterviewRecord, options: NewInterview, no
   /** Ends every email still `scheduled` as failed: a schedule that fires then sends nothing. */
   const fail = async (target: InterviewRecord) => {
     const updatedAt = clock.now().toISOString();
-    for (const kind of [...pendingKinds(target), 'confirmation' as const]) {
-      await store.transition(id, kind, ['scheduled'], 'failed', { updatedAt, reason: NOT_SCHEDULED });
+    for (const key of [...pendingKeys(target), 'confirmation' as const]) {
+      await store.transition(id, key, ['scheduled'], 'failed', { updatedAt, reason: NOT_SCHEDULED });
     }
   };
   /**
@@ -311,10 +321,10 @@ export async function deleteInterview(
   deps: ApiDeps & { access: Pick<IdempotencyStore, 'forget'> },
   record: InterviewRecord,
 ): Promise<void> {
-  await cancelPending(deps, record, EMAIL_KINDS, CANCELLED_BY_DELETE);
+  await cancelPending(deps, record, emailKeys(record), CANCELLED_BY_DELETE);
   // Forgotten before the erasure, which removes the scope: a DELETE that fails in between is
   // retried (the interview is not erased yet) and forgets again, harmlessly.
   if (record.idempotencyScope) await deps.access.forget(record.idempotencyScope);
-  await deps.store.erase(record.id, deps.clock.now().toISOString());
+  await deps.store.erase(record, deps.clock.now().toISOString());
   deps.log('info', 'interview erased', { interviewId: record.id });
 }

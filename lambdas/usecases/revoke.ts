@@ -4,12 +4,7 @@
  * cancel itself is the cancel link's use case, so the same rules hold: the database write
  * decides, deleting a schedule is cleanup.
  */
-import {
-  CANCELLED_BY_REVOKE,
-  EMAIL_KINDS,
-  type EmailState,
-  type InterviewRecord,
-} from '../core/interview.js';
+import { CANCELLED_BY_REVOKE, type EmailState, emailKeys, type InterviewRecord } from '../core/interview.js';
 import type { KeyStore } from '../core/ports.js';
 import { type CancelDeps, cancelPending } from './cancel.js';
 
@@ -57,9 +52,9 @@ export async function cancelPendingOfKey(deps: CancelDeps, keyId: string): Promi
   for await (const record of deps.store.listOwnedBy(keyId)) {
     if (record.ownerKeyId !== keyId || record.erasedAt) continue;
     result.interviews++;
-    if (!EMAIL_KINDS.some((kind) => pending(record.emails[kind]))) continue;
+    if (!emailKeys(record).some((key) => pending(record.emails[key]))) continue;
     try {
-      const after = await cancelPending(deps, record, EMAIL_KINDS, CANCELLED_BY_REVOKE);
+      const after = await cancelPending(deps, record, emailKeys(record), CANCELLED_BY_REVOKE);
       count(result, record, after);
     } catch (err) {
       result.failed.push(record.id);
@@ -81,9 +76,9 @@ export async function cancelPendingOfKey(deps: CancelDeps, keyId: string): Promi
 }
 
 function count(result: KeyCancelResult, before: InterviewRecord, after: InterviewRecord): void {
-  for (const kind of EMAIL_KINDS) {
-    const was = before.emails[kind];
-    const now = after.emails[kind];
+  for (const key of emailKeys(before)) {
+    const was = before.emails[key];
+    const now = after.emails[key];
     if (!pending(was) || !now) continue;
     if (now.status === 'cancelled') result.cancelled++;
     else if (now.status === 'sending' && now.cancelRequested && !was?.cancelRequested) result.marked++;

@@ -13,6 +13,7 @@ import {
   type EmailState,
   type InterviewRecord,
 } from '../core/interview.js';
+import { eventKey } from '../core/panel.js';
 import { MailError } from '../core/ports.js';
 import { scheduleTime } from '../core/sendTimes.js';
 import type { SenderDeps, SendOutcome } from './send.js';
@@ -30,7 +31,19 @@ export const RETRY_DELAYS_MINUTES = [1, 2, 5, 10, 20, 40, 60, 120, 240, 480] as 
  * release could be lost to the other. Two retries are harmless: the claim lets only one send.
  */
 export function retryScheduleName(event: SendEvent, attempt: number): string {
-  return `${event.interviewId}-${event.kind}-r${attempt}-${randomUUID().slice(0, 6)}`;
+  return uniqueName(`${event.interviewId}-${eventKey(event)}-r${attempt}-`, 6);
+}
+
+/** Scheduler's limit on a schedule's name. */
+const MAX_SCHEDULE_NAME = 64;
+
+/**
+ * `prefix` and up to `length` random hex digits, within Scheduler's 64 characters: the longest
+ * prefix (a second follow-up's tenth retry to a panelist) leaves room for three.
+ */
+function uniqueName(prefix: string, length: number): string {
+  const random = randomUUID().replaceAll('-', '');
+  return prefix + random.slice(0, Math.min(length, MAX_SCHEDULE_NAME - prefix.length));
 }
 
 /** The next try of an email refused for now: its number and time, or no time after the last. */
@@ -54,9 +67,9 @@ export async function retryLater(
   plan = retryPlan(deps, event),
 ): Promise<SendOutcome> {
   const { attempt, at } = plan;
-  const context = { interviewId: event.interviewId, kind: event.kind, attempt };
+  const context = { interviewId: event.interviewId, kind: eventKey(event), attempt };
   if (at === undefined) {
-    await deps.store.transition(event.interviewId, event.kind, ['scheduled'], 'failed', {
+    await deps.store.transition(event.interviewId, eventKey(event), ['scheduled'], 'failed', {
       updatedAt: deps.clock.now().toISOString(),
       reason: `The mail service kept refusing it (${error}); gave up after ${attempt} tries.`,
     });
@@ -86,10 +99,11 @@ export async function release(
   fields: Pick<EmailState, 'sendAt' | 'plannedAt' | 'retryAt'> = {},
 ): Promise<'scheduled' | 'cancelled'> {
   const updatedAt = deps.clock.now().toISOString();
-  const { interviewId, kind } = event;
+  const { interviewId } = event;
+  const key = eventKey(event);
   const back = await deps.store.transition(
     interviewId,
-    kind,
+    key,
     ['sending'],
     'scheduled',
     { ...fields, updatedAt },
@@ -101,10 +115,10 @@ export async function release(
   if (back) return 'scheduled';
   // A cancel came in during the send: end it with the reason of whoever cancelled.
   const current = await deps.store.get(interviewId);
-  const reason = current?.emails[kind]?.cancelReason ?? CANCELLED_BY_CANDIDATE;
+  const reason = current?.emails[key]?.cancelReason ?? CANCELLED_BY_CANDIDATE;
   const cancelled = await deps.store.transition(
     interviewId,
-    kind,
+    key,
     ['sending'],
     'cancelled',
     { updatedAt, reason },
@@ -139,7 +153,7 @@ export async function deliver(
       // A cancel that came in meanwhile wins: nothing has left yet, so the caller releases the
       // claim, which ends the email cancelled, instead of trying again.
       const current = await deps.store.get(event.interviewId).catch(() => undefined);
-      if (current?.emails[event.kind]?.cancelRequested) throw err;
+      if (current?.emails[eventKey(event)]?.cancelRequested) throw err;
     }
   }
 }
@@ -151,7 +165,7 @@ export async function releaseAndRetry(
   claimId: string,
   error: string,
 ): Promise<SendOutcome> {
-  const context = { interviewId: event.interviewId, kind: event.kind };
+  const context = { interviewId: event.interviewId, kind: eventKey(event) };
   const plan = retryPlan(deps, event);
   let outcome: 'scheduled' | 'cancelled';
   try {
@@ -170,7 +184,7 @@ export async function releaseAndRetry(
 
 /** A late move's schedule name: unique per invocation, like a retry's. */
 export function movedScheduleName(event: SendEvent): string {
-  return `${event.interviewId}-${event.kind}-m${randomUUID().slice(0, 8)}`;
+  return uniqueName(`${event.interviewId}-${eventKey(event)}-m`, 8);
 }
 
 /**
@@ -185,7 +199,7 @@ export async function moveLater(
   { to, why }: { to: Date; why: string },
   plannedAt: string | undefined,
 ): Promise<SendOutcome> {
-  const context = { interviewId: event.interviewId, kind: event.kind, to: to.toISOString(), why };
+  const context = { interviewId: event.interviewId, kind: eventKey(event), to: to.toISOString(), why };
   // The retry count goes along: an email SES keeps refusing still ends `failed` after the last
   // retry, however often it moved.
   const { releaseClaim: _r, ...base } = event;
@@ -223,13 +237,14 @@ export async function skipLate(
   reason: string,
   plannedAt: string | undefined,
 ): Promise<SendOutcome> {
-  const context = { interviewId: event.interviewId, kind: event.kind };
+  const key = eventKey(event);
+  const context = { interviewId: event.interviewId, kind: key };
   const planned = new Date(plannedAt ?? record.createdAt);
   let told = ' The candidate was not told: their address had its confirmations for the day.';
   if (record.emails.confirmation.reason !== CONFIRMATIONS_LIMITED) {
     told = ' The candidate was told by email.';
     try {
-      await deliver(deps, renderLateNotice(record, planned, deps.senderAddress), event, context);
+      await deliver(deps, renderLateNotice(record, key, planned, deps.senderAddress), event, context);
     } catch (err) {
       const failure = err instanceof MailError ? err.failure : 'unknown';
       const error = err instanceof Error ? err.message : String(err);
@@ -242,7 +257,7 @@ export async function skipLate(
   }
   await deps.store.transition(
     event.interviewId,
-    event.kind,
+    key,
     ['sending'],
     'skipped',
     { updatedAt: deps.clock.now().toISOString(), reason: `${reason}${told}` },

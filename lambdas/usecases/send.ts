@@ -26,10 +26,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../core/clock.js';
-import { type OutgoingEmail, renderConfirmation, renderFollowUp, renderThankYou } from '../core/emails.js';
+import { type OutgoingEmail, renderConfirmation, renderForInterviewer } from '../core/emails.js';
 import { isEmailKind, type SendEvent } from '../core/events.js';
 import { CANCELLED_BY_DELETE, type InterviewRecord } from '../core/interview.js';
 import { firstPlanned, lateDecision } from '../core/lateness.js';
+import { type EmailKey, eventKey, MAX_PANEL_ID } from '../core/panel.js';
 import {
   type EmailScheduler,
   type InterviewStore,
@@ -80,24 +81,29 @@ export type SendOutcome =
 export const EARLY_ALLOWANCE_MS = 2 * 60_000;
 
 function render(record: InterviewRecord, event: SendEvent, now: Date, senderAddress: string): OutgoingEmail {
-  switch (event.kind) {
-    case 'thank-you':
-      return renderThankYou(record, now, senderAddress);
-    case 'follow-up':
-      return renderFollowUp(record, now, senderAddress);
-    case 'confirmation':
-      if (!event.cancelUrl) throw new Error('a confirmation event must carry its cancel link');
-      return renderConfirmation(record, event.cancelUrl, senderAddress);
-  }
+  if (event.kind !== 'confirmation') return renderForInterviewer(record, eventKey(event), now, senderAddress);
+  if (!event.cancelUrl) throw new Error('a confirmation event must carry its cancel link');
+  return renderConfirmation(record, event.cancelUrl, senderAddress);
 }
 
 export function parseSendEvent(input: unknown): SendEvent {
   if (typeof input !== 'object' || input === null) throw new Error('send event must be an object');
-  const { interviewId, kind, cancelUrl, attempt, releaseClaim } = input as Record<string, unknown>;
+  const { interviewId, kind, person, cancelUrl, attempt, releaseClaim } = input as Record<string, unknown>;
   if (typeof interviewId !== 'string' || interviewId === '')
     throw new Error('send event needs an interviewId');
   if (!isEmailKind(kind)) {
     throw new Error(`send event has an unknown kind: ${String(kind)}`);
+  }
+  if (
+    person !== undefined &&
+    (kind === 'confirmation' ||
+      !Number.isInteger(person) ||
+      (person as number) < 2 ||
+      (person as number) > MAX_PANEL_ID)
+  ) {
+    throw new Error(
+      `person must be a panelist's id from 2 to ${MAX_PANEL_ID}, and only on an interviewer's email`,
+    );
   }
   if (cancelUrl !== undefined && typeof cancelUrl !== 'string') throw new Error('cancelUrl must be a string');
   if (attempt !== undefined && (typeof attempt !== 'number' || !Number.isInteger(attempt) || attempt < 1)) {
@@ -108,6 +114,7 @@ export function parseSendEvent(input: unknown): SendEvent {
   return {
     interviewId,
     kind,
+    ...(person !== undefined && { person: person as number }),
     ...(cancelUrl !== undefined && { cancelUrl }),
     ...(attempt !== undefined && { attempt }),
     ...(releaseClaim !== undefined && { releaseClaim }),
@@ -116,7 +123,8 @@ export function parseSendEvent(input: unknown): SendEvent {
 
 export async function sendEmail(deps: SenderDeps, event: SendEvent): Promise<SendOutcome> {
   const { store, clock, log } = deps;
-  const context = { interviewId: event.interviewId, kind: event.kind };
+  const key: EmailKey = eventKey(event);
+  const context = { interviewId: event.interviewId, kind: key };
   const now = clock.now();
   if (event.releaseClaim) {
     try {
@@ -135,7 +143,7 @@ export async function sendEmail(deps: SenderDeps, event: SendEvent): Promise<Sen
   try {
     claimed = await store.transition(
       event.interviewId,
-      event.kind,
+      key,
       ['scheduled'],
       'sending',
       { updatedAt: now.toISOString(), claimId },
@@ -155,13 +163,13 @@ export async function sendEmail(deps: SenderDeps, event: SendEvent): Promise<Sen
     // The SDK may have retried a claim that was applied but whose answer was lost; then the
     // claim is ours.
     const current = await store.get(event.interviewId).catch(() => undefined);
-    const email = current?.emails[event.kind];
+    const email = current?.emails[key];
     if (email?.status === 'sending' && email.claimId === claimId) claimed = current;
   }
   if (!claimed) {
     // Only to say why in the log: a failure here changes nothing.
     const current = await store.get(event.interviewId).catch(() => null);
-    const email = current?.emails[event.kind];
+    const email = current?.emails[key];
     if (email?.status === 'scheduled' && email.sendAt !== undefined && Date.parse(email.sendAt) > dueBy) {
       log('warn', 'invoked before the email is due: not sent, left scheduled', {
         ...context,
@@ -177,17 +185,16 @@ export async function sendEmail(deps: SenderDeps, event: SendEvent): Promise<Sen
   const stamp = () => ({ updatedAt: clock.now().toISOString() });
   if (claimed.erasedAt) {
     // Deleted (DELETE /interviews/{id}) while this event was on its way: nothing to write to.
-    await store.transition(event.interviewId, event.kind, ['sending'], 'cancelled', {
+    await store.transition(event.interviewId, key, ['sending'], 'cancelled', {
       ...stamp(),
       reason: CANCELLED_BY_DELETE,
     });
     log('info', 'interview deleted: not sent', context);
     return 'cancelled';
   }
-  const kind = event.kind;
-  if (kind !== 'confirmation') {
-    const decision = lateDecision(claimed, kind, now);
-    const planned = firstPlanned(claimed, kind);
+  if (key !== 'confirmation') {
+    const decision = lateDecision(claimed, key, now);
+    const planned = firstPlanned(claimed, key);
     if (decision.action === 'skip') return skipLate(deps, event, claimed, claimId, decision.reason, planned);
     if (decision.action === 'move') return moveLater(deps, event, claimId, decision, planned);
   }
@@ -195,7 +202,7 @@ export async function sendEmail(deps: SenderDeps, event: SendEvent): Promise<Sen
   try {
     email = render(claimed, event, now, deps.senderAddress);
   } catch (err) {
-    await store.transition(event.interviewId, event.kind, ['sending'], 'failed', {
+    await store.transition(event.interviewId, key, ['sending'], 'failed', {
       ...stamp(),
       reason: 'The email could not be written.',
     });
@@ -211,7 +218,7 @@ export async function sendEmail(deps: SenderDeps, event: SendEvent): Promise<Sen
     const error = err instanceof Error ? err.message : String(err);
     if (failure === 'retry' || failure === 'unsent') return releaseAndRetry(deps, event, claimId, error);
     if (failure === 'reject') {
-      await store.transition(event.interviewId, event.kind, ['sending'], 'failed', {
+      await store.transition(event.interviewId, key, ['sending'], 'failed', {
         ...stamp(),
         reason: error,
       });
@@ -228,10 +235,12 @@ export async function sendEmail(deps: SenderDeps, event: SendEvent): Promise<Sen
   }
 
   const sentAt = clock.now().toISOString();
-  await store.transition(event.interviewId, event.kind, ['sending'], 'sent', {
+  // The subject is kept so a later email to the same person can answer in this one's thread.
+  await store.transition(event.interviewId, key, ['sending'], 'sent', {
     updatedAt: sentAt,
     sentAt,
     messageId,
+    subject: email.subject,
   });
   deps.metrics.count('EmailsSent');
   log('info', 'sent', { ...context, messageId });

@@ -8,6 +8,7 @@
  * leaves its `checkAt` as it was, so the next sweep tries it again; the others go on.
  */
 import type { Clock } from '../core/clock.js';
+import { eventFor } from '../core/panel.js';
 import type { InterviewStore, Logger, Metrics, SenderInvoker } from '../core/ports.js';
 import { SWEEP_BATCH, sweepPlan } from '../core/reconcile.js';
 
@@ -38,24 +39,24 @@ export async function sweep(deps: SweepDeps, batch = SWEEP_BATCH): Promise<Sweep
     report.looked += 1;
     const plan = sweepPlan(record, now);
     try {
-      for (const kind of plan.reconcile) {
-        const email = record.emails[kind];
-        await deps.invoker.invokeAsync({ interviewId: record.id, kind });
+      for (const key of plan.reconcile) {
+        const email = record.emails[key];
+        await deps.invoker.invokeAsync(eventFor(record.id, key));
         report.reconciled += 1;
         deps.log('warn', 'overdue: handed to the sender', {
           interviewId: record.id,
-          kind,
-          sendAt: email.sendAt,
-          ...(email.retryAt && { retryAt: email.retryAt }),
+          kind: key,
+          sendAt: email?.sendAt,
+          ...(email?.retryAt && { retryAt: email.retryAt }),
         });
       }
-      for (const kind of plan.stuck) {
+      for (const key of plan.stuck) {
         report.stuck += 1;
         deps.log('error', 'stuck: an email has not finished sending (not re-sent, so never twice)', {
           interviewId: record.id,
-          kind,
-          status: record.emails[kind].status,
-          since: record.emails[kind].updatedAt,
+          kind: key,
+          status: record.emails[key]?.status,
+          since: record.emails[key]?.updatedAt,
         });
       }
       await deps.store.setCheckAt(record.id, plan.next);

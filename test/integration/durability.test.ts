@@ -303,7 +303,7 @@ describe('the whole local runtime after kill -9 right after the 201', () => {
     expect({
       confirmation: count('reagan@example.com', 'Scheduled:'),
       thankYou: count('hiring.manager@example.org', 'Thank you'),
-      followUp: count('hiring.manager@example.org', 'Following up'),
+      followUp: count('hiring.manager@example.org', 'Re: Thank you'), // in the thank-you's thread
       all: mails.length,
     }).toEqual({ confirmation: 1, thankYou: 1, followUp: 1, all: 3 });
 

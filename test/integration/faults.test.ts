@@ -64,12 +64,19 @@ describe('under faults', () => {
 
     const mail = await ctx.api.mail();
     for (let i = 0; i < count; i++) {
-      const to = (address: string, subject: string) =>
-        mail.filter((m) => m.to.includes(address) && m.subject.startsWith(subject)).length;
+      // A follow-up answers in the thank-you's thread ("Re: Thank you…"), or starts its own.
+      const to = (address: string, kind: 'thank-you' | 'follow-up') =>
+        mail.filter(
+          (m) =>
+            m.to.includes(address) &&
+            (kind === 'thank-you'
+              ? m.subject.startsWith('Thank you')
+              : m.subject.startsWith('Re: Thank you') || m.subject.startsWith('Following up')),
+        ).length;
       // On failure, say what the service thinks happened to that interview.
       const state = JSON.stringify(await (await ctx.api.get(ids[i] ?? '')).json());
       expect(
-        [to(`faults-${i}@example.org`, 'Thank you'), to(`faults-${i}@example.org`, 'Following up')],
+        [to(`faults-${i}@example.org`, 'thank-you'), to(`faults-${i}@example.org`, 'follow-up')],
         `${state} dead letters: ${JSON.stringify(ctx.runtime.emulator.deadLetters())}\n${lines.filter((l) => l.includes(ids[i] ?? '?')).join('\n')}`,
       ).toEqual([1, 1]);
     }

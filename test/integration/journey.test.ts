@@ -47,6 +47,7 @@ describe('an interview from submission to follow-up', () => {
     expect(created.emails).toEqual([
       {
         kind: 'thank-you',
+        to: 'hiring.manager@example.org',
         status: 'scheduled',
         sendAt: '2026-11-27T22:00:00.000Z',
         localSendAt: '2026-11-27T17:00',
@@ -54,6 +55,7 @@ describe('an interview from submission to follow-up', () => {
       },
       {
         kind: 'follow-up',
+        to: 'hiring.manager@example.org',
         status: 'scheduled',
         sendAt: '2026-12-02T15:00:00.000Z',
         localSendAt: '2026-12-02T10:00',
@@ -158,14 +160,20 @@ describe('an interview from submission to follow-up', () => {
     const { fired } = await ctx.api.setClock('2026-12-02T15:00:00.000Z');
     expect(fired.map((f) => f.name)).toEqual([`${created.id}-follow-up`]);
     await ctx.api.setClock('2026-12-03T15:00:00.000Z');
-    const followUps = await mailTo('hiring.manager@example.org', 'Following up');
+    // A reply in the thank-you's thread: its subject, and its Message-ID as the stand-in recorded it.
+    const followUps = await mailTo('hiring.manager@example.org', 'Re: Thank you');
     expect(followUps).toHaveLength(1);
     expect(followUps[0]).toMatchObject({
       from: '"Reagan Applicant" <followup@example.com>',
       bcc: ['reagan@example.com'],
       replyTo: ['reagan@example.com'],
-      subject: 'Following up on the Copywriter interview at Example Corp',
+      subject: 'Re: Thank you for the Copywriter interview at Example Corp',
     });
+    const [thankYou] = await mailTo('hiring.manager@example.org', 'Thank you');
+    expect(thankYou?.headers['message-id']).toMatch(/^<[\w-]+@us-east-1\.amazonses\.com>$/);
+    expect(followUps[0]?.headers['in-reply-to']).toBe(thankYou?.headers['message-id']);
+    expect(followUps[0]?.headers.references).toBe(thankYou?.headers['message-id']);
+    expect(followUps[0]?.headers.subject).toBe('Re: Thank you for the Copywriter interview at Example Corp');
     expect(followUps[0]?.text).toBe(
       [
         'Good morning, Mrs. Hiring Manager!',
@@ -217,7 +225,9 @@ describe('cancelling', () => {
     expect(ctx.runtime.emulator.pending().map((p) => p.name)).not.toContain(`${created.id}-follow-up`);
 
     await ctx.api.setClock('2026-12-11T15:00:00.000Z');
-    expect(await mailTo('second@example.org', 'Following up')).toHaveLength(0);
+    // Nothing after the thank-you, in its thread or out of it.
+    const later = (await mailTo('second@example.org', '')).filter((m) => !m.subject.startsWith('Thank you'));
+    expect(later).toHaveLength(0);
   });
 
   it('"followUp": false skips the follow-up with a reason and schedules only the thank-you', async () => {
@@ -229,6 +239,7 @@ describe('cancelling', () => {
     });
     expect(created.emails[1]).toEqual({
       kind: 'follow-up',
+      to: 'nofollow@example.org',
       status: 'skipped',
       reason: 'The employer asked candidates not to follow up.',
       timeZone: 'America/New_York',

@@ -8,7 +8,7 @@ import { dynamoClient, schedulerClient } from '../../lambdas/aws/clients.js';
 import { EventBridgeEmailScheduler } from '../../lambdas/aws/scheduler.js';
 import { DynamoInterviewStore } from '../../lambdas/aws/store.js';
 import type { OutgoingEmail } from '../../lambdas/core/emails.js';
-import { CANCELLED_BY_REVOKE } from '../../lambdas/core/interview.js';
+import { CANCELLED_BY_REVOKE, type InterviewRecord } from '../../lambdas/core/interview.js';
 import { CountingMetrics, MailError, type Mailer } from '../../lambdas/core/ports.js';
 import { cancelPending } from '../../lambdas/usecases/cancel.js';
 import { RETRY_DELAYS_MINUTES, sendEmail } from '../../lambdas/usecases/send.js';
@@ -88,7 +88,7 @@ describe('sender failure paths', () => {
     expect(await sendEmail(deps(refusing), { interviewId: id, kind: 'thank-you' })).toBe('retrying');
     const { fired } = await ctx.api.setClock('2026-11-27T19:33:00.000Z');
     expect(fired.map((f) => f.name).some((n) => n.startsWith(`${id}-thank-you-r1-`))).toBe(true);
-    expect((await store.get(id))?.emails['thank-you'].status).toBe('sent'); // the runtime's own mailer
+    expect((await store.get(id))?.emails['thank-you']?.status).toBe('sent'); // the runtime's own mailer
     await ctx.api.setClock('2026-11-27T19:30:00.000Z');
 
     const other = await newInterviewId();
@@ -107,7 +107,7 @@ describe('sender failure paths', () => {
     const id = await newInterviewId();
     const mailer = new ScriptedMailer([new MailError('Throttling', 'retry')]);
     expect(await sendEmail(deps(mailer), { interviewId: id, kind: 'thank-you' })).toBe('retrying');
-    expect((await store.get(id))?.emails['thank-you'].status).toBe('scheduled');
+    expect((await store.get(id))?.emails['thank-you']?.status).toBe('scheduled');
     const retry = ctx.runtime.emulator.pending().find((p) => p.name.startsWith(`${id}-thank-you-r1-`));
     expect(retry?.at).toBe('2026-11-27T19:32:00.000Z'); // the next whole minute, plus one
     expect(await sendEmail(deps(mailer), { interviewId: id, kind: 'thank-you', attempt: 1 })).toBe('sent');
@@ -133,7 +133,7 @@ describe('sender failure paths', () => {
     const id = await newInterviewId();
     const mailer = new ScriptedMailer([new MailError('socket hang up', 'unknown')]);
     expect(await sendEmail(deps(mailer), { interviewId: id, kind: 'thank-you' })).toBe('unknown');
-    expect((await store.get(id))?.emails['thank-you'].status).toBe('sending');
+    expect((await store.get(id))?.emails['thank-you']?.status).toBe('sending');
     expect(await sendEmail(deps(mailer), { interviewId: id, kind: 'thank-you' })).toBe('not-pending');
     expect(mailer.sent).toHaveLength(0);
   });
@@ -146,8 +146,8 @@ describe('sender failure paths', () => {
       async send() {
         // The candidate presses cancel while the sender holds the email.
         const during = await cancelPending(apiDeps(), (await store.get(id)) ?? record);
-        expect(during.emails['thank-you'].status).toBe('sending');
-        expect(during.emails['thank-you'].cancelRequested).toBe(true);
+        expect(during.emails['thank-you']?.status).toBe('sending');
+        expect(during.emails['thank-you']?.cancelRequested).toBe(true);
         throw new MailError('Throttling', 'retry');
       },
     };
@@ -186,17 +186,17 @@ describe('sender failure paths', () => {
     };
     expect(await sendEmail(deps(racing), { interviewId: id, kind: 'thank-you' })).toBe('sent');
     const after = await store.get(id);
-    expect(after?.emails['thank-you'].status).toBe('sent');
-    expect(after?.emails['follow-up'].status).toBe('cancelled');
+    expect(after?.emails['thank-you']?.status).toBe('sent');
+    expect(after?.emails['follow-up']?.status).toBe('cancelled');
   });
 
   it('an interview deleted before its send: the email ends cancelled and nothing is written', async () => {
     const id = await newInterviewId();
-    await store.erase(id, '2026-11-27T19:31:00.000Z');
+    await store.erase((await store.get(id)) as InterviewRecord, '2026-11-27T19:31:00.000Z');
     const mailer = new ScriptedMailer([]);
     expect(await sendEmail(deps(mailer), { interviewId: id, kind: 'thank-you' })).toBe('cancelled');
     expect(mailer.sent).toHaveLength(0);
-    expect((await store.get(id))?.emails['thank-you'].status).toBe('cancelled');
+    expect((await store.get(id))?.emails['thank-you']?.status).toBe('cancelled');
   });
 
   it('an invocation before the email is due sends nothing and leaves it scheduled', async () => {
@@ -245,7 +245,7 @@ describe('sender failure paths', () => {
     };
     expect(await sendEmail(deps(mailer), { interviewId: id, kind: 'thank-you' })).toBe('cancelled');
     expect(calls).toBe(1);
-    expect((await store.get(id))?.emails['thank-you'].status).toBe('cancelled');
+    expect((await store.get(id))?.emails['thank-you']?.status).toBe('cancelled');
   });
 
   it('SES still not reached after the quick tries: released with its retry time, which the sweep respects', async () => {

@@ -71,7 +71,7 @@ describe('sweep', () => {
     await ctx.api.setClock(new Date(due + 60 * 60_000).toISOString());
     await sweepNow();
     expect(await toInterviewer()).toHaveLength(1);
-    expect((await store.get(id))?.emails['thank-you'].status).toBe('sent');
+    expect((await store.get(id))?.emails['thank-you']?.status).toBe('sent');
   });
 
   it('a sweep racing the schedule itself still sends once', async () => {
@@ -80,7 +80,7 @@ describe('sweep', () => {
     await sweepNow();
     await sweepNow();
     expect(await toInterviewer()).toHaveLength(1);
-    expect((await store.get(id))?.emails['thank-you'].status).toBe('sent');
+    expect((await store.get(id))?.emails['thank-you']?.status).toBe('sent');
   });
 
   it('an email stuck in sending is reported as a metric, never re-sent', async () => {
@@ -101,7 +101,7 @@ describe('sweep', () => {
     await ctx.api.setClock(new Date(found + 60 * 60_000 + 1_000).toISOString());
     expect((await metrics()).EmailsStuck).toBe(stuckBefore + 2);
     expect(await toInterviewer()).toHaveLength(0);
-    expect((await store.get(id))?.emails['thank-you'].status).toBe('sending');
+    expect((await store.get(id))?.emails['thank-you']?.status).toBe('sending');
   });
 
   it('reads only what is due: interviews with nothing due are not looked at', async () => {

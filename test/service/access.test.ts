@@ -110,7 +110,8 @@ describe('limits per key', () => {
     expect(Number(res.headers.get('retry-after'))).toBe(65);
     // The item was written while the limits were counted; the refusal deleted it, scheduled nothing.
     const kept: string[] = [];
-    for await (const record of ctx.runtime.store.listOwnedBy(keyAId)) kept.push(record.interviewer.email);
+    for await (const record of ctx.runtime.store.listOwnedBy(keyAId))
+      kept.push(record.interviewers[0]?.email ?? '');
     expect(kept.filter((email) => email === 'interviewer13@example.org')).toEqual([]);
     expect(ctx.runtime.emulator.pending().length).toBe(schedules);
     // Another key has its own budget.

@@ -91,7 +91,7 @@ describe('the cancel page', () => {
 
   it('a POST with no body cancels everything pending; an unknown kind is a 400 that changes nothing', async () => {
     const created = await submit();
-    const bad = await post(created.cancelUrl, form('thank-you'));
+    const bad = await post(created.cancelUrl, form('everything'));
     expect(bad.status).toBe(400);
     expect(await statuses(created.id)).toEqual(['scheduled', 'scheduled']);
     const badJson = await post(created.cancelUrl, {

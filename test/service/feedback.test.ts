@@ -77,7 +77,7 @@ describe('SES feedback', () => {
       status: 'failed',
       reason: 'The recipient marked the email as spam.',
     });
-    expect(record?.emails['follow-up'].status).toBe('cancelled');
+    expect(record?.emails['follow-up']?.status).toBe('cancelled');
   });
 
   it('a bounced confirmation (the candidate’s own address) stops the interviewer emails too', async () => {
@@ -88,17 +88,17 @@ describe('SES feedback', () => {
     await handleFeedback(deps, fixture('ses-bounce', id, 'reagan@example.com', 'confirmation'));
     const record = await deps.store.get(id);
     expect(record?.emails.confirmation.status).toBe('failed');
-    expect(record?.emails['thank-you'].status).toBe('cancelled');
-    expect(record?.emails['follow-up'].status).toBe('cancelled');
+    expect(record?.emails['thank-you']?.status).toBe('cancelled');
+    expect(record?.emails['follow-up']?.status).toBe('cancelled');
   });
 
   it('a delivery changes nothing; a repeated bounce is harmless', async () => {
     const id = await sentThankYou('delivered@example.org');
     expect(await handleFeedback(deps, fixture('ses-delivery', id, 'delivered@example.org'))).toBe('recorded');
-    expect((await deps.store.get(id))?.emails['thank-you'].status).toBe('sent');
+    expect((await deps.store.get(id))?.emails['thank-you']?.status).toBe('sent');
     await handleFeedback(deps, fixture('ses-bounce', id, 'delivered@example.org'));
     await handleFeedback(deps, fixture('ses-bounce', id, 'delivered@example.org'));
-    expect((await deps.store.get(id))?.emails['thank-you'].status).toBe('failed');
+    expect((await deps.store.get(id))?.emails['thank-you']?.status).toBe('failed');
   });
 
   it('a bounce of the candidate’s Bcc copy, or a soft bounce, changes nothing', async () => {
@@ -108,7 +108,7 @@ describe('SES feedback', () => {
     if (soft.detail.bounce) soft.detail.bounce.bounceType = 'Transient';
     expect(await handleFeedback(deps, soft)).toBe('ignored');
     const record = await deps.store.get(id);
-    expect([record?.emails['thank-you'].status, record?.emails['follow-up'].status]).toEqual([
+    expect([record?.emails['thank-you']?.status, record?.emails['follow-up']?.status]).toEqual([
       'sent',
       'scheduled',
     ]);

@@ -67,9 +67,24 @@ describe('GET /openapi.json', () => {
     const submission = (await document()).components.schemas.Submission as {
       required: string[];
       additionalProperties: boolean;
-      properties: Record<string, { properties?: Record<string, { pattern?: string; maxLength?: number }> }>;
+      properties: Record<
+        string,
+        {
+          properties?: Record<string, { pattern?: string; maxLength?: number }>;
+          items?: { properties?: Record<string, { format?: string; maxLength?: number }> };
+          maxItems?: number;
+          minItems?: number;
+        }
+      >;
     };
-    expect(submission.required.sort()).toEqual(['candidate', 'interview', 'interviewer', 'position']);
+    // A panel (interviewers) or its shorthand (interviewer): exactly one, which intake checks.
+    expect(submission.required.sort()).toEqual(['candidate', 'interview', 'position']);
+    const panel = submission.properties.interviewers;
+    expect([panel?.minItems, panel?.maxItems]).toEqual([1, 8]);
+    expect(panel?.items?.properties?.email?.format).toBe('email');
+    expect(panel?.items?.properties?.note?.maxLength).toBe(300);
+    expect(submission.properties.secondFollowUp).toBeDefined();
+    expect(submission.properties.interview?.properties?.decisionBy).toBeDefined();
     expect(submission.additionalProperties).toBe(false);
     const address = submission.properties.interviewer?.properties?.email;
     expect(address?.maxLength).toBe(254);

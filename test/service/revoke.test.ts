@@ -52,8 +52,8 @@ async function item(id: string): Promise<InterviewRecord> {
 }
 
 const statusOf = (record: InterviewRecord) => ({
-  'thank-you': record.emails['thank-you'].status,
-  'follow-up': record.emails['follow-up'].status,
+  'thank-you': record.emails['thank-you']?.status,
+  'follow-up': record.emails['follow-up']?.status,
 });
 const mailsTo = async (address: string) => (await ctx.api.mail()).filter((m) => m.to.includes(address));
 
@@ -94,8 +94,8 @@ describe('npm run api-key -- revoke', () => {
       expect((await get(revoked.key, id)).status).toBe(401);
       const record = await item(id);
       expect(statusOf(record)).toEqual({ 'thank-you': 'cancelled', 'follow-up': 'cancelled' });
-      expect(record.emails['thank-you'].reason).toBe(CANCELLED_BY_REVOKE);
-      expect(record.emails['follow-up'].reason).toBe(CANCELLED_BY_REVOKE);
+      expect(record.emails['thank-you']?.reason).toBe(CANCELLED_BY_REVOKE);
+      expect(record.emails['follow-up']?.reason).toBe(CANCELLED_BY_REVOKE);
       expect(record.emails.confirmation.status).toBe('sent');
     }
     const untouched = (await (await get(ctx.runtime.apiKey, other)).json()) as {

@@ -78,7 +78,9 @@ describe('preview', () => {
         },
       },
     });
-    expect(seen.emails[1]?.subject).toBe('About Copywriter, Mrs. Hiring Manager');
+    // The follow-up answers in the thank-you's thread, so it keeps that subject; the custom
+    // subject is for a follow-up that starts a thread of its own (the thank-you not sent).
+    expect(seen.emails[1]?.subject).toBe('Re: Thank you for the Copywriter interview at Example Corp');
     expect(seen.emails[1]?.text).toBe(
       'Good morning!\n\nSince last Friday: my experience in marketing and interest in copywriting.\n',
     );
@@ -89,6 +91,7 @@ describe('preview', () => {
     const seen = await preview({ ...validBody(), followUp: false });
     expect(seen.emails[1]).toEqual({
       kind: 'follow-up',
+      to: 'hiring.manager@example.org',
       status: 'skipped',
       reason: 'The employer asked candidates not to follow up.',
       timeZone: 'America/New_York',
@@ -191,10 +194,15 @@ describe('the emulator fires at the computed instants across a DST change', () =
       { name: `${created.id}-follow-up`, at: '2026-11-04T15:00:00.000Z' },
     ]);
     const sent = (await ctx.api.mail()).filter((m) => m.to.includes('autumn@example.org'));
+    // The follow-up answers in the thank-you's thread.
     expect(sent.map((m) => m.subject)).toEqual([
       'Thank you for the Copywriter interview at Example Corp',
-      'Following up on the Copywriter interview at Example Corp',
+      'Re: Thank you for the Copywriter interview at Example Corp',
     ]);
+    const [thankYou, followUp] = sent.map((m) => m.headers);
+    expect(thankYou?.['message-id']).toMatch(/^<.+@.+\.amazonses\.com>$/);
+    expect(followUp?.['in-reply-to']).toBe(thankYou?.['message-id']);
+    expect(followUp?.references).toBe(thankYou?.['message-id']);
   });
 
   it('New York, spring: quiet hours put the thank-you at 08:00 EDT on the changeover morning', async () => {

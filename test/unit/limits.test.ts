@@ -45,7 +45,7 @@ describe('counter names', () => {
   it('the address windows count across keys; the others per key', () => {
     const windows = limitWindows(
       new Date('2026-11-23T14:00:30.000Z'),
-      { keyId: 'key_1', interviewer: 'hiring.manager@example.org' },
+      { keyId: 'key_1', interviewers: ['hiring.manager@example.org'] },
       DEFAULT_LIMITS,
       KEY,
     );
@@ -74,6 +74,48 @@ describe('counter names', () => {
   });
 });
 
+describe('a panel', () => {
+  const NOW_ = new Date('2026-11-23T14:00:30.000Z');
+  const panel = ['hiring.manager@example.org', 'team.lead@example.org', 'recruiter@example.com'];
+
+  it('counts each address of the panel in both interviewer windows, after the key windows', () => {
+    const windows = limitWindows(NOW_, { keyId: 'key_1', interviewers: panel }, DEFAULT_LIMITS, KEY);
+    expect(windows).toHaveLength(2 + 3 * 2);
+    expect(windows.map((w) => w.name)).toEqual([
+      'per-minute',
+      'per-day',
+      ...panel.flatMap(() => ['per-interviewer-per-day', 'per-interviewer-per-day, all keys']),
+    ]);
+    expect(windows.slice(2).map((w) => w.counter)).toEqual(
+      panel.flatMap((address) => {
+        const id = addressCounterId(address, KEY);
+        return [`key_1#interviewer#${id}#2026-11-23`, `*#interviewer#${id}#2026-11-23`];
+      }),
+    );
+    expect(windows.slice(2).map((w) => w.limit)).toEqual(
+      panel.flatMap(() => [DEFAULT_LIMITS.perInterviewerPerDay, DEFAULT_LIMITS.perInterviewerAllKeysPerDay]),
+    );
+  });
+
+  it('counts an address once, however it is written', () => {
+    const windows = limitWindows(
+      NOW_,
+      {
+        keyId: 'key_1',
+        interviewers: [
+          'hiring.manager@example.org',
+          'Hiring.Manager+panel@Example.org',
+          'team.lead@example.org',
+        ],
+      },
+      DEFAULT_LIMITS,
+      KEY,
+    );
+    expect(windows).toHaveLength(2 + 2 * 2);
+    expect(new Set(windows.map((w) => w.counter)).size).toBe(windows.length);
+  });
+});
+
 describe('retryAt', () => {
   const at = (iso: string) => new Date(iso);
   const minute = (limit: number) =>
@@ -82,7 +124,7 @@ describe('retryAt', () => {
   it('a fixed window has room at its end', () => {
     const [, day] = limitWindows(
       at('2026-11-23T14:00:00Z'),
-      { keyId: 'k', interviewer: 'a@example.org' },
+      { keyId: 'k', interviewers: ['a@example.org'] },
       DEFAULT_LIMITS,
       KEY,
     );

@@ -1,9 +1,11 @@
 /** SES failures no local server can produce on demand: throttling and rejection (aws-sdk-client-mock). */
-import { SESClient, SESServiceException, SendEmailCommand } from '@aws-sdk/client-ses';
+import { SESClient, SESServiceException, SendRawEmailCommand } from '@aws-sdk/client-ses';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { sesClient } from '../../lambdas/aws/clients.js';
 import { classify, SesMailer } from '../../lambdas/aws/mailer.js';
+import type { OutgoingEmail } from '../../lambdas/core/emails.js';
+import { headerFields } from '../../lambdas/core/mime.js';
 import { MailError } from '../../lambdas/core/ports.js';
 import { OUTGOING_EMAIL as email } from '../fixtures.js';
 
@@ -18,10 +20,10 @@ function sesError(name: string, status: number) {
   });
 }
 
-async function failure(err: Error): Promise<MailError> {
-  ses.on(SendEmailCommand).rejects(err);
+async function failure(err: Error, message: OutgoingEmail = email): Promise<MailError> {
+  ses.on(SendRawEmailCommand).rejects(err);
   const result = await new SesMailer(new SESClient({ region: 'us-east-1' }))
-    .send(email)
+    .send(message)
     .catch((e: unknown) => e);
   expect(result).toBeInstanceOf(MailError);
   return result as MailError;
@@ -29,15 +31,38 @@ async function failure(err: Error): Promise<MailError> {
 
 describe('SES adapter', () => {
   it('sends what it is given, with tags and the configuration set, and returns the message id', async () => {
-    ses.on(SendEmailCommand).resolves({ MessageId: 'abc-123' });
+    ses.on(SendRawEmailCommand).resolves({ MessageId: 'abc-123' });
     const id = await new SesMailer(new SESClient({ region: 'us-east-1' }), 'followup-events').send(email);
     expect(id).toBe('abc-123');
-    const input = ses.commandCalls(SendEmailCommand)[0]?.args[0].input;
+    const input = ses.commandCalls(SendRawEmailCommand)[0]?.args[0].input;
     expect(input?.Source).toBe(email.from);
-    expect(input?.ReplyToAddresses).toEqual(['reagan@example.com']);
-    expect(input?.Destination).toEqual({ ToAddresses: ['hiring.manager@example.org'] });
+    expect(input?.Destinations).toEqual(['hiring.manager@example.org']);
     expect(input?.ConfigurationSetName).toBe('followup-events');
     expect(input?.Tags).toEqual([{ Name: 'kind', Value: 'thank-you' }]);
+    const headers = headerFields(new TextDecoder().decode(input?.RawMessage?.Data));
+    expect(headers['reply-to']).toBe('reagan@example.com');
+    expect(headers.to).toBe('hiring.manager@example.org');
+    expect(headers.subject).toBe(email.subject);
+    expect(headers['in-reply-to']).toBeUndefined();
+  });
+
+  it('a reply names its thread as SES names messages in the region; a Bcc copy is a destination, never a header', async () => {
+    ses.on(SendRawEmailCommand).resolves({ MessageId: 'def-456' });
+    const reply = { ...email, bcc: ['reagan@example.com'], thread: ['0100-thank-you-id'] };
+    await new SesMailer(new SESClient({ region: 'eu-west-1' })).send(reply);
+    const input = ses.commandCalls(SendRawEmailCommand)[0]?.args[0].input;
+    expect(input?.Destinations).toEqual(['hiring.manager@example.org', 'reagan@example.com']);
+    const raw = new TextDecoder().decode(input?.RawMessage?.Data);
+    const headers = headerFields(raw);
+    expect(headers['in-reply-to']).toBe('<0100-thank-you-id@eu-west-1.amazonses.com>');
+    expect(headers.references).toBe('<0100-thank-you-id@eu-west-1.amazonses.com>');
+    expect(headers.bcc).toBeUndefined();
+  });
+
+  it('a message that cannot be composed is refused for good, and nothing was handed to SES', async () => {
+    const err = await failure(new Error('unused'), { ...email, to: ['not an address'] });
+    expect(err.failure).toBe('reject');
+    expect(ses.commandCalls(SendRawEmailCommand)).toHaveLength(0);
   });
 
   it('throttling and service errors: SES answered and refused for now → retry', async () => {

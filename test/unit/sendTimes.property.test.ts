@@ -1,7 +1,9 @@
 /**
  * Property tests over random interviews, zones and settings: whatever the input, the thank-you is
  * never in quiet hours nor before now, and the follow-up is at 10:00 local on a business day, never
- * before the interviewer is back, and at least 24 hours after the thank-you.
+ * before the interviewer is back nor before the second business day after the decision date, and at
+ * least 24 hours after the thank-you. A second follow-up, when asked for, is at 10:00 local on a
+ * business day at least five business days after the first, and never before the interviewer is back.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -10,11 +12,20 @@ import {
   FOLLOW_UP_HOUR,
   isBusinessDay,
   MIN_SPACING_MS,
+  type PersonTiming,
   QUIET_FROM_HOUR,
   QUIET_UNTIL_HOUR,
+  SECOND_FOLLOW_UP_BUSINESS_DAYS,
   type TimingSettings,
 } from '../../lambdas/core/sendTimes.js';
-import { addCalendarDays, calendarDaysBetween, localDate, wallClock } from '../../lambdas/core/time.js';
+import {
+  addCalendarDays,
+  type CalendarDate,
+  calendarDaysBetween,
+  localDate,
+  wallClock,
+  zonedTime,
+} from '../../lambdas/core/time.js';
 
 const ZONES = [
   'America/New_York',
@@ -34,6 +45,25 @@ const ZONES = [
 const REGIONS = [undefined, 'US', 'US-CA', 'DE-BY', 'AU-NSW', 'GB', 'IN', 'JP', 'NZ'];
 const DAY = 86_400_000;
 
+/** Business days in (from, to]: counted day by day, independently of the module's own stepping. */
+function businessDaysBetween(from: CalendarDate, to: CalendarDate, holidays: string | undefined): number {
+  let count = 0;
+  for (let n = 1; n <= calendarDaysBetween(from, to); n++) {
+    if (isBusinessDay(addCalendarDays(from, n), holidays)) count++;
+  }
+  return count;
+}
+
+/** The `n`-th business day after `from`. */
+function nthBusinessDayAfter(from: CalendarDate, n: number, holidays: string | undefined): CalendarDate {
+  let day = from;
+  for (let seen = 0; seen < n; ) {
+    day = addCalendarDays(day, 1);
+    if (isBusinessDay(day, holidays)) seen++;
+  }
+  return day;
+}
+
 const input = fc.record({
   zone: fc.constantFrom(...ZONES),
   now: fc.date({
@@ -47,6 +77,8 @@ const input = fc.record({
   followUpBusinessDays: fc.integer({ min: 1, max: 10 }),
   holidays: fc.constantFrom(...REGIONS),
   awayDays: fc.option(fc.integer({ min: -3, max: 60 }), { nil: undefined }),
+  decisionDays: fc.option(fc.integer({ min: -10, max: 60 }), { nil: undefined }),
+  secondFollowUp: fc.option(fc.boolean(), { nil: undefined }),
 });
 
 describe('send-time properties', () => {
@@ -54,15 +86,20 @@ describe('send-time properties', () => {
     fc.assert(
       fc.property(input, (i) => {
         const endsAt = new Date(i.now.getTime() + i.endOffsetMs);
-        const awayUntil =
-          i.awayDays === undefined ? undefined : addCalendarDays(localDate(endsAt, i.zone), i.awayDays);
+        const endDate = localDate(endsAt, i.zone);
+        const awayUntil = i.awayDays === undefined ? undefined : addCalendarDays(endDate, i.awayDays);
+        const decisionBy =
+          i.decisionDays === undefined ? undefined : addCalendarDays(endDate, i.decisionDays);
         const settings: TimingSettings = {
           thankYouDelayHours: i.thankYouDelayHours,
           followUpBusinessDays: i.followUpBusinessDays,
           ...(i.holidays && { holidays: i.holidays }),
-          ...(awayUntil && { awayUntil }),
+          ...(decisionBy && { decisionBy }),
+          ...(i.secondFollowUp !== undefined && { secondFollowUp: i.secondFollowUp }),
         };
-        const { thankYou, followUp } = computeSendTimes(endsAt, i.zone, settings, i.now);
+        const person: PersonTiming = awayUntil ? { awayUntil } : {};
+        const times = computeSendTimes(endsAt, i.zone, settings, i.now, person);
+        const { thankYou, followUp } = times;
 
         const ty = wallClock(thankYou, i.zone);
         expect(ty.hour).toBeGreaterThanOrEqual(QUIET_UNTIL_HOUR);
@@ -82,6 +119,25 @@ describe('send-time properties', () => {
           i.followUpBusinessDays,
         );
         if (awayUntil) expect(calendarDaysBetween(awayUntil, fuDate)).toBeGreaterThan(0);
+        if (decisionBy) {
+          const decided = nthBusinessDayAfter(decisionBy, 2, settings.holidays);
+          expect(followUp.getTime()).toBeGreaterThanOrEqual(zonedTime(decided, 10, 0, i.zone).getTime());
+          expect(businessDaysBetween(decisionBy, fuDate, settings.holidays)).toBeGreaterThanOrEqual(2);
+        }
+
+        const second = times.secondFollowUp;
+        expect(second !== undefined).toBe(i.secondFollowUp === true);
+        if (second) {
+          const sf = wallClock(second, i.zone);
+          expect([sf.hour, sf.minute, sf.second]).toEqual([FOLLOW_UP_HOUR, 0, 0]);
+          const sfDate = localDate(second, i.zone);
+          expect(isBusinessDay(sfDate, settings.holidays)).toBe(true);
+          expect(businessDaysBetween(fuDate, sfDate, settings.holidays)).toBeGreaterThanOrEqual(
+            SECOND_FOLLOW_UP_BUSINESS_DAYS,
+          );
+          expect(second.getTime() - followUp.getTime()).toBeGreaterThanOrEqual(MIN_SPACING_MS);
+          if (awayUntil) expect(calendarDaysBetween(awayUntil, sfDate)).toBeGreaterThan(0);
+        }
       }),
       { numRuns: 1000 },
     );

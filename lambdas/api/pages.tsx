@@ -12,7 +12,7 @@ import { formatForPeople } from '../core/time.js';
 
 const STYLE = `body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0;padding:1rem;color:#1b1b1b;background:#f6f6f4;line-height:1.5}
 main{max-width:36rem;margin:0 auto;background:#fff;border-radius:.5rem;padding:1.25rem;box-shadow:0 1px 3px rgba(0,0,0,.1)}
-h1{font-size:1.35rem;margin:0 0 .25rem}h2{font-size:1.05rem;margin:1rem 0 0}ul{list-style:none;padding:0;margin:1rem 0}li{padding:.6rem 0;border-top:1px solid #e4e4e0}
+h1{font-size:1.35rem;margin:0 0 .25rem}h2{font-size:1.05rem;margin:1.25rem 0 0}.addr{font-weight:400;color:#555;overflow-wrap:anywhere}ul{list-style:none;padding:0;margin:1rem 0}li{padding:.6rem 0;border-top:1px solid #e4e4e0}
 .kind{font-weight:600}.badge{display:inline-block;margin-left:.4rem;padding:0 .45rem;border-radius:.3rem;font-size:.85rem;background:#e8eaed}
 .scheduled{background:#e3f0ff}.sent{background:#e6f4ea}.cancelled,.skipped,.failed{background:#f1f1ef}.sending{background:#fff4d6}
 .when,.note{color:#555}.notice{padding:.6rem .8rem;border-radius:.4rem;background:#e6f4ea}
@@ -140,7 +140,7 @@ export function CancelPage(props: { record: InterviewRecord; action: string; not
         <section aria-label={`Emails to ${person.name}`}>
           {panel.length > 1 ? (
             <h2>
-              {person.name} <span class="note">{person.email}</span>
+              {person.name} <span class="addr">{person.email}</span>
             </h2>
           ) : (
             ''

@@ -161,6 +161,84 @@ describe('the cancel link in a browser', () => {
   });
 });
 
+describe('the cancel link of a panel', () => {
+  it("groups the emails by person; one person's emails cancelled, the others' go out; axe at 360 px", async () => {
+    await ctx.api.setClock('2026-11-27T19:30:00.000Z');
+    const { interviewer: _one, ...rest } = validBody();
+    const res = await ctx.api.submit({
+      ...rest,
+      interviewers: [
+        {
+          name: 'Mrs. Hiring Manager',
+          email: 'panel.lead@example.org',
+          note: 'our talk about the spring campaign',
+        },
+        { name: 'Jordan Example', email: 'panel.jordan@example.org' },
+        { name: 'Sam Example', email: 'panel.sam@example.org' },
+      ],
+    });
+    expect(res.status).toBe(201);
+    const { id } = (await res.json()) as { id: string };
+    await ctx.runtime.emulator.settle();
+    const confirmation = (await ctx.api.mail()).find(
+      (m) => m.subject.startsWith('Scheduled:') && m.text.includes('panel.jordan@example.org'),
+    );
+    const link = /https?:\/\/\S+\/cancel\/[A-Za-z0-9_-]+/.exec(confirmation?.text ?? '')?.[0] as string;
+
+    const page = await browser.newPage({ viewport: { width: 360, height: 780 }, bypassCSP: true });
+    await page.goto(link);
+    expect(await page.locator('h2').allInnerTexts()).toEqual([
+      'Mrs. Hiring Manager panel.lead@example.org',
+      'Jordan Example panel.jordan@example.org',
+      'Sam Example panel.sam@example.org',
+    ]);
+    expect(await page.locator('section').nth(1).locator('li').count()).toBe(2);
+    expect(await axeViolations(page), 'panel, as opened').toEqual([]);
+    expect(
+      await page.evaluate(
+        () =>
+          (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document
+            .documentElement.scrollWidth,
+      ),
+    ).toBeLessThanOrEqual(360);
+    await page.screenshot({ path: `${ARTIFACTS}/cancel-page-panel.png`, fullPage: true });
+
+    await page.getByRole('button', { name: 'Cancel the emails to Jordan Example' }).click();
+    await page.getByRole('status').waitFor();
+    expect(await page.getByRole('status').innerText()).toBe(
+      'Done: nothing pending to Jordan Example will be sent.',
+    );
+    expect(await page.locator('section').nth(1).locator('li').allInnerTexts()).toEqual([
+      expect.stringContaining('Cancelled'),
+      expect.stringContaining('Cancelled'),
+    ]);
+    expect(await page.locator('section').nth(0).locator('li').first().innerText()).toContain('Scheduled');
+    expect(await axeViolations(page), 'panel, after a cancel').toEqual([]);
+    await page.screenshot({ path: `${ARTIFACTS}/cancel-page-panel-after.png`, fullPage: true });
+    await page.close();
+
+    await ctx.api.setClock('2026-12-03T00:00:00.000Z');
+    const mail = await ctx.api.mail();
+    const to = (address: string) => mail.filter((m) => m.to.includes(address)).map((m) => m.subject);
+    expect(to('panel.jordan@example.org')).toEqual([]);
+    for (const address of ['panel.lead@example.org', 'panel.sam@example.org']) {
+      expect(to(address)).toEqual([
+        'Thank you for the Copywriter interview at Example Corp',
+        'Re: Thank you for the Copywriter interview at Example Corp',
+      ]);
+    }
+    const view = (await (await ctx.api.get(id)).json()) as { emails: { to: string; status: string }[] };
+    expect(view.emails.map((e) => `${e.to} ${e.status}`)).toEqual([
+      'panel.lead@example.org sent',
+      'panel.lead@example.org sent',
+      'panel.jordan@example.org cancelled',
+      'panel.jordan@example.org cancelled',
+      'panel.sam@example.org sent',
+      'panel.sam@example.org sent',
+    ]);
+  });
+});
+
 describe('the API reference page', () => {
   it('passes axe, fits a phone, and links its document', async () => {
     for (const [name, viewport] of [

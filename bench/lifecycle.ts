@@ -33,6 +33,24 @@ export function submissionFor(domain: string, i: number) {
   };
 }
 
+/** Panelist `p` (1, 2, …) of panel interview `i`: `int-<i>-<p>@domain`. */
+export const panelistAddress = (domain: string, i: number, p: number) => `int-${i}-${p}@${domain}`;
+
+/**
+ * Interview `i` as `submissionFor` makes it, but with a panel of `size` interviewers (each at
+ * panelistAddress) instead of one.
+ */
+export function panelSubmissionFor(domain: string, i: number, size: number) {
+  const { interviewer: _one, ...rest } = submissionFor(domain, i);
+  return {
+    ...rest,
+    interviewers: Array.from({ length: size }, (_, k) => ({
+      name: `Interviewer ${i}.${k + 1}`,
+      email: panelistAddress(domain, i, k + 1),
+    })),
+  };
+}
+
 /** POST /interviews with the runtime's own API key. */
 export function postInterview(runtime: LocalRuntime, body: unknown): Promise<Response> {
   return fetch(`${runtime.apiUrl}/interviews`, {
@@ -49,27 +67,60 @@ export const AFTER_THANK_YOU = '2026-11-23T16:01:00.000Z';
 /** A minute past the follow-up: 10:00 in New York on the third business day, Thursday 26. */
 export const AFTER_FOLLOW_UP = '2026-11-26T15:01:00.000Z';
 
-/** An email as the SES stand-in keeps it (GET /store). */
+/**
+ * An email as its recipients got it: the SES stand-in's message id and To and Cc, the Bcc copies
+ * (destinations the service names in no header, which the stand-in cannot see: the runtime keeps
+ * them, see local/mail-headers.ts), its subject and its header fields by lower-case name
+ * (`in-reply-to` and `references` on a reply).
+ */
 export interface StoredEmail {
   messageId: string;
   destination: { to: string[]; cc: string[]; bcc: string[] };
+  subject: string;
+  headers: Record<string, string>;
 }
 
+/** Every recipient SES bills for an email: To, Cc and Bcc each. */
 export const recipientsOf = (e: StoredEmail) => [
   ...e.destination.to,
   ...e.destination.cc,
   ...e.destination.bcc,
 ];
 
-/** What the SES stand-in holds. Its store is one per process, so each phase clears it first. */
-export async function mailbox(runtime: LocalRuntime): Promise<StoredEmail[]> {
-  const res = await fetch(`${runtime.mailUrl}/store`);
-  return ((await res.json()) as { emails: StoredEmail[] }).emails;
+/** A follow-up answering in its thank-you's thread (subject "Re: Thank you for …"). */
+export const isReply = (e: StoredEmail) => e.headers['in-reply-to'] !== undefined;
+
+/** An email of `GET /_local/mail` (local/service.ts, CapturedMail): the parts read here. */
+interface LocalMail {
+  to: string[];
+  cc: string[];
+  bcc: string[];
+  subject: string;
+  headers: Record<string, string>;
 }
 
+/**
+ * What the recipients got, as the local runtime's `GET /_local/mail` shows it (the stand-in's
+ * store, with the Bcc copies and headers the runtime kept). Its store is one per process, so each
+ * phase clears it first. The message id is the stand-in's, read back from the Message-ID header the
+ * runtime gives each message ("<id@region.amazonses.com>").
+ */
+export async function mailbox(runtime: LocalRuntime): Promise<StoredEmail[]> {
+  const res = await fetch(`${runtime.apiUrl}/_local/mail`);
+  if (!res.ok) throw new Error(`GET /_local/mail answered ${res.status}`);
+  return ((await res.json()) as LocalMail[]).map((m) => ({
+    messageId: /^<([^@>]+)@/.exec(m.headers['message-id'] ?? '')?.[1] ?? '',
+    destination: { to: m.to, cc: m.cc, bcc: m.bcc },
+    subject: m.subject,
+    headers: m.headers,
+  }));
+}
+
+/** Empties the mailbox: the stand-in's store and what the runtime kept beside it. */
 export async function clearMailbox(runtime: LocalRuntime): Promise<void> {
-  const res = await fetch(`${runtime.mailUrl}/clear-store`, { method: 'POST' });
+  const res = await fetch(`${runtime.apiUrl}/_local/mail`, { method: 'DELETE' });
   await res.arrayBuffer();
+  if (!res.ok) throw new Error(`DELETE /_local/mail answered ${res.status}`);
 }
 
 export interface InterviewItem {

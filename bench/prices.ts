@@ -150,12 +150,67 @@ export interface LifecycleCounts {
   logs: { lines: number; bytes: number };
 }
 
+/** What a lifecycle's counts come to: per interview, and dollars per 1,000 interviews. */
+export interface LifecycleCost {
+  perInterview: {
+    wru: number;
+    rru: number;
+    requests: number;
+    scheduled: number;
+    /** Lambda invocations by function. */
+    api: number;
+    sender: number;
+    feedback: number;
+    sesRecipients: number;
+    sesEmails: number;
+  };
+  /** Dollars per 1,000 interviews, by service, and their total. */
+  usd: { ses: number; lambda: number; dynamo: number; scheduler: number; httpApi: number };
+  total: number;
+}
+
+/** The billed GB-seconds of these invocations (each rounded up to the millisecond) at the stack's memory. */
+const billedGbS = (ms: number[]) => (sum(ms.map((x) => Math.ceil(x))) / 1000) * (FUNCTION_MEMORY_MB / 1024);
+
+/** The per-interview figures of `counts` and their dollars per 1,000 interviews (the total's parts). */
+export function lifecycleCost(counts: LifecycleCounts): LifecycleCost {
+  const { n, scheduled, apiMs, senderMs, feedbackMs, sesByKind, sesEmails } = counts;
+  const db = counts.dynamo;
+  const lambdaInvocations = apiMs.length + senderMs.length + feedbackMs.length;
+  const lambdaGbS = billedGbS(apiMs) + billedGbS(senderMs) + billedGbS(feedbackMs);
+  const sesRecipients = sum(Object.values(sesByKind));
+  const per1000 = (units: number, price: Price) => (units / n) * 1000 * price.usd;
+  const usd = {
+    ses: per1000(sesRecipients, PRICES.sesRecipient),
+    lambda: per1000(lambdaInvocations, PRICES.lambdaRequest) + per1000(lambdaGbS, PRICES.lambdaArmGbSecond),
+    dynamo: per1000(db.wru, PRICES.dynamoWrite) + per1000(db.rru, PRICES.dynamoRead),
+    scheduler: per1000(scheduled, PRICES.schedulerInvocation),
+    httpApi: per1000(apiMs.length, PRICES.httpApiRequest),
+  };
+  return {
+    perInterview: {
+      wru: db.wru / n,
+      rru: db.rru / n,
+      requests: db.requests / n,
+      scheduled: scheduled / n,
+      api: apiMs.length / n,
+      sender: senderMs.length / n,
+      feedback: feedbackMs.length / n,
+      sesRecipients: sesRecipients / n,
+      sesEmails: sesEmails / n,
+    },
+    usd,
+    total: sum(Object.values(usd)),
+  };
+}
+
+const money = (x: number) => `$${x < 0.01 ? x.toFixed(5) : x.toFixed(3)}`;
+
 /** The per-interview counts and their dollars per 1,000 interviews, as rows of `report`. */
-export function priceLifecycle(report: Report, counts: LifecycleCounts): void {
+export function priceLifecycle(report: Report, counts: LifecycleCounts): LifecycleCost {
   const { n, cancelled, scheduled, apiMs, senderMs, feedbackMs, sesByKind, sesEmails, gbMonths, logs } =
     counts;
   const db = counts.dynamo;
-  const billedGbS = (ms: number[]) => (sum(ms.map((x) => Math.ceil(x))) / 1000) * (FUNCTION_MEMORY_MB / 1024);
   const lambdaInvocations = apiMs.length + senderMs.length + feedbackMs.length;
   const lambdaGbS = billedGbS(apiMs) + billedGbS(senderMs) + billedGbS(feedbackMs);
   const sesRecipients = sum(Object.values(sesByKind));
@@ -209,16 +264,9 @@ export function priceLifecycle(report: Report, counts: LifecycleCounts): void {
   );
   report.row('cost', 'HTTP API: requests per interview', perInterview(apiMs.length).toFixed(2));
 
-  const usd = {
-    ses: per1000(sesRecipients, PRICES.sesRecipient),
-    lambda: per1000(lambdaInvocations, PRICES.lambdaRequest) + per1000(lambdaGbS, PRICES.lambdaArmGbSecond),
-    dynamo: per1000(db.wru, PRICES.dynamoWrite) + per1000(db.rru, PRICES.dynamoRead),
-    scheduler: per1000(scheduled, PRICES.schedulerInvocation),
-    httpApi: per1000(apiMs.length, PRICES.httpApiRequest),
-  };
-  const total = sum(Object.values(usd));
+  const cost = lifecycleCost(counts);
+  const { usd, total } = cost;
   const nonSes = total - usd.ses;
-  const money = (x: number) => `$${x < 0.01 ? x.toFixed(5) : x.toFixed(3)}`;
   report.row(
     'cost',
     '$ per 1,000 interviews: SES',
@@ -270,6 +318,63 @@ export function priceLifecycle(report: Report, counts: LifecycleCounts): void {
     money(extras),
     `${((perInterview(gbMonths) * 1000 * 2 ** 30) / 2 ** 20).toFixed(1)} MB-months and ${(perInterview(logBytes) / 1024).toFixed(1)} KB of logs per interview; with them, non-SES ${((100 * (nonSes + extras)) / (total + extras)).toFixed(1)}%`,
   );
+  return cost;
+}
+
+/**
+ * The rows of a second lifecycle, the same steps with a panel of `size` interviewers per
+ * submission, under `section`: its per-interview counts and its total, each beside the
+ * single-interviewer lifecycle's (`single`, as priceLifecycle returned it).
+ */
+export function pricePanelLifecycle(
+  report: Report,
+  section: string,
+  size: number,
+  counts: LifecycleCounts,
+  single: LifecycleCost,
+): LifecycleCost {
+  const cost = lifecycleCost(counts);
+  const { perInterview: p, usd, total } = cost;
+  const s = single.perInterview;
+  const { sesByKind, n } = counts;
+  const ratio = (a: number, b: number) => (b > 0 ? `${(a / b).toFixed(2)}×` : 'n/a');
+  report.row(
+    section,
+    'interviews run through the lifecycle',
+    String(n),
+    `${size} interviewers each; ${counts.cancelled} cancelled the follow-ups (the whole panel's)`,
+  );
+  report.row(
+    section,
+    'DynamoDB: write / read request units per interview',
+    `${p.wru.toFixed(2)} / ${p.rru.toFixed(2)}`,
+    `${p.requests.toFixed(1)} requests per interview; single interviewer ${s.wru.toFixed(2)} / ${s.rru.toFixed(2)}`,
+  );
+  report.row(
+    section,
+    'Scheduler: invocations per interview',
+    p.scheduled.toFixed(2),
+    `${counts.retried} retries; single interviewer ${s.scheduled.toFixed(2)}`,
+  );
+  report.row(
+    section,
+    'Lambda: invocations per interview (api/sender/feedback)',
+    `${p.api.toFixed(1)}/${p.sender.toFixed(1)}/${p.feedback.toFixed(1)}`,
+    `single interviewer ${s.api.toFixed(1)}/${s.sender.toFixed(1)}/${s.feedback.toFixed(1)}`,
+  );
+  report.row(
+    section,
+    'SES: recipients per interview (emails)',
+    `${p.sesRecipients.toFixed(2)} (${p.sesEmails.toFixed(2)})`,
+    `confirmation ${(sesByKind.confirmation / n).toFixed(1)}, thank-you ${(sesByKind['thank-you'] / n).toFixed(1)}, follow-up ${(sesByKind['follow-up'] / n).toFixed(2)}; single interviewer ${s.sesRecipients.toFixed(2)} (${s.sesEmails.toFixed(2)})`,
+  );
+  report.row(
+    section,
+    '$ per 1,000 interviews: total',
+    money(total),
+    `single interviewer ${money(single.total)} (${ratio(total, single.total)}); SES ${money(usd.ses)}, the rest ${money(total - usd.ses)} (${((100 * (total - usd.ses)) / total).toFixed(1)}%)`,
+  );
+  return cost;
 }
 
 /** The prices as docs/performance.md lists them: item, price as quoted, sources. */

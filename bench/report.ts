@@ -26,7 +26,8 @@ export class Report {
 
   row(section: string, measure: string, value: string, note = ''): void {
     this.rows.push([section, measure, value, note]);
-    console.log(`${section.padEnd(11)} ${measure.padEnd(46)} ${value.padStart(14)}  ${note}`);
+    // Wide enough for the longest section, "cost (panel of 3)".
+    console.log(`${section.padEnd(17)} ${measure.padEnd(46)} ${value.padStart(14)}  ${note}`);
   }
 
   check(ok: boolean, what: string): void {
@@ -129,8 +130,15 @@ ${markdownTable(['section', 'measure', 'value', 'ratio / target'], report.rows)}
   report (a failed condition still costs the item's size, a token-hash change also writes the
   token index); schedule and async invocations from the
   emulator; Lambda invocations as HTTP requests, sender runs and feedback runs; SES recipients
-  from the SES stand-in (To, Cc and Bcc each billed: the thank-you and follow-up carry the
-  candidate's Bcc copy by default). What limits the figures: Lambda durations are handler times
+  from the local mailbox (\`GET /_local/mail\`: To, Cc and Bcc each billed; the thank-you and
+  follow-up carry the candidate's Bcc copy by default, a destination the SES stand-in cannot see,
+  so the runtime keeps it beside each message). The "cost (panel of ${cost.panel.size})" rows run the same lifecycle
+  again on a fresh runtime, ${cost.panel.n} interviews with ${cost.panel.size} interviewers each (${cost.panel.cancelled} cancelling every panelist's
+  follow-up): each panelist gets a thank-you and a follow-up of their own (a reply in the
+  thank-you's thread) with the candidate's copy, so the schedules, sender runs and SES recipients
+  grow with the panel, and so do the write units (each write of the larger item costs more), while
+  the submission, its confirmation and the cancel stay one request each; their total stands beside
+  the single-interviewer one. What limits the figures: Lambda durations are handler times
   measured in this process, on this machine, with dynalite on loopback, billed per started
   millisecond at the stack's ${FUNCTION_MEMORY_MB} MB; on Lambda (arm64, a
   fraction of a vCPU at that size, DynamoDB and SES over the network) they can be several times

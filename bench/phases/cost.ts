@@ -2,7 +2,10 @@
  * Phase 4, cost per 1,000 interviews on AWS: a full lifecycle (submit, confirmation, thank-you, a
  * share of cancels, follow-up, SES delivery events) for a few hundred interviews, counting every
  * DynamoDB capacity unit (bench/dynamo-meter.ts), schedule invocation, Lambda invocation and its
- * duration, SES recipient and API request, priced with the list prices of bench/prices.ts.
+ * duration, SES recipient and API request, priced with the list prices of bench/prices.ts. Then
+ * the same lifecycle again, on a runtime of its own, with a panel of three interviewers per
+ * submission (each gets their own thank-you and follow-up, the follow-up a reply in the thank-you's
+ * thread), reported as rows of its own beside the single-interviewer figures.
  */
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -16,6 +19,7 @@ import { EventBridgeEmailScheduler } from '../../lambdas/aws/scheduler.js';
 import { DynamoInterviewStore } from '../../lambdas/aws/store.js';
 import { TABLE } from '../../lambdas/aws/table.js';
 import { newApiKeySecret, newKeyId } from '../../lambdas/core/access.js';
+import { type EmailKey, emailKey } from '../../lambdas/core/panel.js';
 import { hashSecret } from '../../lambdas/core/tokens.js';
 import { handleFeedback } from '../../lambdas/usecases/feedback.js';
 import { localAws, NO_LIMITS, startLocalRuntime, TABLE_NAME } from '../../local/runtime.js';
@@ -24,7 +28,10 @@ import {
   AFTER_FOLLOW_UP,
   AFTER_THANK_YOU,
   clearMailbox,
+  isReply,
   mailbox,
+  panelistAddress,
+  panelSubmissionFor,
   recipientsOf,
   type StoredEmail,
   SUBMITTED_AT,
@@ -32,7 +39,7 @@ import {
   submissionFor,
   timeSends,
 } from '../lifecycle.js';
-import { priceLifecycle, priceTable } from '../prices.js';
+import { type LifecycleCounts, priceLifecycle, pricePanelLifecycle, priceTable } from '../prices.js';
 import { type PhaseOptions, type Report, sum } from '../report.js';
 
 /** What docs/performance.md says of the lifecycle, and its tables. */
@@ -43,13 +50,62 @@ export interface CostFacts {
   dynamoByOperation: string[][];
   /** The prices used: item, price, sources. */
   prices: string[][];
+  /** The second lifecycle, a panel per submission: its size, interviews and cancels. */
+  panel: { size: number; n: number; cancelled: number };
 }
+
+/** The panel of the second lifecycle: this many interviewers per submission. */
+const PANEL_SIZE = 3;
 
 export async function cost(report: Report, { quick }: PhaseOptions): Promise<CostFacts> {
   const n = quick ? 40 : 200;
+  const single = await lifecycle(report, { n, panel: 1, label: 'cost', domain: 'cost.bench.example.org' });
+  const singleCost = priceLifecycle(report, single.counts);
+  printByOperation('DynamoDB by operation, per interview: requests, WRU, RRU', single.dynamoByOperation);
+
+  const section = `cost (panel of ${PANEL_SIZE})`;
+  const panel = await lifecycle(report, {
+    n,
+    panel: PANEL_SIZE,
+    label: section,
+    domain: 'panel.cost.bench.example.org',
+  });
+  pricePanelLifecycle(report, section, PANEL_SIZE, panel.counts, singleCost);
+  printByOperation(
+    `DynamoDB by operation, per interview, panel of ${PANEL_SIZE}: requests, WRU, RRU`,
+    panel.dynamoByOperation,
+  );
+  return {
+    n,
+    cancelled: single.counts.cancelled,
+    dynamoByOperation: single.dynamoByOperation,
+    prices: priceTable(),
+    panel: { size: PANEL_SIZE, n, cancelled: panel.counts.cancelled },
+  };
+}
+
+function printByOperation(title: string, rows: string[][]): void {
+  console.log(`\n${title}`);
+  for (const [what = '', ...r] of rows) console.log(`  ${what.padEnd(44)} ${r.join('  ')}`);
+}
+
+/**
+ * One lifecycle of `n` interviews, each with a panel of `panel` interviewers (1: the `interviewer`
+ * shorthand, as before panels), on a runtime of its own; `label` starts its checks' messages.
+ */
+async function lifecycle(
+  report: Report,
+  { n, panel, label, domain }: { n: number; panel: number; label: string; domain: string },
+): Promise<{ counts: LifecycleCounts; dynamoByOperation: string[][] }> {
   /** One candidate in this many opens the cancel page after the thank-you and cancels the follow-up. */
   const cancelEvery = 10;
-  const domain = 'cost.bench.example.org';
+  const submission = (d: string, i: number) =>
+    panel === 1 ? submissionFor(d, i) : panelSubmissionFor(d, i, panel);
+  /** Interview `i`'s interviewers' addresses, panelist 1 first. */
+  const addressesOf = (i: number) =>
+    panel === 1
+      ? [`int-${i}@${domain}`]
+      : Array.from({ length: panel }, (_, k) => panelistAddress(domain, i, k + 1));
   const dataDir = await mkdtemp(join(tmpdir(), 'bench-cost-'));
   const meter = new DynamoMeter();
   /** Each run of the sender (a Lambda invocation): its in-process handler time. */
@@ -118,7 +174,7 @@ export async function cost(report: Report, { quick }: PhaseOptions): Promise<Cos
     // Warm-up, not counted: a few interviews through the same path, then deleted (which deletes
     // their schedules), so the first counted requests do not pay for JIT and first connections.
     for (let i = 0; i < 3; i++) {
-      const res = await submit(submissionFor('warmup.bench.example.org', i), `warmup-${i}`);
+      const res = await submit(submission('warmup.bench.example.org', i), `warmup-${i}`);
       await runtime.emulator.settle();
       const { id } = JSON.parse(res.text) as { id: string };
       await call(`/interviews/${id}`, { method: 'DELETE', headers: { Authorization: `Bearer ${secret}` } });
@@ -131,14 +187,18 @@ export async function cost(report: Report, { quick }: PhaseOptions): Promise<Cos
     // each followed by its confirmation before the next: one function at a time, as on Lambda,
     // so no duration includes another invocation's work.
     const interviews: { id: string; cancelUrl: string }[] = [];
-    const idByAddress = new Map<string, string>();
+    /** By the address an email goes to: its interview, the candidate's copy, and the panelist (1, 2, …). */
+    const byAddress = new Map<string, { id: string; candidate: string; person?: number }>();
     for (let i = 0; i < n; i++) {
-      const res = await submit(submissionFor(domain, i), `bench-cost-${i}`);
-      report.check(res.status === 201, `cost: submission ${i} answered ${res.status}`);
+      const res = await submit(submission(domain, i), `bench-cost-${i}`);
+      report.check(res.status === 201, `${label}: submission ${i} answered ${res.status}`);
       const body = JSON.parse(res.text) as { id: string; cancelUrl: string };
       interviews.push(body);
-      idByAddress.set(`cand-${i}@${domain}`, body.id);
-      idByAddress.set(`int-${i}@${domain}`, body.id);
+      const candidate = `cand-${i}@${domain}`;
+      byAddress.set(candidate, { id: body.id, candidate });
+      addressesOf(i).forEach((address, k) => {
+        byAddress.set(address, { id: body.id, candidate, person: k + 1 });
+      });
       await runtime.emulator.settle();
     }
     const confirmations = await mailbox(runtime);
@@ -147,7 +207,8 @@ export async function cost(report: Report, { quick }: PhaseOptions): Promise<Cos
     const thankYouFired = (await runtime.advanceClock(new Date(AFTER_THANK_YOU))).length;
     const thankYous = await mailbox(runtime);
     await clearMailbox(runtime);
-    // 3. One candidate in ten opens the link from the confirmation and cancels the follow-up.
+    // 3. One candidate in ten opens the link from the confirmation and cancels the follow-up (a
+    // panel's: the form names no interviewer, so every panelist's).
     let cancelled = 0;
     for (const [i, interview] of interviews.entries()) {
       if (i % cancelEvery !== 0) continue;
@@ -159,7 +220,7 @@ export async function cost(report: Report, { quick }: PhaseOptions): Promise<Cos
       });
       report.check(
         page.status === 200 && done.status === 200,
-        `cost: cancel ${i} answered ${page.status}/${done.status}`,
+        `${label}: cancel ${i} answered ${page.status}/${done.status}`,
       );
       cancelled += 1;
     }
@@ -182,12 +243,15 @@ export async function cost(report: Report, { quick }: PhaseOptions): Promise<Cos
       ['follow-up', followUps],
     ] as const) {
       for (const email of emails) {
-        const id = idByAddress.get(email.destination.to[0] ?? '') ?? 'unknown';
+        const to = byAddress.get(email.destination.to[0] ?? '');
+        const id = to?.id ?? 'unknown';
+        // The email's key, as its `email` tag names it (panel.ts): `thank-you.2` for panelist 2.
+        const key: EmailKey = kind === 'confirmation' ? kind : emailKey(kind, to?.person ?? 1);
         for (const recipient of recipientsOf(email)) {
           const t = performance.now();
           const outcome = await handleFeedback(
             feedbackDeps,
-            deliveryEvent(id, kind, email, recipient, runtime.clock.now()),
+            deliveryEvent(id, kind, key, email, recipient, runtime.clock.now()),
           );
           feedbackMs.push(performance.now() - t);
           if (outcome !== 'recorded') feedbackIgnored += 1;
@@ -198,34 +262,70 @@ export async function cost(report: Report, { quick }: PhaseOptions): Promise<Cos
 
     // Is this the lifecycle it claims to be?
     const unique = (emails: StoredEmail[]) => new Set(emails.map((e) => e.destination.to[0])).size;
+    const perPerson = n * panel;
+    const notCancelled = (n - cancelled) * panel;
     report.check(
       confirmations.length === n && unique(confirmations) === n,
-      `cost: ${confirmations.length} confirmations for ${n} interviews`,
+      `${label}: ${confirmations.length} confirmations for ${n} interviews`,
     );
     report.check(
-      thankYous.length === n && unique(thankYous) === n && thankYouFired === n,
-      `cost: ${thankYous.length} thank-yous (${thankYouFired} fired) for ${n} interviews`,
+      thankYous.length === perPerson && unique(thankYous) === perPerson && thankYouFired === perPerson,
+      `${label}: ${thankYous.length} thank-yous (${thankYouFired} fired) for ${perPerson} interviewers`,
     );
     report.check(
-      followUps.length === n - cancelled &&
-        unique(followUps) === n - cancelled &&
-        followUpFired === n - cancelled,
-      `cost: ${followUps.length} follow-ups (${followUpFired} fired) for ${n - cancelled} not cancelled`,
+      followUps.length === notCancelled &&
+        unique(followUps) === notCancelled &&
+        followUpFired === notCancelled,
+      `${label}: ${followUps.length} follow-ups (${followUpFired} fired) for ${notCancelled} interviewers not cancelled`,
     );
-    report.check(feedbackIgnored === 0, `cost: ${feedbackIgnored} delivery events not recorded`);
+    // Each interviewer's email to that person alone, with the candidate's copy as the one Bcc
+    // (a destination only: what the recipients count rests on).
+    const copied = [...thankYous, ...followUps].filter((e) => {
+      const to = byAddress.get(e.destination.to[0] ?? '');
+      return (
+        to?.person !== undefined &&
+        e.destination.to.length === 1 &&
+        e.destination.cc.length === 0 &&
+        e.destination.bcc.length === 1 &&
+        e.destination.bcc[0] === to.candidate
+      );
+    }).length;
+    report.check(
+      copied === thankYous.length + followUps.length,
+      `${label}: ${thankYous.length + followUps.length - copied} thank-yous or follow-ups not to one interviewer with the candidate's Bcc copy`,
+    );
+    // Each follow-up answers its own thank-you: "Re: " its subject, In-Reply-To its Message-ID.
+    const thankYouOf = new Map(thankYous.map((e) => [e.destination.to[0], e]));
+    const threaded = followUps.filter((e) => {
+      const parent = thankYouOf.get(e.destination.to[0]);
+      return (
+        parent !== undefined &&
+        isReply(e) &&
+        e.headers['in-reply-to'] === parent.headers['message-id'] &&
+        e.subject === `Re: ${parent.subject}`
+      );
+    }).length;
+    report.check(
+      threaded === followUps.length,
+      `${label}: ${followUps.length - threaded} follow-ups not in their thank-you's thread`,
+    );
+    report.check(feedbackIgnored === 0, `${label}: ${feedbackIgnored} delivery events not recorded`);
     report.check(
       meter.unreported === 0,
-      `cost: ${meter.unreported} DynamoDB answers without ConsumedCapacity`,
+      `${label}: ${meter.unreported} DynamoDB answers without ConsumedCapacity`,
     );
-    report.check(meter.errors.length === 0, `cost: the DynamoDB meter failed: ${meter.errors.join('; ')}`);
+    report.check(
+      meter.errors.length === 0,
+      `${label}: the DynamoDB meter failed: ${meter.errors.join('; ')}`,
+    );
 
     const scheduled = emulatorEvents.fired + emulatorEvents.retried;
     report.check(
       senderMs.length === scheduled + emulatorEvents.asyncInvokes,
-      `cost: ${senderMs.length} sender runs for ${scheduled} schedule and ${emulatorEvents.asyncInvokes} async invocations`,
+      `${label}: ${senderMs.length} sender runs for ${scheduled} schedule and ${emulatorEvents.asyncInvokes} async invocations`,
     );
     const recipients = (emails: StoredEmail[]) => sum(emails.map((e) => recipientsOf(e).length));
-    priceLifecycle(report, {
+    const counts: LifecycleCounts = {
       n,
       cancelled,
       dynamo: meter.total(),
@@ -242,14 +342,11 @@ export async function cost(report: Report, { quick }: PhaseOptions): Promise<Cos
       sesEmails: confirmations.length + thankYous.length + followUps.length,
       gbMonths: await storedGbMonths(direct, new Set(interviews.map((i) => i.id))),
       logs,
-    });
-
+    };
     const dynamoByOperation = [...meter.units.entries()]
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
       .map(([what, u]) => [what, ...[u.requests, u.wru, u.rru].map((x) => (x / n).toFixed(2))]);
-    console.log('\nDynamoDB by operation, per interview: requests, WRU, RRU');
-    for (const [what = '', ...r] of dynamoByOperation) console.log(`  ${what.padEnd(44)} ${r.join('  ')}`);
-    return { n, cancelled, dynamoByOperation, prices: priceTable() };
+    return { counts, dynamoByOperation };
   } finally {
     direct.destroy();
     metered.destroy();
@@ -280,9 +377,18 @@ async function storedGbMonths(direct: DynamoDBDocumentClient, counted: Set<strin
   return gbMonths;
 }
 
-/** An SES Delivery event as EventBridge hands it to the feedback function (one per recipient). */
-/** An SES Delivery event as EventBridge hands it to the feedback function (one per recipient). */
-function deliveryEvent(interviewId: string, kind: string, email: StoredEmail, recipient: string, at: Date) {
+/**
+ * An SES Delivery event as EventBridge hands it to the feedback function (one per recipient), with
+ * the tags the service sends each email with (emails.ts): the interview, the kind, the email's key.
+ */
+function deliveryEvent(
+  interviewId: string,
+  kind: string,
+  key: EmailKey,
+  email: StoredEmail,
+  recipient: string,
+  at: Date,
+) {
   return {
     version: '0',
     id: randomUUID(),
@@ -311,6 +417,7 @@ function deliveryEvent(interviewId: string, kind: string, email: StoredEmail, re
           'ses:configuration-set': ['interview-followup-events'],
           'interview-id': [interviewId],
           kind: [kind],
+          email: [key],
         },
       },
     },

@@ -124,8 +124,8 @@ export async function answered(report: Report, size: { kills: number }): Promise
         if (!pending.has(`${id}-${kind}`)) problems.push(`no ${kind} schedule after the kills`);
       const counts = {
         confirmation: mailAbout(mail, address, 'Scheduled:'),
-        'thank-you': mailTo(mail, address, 'Thank you'),
-        'follow-up': mailTo(mail, address, 'Following up'),
+        'thank-you': mailTo(mail, address, 'thank-you'),
+        'follow-up': mailTo(mail, address, 'follow-up'),
       };
       for (const [kind, count] of Object.entries(counts)) {
         const status = record?.emails[kind as keyof typeof counts]?.status ?? 'gone';

@@ -22,6 +22,8 @@ export interface Mail {
   to: string[];
   subject: string;
   text: string;
+  /** Header fields by lower-case name: `in-reply-to` and `references` on a reply. */
+  headers: Record<string, string>;
 }
 
 export function api(baseUrl: string, key: string) {
@@ -66,9 +68,37 @@ export interface InterviewView {
 }
 
 export const emailOf = (view: InterviewView, kind: string) => view.emails.find((e) => e.kind === kind);
-/** Emails to `address` whose subject starts so (the thank-you, the follow-up). */
-export const mailTo = (mail: Mail[], address: string, subject: string) =>
-  mail.filter((m) => m.to.includes(address) && m.subject.startsWith(subject)).length;
+/** The emails an interviewer gets, each of their own. */
+export type InterviewerEmail = 'thank-you' | 'follow-up' | 'second-follow-up';
+
+/**
+ * Which of an interviewer's emails `m` is, by its default subject and thread. The thank-you
+ * starts a thread ("Thank you for …"). A follow-up answers in that person's thread, "Re: " the
+ * thank-you's subject, or starts its own ("Following up on …") when no thank-you went; a second
+ * follow-up answers in the same thread (its References name the two emails before it, or it
+ * answers a thread the follow-up started), or starts its own ("Checking in on …"). A second
+ * follow-up whose follow-up never went reads like a follow-up here; no phase asks for second
+ * follow-ups. Undefined for anything else (the candidate's confirmation, a late notice).
+ */
+export function interviewerEmail(m: Mail): InterviewerEmail | undefined {
+  const own = (subject: string): InterviewerEmail | undefined =>
+    subject.startsWith('Thank you')
+      ? 'thank-you'
+      : subject.startsWith('Following up')
+        ? 'follow-up'
+        : subject.startsWith('Checking in')
+          ? 'second-follow-up'
+          : undefined;
+  if (!m.subject.startsWith('Re: ')) return own(m.subject);
+  const root = own(m.subject.slice('Re: '.length));
+  const earlier = (m.headers.references ?? '').split(/\s+/).filter(Boolean).length;
+  if (root === 'thank-you') return earlier >= 2 ? 'second-follow-up' : 'follow-up';
+  return root === 'follow-up' ? 'second-follow-up' : undefined;
+}
+
+/** Emails to `address` that are its `kind` (the thank-you, the follow-up: see interviewerEmail). */
+export const mailTo = (mail: Mail[], address: string, kind: InterviewerEmail) =>
+  mail.filter((m) => m.to.includes(address) && interviewerEmail(m) === kind).length;
 /** Emails to the candidate about `address`'s interview (the confirmation, a late notice). */
 export const mailAbout = (mail: Mail[], address: string, subject: string) =>
   mail.filter((m) => m.subject.startsWith(subject) && m.text.includes(address)).length;
@@ -101,6 +131,28 @@ export function interviewBody(i: number, prefix: string) {
     ...validBody(),
     interviewer: { name: `Interviewer ${i}`, email: `${prefix}-${i}@example.org` },
     interview: { endsAt: '2026-11-23T08:00', timeZone: 'America/New_York' },
+  };
+}
+
+/**
+ * The addresses of interview `i`'s panel of `size`: the first as interviewBody's
+ * (`<prefix>-<i>@example.org`), the others `<prefix>-<i>-<p>@example.org`. No address is part of
+ * another (the dash after the number), so a confirmation that lists them is found by each.
+ */
+export const panelAddresses = (i: number, prefix: string, size: number) =>
+  Array.from({ length: size }, (_, k) =>
+    k === 0 ? `${prefix}-${i}@example.org` : `${prefix}-${i}-${k + 1}@example.org`,
+  );
+
+/** Interview `i` as interviewBody makes it, with a panel of `size` (at panelAddresses) instead. */
+export function panelBody(i: number, prefix: string, size: number) {
+  const { interviewer: _one, ...rest } = interviewBody(i, prefix);
+  return {
+    ...rest,
+    interviewers: panelAddresses(i, prefix, size).map((email, k) => ({
+      name: `Interviewer ${i}.${k + 1}`,
+      email,
+    })),
   };
 }
 

@@ -124,8 +124,8 @@ export async function late(report: Report, size: { interviews: number }): Promis
       const counts = {
         confirmation: mailAbout(mail, address, 'Scheduled:'),
         notice: mailAbout(mail, address, 'Not sent: your thank-you'),
-        'thank-you': mailTo(mail, address, 'Thank you'),
-        'follow-up': mailTo(mail, address, 'Following up'),
+        'thank-you': mailTo(mail, address, 'thank-you'),
+        'follow-up': mailTo(mail, address, 'follow-up'),
       };
       for (const c of Object.values(counts)) count.duplicates += Math.max(0, c - 1);
       const what = (e: EmailView | undefined) => `${id} (${zone}) ${JSON.stringify(e)}`;

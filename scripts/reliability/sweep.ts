@@ -13,6 +13,7 @@ import {
   api,
   emailOf,
   HOUR,
+  type InterviewerEmail,
   type InterviewView,
   inBatches,
   keptLog,
@@ -65,7 +66,7 @@ export async function sweep(report: Report, size: { interviews: number }): Promi
     const deleted: {
       id: string;
       address: string;
-      kind: string;
+      kind: InterviewerEmail;
       due: number;
       /** The step after which it was first in the mailbox. */
       seenAt?: number;
@@ -73,13 +74,13 @@ export async function sweep(report: Report, size: { interviews: number }): Promi
       sentAt?: number;
     }[] = [];
     for (const [i, { id, address, sendAt }] of interviews.entries()) {
-      for (const kind of i % 2 === 0 ? ['thank-you', 'follow-up'] : ['thank-you']) {
+      const kinds: InterviewerEmail[] = i % 2 === 0 ? ['thank-you', 'follow-up'] : ['thank-you'];
+      for (const kind of kinds) {
         await scheduler.send(new DeleteScheduleCommand({ Name: `${id}-${kind}`, GroupName: 'default' }));
         deleted.push({ id, address, kind, due: Date.parse(sendAt[kind] ?? '') });
       }
     }
     const reconciledBefore = (await client.metrics()).EmailsReconciled ?? 0;
-    const subjectOf = (kind: string) => (kind === 'thank-you' ? 'Thank you' : 'Following up');
     const period = SWEEP_PERIOD_MINUTES * 60_000;
     const periods = 6;
     for (const due of [...new Set(deleted.map((d) => d.due))].sort((a, b) => a - b)) {
@@ -87,8 +88,7 @@ export async function sweep(report: Report, size: { interviews: number }): Promi
         await client.setClock(new Date(due + k * period + 1_000).toISOString());
         const mail = await client.mail();
         for (const d of deleted)
-          if (d.due === due && d.seenAt === undefined && mailTo(mail, d.address, subjectOf(d.kind)) > 0)
-            d.seenAt = k;
+          if (d.due === due && d.seenAt === undefined && mailTo(mail, d.address, d.kind) > 0) d.seenAt = k;
         if (deleted.every((d) => d.due !== due || d.seenAt !== undefined)) break;
       }
     }
@@ -106,8 +106,8 @@ export async function sweep(report: Report, size: { interviews: number }): Promi
     for (const { id, address } of interviews) {
       const counts = {
         confirmation: mailAbout(mail, address, 'Scheduled:'),
-        'thank-you': mailTo(mail, address, 'Thank you'),
-        'follow-up': mailTo(mail, address, 'Following up'),
+        'thank-you': mailTo(mail, address, 'thank-you'),
+        'follow-up': mailTo(mail, address, 'follow-up'),
       };
       for (const [kind, count] of Object.entries(counts)) {
         if (count > 1) {
@@ -128,15 +128,15 @@ export async function sweep(report: Report, size: { interviews: number }): Promi
       const view = (await (await client.get(d.id)).json()) as InterviewView;
       const email = emailOf(view, d.kind);
       if (email?.sentAt) d.sentAt = Date.parse(email.sentAt);
-      if (mailTo(mail, d.address, subjectOf(d.kind)) === 0)
+      if (mailTo(mail, d.address, d.kind) === 0)
         console.log(`sweep: ${d.id} ${d.kind} not sent: ${JSON.stringify(email)}`, kept.about(d.id));
       else if (d.sentAt !== undefined && d.sentAt - d.due < OVERDUE_MS)
         console.log(`sweep: ${d.id} ${d.kind} sent on time although its schedule was deleted`);
     }
-    const once = deleted.filter((d) => mailTo(mail, d.address, subjectOf(d.kind)) === 1);
+    const once = deleted.filter((d) => mailTo(mail, d.address, d.kind) === 1);
     // No schedule fired these: only the sweep can have sent them, once they were overdue.
     const bySweep = once.filter((d) => d.sentAt !== undefined && d.sentAt - d.due >= OVERDUE_MS);
-    const notSent = deleted.filter((d) => mailTo(mail, d.address, subjectOf(d.kind)) === 0);
+    const notSent = deleted.filter((d) => mailTo(mail, d.address, d.kind) === 0);
     const within = (n: number) =>
       deleted.filter((d) => d.sentAt !== undefined && d.sentAt - d.due <= n * period + SLACK).length;
     const latest = Math.max(0, ...deleted.map((d) => (d.sentAt ?? d.due) - d.due)) / 60_000;

@@ -138,15 +138,16 @@ export function bindSender(fn: LambdaFunction, sender: Sender): void {
 }
 
 /**
- * SENDER_ADDRESS and SES_CONFIGURATION_SET, and SendEmail on what SES authorizes it against:
- * the sender's identities and the configuration set (any identity in the SES sandbox).
+ * SENDER_ADDRESS and SES_CONFIGURATION_SET, and SendRawEmail (the only call the sender makes:
+ * raw messages carry the thread headers) on what SES authorizes it against: the sender's
+ * identities and the configuration set (any identity in the SES sandbox).
  */
 export function bindMail(fn: LambdaFunction, mail: Mail): void {
   setVariable(fn, ENV.senderAddress, mail.senderAddress);
   setVariable(fn, ENV.sesConfigurationSet, mail.configurationSetName);
   fn.addToRolePolicy(
     new PolicyStatement({
-      actions: ['ses:SendEmail', 'ses:SendRawEmail'],
+      actions: ['ses:SendRawEmail'],
       resources: [...mail.sendingResources],
     }),
   );
@@ -154,7 +155,7 @@ export function bindMail(fn: LambdaFunction, mail: Mail): void {
     acknowledge(
       policyOf(fn),
       'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ses:<AWS::Region>:<AWS::AccountId>:identity/*]',
-      'SES sandbox only (context sesSandbox): SES authorizes SendEmail against each verified recipient identity too.',
+      'SES sandbox only (context sesSandbox): SES authorizes SendRawEmail against each verified recipient identity too.',
     );
   }
 }

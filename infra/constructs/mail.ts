@@ -39,7 +39,7 @@ export class Mail {
   readonly configurationSetArn: string;
   readonly senderAddress: string;
   /**
-   * What SendEmail is authorized against: the identities and, when one is named, the
+   * What SendRawEmail is authorized against: the identities and, when one is named, the
    * configuration set. In the sandbox SES also checks each recipient's (verified) identity, so
    * the list then names every identity of the account.
    */

@@ -32,7 +32,7 @@ export const PERMANENT = new Set([
   'ProductionAccessNotGrantedException',
 ]);
 
-/** How long one SendEmail may take in all, credentials and connection included (ms). */
+/** How long one SendRawEmail may take in all, credentials and connection included (ms). */
 export const SES_DEADLINE_MS = 15_000;
 
 /**

@@ -99,7 +99,7 @@ describe('InterviewFollowupStack (defaults)', () => {
           Resource: getAtt(tableId),
         }),
         expect.objectContaining({
-          Action: ['ses:SendEmail', 'ses:SendRawEmail'],
+          Action: 'ses:SendRawEmail',
           Resource: [
             arnOf('ses', 'identity/example.com'),
             arnOf('ses', 'identity/followup@example.com'),
@@ -117,7 +117,6 @@ describe('InterviewFollowupStack (defaults)', () => {
         'logs:PutLogEvents',
         'dynamodb:GetItem',
         'dynamodb:UpdateItem',
-        'ses:SendEmail',
         'ses:SendRawEmail',
         'scheduler:CreateSchedule',
         'iam:PassRole',

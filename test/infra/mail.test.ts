@@ -95,7 +95,7 @@ describe('SES sandbox (sesSandbox)', () => {
   const sesResources = (template: Template) =>
     JSON.stringify(
       statementsOfRole(template, roleOf(template, 'Sender')).filter((st) =>
-        JSON.stringify(st.Action).includes('ses:SendEmail'),
+        JSON.stringify(st.Action).includes('ses:SendRawEmail'),
       ),
     );
 

@@ -64,7 +64,7 @@ describe('InterviewFollowupStack settings', () => {
     template.hasResource('AWS::SecretsManager::Secret', { DeletionPolicy: 'Delete' });
     // A subdomain address: SES may authorize against the domain, the subdomain or the address.
     const ses = statementsOfRole(template, roleOf(template, 'Sender')).find((s) =>
-      actionsOf(s).includes('ses:SendEmail'),
+      actionsOf(s).includes('ses:SendRawEmail'),
     );
     const configSetId = only(
       resources(template, 'AWS::SES::ConfigurationSet').map(([id]) => id),

@@ -13,7 +13,7 @@ import {
   EMAIL_LABEL,
   type InterviewRecord,
 } from '../core/interview.js';
-import { type EmailKey, kindOf, panelistOf } from '../core/panel.js';
+import { type EmailKey, kindOf, panelistOf, sameAddress } from '../core/panel.js';
 import type { KeyStore } from '../core/ports.js';
 import { parseSubmission, type ValidSubmission } from '../core/schema.js';
 import { hashSecret, isWellFormedToken, sameHash } from '../core/tokens.js';
@@ -79,12 +79,14 @@ function cancelNotice(record: InterviewRecord, choice: CancelChoice, keys: reado
     const person = panelistOf(record.interviewers, key);
     return panel && person ? `${label} to ${person.name}` : label;
   };
+  if (keys.length === 0) return 'There is no such email to cancel: nothing changed.';
   const inFlight = keys.filter((key) => record.emails[key]?.status === 'sending');
   if (inFlight.length > 0) {
     const verb = inFlight.length === 1 ? 'was' : 'were';
     return `The ${inFlight.map(named).join(' and ')} ${verb} already being sent and may go out; everything else you chose is cancelled.`;
   }
-  const person = choice.to === undefined ? undefined : keys.map((k) => panelistOf(record.interviewers, k))[0];
+  const to = choice.to;
+  const person = to === undefined ? undefined : record.interviewers.find((p) => sameAddress(p.email, to));
   if (choice.kind === 'all') {
     return person
       ? `Done: nothing pending to ${person.name} will be sent.`

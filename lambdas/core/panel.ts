@@ -72,9 +72,10 @@ export function panelKeys(panel: readonly Pick<Panelist, 'id'>[]): EmailKey[] {
 }
 
 /** The panelist an email key belongs to (undefined for the confirmation or an unknown id). */
-export function panelistOf(panel: readonly Panelist[], key: EmailKey): Panelist | undefined {
+export function panelistOf(panel: readonly Panelist[] | undefined, key: EmailKey): Panelist | undefined {
+  // An erased record has no panel any more.
   const person = parseEmailKey(key)?.person;
-  return person === undefined ? undefined : panel.find((p) => p.id === person);
+  return person === undefined ? undefined : panel?.find((p) => p.id === person);
 }
 
 /** Addresses compare without case: one mailbox, however it was typed. */

@@ -7,7 +7,6 @@
  * submission (each gets their own thank-you and follow-up, the follow-up a reply in the thank-you's
  * thread), reported as rows of its own beside the single-interviewer figures.
  */
-import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -41,6 +40,7 @@ import {
 } from '../lifecycle.js';
 import { type LifecycleCounts, priceLifecycle, pricePanelLifecycle, priceTable } from '../prices.js';
 import { type PhaseOptions, type Report, sum } from '../report.js';
+import { deliveryEvent } from '../ses-event.js';
 
 /** What docs/performance.md says of the lifecycle, and its tables. */
 export interface CostFacts {
@@ -375,51 +375,4 @@ async function storedGbMonths(direct: DynamoDBDocumentClient, counted: Set<strin
     gbMonths += (bytes / 2 ** 30) * months;
   }
   return gbMonths;
-}
-
-/**
- * An SES Delivery event as EventBridge hands it to the feedback function (one per recipient), with
- * the tags the service sends each email with (emails.ts): the interview, the kind, the email's key.
- */
-function deliveryEvent(
-  interviewId: string,
-  kind: string,
-  key: EmailKey,
-  email: StoredEmail,
-  recipient: string,
-  at: Date,
-) {
-  return {
-    version: '0',
-    id: randomUUID(),
-    'detail-type': 'Email Delivered',
-    source: 'aws.ses',
-    account: '000000000000',
-    time: at.toISOString(),
-    region: 'us-east-1',
-    resources: [],
-    detail: {
-      eventType: 'Delivery',
-      delivery: {
-        timestamp: at.toISOString(),
-        processingTimeMillis: 1000,
-        recipients: [recipient],
-        smtpResponse: '250 2.6.0 Message received',
-        reportingMTA: 'local',
-      },
-      mail: {
-        timestamp: at.toISOString(),
-        source: 'followup@example.com',
-        sendingAccountId: '000000000000',
-        messageId: email.messageId,
-        destination: recipientsOf(email),
-        tags: {
-          'ses:configuration-set': ['interview-followup-events'],
-          'interview-id': [interviewId],
-          kind: [kind],
-          email: [key],
-        },
-      },
-    },
-  };
 }

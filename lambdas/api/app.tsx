@@ -15,7 +15,7 @@ import {
 } from '../core/interview.js';
 import { type EmailKey, kindOf, panelistOf, sameAddress } from '../core/panel.js';
 import type { KeyStore } from '../core/ports.js';
-import { parseSubmission, type ValidSubmission } from '../core/schema.js';
+import { type FieldProblem, parseSubmission, type ValidSubmission } from '../core/schema.js';
 import { hashSecret, isWellFormedToken, sameHash } from '../core/tokens.js';
 import { toView } from '../core/view.js';
 import { type CancelChoice, cancelPending, chosenKeys } from '../usecases/cancel.js';
@@ -71,29 +71,42 @@ export const ENV_KEY_ID = 'env';
 const INTERVIEW_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const CANCEL_BODY_BYTES = 4 * 1024;
 
-/** What the page says after a cancel: what was stopped, and what was already on its way. */
-function cancelNotice(record: InterviewRecord, choice: CancelChoice, keys: readonly EmailKey[]): string {
-  const panel = record.interviewers.length > 1;
+/**
+ * What the page says after a cancel: what this request stopped, what was already on its way, or
+ * that nothing it named was still to go (`before` is the interview as the request found it).
+ */
+function cancelNotice(
+  before: InterviewRecord,
+  after: InterviewRecord,
+  choice: CancelChoice,
+  keys: readonly EmailKey[],
+): string {
+  if (keys.length === 0) return 'There is no such email to cancel: nothing changed.';
+  const panel = after.interviewers.length > 1;
   const named = (key: EmailKey) => {
     const label = EMAIL_LABEL[kindOf(key) as keyof typeof EMAIL_LABEL].toLowerCase();
-    const person = panelistOf(record.interviewers, key);
+    const person = panelistOf(after.interviewers, key);
     return panel && person ? `${label} to ${person.name}` : label;
   };
-  if (keys.length === 0) return 'There is no such email to cancel: nothing changed.';
-  const inFlight = keys.filter((key) => record.emails[key]?.status === 'sending');
+  const inFlight = keys.filter((key) => after.emails[key]?.status === 'sending');
   if (inFlight.length > 0) {
     const verb = inFlight.length === 1 ? 'was' : 'were';
     return `The ${inFlight.map(named).join(' and ')} ${verb} already being sent and may go out; everything else you chose is cancelled.`;
   }
+  const stopped = keys.filter(
+    (key) => before.emails[key]?.status === 'scheduled' && after.emails[key]?.status === 'cancelled',
+  );
+  if (stopped.length === 0)
+    return 'Nothing you chose was still to go: it had been sent or cancelled already.';
   const to = choice.to;
-  const person = to === undefined ? undefined : record.interviewers.find((p) => sameAddress(p.email, to));
+  const person = to === undefined ? undefined : after.interviewers.find((p) => sameAddress(p.email, to));
   if (choice.kind === 'all') {
     return person
       ? `Done: nothing pending to ${person.name} will be sent.`
       : 'Done: nothing pending will be sent.';
   }
   const what =
-    choice.kind === 'follow-up' && keys.length > 1 ? 'follow-ups' : EMAIL_LABEL[choice.kind].toLowerCase();
+    choice.kind === 'follow-up' && stopped.length > 1 ? 'follow-ups' : EMAIL_LABEL[choice.kind].toLowerCase();
   return `Done: the ${what}${person && panel ? ` to ${person.name}` : ''} will not be sent.`;
 }
 
@@ -284,8 +297,9 @@ export function createApp(options: AppOptions): Hono<SubmissionEnv> {
     status: ContentfulStatusCode,
     code: string,
     page: { title: string; message: string },
+    fields?: FieldProblem[],
   ) => {
-    if (wantsJson(c)) return errorResponse(c, status, code, page.message);
+    if (wantsJson(c)) return errorResponse(c, status, code, page.message, fields);
     pageHeaders(c);
     return c.html(<MessagePage {...page} />, status);
   };
@@ -332,12 +346,20 @@ export function createApp(options: AppOptions): Hono<SubmissionEnv> {
         return answer(c, status, code, page);
       }
       const keys = chosenKeys(found.record, choice);
-      if (keys === undefined) return answer(c, 400, 'invalid_request', UNKNOWN_RECIPIENT_PAGE);
+      if (keys === undefined) {
+        return answer(c, 400, 'invalid_request', UNKNOWN_RECIPIENT_PAGE, [
+          { path: 'to', message: 'is none of this interview’s interviewers' },
+        ]);
+      }
       const after = await cancelPending(options, found.record, keys);
       if (wantsJson(c)) return c.json(toView(after));
       pageHeaders(c);
       return c.html(
-        <CancelPage record={after} action={`/cancel/${token}`} notice={cancelNotice(after, choice, keys)} />,
+        <CancelPage
+          record={after}
+          action={`/cancel/${token}`}
+          notice={cancelNotice(found.record, after, choice, keys)}
+        />,
       );
     },
   );

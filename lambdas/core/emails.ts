@@ -9,7 +9,7 @@ import { KIND_TEXTS, paragraphs, replySubject, role, signature, subjectAbout } f
 import type { EmailKind, ScheduledKind } from './events.js';
 import type { EmailState, InterviewRecord } from './interview.js';
 import { CONFIRMATIONS_LIMITED, EMAIL_LABEL, SCHEDULED_KINDS } from './interview.js';
-import { type EmailKey, emailKey, type Panelist, panelistOf, parseEmailKey } from './panel.js';
+import { type EmailKey, emailKey, keyTag, type Panelist, panelistOf, parseEmailKey } from './panel.js';
 import { fillTemplate, type MessageTemplate, type PlaceholderValues } from './templates.js';
 import {
   addCalendarDays,
@@ -218,13 +218,14 @@ export function threadOf(
 
 /**
  * SES tags, so feedback can be matched back: the interview, the kind and, for its own emails,
- * the email's key (`thank-you.2`; SES allows A-Za-z0-9_-.@ in tag values, which keys are made of).
+ * the email's key as a tag value (`thank-you_2`, see keyTag: SES allows only letters, digits,
+ * `_` and `-` in tag values).
  */
 function tags(record: InterviewRecord, kind: EmailKind | 'late-notice', key?: EmailKey) {
   return [
     { name: 'interview-id', value: record.id },
     { name: 'kind', value: kind },
-    ...(key ? [{ name: 'email', value: key }] : []),
+    ...(key ? [{ name: 'email', value: keyTag(key) }] : []),
   ];
 }
 

@@ -4,11 +4,11 @@
  * source states, so two actors racing for the same email (a retried send, a cancel) end one way only.
  */
 import { EMAIL_KINDS, SCHEDULED_KINDS, type ScheduledKind } from './events.js';
-import { type EmailKey, emailKey, kindOf, type Panelist, panelistOf, parseEmailKey } from './panel.js';
+import { type EmailKey, emailKey, type Panelist, parseEmailKey } from './panel.js';
 import type { NormalizedSubmission } from './schema.js';
 import { computeSendTimes, type TimingSettings } from './sendTimes.js';
 import type { MessageTemplates } from './templates.js';
-import { type CalendarDate, toLocalMinute } from './time.js';
+import type { CalendarDate } from './time.js';
 
 export type EmailStatus = 'scheduled' | 'sending' | 'sent' | 'cancelled' | 'skipped' | 'failed';
 

@@ -48,6 +48,24 @@ export function nextFollowUpSlot(earliest: Date, zone: string, holidays: string 
   }
 }
 
+/**
+ * The latest moment an earlier email to the same person went or will go (0 if none): sent, when
+ * it was; being sent, since its claim; still scheduled (late too, after an outage), its time. A
+ * follow-up keeps 24 hours from each, so two emails to one person never go together.
+ */
+function earlierToThem(record: InterviewRecord, kind: string, person: number): number {
+  const before =
+    kind === 'second-follow-up' ? (['thank-you', 'follow-up'] as const) : (['thank-you'] as const);
+  const times = before.map((k) => {
+    const e = record.emails[emailKey(k, person)];
+    if (e?.status === 'sent') return e.sentAt;
+    if (e?.status === 'sending') return e.updatedAt;
+    if (e?.status === 'scheduled') return e.sendAt;
+    return undefined;
+  });
+  return Math.max(0, ...times.filter((t): t is string => t !== undefined).map((t) => Date.parse(t)));
+}
+
 /** When an email was first planned for: its `plannedAt` once it has moved, else its `sendAt`. */
 export function firstPlanned(record: InterviewRecord, key: EmailKey): string | undefined {
   const email = record.emails[key];
@@ -75,14 +93,7 @@ export function lateDecision(record: InterviewRecord, key: EmailKey, now: Date):
   }
 
   const holidays = record.timing.holidays;
-  // 24 hours from whatever went to this person before this email.
-  const before =
-    kind === 'second-follow-up' ? (['thank-you', 'follow-up'] as const) : (['thank-you'] as const);
-  const sent = before
-    .map((k) => record.emails[emailKey(k, person)]?.sentAt)
-    .filter((t): t is string => t !== undefined)
-    .map((t) => Date.parse(t));
-  const spacedFrom = sent.length === 0 ? 0 : Math.max(...sent) + MIN_SPACING_MS;
+  const spacedFrom = earlierToThem(record, kind, person) + MIN_SPACING_MS;
   if (late > FOLLOW_UP_LATE_MS) {
     const earliest = new Date(Math.max(ceilToMinute(now).getTime(), spacedFrom));
     return { action: 'move', to: nextFollowUpSlot(earliest, zone, holidays), why: 'fired late' };
@@ -91,7 +102,7 @@ export function lateDecision(record: InterviewRecord, key: EmailKey, now: Date):
     return {
       action: 'move',
       to: nextFollowUpSlot(new Date(spacedFrom), zone, holidays),
-      why: 'an earlier email to them went out late, less than 24 hours ago',
+      why: 'an earlier email to them goes or went less than 24 hours before',
     };
   }
   return SEND;

@@ -19,7 +19,7 @@ export interface MimeMessage {
   subject: string;
   text: string;
   html: string;
-  /** Message-ID of the message this one replies to, with angle brackets, e.g. "<0100abc@us-east-1.amazonses.com>" */
+  /** Message-ID of the message this one replies to, with angle brackets, e.g. "<0100abc@email.amazonses.com>" */
   inReplyTo?: string;
   /** The thread's message ids in order, with angle brackets. */
   references?: readonly string[];
@@ -189,17 +189,17 @@ export function composeMime(message: MimeMessage, boundary = `=_${randomUUID()}`
 }
 
 /**
- * The Message-ID header value SES gives a message it accepted: "<" + messageId + "@" + region +
- * ".amazonses.com>" (us-east-1 included). What a follow-up's In-Reply-To and References name.
- * SES does not document this form: mail sent from us-east-1 has also been seen with
- * "@email.amazonses.com", so a delivered message's own header is the better witness.
+ * The Message-ID header value SES gives a message it accepted, from the id it answered with:
+ * "<" + messageId + "@" + region + ".amazonses.com>", except in us-east-1, SES's first region,
+ * whose messages carry "@email.amazonses.com" (as delivered messages show; SES documents neither
+ * form). What a follow-up's In-Reply-To and References name.
  */
 export function sesMessageIdHeader(messageId: string, region: string): string {
   refuseLineBreaks('messageId', messageId);
   refuseLineBreaks('region', region);
   if (!/^[A-Za-z0-9-]+$/.test(messageId)) throw new Error('mime: messageId must be an SES message id');
   if (!/^[a-z0-9-]+$/.test(region)) throw new Error('mime: region must be an AWS region name');
-  return `<${messageId}@${region}.amazonses.com>`;
+  return `<${messageId}@${region === 'us-east-1' ? 'email' : region}.amazonses.com>`;
 }
 
 /**

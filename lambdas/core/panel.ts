@@ -6,6 +6,7 @@
  * panels existed, whose emails and schedules are named by kind alone, reads as a panel of one
  * without any migration, and its schedules' events still name the right email.
  */
+import { normalizeAddress } from './access.js';
 import {
   type EmailKind,
   isEmailKind,
@@ -71,6 +72,20 @@ export function panelKeys(panel: readonly Pick<Panelist, 'id'>[]): EmailKey[] {
   return panel.flatMap((p) => SCHEDULED_KINDS.map((kind) => emailKey(kind, p.id)));
 }
 
+/**
+ * An email key as an SES message tag value, which may hold only letters, digits, `_` and `-`:
+ * `thank-you.2` is tagged `thank-you_2` (the first person's keys are tagged as they are).
+ */
+export function keyTag(key: EmailKey): string {
+  return key.replace('.', '_');
+}
+
+/** The email key of a tag value (keyTag's inverse), or undefined when it names none. */
+export function keyOfTag(value: string): EmailKey | undefined {
+  const key = value.replace('_', '.');
+  return parseEmailKey(key) ? (key as EmailKey) : undefined;
+}
+
 /** The panelist an email key belongs to (undefined for the confirmation or an unknown id). */
 export function panelistOf(panel: readonly Panelist[] | undefined, key: EmailKey): Panelist | undefined {
   // An erased record has no panel any more.
@@ -78,7 +93,11 @@ export function panelistOf(panel: readonly Panelist[] | undefined, key: EmailKey
   return person === undefined ? undefined : panel?.find((p) => p.id === person);
 }
 
-/** Addresses compare without case: one mailbox, however it was typed. */
+/**
+ * One mailbox, however it was typed: compared as the limits count them (access.ts,
+ * normalizeAddress: no case, no `+tag`, Gmail's dots), so `jordan+1@gmail.com` and
+ * `j.ordan@googlemail.com` cannot be two panelists, nor the candidate's own address a panelist.
+ */
 export function sameAddress(a: string, b: string): boolean {
-  return a.toLowerCase() === b.toLowerCase();
+  return normalizeAddress(a) === normalizeAddress(b);
 }

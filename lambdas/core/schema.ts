@@ -126,23 +126,29 @@ const MESSAGE_PARTS = MESSAGE_KINDS.flatMap((kind) =>
  * placeholders filled in for each panelist, so "{{company}}.com" is checked as what it becomes.
  * A path can come more than once (a body as each panelist reads it).
  */
-function textsOf({ value, panel }: Parsed): [string, string | undefined][] {
-  const messages = MESSAGE_PARTS.flatMap(([kind, part]): [string, string | undefined][] => {
+function textsOf({ value, panel }: Parsed): [string, string | undefined, string[]][] {
+  // Who reads a text: a person's own note, name and filled-in templates reach that person (and
+  // the candidate); everything else reaches every panelist.
+  const everyone = panel.map(({ person }) => domainOf(person.email));
+  const messages = MESSAGE_PARTS.flatMap(([kind, part]): [string, string | undefined, string[]][] => {
     const template = value.messages?.[kind]?.[part];
     if (template === undefined) return [];
-    const filled = panel.map(({ values }) => fillTemplate(template, values));
-    return [...new Set(filled)].map((text) => [`messages.${kind}.${part}`, text]);
+    return panel.map(({ person, values }) => [
+      `messages.${kind}.${part}`,
+      fillTemplate(template, values),
+      [domainOf(person.email)],
+    ]);
   });
   return [
-    ['candidate.name', value.candidate.name],
-    ['candidate.phone', value.candidate.phone],
-    ...panel.flatMap(({ person, path }): [string, string | undefined][] => [
-      [`${path}.name`, person.name],
-      [`${path}.note`, person.note],
+    ['candidate.name', value.candidate.name, everyone],
+    ['candidate.phone', value.candidate.phone, everyone],
+    ...panel.flatMap(({ person, path }): [string, string | undefined, string[]][] => [
+      [`${path}.name`, person.name, [domainOf(person.email)]],
+      [`${path}.note`, person.note, [domainOf(person.email)]],
     ]),
-    ['position', value.position],
-    ['company', value.company],
-    ['highlights', value.highlights],
+    ['position', value.position, everyone],
+    ['company', value.company, everyone],
+    ['highlights', value.highlights, everyone],
     ...messages,
   ];
 }
@@ -159,12 +165,12 @@ const domainOf = (address: string) => address.slice(address.lastIndexOf('@') + 1
  */
 function relayProblems(submission: Parsed, rules: TextRules): FieldProblem[] {
   const allowed = rules.linkAllowlist ?? [];
-  // The employer's own domain is no stranger's link: "Booking.com" as the company of an
-  // interviewer at booking.com (the confirmation already shows the interviewer's address). Any
-  // panelist's domain counts for every text: the panel is the employer's.
-  const employers = [...new Set(submission.panel.map(({ person }) => domainOf(person.email)))];
-  const harmless = (host: string) =>
-    hostAllowed(host, allowed) || employers.some((employer) => sameOrganisation(host, employer));
+  // A reader's own organisation is no stranger's link: "Booking.com" as the company of an
+  // interviewer at booking.com (the confirmation already shows the interviewer's address). Only
+  // for the readers of that text, all of them: a throwaway panelist's domain must not open links
+  // in what another panelist reads.
+  const harmless = (host: string, readers: readonly string[]) =>
+    hostAllowed(host, allowed) || readers.every((domain) => sameOrganisation(host, domain));
   const problems: FieldProblem[] = [];
   const reported = new Set<string>();
   const add = (rule: 'relay' | 'subject', path: string, message: string) => {
@@ -172,10 +178,10 @@ function relayProblems(submission: Parsed, rules: TextRules): FieldProblem[] {
     reported.add(`${rule} ${path}`);
     problems.push({ path, message });
   };
-  for (const [path, text] of textsOf(submission)) {
+  for (const [path, text, readers] of textsOf(submission)) {
     if (text === undefined) continue;
     const found = linksAndAddresses(text);
-    const link = found.links.find((l) => !(l.host && harmless(l.host)));
+    const link = found.links.find((l) => !(l.host && harmless(l.host, readers)));
     if (link) {
       const rule = allowed.length === 0 ? 'must not contain links' : `may only link to ${allowed.join(', ')}`;
       add('relay', path, `${rule} (found "${link.text}")`);
@@ -229,8 +235,6 @@ function normalized({ value, panel }: Parsed): NormalizedSubmission {
   return { ...rest, interviewers };
 }
 
-const dateMs = (d: CalendarDate) => Date.UTC(d.year, d.month - 1, d.day);
-
 /** At most this many days from the interview's local date to `interview.decisionBy`. */
 export const MAX_DECISION_DAYS = 180;
 
@@ -279,42 +283,51 @@ export function parseSubmission(body: unknown, now: Date, rules: TextRules = {})
   } else if (endsAt.getTime() > now.getTime() + MAX_FUTURE_DAYS * DAY_MS) {
     fields.push({ path: 'interview.endsAt', message: `is more than ${MAX_FUTURE_DAYS} days from now` });
   }
-  const awayYears: number[] = [];
+  // The interview's local date needs the zone's rules at its end: only once its year is known.
+  const year = endsAt.getUTCFullYear();
+  const known = year >= FIRST_TZ_YEAR && year <= LAST_TZ_YEAR;
+  const interviewDay = known ? localDate(endsAt, zone) : undefined;
+  /**
+   * A date a follow-up waits for (an away date, the decision date): not before the interview,
+   * not more than `maxDays` after it. Its year counts towards the years the rules must know only
+   * when it is in that range, and it is named if it alone takes them past what is known.
+   */
+  const later: { path: string; year: number }[] = [];
+  const waitFor = (path: string, date: CalendarDate | undefined, maxDays: number) => {
+    if (!date || !interviewDay) return;
+    const days = calendarDaysBetween(interviewDay, date);
+    if (days < 0) fields.push({ path, message: 'must not be before the interview' });
+    else if (days > maxDays)
+      fields.push({ path, message: `is more than ${maxDays} days after the interview` });
+    else later.push({ path, year: date.year });
+  };
   for (const { person, path } of submission.panel) {
-    const awayUntil = person.awayUntil ? parseCalendarDate(person.awayUntil) : undefined;
-    if (!awayUntil) continue;
-    awayYears.push(awayUntil.year);
-    if (dateMs(awayUntil) > endsAt.getTime() + MAX_FUTURE_DAYS * DAY_MS) {
-      fields.push({
-        path: `${path}.awayUntil`,
-        message: `is more than ${MAX_FUTURE_DAYS} days after the interview`,
-      });
-    }
+    waitFor(
+      `${path}.awayUntil`,
+      person.awayUntil ? parseCalendarDate(person.awayUntil) : undefined,
+      MAX_FUTURE_DAYS,
+    );
   }
   const decisionBy = value.interview.decisionBy ? parseCalendarDate(value.interview.decisionBy) : undefined;
+  waitFor('interview.decisionBy', decisionBy, MAX_DECISION_DAYS);
   // The follow-ups can fall into the year after the interview, after an away date or after the
   // decision date, whichever is latest.
-  const lastYear = Math.max(endsAt.getUTCFullYear(), ...awayYears, decisionBy?.year ?? 0) + 1;
-  const firstYear = endsAt.getUTCFullYear() - 1;
-  // The send-time rules read the zone's offsets up to the follow-up: refused here, not a 500 later.
+  const lastYear = Math.max(year, ...later.map((d) => d.year)) + 1;
+  const firstYear = year - 1;
+  // The send-time rules read the zone's offsets up to the follow-up: refused here, not a 500 later,
+  // on the field that takes them past what is known.
   if (
     !fields.some((f) => f.path === 'interview.endsAt') &&
-    (endsAt.getUTCFullYear() < FIRST_TZ_YEAR || lastYear > LAST_TZ_YEAR)
+    (year < FIRST_TZ_YEAR || lastYear > LAST_TZ_YEAR)
   ) {
-    fields.push({ path: 'interview.endsAt', message: `${OUTSIDE_TZ_YEARS} (up to the follow-up)` });
-  }
-  // The interview's local date needs the zone's rules at its end: only once its year is known.
-  const known = endsAt.getUTCFullYear() >= FIRST_TZ_YEAR && endsAt.getUTCFullYear() <= LAST_TZ_YEAR;
-  if (decisionBy && known) {
-    const days = calendarDaysBetween(localDate(endsAt, zone), decisionBy);
-    if (days < 0) {
-      fields.push({ path: 'interview.decisionBy', message: 'must not be before the interview' });
-    } else if (days > MAX_DECISION_DAYS) {
-      fields.push({
-        path: 'interview.decisionBy',
-        message: `is more than ${MAX_DECISION_DAYS} days after the interview`,
-      });
-    }
+    const culprit =
+      year + 1 > LAST_TZ_YEAR || year < FIRST_TZ_YEAR
+        ? undefined
+        : later.find((d) => d.year + 1 > LAST_TZ_YEAR);
+    fields.push({
+      path: culprit?.path ?? 'interview.endsAt',
+      message: `${OUTSIDE_TZ_YEARS} (up to the follow-up)`,
+    });
   }
   if (value.holidays && (firstYear < FIRST_HOLIDAY_YEAR || lastYear > LAST_HOLIDAY_YEAR)) {
     fields.push({

@@ -50,6 +50,7 @@ export function emailView(record: InterviewRecord, key: EmailKey): EmailView | u
     to: person.email,
     status: e.status,
     ...(e.sendAt && { sendAt: e.sendAt, localSendAt: toLocalMinute(new Date(e.sendAt), zone) }),
+    ...(e.plannedAt && { plannedAt: e.plannedAt }),
     timeZone: zone,
     ...(e.reason && { reason: e.reason }),
     ...(e.sentAt && { sentAt: e.sentAt }),

@@ -92,9 +92,13 @@ const ERROR_CODES = [
   'internal',
 ] as const;
 
+/** An address as the service checks one (validate.ts), documented as `format: email`. */
+const address = (description: string) =>
+  z.string().check(z.regex(EMAIL_ADDRESS), z.describe(description), z.meta({ format: 'email' }));
+
 const email = z.object({
   kind: z.enum(SCHEDULED_KINDS),
-  to: z.email().check(z.describe('The interviewer it goes to')),
+  to: address('The interviewer it goes to'),
   status: z.enum(STATUSES),
   sendAt: z.optional(z.iso.datetime()),
   plannedAt: z.optional(z.iso.datetime()),
@@ -121,7 +125,7 @@ const cancelRequest = z.object({
   kind: z
     ._default(z.enum(['all', ...SCHEDULED_KINDS]), 'all')
     .check(z.describe('What to cancel; "follow-up" takes the second follow-up with it')),
-  to: z.optional(z.email().check(z.describe('Only this interviewer’s emails; absent: the whole panel'))),
+  to: z.optional(address('Only this interviewer’s emails (any case); absent: the whole panel')),
 });
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
@@ -260,7 +264,8 @@ export function openApiDocument(version: string): Json {
         },
         post: {
           operationId: 'cancel',
-          summary: 'Cancel the emails still scheduled: all, or only the follow-up',
+          summary:
+            'Cancel the emails still scheduled: all, one kind, one interviewer’s, or one kind to one interviewer',
           requestBody: {
             required: false,
             content: {
@@ -273,7 +278,7 @@ export function openApiDocument(version: string): Json {
               description: 'The page, or the interview as JSON with `Accept: application/json`',
               content: { ...html, ...json(ref('Interview')) },
             },
-            '400': error('An unknown kind'),
+            '400': error('An unknown kind, or a `to` that is none of this interview’s interviewers'),
             '403': error('A cross-site form'),
             '404': error('No interview for this link'),
             '410': error('The link expired'),

@@ -11,7 +11,7 @@
  */
 import type { Clock } from '../core/clock.js';
 import { scheduledKeys } from '../core/interview.js';
-import { type EmailKey, panelistOf, parseEmailKey, sameAddress } from '../core/panel.js';
+import { type EmailKey, keyOfTag, panelistOf, parseEmailKey, sameAddress } from '../core/panel.js';
 import type { EmailScheduler, InterviewStore, Logger } from '../core/ports.js';
 import { cancelPending } from './cancel.js';
 
@@ -55,9 +55,9 @@ export function parseFeedback(event: unknown): Feedback | undefined {
   const detail = record(record(event)?.detail);
   const tags = record(record(detail?.mail)?.tags);
   const interviewId = firstTag(tags, 'interview-id');
-  const tagged = firstTag(tags, 'email') ?? firstTag(tags, 'kind') ?? '';
-  if (!interviewId || !parseEmailKey(tagged)) return undefined;
-  const key = tagged as EmailKey;
+  // The `email` tag names the email (keyTag); before panels only `kind` was tagged, the same key.
+  const key = keyOfTag(firstTag(tags, 'email') ?? firstTag(tags, 'kind') ?? '');
+  if (!interviewId || !key) return undefined;
   const addresses = (list: unknown) =>
     (Array.isArray(list) ? list : [])
       .map((r) => str(record(r)?.emailAddress)?.toLowerCase())

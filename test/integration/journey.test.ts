@@ -170,7 +170,7 @@ describe('an interview from submission to follow-up', () => {
       subject: 'Re: Thank you for the Copywriter interview at Example Corp',
     });
     const [thankYou] = await mailTo('hiring.manager@example.org', 'Thank you');
-    expect(thankYou?.headers['message-id']).toMatch(/^<[\w-]+@us-east-1\.amazonses\.com>$/);
+    expect(thankYou?.headers['message-id']).toMatch(/^<[\w-]+@email\.amazonses\.com>$/);
     expect(followUps[0]?.headers['in-reply-to']).toBe(thankYou?.headers['message-id']);
     expect(followUps[0]?.headers.references).toBe(thankYou?.headers['message-id']);
     expect(followUps[0]?.headers.subject).toBe('Re: Thank you for the Copywriter interview at Example Corp');

@@ -41,7 +41,7 @@ const ADDRESSES = PANEL.map((p) => p.email);
 const CANCELLED = 'sam@example.com';
 const THANK_YOU_SUBJECT = 'Thank you for the Copywriter interview at Example Corp';
 const OWN_FOLLOW_UP_SUBJECT = 'Following up on the Copywriter interview at Example Corp';
-const SES_ID = /^<([\w-]+)@us-east-1\.amazonses\.com>$/;
+const SES_ID = /^<([\w-]+)@email\.amazonses\.com>$/;
 
 const { ctx } = useLocalRuntime();
 

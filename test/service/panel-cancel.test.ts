@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { type EmailKey, keyTag } from '../../lambdas/core/panel.js';
 import { handleFeedback } from '../../lambdas/usecases/feedback.js';
 import { type CapturedMail, quiet, useService } from '../integration/helpers.js';
 import {
@@ -149,6 +150,19 @@ describe('cancel by kind', () => {
     expect(await receivedAfterAll(people)).toEqual([once, once, once]);
   });
 
+  it('cancelling what already went says so, and does not claim to have stopped it', async () => {
+    await ctx.api.setClock(SUBMITTED);
+    const people = trio('c8');
+    const created = await api.submit(panelBody(people));
+    await ctx.api.setClock('2026-11-27T22:01:00.000Z'); // every thank-you went at 17:00
+    const page = await api.cancelForm(created.cancelUrl, { kind: 'thank-you', to: people[1]?.email ?? '' });
+    expect(await page.text()).toContain(
+      'Nothing you chose was still to go: it had been sent or cancelled already.',
+    );
+    const again = await api.cancelForm(created.cancelUrl, { kind: 'follow-up', to: people[1]?.email ?? '' });
+    expect(await again.text()).toContain('Done: the follow-up to Jordan Example will not be sent.');
+  });
+
   it('a kind the interview does not have: the page says nothing changed, and nothing did', async () => {
     await ctx.api.setClock(SUBMITTED);
     const people = trio('c7');
@@ -197,6 +211,9 @@ describe('what the cancel link refuses', () => {
       const body = (await res.json()) as ErrorBody;
       expect(body.error.code).toBe('invalid_request');
       expect(body.error.message).toBe('to must be the address of one of this interview’s interviewers.');
+      expect(body.error.fields).toEqual([
+        { path: 'to', message: 'is none of this interview’s interviewers' },
+      ]);
     }
     const page = await api.cancelForm(created.cancelUrl, {
       kind: 'follow-up',
@@ -233,7 +250,7 @@ describe('SES feedback about one panelist', () => {
       };
     };
     event.detail.mail.tags.kind = [key.split('.')[0] as string];
-    event.detail.mail.tags.email = [key];
+    event.detail.mail.tags.email = [keyTag(key as EmailKey)];
     for (const r of event.detail.bounce.bouncedRecipients) r.emailAddress = recipient;
     return event;
   }

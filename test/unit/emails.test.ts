@@ -146,7 +146,7 @@ describe('subjects, headers and the HTML part', () => {
     ).toEqual([
       { name: 'interview-id', value: 'c0ffee00-0000-4000-8000-000000000001' },
       { name: 'kind', value: 'follow-up' },
-      { name: 'email', value: 'follow-up.2' },
+      { name: 'email', value: 'follow-up_2' },
     ]);
   });
 

@@ -121,4 +121,44 @@ describe('late-send policy (pure)', () => {
       at('2026-03-09T14:00:00Z'), // Friday 11:00 EST → Monday 10:00 EDT
     );
   });
+
+  it('two emails to one person never go together: each keeps 24 hours from the earlier ones, sent, being sent or still to go', () => {
+    const sent = {
+      status: 'sent',
+      sendAt: '2026-11-27T22:00:00.000Z',
+      sentAt: '2026-11-27T22:00:01.000Z',
+      updatedAt: '',
+    };
+    // After an outage both follow-ups fire at once; the first moves to Friday 10:00 (fired late),
+    // and the second, seeing it still to go, waits 24 hours past it: Monday 10:00, not Friday.
+    const both = record({
+      'thank-you': sent,
+      'follow-up': { status: 'scheduled', sendAt: '2026-12-11T15:00:00.000Z', updatedAt: '' },
+      'second-follow-up': { status: 'scheduled', sendAt: '2026-12-09T15:00:00.000Z', updatedAt: '' },
+    } as Partial<InterviewRecord['emails']>);
+    expect(lateDecision(both, 'second-follow-up', at('2026-12-10T20:00:00Z'))).toMatchObject({
+      action: 'move',
+      to: at('2026-12-14T15:00:00Z'),
+    });
+    // The first being sent right now (claimed at 15:00): the second waits 24 hours from the claim.
+    const sending = record({
+      'thank-you': sent,
+      'follow-up': {
+        status: 'sending',
+        sendAt: '2026-12-02T15:00:00.000Z',
+        updatedAt: '2026-12-09T15:00:00.000Z',
+      },
+      'second-follow-up': { status: 'scheduled', sendAt: '2026-12-09T15:00:00.000Z', updatedAt: '' },
+    } as Partial<InterviewRecord['emails']>);
+    expect(lateDecision(sending, 'second-follow-up', at('2026-12-09T15:00:30Z'))).toMatchObject({
+      action: 'move',
+      to: at('2026-12-10T15:00:00Z'),
+    });
+    // A panelist's emails count only their own: person 2's thank-you does not hold person 1's follow-up.
+    const other = record({
+      'thank-you': sent,
+      'thank-you.2': { status: 'scheduled', sendAt: '2026-12-02T14:00:00.000Z', updatedAt: '' },
+    } as Partial<InterviewRecord['emails']>);
+    expect(lateDecision(other, 'follow-up', at('2026-12-02T15:00:30Z'))).toEqual({ action: 'send' });
+  });
 });

@@ -284,8 +284,8 @@ describe('header injection is impossible', () => {
 });
 
 describe('sesMessageIdHeader', () => {
-  it('is <id@region.amazonses.com>, us-east-1 included', () => {
-    expect(sesMessageIdHeader('0100abc', 'us-east-1')).toBe('<0100abc@us-east-1.amazonses.com>');
+  it('is <id@region.amazonses.com>, and <id@email.amazonses.com> in us-east-1', () => {
+    expect(sesMessageIdHeader('0100abc', 'us-east-1')).toBe('<0100abc@email.amazonses.com>');
     expect(sesMessageIdHeader('0102018c8d11471f-9a6d73eb-000000', 'eu-west-1')).toBe(
       '<0102018c8d11471f-9a6d73eb-000000@eu-west-1.amazonses.com>',
     );

@@ -154,9 +154,27 @@ describe('interview.decisionBy', () => {
     );
     expect(r.ok).toBe(false);
     if (!r.ok) {
+      // Named on the field that takes the follow-up past the known years, not on the interview.
       expect(r.fields).toEqual([
-        { path: 'interview.endsAt', message: expect.stringContaining('(up to the follow-up)') },
+        { path: 'interview.decisionBy', message: expect.stringContaining('(up to the follow-up)') },
       ]);
     }
+  });
+
+  it('an away date before the interview is a 400 naming it (it would hold nothing, and a past year could reach holidays not known)', () => {
+    const body = (awayUntil: string) => ({
+      ...validBody(),
+      holidays: 'US',
+      interviewer: { name: 'Mrs. Hiring Manager', email: 'hiring.manager@example.org', awayUntil },
+    });
+    const r = parseSubmission(body('2020-01-01'), NOW);
+    expect(r.ok ? [] : r.fields).toEqual([
+      { path: 'interviewer.awayUntil', message: 'must not be before the interview' },
+    ]);
+    expect(parseSubmission(body('2026-11-27'), NOW).ok).toBe(true); // the interview's own day
+    const far = parseSubmission(body('2099-01-01'), NOW);
+    expect(far.ok ? [] : far.fields).toEqual([
+      { path: 'interviewer.awayUntil', message: 'is more than 365 days after the interview' },
+    ]);
   });
 });

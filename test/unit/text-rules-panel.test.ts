@@ -75,14 +75,26 @@ describe('a panel: every panelist’s values are checked', () => {
     ]);
   });
 
-  it('any panelist’s own domain may be named, for the whole panel', () => {
-    const at = (company: string) =>
-      panel([MANAGER, { ...LEAD, email: 'team.lead@careers.example.com' }], { company });
-    expect(accepted(at('Example.com'))).toBe(true);
-    expect(accepted(at('example.org'))).toBe(true);
-    expect(fieldsOf(at('Example.net'))[0]).toEqual({
+  it('a reader’s own domain may be named only where every reader of that text is of it', () => {
+    // Shared text (the company) reaches everyone: only a domain all panelists share is harmless.
+    const shared = (company: string, lead = 'team.lead@careers.example.com') =>
+      panel([MANAGER, { ...LEAD, email: lead }], { company });
+    expect(accepted(shared('example.org', 'team.lead@example.org'))).toBe(true);
+    expect(fieldsOf(shared('Example.com'))[0]).toEqual({
       path: 'company',
-      message: 'must not contain links (found "Example.net")',
+      message: 'must not contain links (found "Example.com")',
     });
+    expect(fieldsOf(shared('Example.net'))[0]?.path).toBe('company');
+    // A note reaches its own person: their domain is harmless there, another panelist's is not,
+    // so a throwaway panelist cannot open links in what the others read.
+    const accomplice = { name: 'Sam Example', email: 'sam@secure-login.example.net' };
+    const noted = (note: string) => panel([{ ...MANAGER, note }, accomplice]);
+    expect(accepted(noted('our visit to example.org'))).toBe(true);
+    expect(fieldsOf(noted('the page at secure-login.example.net/reset'))).toEqual([
+      {
+        path: 'interviewers.0.note',
+        message: 'must not contain links (found "secure-login.example.net")',
+      },
+    ]);
   });
 });

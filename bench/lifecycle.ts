@@ -103,7 +103,7 @@ interface LocalMail {
  * What the recipients got, as the local runtime's `GET /_local/mail` shows it (the stand-in's
  * store, with the Bcc copies and headers the runtime kept). Its store is one per process, so each
  * phase clears it first. The message id is the stand-in's, read back from the Message-ID header the
- * runtime gives each message ("<id@region.amazonses.com>").
+ * runtime gives each message ("<id@email.amazonses.com>", as SES names them in us-east-1).
  */
 export async function mailbox(runtime: LocalRuntime): Promise<StoredEmail[]> {
   const res = await fetch(`${runtime.apiUrl}/_local/mail`);

@@ -245,7 +245,7 @@ async function lifecycle(
       for (const email of emails) {
         const to = byAddress.get(email.destination.to[0] ?? '');
         const id = to?.id ?? 'unknown';
-        // The email's key, as its `email` tag names it (panel.ts): `thank-you.2` for panelist 2.
+        // The email's key (panel.ts), which its `email` tag carries as keyTag: `thank-you_2` for panelist 2.
         const key: EmailKey = kind === 'confirmation' ? kind : emailKey(kind, to?.person ?? 1);
         for (const recipient of recipientsOf(email)) {
           const t = performance.now();

@@ -7,6 +7,7 @@ import { type Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { isIdempotencyKey, previewWindow } from '../core/access.js';
+import type { ScheduledKind } from '../core/events.js';
 import {
   CANCEL_LINK_DAYS,
   cancelLinkExpiresAt,
@@ -93,8 +94,11 @@ function cancelNotice(
     const verb = inFlight.length === 1 ? 'was' : 'were';
     return `The ${inFlight.map(named).join(' and ')} ${verb} already being sent and may go out; everything else you chose is cancelled.`;
   }
+  // Stopped by this request: pending when it came (scheduled, or being sent and then given up).
   const stopped = keys.filter(
-    (key) => before.emails[key]?.status === 'scheduled' && after.emails[key]?.status === 'cancelled',
+    (key) =>
+      ['scheduled', 'sending'].includes(before.emails[key]?.status ?? '') &&
+      after.emails[key]?.status === 'cancelled',
   );
   if (stopped.length === 0)
     return 'Nothing you chose was still to go: it had been sent or cancelled already.';
@@ -105,8 +109,9 @@ function cancelNotice(
       ? `Done: nothing pending to ${person.name} will be sent.`
       : 'Done: nothing pending will be sent.';
   }
-  const what =
-    choice.kind === 'follow-up' && stopped.length > 1 ? 'follow-ups' : EMAIL_LABEL[choice.kind].toLowerCase();
+  // Named by what was stopped, which may be less than what was asked for (a follow-up already sent).
+  const labels = [...new Set(stopped.map((key) => EMAIL_LABEL[kindOf(key) as ScheduledKind].toLowerCase()))];
+  const what = labels.length > 1 ? 'follow-ups' : `${labels[0]}${stopped.length > 1 ? 's' : ''}`;
   return `Done: the ${what}${person && panel ? ` to ${person.name}` : ''} will not be sent.`;
 }
 

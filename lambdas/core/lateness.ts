@@ -60,7 +60,9 @@ function earlierToThem(record: InterviewRecord, kind: string, person: number): n
     const e = record.emails[emailKey(k, person)];
     if (e?.status === 'sent') return e.sentAt;
     if (e?.status === 'sending') return e.updatedAt;
-    if (e?.status === 'scheduled') return e.sendAt;
+    // A retry's time, when SES refused it for now, is its next try.
+    if (e?.status === 'scheduled')
+      return e.retryAt && e.sendAt && e.retryAt > e.sendAt ? e.retryAt : e.sendAt;
     return undefined;
   });
   return Math.max(0, ...times.filter((t): t is string => t !== undefined).map((t) => Date.parse(t)));

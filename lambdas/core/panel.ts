@@ -93,11 +93,16 @@ export function panelistOf(panel: readonly Panelist[] | undefined, key: EmailKey
   return person === undefined ? undefined : panel?.find((p) => p.id === person);
 }
 
+/** The same address, in any case: how the cancel link's `to` and SES feedback name a panelist. */
+export function sameAddress(a: string, b: string): boolean {
+  return a.toLowerCase() === b.toLowerCase();
+}
+
 /**
- * One mailbox, however it was typed: compared as the limits count them (access.ts,
+ * One mailbox, however it was typed: compared as the limits count addresses (access.ts,
  * normalizeAddress: no case, no `+tag`, Gmail's dots), so `jordan+1@gmail.com` and
  * `j.ordan@googlemail.com` cannot be two panelists, nor the candidate's own address a panelist.
  */
-export function sameAddress(a: string, b: string): boolean {
+export function sameMailbox(a: string, b: string): boolean {
   return normalizeAddress(a) === normalizeAddress(b);
 }

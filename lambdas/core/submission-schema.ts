@@ -8,7 +8,7 @@
  */
 import * as z from 'zod/mini';
 import { normalizeRegion } from './holidays.js';
-import { MAX_PANEL, sameAddress } from './panel.js';
+import { MAX_PANEL, sameMailbox } from './panel.js';
 import { DEFAULT_FOLLOW_UP_BUSINESS_DAYS, DEFAULT_THANK_YOU_DELAY_HOURS } from './sendTimes.js';
 import {
   fillTemplate,
@@ -310,9 +310,9 @@ export const submissionSchema = z
       const { people, pathOf } = panelOf(value);
       const at = (i: number, field: string) => [...pathOf(i), field];
       people.forEach((p, i) => {
-        if (sameAddress(p.email, value.candidate.email)) {
+        if (sameMailbox(p.email, value.candidate.email)) {
           ctx.addIssue({ code: 'custom', path: at(i, 'email'), message: "is the candidate's own address" });
-        } else if (people.slice(0, i).some((q) => sameAddress(q.email, p.email))) {
+        } else if (people.slice(0, i).some((q) => sameMailbox(q.email, p.email))) {
           ctx.addIssue({
             code: 'custom',
             path: at(i, 'email'),

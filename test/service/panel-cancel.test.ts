@@ -163,6 +163,15 @@ describe('cancel by kind', () => {
     expect(await again.text()).toContain('Done: the follow-up to Jordan Example will not be sent.');
   });
 
+  it('the notice names what was stopped, not what was asked for: the follow-ups went, the second ones did not', async () => {
+    const { people, created } = await submitTrio('c9');
+    await ctx.api.setClock('2026-12-02T15:01:00.000Z'); // every first follow-up went at 10:00
+    const page = await api.cancelForm(created.cancelUrl, { kind: 'follow-up', to: people[1]?.email ?? '' });
+    expect(await page.text()).toContain('Done: the second follow-up to Jordan Example will not be sent.');
+    const all = await api.cancelForm(created.cancelUrl, { kind: 'follow-up' });
+    expect(await all.text()).toContain('Done: the second follow-ups will not be sent.');
+  });
+
   it('a kind the interview does not have: the page says nothing changed, and nothing did', async () => {
     await ctx.api.setClock(SUBMITTED);
     const people = trio('c7');

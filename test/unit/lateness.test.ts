@@ -154,6 +154,21 @@ describe('late-send policy (pure)', () => {
       action: 'move',
       to: at('2026-12-10T15:00:00Z'),
     });
+    // The first waiting for its retry (SES refused it for now): its next try counts, not its old time.
+    const retrying = record({
+      'thank-you': sent,
+      'follow-up': {
+        status: 'scheduled',
+        sendAt: '2026-12-02T15:00:00.000Z',
+        retryAt: '2026-12-09T15:10:00.000Z',
+        updatedAt: '',
+      },
+      'second-follow-up': { status: 'scheduled', sendAt: '2026-12-09T15:00:00.000Z', updatedAt: '' },
+    } as Partial<InterviewRecord['emails']>);
+    expect(lateDecision(retrying, 'second-follow-up', at('2026-12-09T15:00:30Z'))).toMatchObject({
+      action: 'move',
+      to: at('2026-12-11T15:00:00Z'),
+    });
     // A panelist's emails count only their own: person 2's thank-you does not hold person 1's follow-up.
     const other = record({
       'thank-you': sent,

@@ -7,13 +7,7 @@
  * without any migration, and its schedules' events still name the right email.
  */
 import { normalizeAddress } from './access.js';
-import {
-  type EmailKind,
-  isEmailKind,
-  SCHEDULED_KINDS,
-  type ScheduledKind,
-  type SendEvent,
-} from './events.js';
+import { type EmailKind, isEmailKind, type ScheduledKind, type SendEvent } from './events.js';
 
 /** At most this many interviewers in one submission. */
 export const MAX_PANEL = 8;
@@ -65,11 +59,6 @@ export function eventFor(interviewId: string, key: EmailKey): SendEvent {
     kind: parsed.kind,
     ...(parsed.person !== undefined && parsed.person !== 1 && { person: parsed.person }),
   };
-}
-
-/** The interviewer's email keys of a panel, person by person, each in the order they go out. */
-export function panelKeys(panel: readonly Pick<Panelist, 'id'>[]): EmailKey[] {
-  return panel.flatMap((p) => SCHEDULED_KINDS.map((kind) => emailKey(kind, p.id)));
 }
 
 /**

@@ -18,7 +18,7 @@ import { type EmailKey, kindOf, panelistOf, sameAddress } from '../core/panel.js
 import type { KeyStore } from '../core/ports.js';
 import { type FieldProblem, parseSubmission, type ValidSubmission } from '../core/schema.js';
 import { hashSecret, isWellFormedToken, sameHash } from '../core/tokens.js';
-import { toView } from '../core/view.js';
+import { toOwnerView, toView } from '../core/view.js';
 import { type CancelChoice, cancelPending, chosenKeys } from '../usecases/cancel.js';
 import { type Caller, type IntakeDeps, intake, limited } from '../usecases/intake.js';
 import {
@@ -286,7 +286,7 @@ export function createApp(options: AppOptions): Hono<SubmissionEnv> {
   app.get('/interviews/:id', requireKey, async (c) => {
     const record = await owned(c);
     if (!record) return errorResponse(c, 404, 'not_found', 'No interview with this id.');
-    return c.json(toView(record));
+    return c.json(toOwnerView(record));
   });
 
   app.delete('/interviews/:id', requireKey, async (c) => {

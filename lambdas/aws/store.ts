@@ -9,6 +9,7 @@ import {
   ScanCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import type { HistoryEntry } from '../core/history.js';
 import {
   assertTransitions,
   type EmailChange,
@@ -31,6 +32,18 @@ const erasedPaths = (keys: readonly EmailKey[]) => [
   '#shard',
   ...keys.flatMap((_, i) => ERASED_EMAIL_FIELDS.map((_f, j) => `#e.#k${i}.#f${j}`)),
 ];
+
+/** `SET` clause appending `log` to the history (history.ts), its names and values added. */
+function appendLog(
+  names: Record<string, string>,
+  values: Record<string, unknown>,
+  log: HistoryEntry,
+): string {
+  names['#h'] = 'history';
+  values[':log'] = [log];
+  values[':noLog'] = [];
+  return '#h = list_append(if_not_exists(#h, :noLog), :log)';
+}
 
 /** Every item read is brought to today's shape (an interview stored before panels, see fromStored). */
 const read = (item: Record<string, unknown> | undefined) => (item ? fromStored(item) : undefined);
@@ -116,6 +129,7 @@ export class DynamoInterviewStore implements InterviewStore {
       values[`:f${i}`] = value;
       sets.push(`#e.#k.#f${i} = :f${i}`);
     });
+    if (options.log) sets.push(appendLog(names, values, options.log));
     const allowed = from.map((status, i) => {
       values[`:from${i}`] = status;
       return `:from${i}`;
@@ -191,14 +205,17 @@ export class DynamoInterviewStore implements InterviewStore {
     await this.db.send(new DeleteCommand({ TableName: this.tableName, Key: { [TABLE.partitionKey]: id } }));
   }
 
-  async erase(record: InterviewRecord, at: string): Promise<void> {
+  async erase(record: InterviewRecord, at: string, log?: HistoryEntry): Promise<void> {
     // What core/interview.ts `erased` does, as one update: see ERASED_RECORD_FIELDS for the why.
     const keys = emailKeys(record);
+    const names: Record<string, string> = {};
+    const values: Record<string, unknown> = { ':at': at, ':exp': erasedExpiresAt(new Date(at)) };
+    const logged = log ? `, ${appendLog(names, values, log)}` : '';
     await this.db.send(
       new UpdateCommand({
         TableName: this.tableName,
         Key: { [TABLE.partitionKey]: record.id },
-        UpdateExpression: `SET erasedAt = :at, #exp = :exp, ${keys.map((_, i) => `#e.#k${i}.#u = :at`).join(', ')} REMOVE ${erasedPaths(keys).join(', ')}`,
+        UpdateExpression: `SET erasedAt = :at, #exp = :exp, ${keys.map((_, i) => `#e.#k${i}.#u = :at`).join(', ')}${logged} REMOVE ${erasedPaths(keys).join(', ')}`,
         ConditionExpression: 'attribute_exists(#pk)',
         ExpressionAttributeNames: {
           '#pk': TABLE.partitionKey,
@@ -209,8 +226,9 @@ export class DynamoInterviewStore implements InterviewStore {
           ...Object.fromEntries(ERASED_RECORD_FIELDS.map((field, i) => [`#r${i}`, field])),
           ...Object.fromEntries(keys.map((key, i) => [`#k${i}`, key])),
           ...Object.fromEntries(ERASED_EMAIL_FIELDS.map((field, j) => [`#f${j}`, field])),
+          ...names,
         },
-        ExpressionAttributeValues: { ':at': at, ':exp': erasedExpiresAt(new Date(at)) },
+        ExpressionAttributeValues: values,
       }),
     );
   }

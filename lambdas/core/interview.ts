@@ -4,6 +4,7 @@
  * source states, so two actors racing for the same email (a retried send, a cancel) end one way only.
  */
 import { EMAIL_KINDS, SCHEDULED_KINDS, type ScheduledKind } from './events.js';
+import { entry, type HistoryEntry } from './history.js';
 import { type EmailKey, emailKey, type Panelist, parseEmailKey } from './panel.js';
 import type { NormalizedSubmission } from './schema.js';
 import { computeSendTimes, type TimingSettings } from './sendTimes.js';
@@ -99,6 +100,8 @@ export interface InterviewRecord {
   checkAt?: string;
   /** Epoch seconds: DynamoDB's TTL removes the item 90 days after its last email. */
   expiresAt: number;
+  /** What happened and who did it, oldest first (history.ts); absent on items stored before it. */
+  history?: HistoryEntry[];
 }
 
 /** Every email of an interview by its key (panel.ts): the confirmation, and each panelist's. */
@@ -164,6 +167,8 @@ export interface TransitionConditions {
   claimId?: string;
   /** Only if the email's `sendAt` is at or before this ISO instant (it is due). */
   dueBy?: string;
+  /** Appended to the history with the change, and only if the change is made. */
+  log?: HistoryEntry;
 }
 
 export type EmailChange = Partial<Omit<EmailState, 'status'>> & { updatedAt: string };
@@ -191,7 +196,15 @@ export function transitioned(
   if (conditions.dueBy !== undefined && email.sendAt !== undefined && email.sendAt > conditions.dueBy) {
     return undefined;
   }
-  return { ...record, emails: { ...record.emails, [key]: { ...email, ...fields, status: to } } };
+  return {
+    ...withLog(record, conditions.log),
+    emails: { ...record.emails, [key]: { ...email, ...fields, status: to } },
+  };
+}
+
+/** The record with `log` appended to its history (unchanged without one). */
+export function withLog(record: InterviewRecord, log: HistoryEntry | undefined): InterviewRecord {
+  return log ? { ...record, history: [...(record.history ?? []), log] } : record;
 }
 
 /** The record with a cancel requested of an email that is `sending`; undefined if it is not. */
@@ -244,8 +257,8 @@ export const ERASED_EMAIL_FIELDS = [
  * every email's `updatedAt` becomes the erasure's; the item expires on a day that says nothing
  * of the interview (see erasedExpiresAt).
  */
-export function erased(record: InterviewRecord, at: string): InterviewRecord {
-  const kept: Record<string, unknown> = { ...record };
+export function erased(record: InterviewRecord, at: string, log?: HistoryEntry): InterviewRecord {
+  const kept: Record<string, unknown> = { ...withLog(record, log) };
   for (const field of ERASED_RECORD_FIELDS) delete kept[field];
   const emails = Object.fromEntries(
     Object.entries(record.emails).map(([kind, email]) => {
@@ -347,6 +360,7 @@ export function newInterview(args: {
     // The interviewer's emails, then the candidate's confirmation.
     emails: { ...emails, confirmation: { status: 'scheduled', sendAt: stamp, updatedAt: stamp } },
     expiresAt: Math.floor(last / 1000) + RETENTION_DAYS * 86_400,
+    history: [entry({ by: 'api', keyId: ownerKeyId }, 'created', stamp)],
   };
 }
 

@@ -6,6 +6,7 @@
 import type { ApiKey, LimitWindow } from './access.js';
 import type { OutgoingEmail } from './emails.js';
 import type { SendEvent } from './events.js';
+import type { HistoryEntry } from './history.js';
 import type { EmailChange, EmailStatus, InterviewRecord, TransitionConditions } from './interview.js';
 import type { EmailKey } from './panel.js';
 import { redact, redactFields } from './redact.js';
@@ -44,7 +45,7 @@ export interface InterviewStore {
    * Removes the personal data (names, addresses, texts, the token hash) and marks the item erased;
    * `record` (as just read) names the emails whose times and reasons go.
    */
-  erase(record: InterviewRecord, at: string): Promise<void>;
+  erase(record: InterviewRecord, at: string, log?: HistoryEntry): Promise<void>;
   /** Deletes an interview whose submission did not go ahead (refused after the write; its schedules deleted first). */
   discard(id: string): Promise<void>;
   /**

@@ -2,7 +2,8 @@
  * What the API answers about an interview: every interviewer email, person by person, each with
  * the address it goes to. The confirmation is internal.
  */
-import type { ScheduledKind } from './events.js';
+import type { EmailKind, ScheduledKind } from './events.js';
+import type { HistoryEntry } from './history.js';
 import { type EmailStatus, type InterviewRecord, scheduledKeys } from './interview.js';
 import { type EmailKey, kindOf, panelistOf } from './panel.js';
 import { toLocalMinute } from './time.js';
@@ -54,5 +55,29 @@ export function emailView(record: InterviewRecord, key: EmailKey): EmailView | u
     timeZone: zone,
     ...(e.reason && { reason: e.reason }),
     ...(e.sentAt && { sentAt: e.sentAt }),
+  };
+}
+
+/** One history entry as the API shows it: the email named by its kind and address. */
+export interface HistoryView {
+  at: string;
+  by: HistoryEntry['by'];
+  keyId?: string;
+  action: HistoryEntry['action'];
+  fields?: string[];
+  email?: { kind: EmailKind; to?: string };
+}
+
+/**
+ * What `GET /interviews/{id}` answers its owner: the view and the history, oldest first. Only
+ * the owner sees the history (it names API key ids); the cancel link's answers carry none.
+ */
+export function toOwnerView(record: InterviewRecord): InterviewView & { history: HistoryView[] } {
+  return {
+    ...toView(record),
+    history: (record.history ?? []).map(({ email, ...h }): HistoryView => {
+      const person = email ? panelistOf(record.interviewers, email) : undefined;
+      return { ...h, ...(email && { email: { kind: kindOf(email), ...(person && { to: person.email }) } }) };
+    }),
   };
 }

@@ -6,7 +6,7 @@
  * OpenAPI validator and checks it names exactly the routes the apps serve.
  */
 import * as z from 'zod/mini';
-import { SCHEDULED_KINDS } from '../core/events.js';
+import { EMAIL_KINDS, SCHEDULED_KINDS } from '../core/events.js';
 import { TRANSITIONS } from '../core/interview.js';
 import { submissionSchema } from '../core/submission-schema.js';
 import { EMAIL_ADDRESS } from '../core/validate.js';
@@ -109,6 +109,29 @@ const email = z.object({
 });
 const interview = z.object({ id: z.uuid(), emails: z.array(email) });
 const submitted = z.object({ ...interview.shape, cancelUrl: z.url() });
+const historyEntry = z.object({
+  at: z.iso.datetime(),
+  by: z.enum(['api', 'link', 'sender', 'feedback', 'sweep']),
+  keyId: z.optional(z.string().check(z.describe('The API key that acted, when by is api'))),
+  action: z.enum([
+    'created',
+    'edited',
+    'rescheduled',
+    'cancelled',
+    'restored',
+    'sent',
+    'failed',
+    'bounced',
+    'skipped',
+    'erased',
+  ]),
+  fields: z.optional(z.array(z.string()).check(z.describe('The fields an edit changed, by name'))),
+  email: z.optional(z.object({ kind: z.enum(EMAIL_KINDS), to: z.optional(address('Its interviewer')) })),
+});
+const owned = z.object({
+  ...interview.shape,
+  history: z.array(historyEntry).check(z.describe('What happened and who did it, oldest first')),
+});
 const preview = z.object({
   emails: z.array(
     z.object({ ...email.shape, subject: z.optional(z.string()), text: z.optional(z.string()) }),
@@ -174,6 +197,7 @@ export function openApiDocument(version: string): Json {
       schemas: {
         Submission: submissionDocument(),
         Interview: jsonSchema(interview, 'output'),
+        OwnedInterview: jsonSchema(owned, 'output'),
         Submitted: jsonSchema(submitted, 'output'),
         Preview: jsonSchema(preview, 'output'),
         CancelRequest: jsonSchema(cancelRequest, 'input'),
@@ -235,7 +259,7 @@ export function openApiDocument(version: string): Json {
           summary: 'The interview’s emails and their statuses (only for the key that created it)',
           security: bearer,
           responses: {
-            '200': { description: 'The interview', content: json(ref('Interview')) },
+            '200': { description: 'The interview, with its history', content: json(ref('OwnedInterview')) },
             '401': error('No valid API key'),
             '404': error('No such interview for this key'),
           },

@@ -4,6 +4,8 @@
  * servers. Every read hands out a copy, so a caller can never change what is stored behind the
  * store's back, as with a database.
  */
+
+import type { HistoryEntry } from '../core/history.js';
 import {
   type EmailChange,
   type EmailStatus,
@@ -74,9 +76,10 @@ export class MemoryInterviewStore implements InterviewStore {
     return this.update(id, (record) => withCancelRequested(record, key, updatedAt, reason));
   }
 
-  async erase(record: InterviewRecord, at: string): Promise<void> {
+  async erase(record: InterviewRecord, at: string, log?: HistoryEntry): Promise<void> {
     const id = record.id;
-    if (!this.update(id, (current) => erased(current, at))) throw new Error(`no interview ${id} to erase`);
+    if (!this.update(id, (current) => erased(current, at, log)))
+      throw new Error(`no interview ${id} to erase`);
   }
 
   async discard(id: string): Promise<void> {

@@ -4,6 +4,7 @@
  */
 import type { Clock } from '../core/clock.js';
 import { SCHEDULED_KINDS, type ScheduledKind } from '../core/events.js';
+import { type Acting, BY_LINK, entry } from '../core/history.js';
 import {
   CANCELLED_BY_CANDIDATE,
   type EmailStatus,
@@ -33,6 +34,7 @@ export async function cancelPending(
   record: InterviewRecord,
   keys: readonly EmailKey[] = scheduledKeys(record),
   reason: string = CANCELLED_BY_CANDIDATE,
+  who: Acting = BY_LINK,
 ): Promise<InterviewRecord> {
   const { store, clock } = deps;
   for (const key of keys) {
@@ -40,7 +42,10 @@ export async function cancelPending(
     for (let round = 0; round < 5 && (status === 'scheduled' || status === 'sending'); round++) {
       const updatedAt = clock.now().toISOString();
       if (status === 'scheduled') {
-        if (await store.transition(record.id, key, ['scheduled'], 'cancelled', { updatedAt, reason })) {
+        const log = entry(who, 'cancelled', updatedAt, key);
+        if (
+          await store.transition(record.id, key, ['scheduled'], 'cancelled', { updatedAt, reason }, { log })
+        ) {
           if (key !== 'confirmation') await deleteSchedule(deps, record.id, key);
           break;
         }

@@ -10,6 +10,7 @@
  * Events we cannot match to one of our emails are logged and dropped: retrying cannot help them.
  */
 import type { Clock } from '../core/clock.js';
+import { BY_FEEDBACK, entry } from '../core/history.js';
 import { scheduledKeys } from '../core/interview.js';
 import { type EmailKey, keyOfTag, panelistOf, parseEmailKey, sameAddress } from '../core/panel.js';
 import type { EmailScheduler, InterviewStore, Logger } from '../core/ports.js';
@@ -125,10 +126,16 @@ export async function handleFeedback(deps: FeedbackDeps, event: unknown): Promis
     return 'ignored';
   }
   const reason = reasonFor(feedback);
-  const failed = await store.transition(feedback.interviewId, feedback.key, ['sent', 'sending'], 'failed', {
-    updatedAt: clock.now().toISOString(),
-    reason,
-  });
+  const updatedAt = clock.now().toISOString();
+  const action = feedback.type === 'bounce' ? 'bounced' : 'failed';
+  const failed = await store.transition(
+    feedback.interviewId,
+    feedback.key,
+    ['sent', 'sending'],
+    'failed',
+    { updatedAt, reason },
+    { log: entry(BY_FEEDBACK, action, updatedAt, feedback.key) },
+  );
   const current = failed ?? record;
   const what = feedback.type === 'bounce' ? 'bounced' : 'was marked as spam';
   const kind = parseEmailKey(feedback.key)?.kind ?? 'confirmation';
@@ -136,7 +143,7 @@ export async function handleFeedback(deps: FeedbackDeps, event: unknown): Promis
   const stopped = person
     ? scheduledKeys(current).filter((key) => parseEmailKey(key)?.person === person.id)
     : scheduledKeys(current);
-  await cancelPending(deps, current, stopped, `Cancelled because the ${kind} ${what}.`);
+  await cancelPending(deps, current, stopped, `Cancelled because the ${kind} ${what}.`, BY_FEEDBACK);
   log('warn', `${feedback.type}: email marked failed, pending emails cancelled`, context);
   return 'recorded';
 }

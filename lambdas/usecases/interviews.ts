@@ -4,6 +4,7 @@
  */
 import type { Clock } from '../core/clock.js';
 import { renderForInterviewer } from '../core/emails.js';
+import { entry } from '../core/history.js';
 import {
   CANCELLED_BY_DELETE,
   CONFIRMATIONS_LIMITED,
@@ -271,10 +272,15 @@ async function confirm(
       await invoker.invokeAsync({ interviewId: id, kind: 'confirmation', cancelUrl });
     } else {
       log('warn', 'confirmation not sent: its address reached its daily limit', { interviewId: id });
-      await store.transition(id, 'confirmation', ['scheduled'], 'skipped', {
-        updatedAt: clock.now().toISOString(),
-        reason: CONFIRMATIONS_LIMITED,
-      });
+      const updatedAt = clock.now().toISOString();
+      await store.transition(
+        id,
+        'confirmation',
+        ['scheduled'],
+        'skipped',
+        { updatedAt, reason: CONFIRMATIONS_LIMITED },
+        { log: entry({ by: 'api', keyId: record.ownerKeyId }, 'skipped', updatedAt, 'confirmation') },
+      );
     }
   } catch (err) {
     // The interviewer's emails are scheduled and the response carries the cancel link, so the
@@ -321,10 +327,12 @@ export async function deleteInterview(
   deps: ApiDeps & { access: Pick<IdempotencyStore, 'forget'> },
   record: InterviewRecord,
 ): Promise<void> {
-  await cancelPending(deps, record, emailKeys(record), CANCELLED_BY_DELETE);
+  const byOwner = { by: 'api', keyId: record.ownerKeyId } as const;
+  await cancelPending(deps, record, emailKeys(record), CANCELLED_BY_DELETE, byOwner);
   // Forgotten before the erasure, which removes the scope: a DELETE that fails in between is
   // retried (the interview is not erased yet) and forgets again, harmlessly.
   if (record.idempotencyScope) await deps.access.forget(record.idempotencyScope);
-  await deps.store.erase(record, deps.clock.now().toISOString());
+  const at = deps.clock.now().toISOString();
+  await deps.store.erase(record, at, entry(byOwner, 'erased', at));
   deps.log('info', 'interview erased', { interviewId: record.id });
 }

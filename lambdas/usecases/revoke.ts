@@ -54,7 +54,10 @@ export async function cancelPendingOfKey(deps: CancelDeps, keyId: string): Promi
     result.interviews++;
     if (!emailKeys(record).some((key) => pending(record.emails[key]))) continue;
     try {
-      const after = await cancelPending(deps, record, emailKeys(record), CANCELLED_BY_REVOKE);
+      const after = await cancelPending(deps, record, emailKeys(record), CANCELLED_BY_REVOKE, {
+        by: 'api',
+        keyId: record.ownerKeyId,
+      });
       count(result, record, after);
     } catch (err) {
       result.failed.push(record.id);

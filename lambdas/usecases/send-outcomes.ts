@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { type OutgoingEmail, renderLateNotice } from '../core/emails.js';
 import type { SendEvent } from '../core/events.js';
+import { BY_SENDER, entry } from '../core/history.js';
 import {
   CANCELLED_BY_CANDIDATE,
   CONFIRMATIONS_LIMITED,
@@ -69,10 +70,15 @@ export async function retryLater(
   const { attempt, at } = plan;
   const context = { interviewId: event.interviewId, kind: eventKey(event), attempt };
   if (at === undefined) {
-    await deps.store.transition(event.interviewId, eventKey(event), ['scheduled'], 'failed', {
-      updatedAt: deps.clock.now().toISOString(),
-      reason: `The mail service kept refusing it (${error}); gave up after ${attempt} tries.`,
-    });
+    const updatedAt = deps.clock.now().toISOString();
+    await deps.store.transition(
+      event.interviewId,
+      eventKey(event),
+      ['scheduled'],
+      'failed',
+      { updatedAt, reason: `The mail service kept refusing it (${error}); gave up after ${attempt} tries.` },
+      { log: entry(BY_SENDER, 'failed', updatedAt, eventKey(event)) },
+    );
     deps.metrics.count('EmailsFailed');
     deps.log('error', 'send refused too often: failed', { ...context, error });
     return 'failed';
@@ -110,6 +116,8 @@ export async function release(
     {
       unlessCancelRequested: true,
       claimId,
+      // A new time is a move (lateness.ts); a retry's release changes no plan.
+      ...(fields.sendAt !== undefined && { log: entry(BY_SENDER, 'rescheduled', updatedAt, key) }),
     },
   );
   if (back) return 'scheduled';
@@ -122,7 +130,7 @@ export async function release(
     ['sending'],
     'cancelled',
     { updatedAt, reason },
-    { claimId },
+    { claimId, log: entry(BY_SENDER, 'cancelled', updatedAt, key) },
   );
   return cancelled ? 'cancelled' : 'scheduled';
 }
@@ -255,13 +263,14 @@ export async function skipLate(
           : ' The notice to the candidate may not have arrived.';
     }
   }
+  const skippedAt = deps.clock.now().toISOString();
   await deps.store.transition(
     event.interviewId,
     key,
     ['sending'],
     'skipped',
-    { updatedAt: deps.clock.now().toISOString(), reason: `${reason}${told}` },
-    { claimId },
+    { updatedAt: skippedAt, reason: `${reason}${told}` },
+    { claimId, log: entry(BY_SENDER, 'skipped', skippedAt, key) },
   );
   deps.metrics.count('EmailsSkippedLate');
   deps.log('warn', 'too late to send: skipped', { ...context, plannedAt: planned.toISOString() });

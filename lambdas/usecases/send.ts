@@ -28,6 +28,7 @@ import { randomUUID } from 'node:crypto';
 import type { Clock } from '../core/clock.js';
 import { type OutgoingEmail, renderConfirmation, renderForInterviewer } from '../core/emails.js';
 import { isEmailKind, type SendEvent } from '../core/events.js';
+import { BY_SENDER, entry } from '../core/history.js';
 import { CANCELLED_BY_DELETE, type InterviewRecord } from '../core/interview.js';
 import { firstPlanned, lateDecision } from '../core/lateness.js';
 import { type EmailKey, eventKey, MAX_PANEL_ID } from '../core/panel.js';
@@ -202,10 +203,15 @@ export async function sendEmail(deps: SenderDeps, event: SendEvent): Promise<Sen
   try {
     email = render(claimed, event, now, deps.senderAddress);
   } catch (err) {
-    await store.transition(event.interviewId, key, ['sending'], 'failed', {
-      ...stamp(),
-      reason: 'The email could not be written.',
-    });
+    const failedAt = stamp();
+    await store.transition(
+      event.interviewId,
+      key,
+      ['sending'],
+      'failed',
+      { ...failedAt, reason: 'The email could not be written.' },
+      { log: entry(BY_SENDER, 'failed', failedAt.updatedAt, key) },
+    );
     deps.metrics.count('EmailsFailed');
     throw err;
   }
@@ -218,10 +224,15 @@ export async function sendEmail(deps: SenderDeps, event: SendEvent): Promise<Sen
     const error = err instanceof Error ? err.message : String(err);
     if (failure === 'retry' || failure === 'unsent') return releaseAndRetry(deps, event, claimId, error);
     if (failure === 'reject') {
-      await store.transition(event.interviewId, key, ['sending'], 'failed', {
-        ...stamp(),
-        reason: error,
-      });
+      const failedAt = stamp();
+      await store.transition(
+        event.interviewId,
+        key,
+        ['sending'],
+        'failed',
+        { ...failedAt, reason: error },
+        { log: entry(BY_SENDER, 'failed', failedAt.updatedAt, key) },
+      );
       deps.metrics.count('EmailsFailed');
       log('error', 'send refused for good', { ...context, error });
       return 'failed';
@@ -236,12 +247,14 @@ export async function sendEmail(deps: SenderDeps, event: SendEvent): Promise<Sen
 
   const sentAt = clock.now().toISOString();
   // The subject is kept so a later email to the same person can answer in this one's thread.
-  await store.transition(event.interviewId, key, ['sending'], 'sent', {
-    updatedAt: sentAt,
-    sentAt,
-    messageId,
-    subject: email.subject,
-  });
+  await store.transition(
+    event.interviewId,
+    key,
+    ['sending'],
+    'sent',
+    { updatedAt: sentAt, sentAt, messageId, subject: email.subject },
+    { log: entry(BY_SENDER, 'sent', sentAt, key) },
+  );
   deps.metrics.count('EmailsSent');
   log('info', 'sent', { ...context, messageId });
   return 'sent';

@@ -15,6 +15,7 @@ import type { LocalRuntime } from '../../local/runtime.js';
 import { localAws, removeDir, start, tempDir } from '../integration/helpers.js';
 import { accessStoreContract, interviewStoreContract } from './contracts.js';
 import { invokerContract, mailerContract, schedulerContract } from './delivery.js';
+import { historyContract } from './history.js';
 
 let dataDir = '';
 let runtime: LocalRuntime;
@@ -40,6 +41,7 @@ afterAll(async () => {
 });
 
 interviewStoreContract(() => runtime.store as DynamoInterviewStore);
+historyContract(() => runtime.store as DynamoInterviewStore);
 accessStoreContract(() => runtime.access as DynamoAccessStore);
 schedulerContract(
   () => runtime.scheduler,

@@ -6,6 +6,7 @@ import { MemoryInvoker, MemoryScheduler } from '../../lambdas/memory/scheduler.j
 import { MemoryInterviewStore } from '../../lambdas/memory/store.js';
 import { accessStoreContract, interviewStoreContract } from './contracts.js';
 import { invokerContract, mailerContract, schedulerContract } from './delivery.js';
+import { historyContract } from './history.js';
 
 const store = new MemoryInterviewStore();
 const access = new MemoryAccessStore();
@@ -16,6 +17,7 @@ const received: SendEvent[] = [];
 invoker.onInvoke = () => received.push(...invoker.take());
 
 interviewStoreContract(() => store);
+historyContract(() => store);
 accessStoreContract(() => access);
 schedulerContract(
   () => scheduler,

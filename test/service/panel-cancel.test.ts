@@ -3,12 +3,11 @@
  * feedback about one person's thank-you. What is stopped never goes; everything else goes exactly
  * once, which the tests count after walking the clock past the last email.
  */
-import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { type EmailKey, keyTag } from '../../lambdas/core/panel.js';
 import { handleFeedback } from '../../lambdas/usecases/feedback.js';
 import { type CapturedMail, quiet, useService } from '../integration/helpers.js';
 import {
+  bounceEvent,
   type Created,
   type ErrorBody,
   mailsTo,
@@ -249,33 +248,18 @@ describe('SES feedback about one panelist', () => {
     };
   });
 
-  /** The stored bounce event, about the email `key` of interview `id`, bounced by `recipient`. */
-  function bounce(id: string, key: string, recipient: string) {
-    const text = readFileSync(new URL('../fixtures/ses-bounce.json', import.meta.url), 'utf8');
-    const event = JSON.parse(text.replaceAll('__INTERVIEW_ID__', id)) as {
-      detail: {
-        mail: { tags: Record<string, string[]> };
-        bounce: { bouncedRecipients: { emailAddress: string }[] };
-      };
-    };
-    event.detail.mail.tags.kind = [key.split('.')[0] as string];
-    event.detail.mail.tags.email = [keyTag(key as EmailKey)];
-    for (const r of event.detail.bounce.bouncedRecipients) r.emailAddress = recipient;
-    return event;
-  }
-
   it("a bounce of one person's thank-you cancels their follow-ups only; the others' go out later", async () => {
     const { people, created } = await submitTrio('b1');
     await ctx.api.setClock(AFTER_THANK_YOUS);
     expect(await api.statuses(created.id)).toEqual(people.flatMap(() => ['sent', 'scheduled', 'scheduled']));
 
     // About another panelist's address, the event is not about this email's addressee: ignored.
-    expect(await handleFeedback(deps, bounce(created.id, 'thank-you.2', 'sam.b1@example.com'))).toBe(
+    expect(await handleFeedback(deps, bounceEvent(created.id, 'thank-you.2', 'sam.b1@example.com'))).toBe(
       'ignored',
     );
     expect(await api.statuses(created.id)).toEqual(people.flatMap(() => ['sent', 'scheduled', 'scheduled']));
 
-    expect(await handleFeedback(deps, bounce(created.id, 'thank-you.2', 'jordan.b1@example.org'))).toBe(
+    expect(await handleFeedback(deps, bounceEvent(created.id, 'thank-you.2', 'jordan.b1@example.org'))).toBe(
       'recorded',
     );
     const view = await api.view(created.id);
@@ -310,7 +294,7 @@ describe('SES feedback about one panelist', () => {
   it("a bounce of one person's follow-up cancels their second follow-up only", async () => {
     const { people, created } = await submitTrio('b2');
     await ctx.api.setClock('2026-12-02T15:00:00.000Z');
-    expect(await handleFeedback(deps, bounce(created.id, 'follow-up.3', 'sam.b2@example.com'))).toBe(
+    expect(await handleFeedback(deps, bounceEvent(created.id, 'follow-up.3', 'sam.b2@example.com'))).toBe(
       'recorded',
     );
     expect(await api.statuses(created.id)).toEqual([

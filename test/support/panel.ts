@@ -2,7 +2,9 @@
  * What the panel tests (test/service/panel*.test.ts) share: a submission with an `interviewers`
  * list, the API's answers as types, and the calls they make through `useService()`'s client.
  */
+import { readFileSync } from 'node:fs';
 import { expect } from 'vitest';
+import { type EmailKey, keyTag } from '../../lambdas/core/panel.js';
 import { validBody } from '../fixtures.js';
 import type { CapturedMail, InProcessContext } from '../integration/helpers.js';
 
@@ -126,4 +128,19 @@ export function panelApi(ctx: InProcessContext) {
     },
   };
   return api;
+}
+
+/** The stored bounce event, about the email `key` of interview `id`, bounced by `recipient`. */
+export function bounceEvent(id: string, key: string, recipient: string) {
+  const text = readFileSync(new URL('../fixtures/ses-bounce.json', import.meta.url), 'utf8');
+  const event = JSON.parse(text.replaceAll('__INTERVIEW_ID__', id)) as {
+    detail: {
+      mail: { tags: Record<string, string[]> };
+      bounce: { bouncedRecipients: { emailAddress: string }[] };
+    };
+  };
+  event.detail.mail.tags.kind = [key.split('.')[0] as string];
+  event.detail.mail.tags.email = [keyTag(key as EmailKey)];
+  for (const r of event.detail.bounce.bouncedRecipients) r.emailAddress = recipient;
+  return event;
 }

@@ -1,0 +1,69 @@
+/**
+ * The history's part of the InterviewStore contract (core/history.ts): an entry is appended in the
+ * same write as the change it records, only when the change is made; a panel's keys, a legacy
+ * item without a history, and an erasure, which keeps the history and adds its own entry.
+ */
+import { describe, expect, it } from 'vitest';
+import { entry } from '../../lambdas/core/history.js';
+import type { InterviewRecord } from '../../lambdas/core/interview.js';
+import type { InterviewStore } from '../../lambdas/core/ports.js';
+import { NOW } from '../fixtures.js';
+import { sampleRecord } from './contracts.js';
+
+type Lazy<T> = () => T;
+const at = (minutes: number) => new Date(NOW.getTime() + minutes * 60_000).toISOString();
+
+export function historyContract(store: Lazy<InterviewStore>) {
+  describe('InterviewStore: history', () => {
+    it('appends an entry with the change, once, and nothing when the change is not made', async () => {
+      const record = sampleRecord();
+      await store().create(record);
+      expect((await store().get(record.id))?.history).toEqual([
+        { at: record.createdAt, by: 'api', keyId: record.ownerKeyId, action: 'created' },
+      ]);
+      const log = entry({ by: 'link' }, 'cancelled', at(1), 'follow-up');
+      const moved = await store().transition(
+        record.id,
+        'follow-up',
+        ['scheduled'],
+        'cancelled',
+        { updatedAt: at(1) },
+        { log },
+      );
+      expect(moved?.history?.at(-1)).toEqual(log);
+      // The same again: the condition fails, and the history is as it was.
+      const refused = entry({ by: 'link' }, 'cancelled', at(2), 'follow-up');
+      expect(
+        await store().transition(
+          record.id,
+          'follow-up',
+          ['scheduled'],
+          'cancelled',
+          { updatedAt: at(2) },
+          { log: refused },
+        ),
+      ).toBeUndefined();
+      expect((await store().get(record.id))?.history).toHaveLength(2);
+    });
+
+    it('starts a history on an item stored without one, and keeps it through an erasure', async () => {
+      const { history: _none, ...legacy } = sampleRecord();
+      await store().create(legacy as InterviewRecord);
+      const sent = entry({ by: 'sender' }, 'sent', at(3), 'thank-you');
+      await store().transition(legacy.id, 'thank-you', ['scheduled'], 'sending', { updatedAt: at(3) });
+      await store().transition(
+        legacy.id,
+        'thank-you',
+        ['sending'],
+        'sent',
+        { updatedAt: at(3) },
+        { log: sent },
+      );
+      const current = (await store().get(legacy.id)) as InterviewRecord;
+      expect(current.history).toEqual([sent]);
+      const erased = entry({ by: 'api', keyId: 'key_owner' }, 'erased', at(4));
+      await store().erase(current, at(4), erased);
+      expect((await store().get(legacy.id))?.history).toEqual([sent, erased]);
+    });
+  });
+}

@@ -7,8 +7,9 @@ import type { Child } from 'hono/jsx';
 import type { ScheduledKind } from '../core/events.js';
 import type { EmailStatus, InterviewRecord } from '../core/interview.js';
 import { EMAIL_LABEL, scheduledKeys } from '../core/interview.js';
-import { type EmailKey, kindOf, parseEmailKey } from '../core/panel.js';
+import { type EmailKey, kindOf, panelistOf, parseEmailKey } from '../core/panel.js';
 import { formatForPeople } from '../core/time.js';
+import { restorable } from '../usecases/restore.js';
 
 const STYLE = `body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0;padding:1rem;color:#1b1b1b;background:#f6f6f4;line-height:1.5}
 main{max-width:36rem;margin:0 auto;background:#fff;border-radius:.5rem;padding:1.25rem;box-shadow:0 1px 3px rgba(0,0,0,.1)}
@@ -17,7 +18,7 @@ h1{font-size:1.35rem;margin:0 0 .25rem}h2{font-size:1.05rem;margin:1.25rem 0 0}.
 .scheduled{background:#e3f0ff}.sent{background:#e6f4ea}.cancelled,.skipped,.failed{background:#f1f1ef}.sending{background:#fff4d6}
 .when,.note{color:#555}.notice{padding:.6rem .8rem;border-radius:.4rem;background:#e6f4ea}
 form{margin:.6rem 0}button{font:inherit;padding:.75rem 1rem;border:0;border-radius:.4rem;width:100%;cursor:pointer}
-.danger{background:#b3261e;color:#fff}.secondary{background:#fff;color:#b3261e;border:2px solid #b3261e}
+.danger{background:#b3261e;color:#fff}.restore{background:#fff;color:#0b57d0;border:2px solid #0b57d0}.secondary{background:#fff;color:#b3261e;border:2px solid #b3261e}
 small{display:block;margin-top:1.25rem;color:#666}`;
 
 /**
@@ -63,9 +64,11 @@ const STATUS_TEXT: Record<EmailStatus, string> = {
   failed: 'Failed',
 };
 
-function EmailLine(props: { record: InterviewRecord; emailKey: EmailKey }) {
+function EmailLine(props: { record: InterviewRecord; emailKey: EmailKey; action: string; now?: Date }) {
   const e = props.record.emails[props.emailKey];
   if (!e) return '';
+  const person = panelistOf(props.record.interviewers, props.emailKey);
+  const label = EMAIL_LABEL[kindOf(props.emailKey) as ScheduledKind];
   const zone = props.record.interview.timeZone;
   const at = e.status === 'sent' ? e.sentAt : e.sendAt;
   const when = at ? formatForPeople(new Date(at), zone) : undefined;
@@ -83,6 +86,18 @@ function EmailLine(props: { record: InterviewRecord; emailKey: EmailKey }) {
         ''
       )}
       {e.reason ? <div class="note">{e.reason}</div> : ''}
+      {props.now && restorable(e, props.now) ? (
+        <form method="post" action={`${props.action}/restore`}>
+          <input type="hidden" name="kind" value={kindOf(props.emailKey)} />
+          {person ? <input type="hidden" name="to" value={person.email} /> : ''}
+          <button class="restore" type="submit">
+            Restore the {label.toLowerCase()}
+            {props.record.interviewers.length > 1 && person ? ` to ${person.name}` : ''}
+          </button>
+        </form>
+      ) : (
+        ''
+      )}
     </li>
   );
 }
@@ -113,7 +128,7 @@ const isFollowUp = (key: EmailKey) => kindOf(key) !== 'thank-you';
  * Every email, person by person. Buttons: everything; for a panel, everything to one person; the
  * follow-ups only (the second follow-up goes with the first), when something else is pending too.
  */
-export function CancelPage(props: { record: InterviewRecord; action: string; notice?: string }) {
+export function CancelPage(props: { record: InterviewRecord; action: string; notice?: string; now?: Date }) {
   const { record, action } = props;
   const panel = record.interviewers;
   const keys = scheduledKeys(record);
@@ -147,7 +162,12 @@ export function CancelPage(props: { record: InterviewRecord; action: string; not
           )}
           <ul>
             {keysOf(person.id).map((key) => (
-              <EmailLine record={record} emailKey={key} />
+              <EmailLine
+                record={record}
+                emailKey={key}
+                action={action}
+                {...(props.now && { now: props.now })}
+              />
             ))}
           </ul>
           {panel.length > 1 && keysOf(person.id).some((key) => isPending(record, key)) ? (

@@ -123,9 +123,20 @@ export class DynamoInterviewStore implements InterviewStore {
       names['#claim'] = 'claimId';
       values[':claim'] = options.claimId;
     }
+    if (options.dueAfter !== undefined) {
+      names['#at'] = 'sendAt';
+      values[':after'] = options.dueAfter;
+    }
+    if (options.reasonIs !== undefined) {
+      names['#why'] = 'reason';
+      values[':why'] = options.reasonIs;
+    }
     const sets = ['#e.#k.#s = :to'];
+    const removes: string[] = [];
     Object.entries(fields).forEach(([field, value], i) => {
       names[`#f${i}`] = field;
+      // A field given as undefined is removed (a restored email loses its cancel's reason).
+      if (value === undefined) return void removes.push(`#e.#k.#f${i}`);
       values[`:f${i}`] = value;
       sets.push(`#e.#k.#f${i} = :f${i}`);
     });
@@ -139,7 +150,7 @@ export class DynamoInterviewStore implements InterviewStore {
         new UpdateCommand({
           TableName: this.tableName,
           Key: { [TABLE.partitionKey]: id },
-          UpdateExpression: `SET ${sets.join(', ')}`,
+          UpdateExpression: `SET ${sets.join(', ')}${removes.length > 0 ? ` REMOVE ${removes.join(', ')}` : ''}`,
           ConditionExpression: [
             'attribute_exists(#pk)',
             `#e.#k.#s IN (${allowed.join(', ')})`,
@@ -150,6 +161,8 @@ export class DynamoInterviewStore implements InterviewStore {
             ...(options.dueBy !== undefined
               ? ['(attribute_not_exists(#e.#k.#at) OR #e.#k.#at <= :due)']
               : []),
+            ...(options.dueAfter !== undefined ? ['#e.#k.#at > :after'] : []),
+            ...(options.reasonIs !== undefined ? ['#e.#k.#why = :why'] : []),
           ].join(' AND '),
           ExpressionAttributeNames: names,
           ExpressionAttributeValues: values,

@@ -22,7 +22,8 @@ export const TRANSITIONS: Record<EmailStatus, readonly EmailStatus[]> = {
   sending: ['sent', 'scheduled', 'cancelled', 'failed', 'skipped'],
   // SES feedback after the fact: the email bounced or the recipient complained.
   sent: ['failed'],
-  cancelled: [],
+  // scheduled: restored by the candidate before its time (usecases/restore.ts, with its conditions).
+  cancelled: ['scheduled'],
   skipped: [],
   failed: [],
 };
@@ -167,6 +168,10 @@ export interface TransitionConditions {
   claimId?: string;
   /** Only if the email's `sendAt` is at or before this ISO instant (it is due). */
   dueBy?: string;
+  /** Only if the email's `sendAt` is after this ISO instant (still ahead). */
+  dueAfter?: string;
+  /** Only if the email's `reason` is this one (who cancelled it). */
+  reasonIs?: string;
   /** Appended to the history with the change, and only if the change is made. */
   log?: HistoryEntry;
 }
@@ -196,9 +201,19 @@ export function transitioned(
   if (conditions.dueBy !== undefined && email.sendAt !== undefined && email.sendAt > conditions.dueBy) {
     return undefined;
   }
+  if (
+    conditions.dueAfter !== undefined &&
+    !(email.sendAt !== undefined && email.sendAt > conditions.dueAfter)
+  ) {
+    return undefined;
+  }
+  if (conditions.reasonIs !== undefined && email.reason !== conditions.reasonIs) return undefined;
+  // A field given as undefined is removed (a restored email loses its cancel's reason).
+  const next: Record<string, unknown> = { ...email, ...fields, status: to };
+  for (const [field, value] of Object.entries(fields)) if (value === undefined) delete next[field];
   return {
     ...withLog(record, conditions.log),
-    emails: { ...record.emails, [key]: { ...email, ...fields, status: to } },
+    emails: { ...record.emails, [key]: next as unknown as EmailState },
   };
 }
 

@@ -88,6 +88,7 @@ const ERROR_CODES = [
   'payload_too_large',
   'unsupported_media_type',
   'rate_limited',
+  'nothing_restorable',
   'unavailable',
   'internal',
 ] as const;
@@ -275,6 +276,27 @@ export function openApiDocument(version: string): Json {
           },
         },
       },
+      '/interviews/{id}/restore': {
+        parameters: [idParam],
+        post: {
+          operationId: 'restoreInterview',
+          summary: 'Restore what the candidate cancelled, while its time is still ahead',
+          security: bearer,
+          requestBody: { required: false, content: json(ref('CancelRequest')) },
+          responses: {
+            '200': {
+              description: 'Restored; the interview, with its history',
+              content: json(ref('OwnedInterview')),
+            },
+            '400': error('An unknown kind, or a `to` that is none of this interview’s interviewers'),
+            '401': error('No valid API key'),
+            '404': error('No such interview for this key'),
+            '409': error(
+              'Nothing chosen can be restored (sent, failed, cancelled for another reason, or past its time)',
+            ),
+          },
+        },
+      },
       '/cancel/{token}': {
         parameters: [tokenParam],
         get: {
@@ -290,6 +312,31 @@ export function openApiDocument(version: string): Json {
           operationId: 'cancel',
           summary:
             'Cancel the emails still scheduled: all, one kind, one interviewer’s, or one kind to one interviewer',
+          requestBody: {
+            required: false,
+            content: {
+              'application/x-www-form-urlencoded': { schema: ref('CancelRequest') },
+              ...json(ref('CancelRequest')),
+            },
+          },
+          responses: {
+            '200': {
+              description: 'The page, or the interview as JSON with `Accept: application/json`',
+              content: { ...html, ...json(ref('Interview')) },
+            },
+            '400': error('An unknown kind, or a `to` that is none of this interview’s interviewers'),
+            '403': error('A cross-site form'),
+            '404': error('No interview for this link'),
+            '410': error('The link expired'),
+            '413': error('A body over the limit'),
+          },
+        },
+      },
+      '/cancel/{token}/restore': {
+        parameters: [tokenParam],
+        post: {
+          operationId: 'restoreByLink',
+          summary: 'Restore what the candidate cancelled, from the cancel page (while its time is ahead)',
           requestBody: {
             required: false,
             content: {

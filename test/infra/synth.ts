@@ -153,11 +153,13 @@ export const INTERVIEW_ROUTES = [
   'POST /interviews/preview',
   'GET /interviews/{id}',
   'DELETE /interviews/{id}',
+  'POST /interviews/{id}/restore',
 ];
 export const ANONYMOUS_ROUTES = [
   'GET /cancel/{token}',
   'HEAD /cancel/{token}',
   'POST /cancel/{token}',
+  'POST /cancel/{token}/restore',
   'GET /health',
   'GET /openapi.json',
   'GET /docs',

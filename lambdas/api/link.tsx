@@ -1,0 +1,215 @@
+/**
+ * The cancel link's routes: its page (GET and HEAD only read: mail scanners fetch links), the
+ * cancel (POST), and the restore of what the candidate cancelled (POST .../restore). Every POST is
+ * refused from another site, and answers the page, or JSON with `Accept: application/json`.
+ */
+import type { Context, Env, Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import type { ScheduledKind } from '../core/events.js';
+import { BY_LINK } from '../core/history.js';
+import {
+  CANCEL_LINK_DAYS,
+  cancelLinkExpiresAt,
+  EMAIL_LABEL,
+  type InterviewRecord,
+} from '../core/interview.js';
+import { type EmailKey, kindOf, panelistOf, sameAddress } from '../core/panel.js';
+import type { FieldProblem } from '../core/schema.js';
+import { isWellFormedToken } from '../core/tokens.js';
+import { toView } from '../core/view.js';
+import { type CancelChoice, cancelPending, chosenKeys } from '../usecases/cancel.js';
+import { type ApiDeps, findByToken } from '../usecases/interviews.js';
+import { restore } from '../usecases/restore.js';
+import { crossSite, errorResponse, pageHeaders, readCancelChoice, tooLarge, wantsJson } from './http.js';
+import { CancelPage, MessagePage } from './pages.js';
+
+const CANCEL_BODY_BYTES = 4 * 1024;
+
+/**
+ * What the page says after a cancel: what this request stopped, what was already on its way, or
+ * that nothing it named was still to go (`before` is the interview as the request found it).
+ */
+function cancelNotice(
+  before: InterviewRecord,
+  after: InterviewRecord,
+  choice: CancelChoice,
+  keys: readonly EmailKey[],
+): string {
+  if (keys.length === 0) return 'There is no such email to cancel: nothing changed.';
+  const panel = after.interviewers.length > 1;
+  const named = (key: EmailKey) => {
+    const label = EMAIL_LABEL[kindOf(key) as keyof typeof EMAIL_LABEL].toLowerCase();
+    const person = panelistOf(after.interviewers, key);
+    return panel && person ? `${label} to ${person.name}` : label;
+  };
+  const inFlight = keys.filter((key) => after.emails[key]?.status === 'sending');
+  if (inFlight.length > 0) {
+    const verb = inFlight.length === 1 ? 'was' : 'were';
+    return `The ${inFlight.map(named).join(' and ')} ${verb} already being sent and may go out; everything else you chose is cancelled.`;
+  }
+  // Stopped by this request: pending when it came (scheduled, or being sent and then given up).
+  const stopped = keys.filter(
+    (key) =>
+      ['scheduled', 'sending'].includes(before.emails[key]?.status ?? '') &&
+      after.emails[key]?.status === 'cancelled',
+  );
+  if (stopped.length === 0)
+    return 'Nothing you chose was still to go: it had been sent or cancelled already.';
+  const to = choice.to;
+  const person = to === undefined ? undefined : after.interviewers.find((p) => sameAddress(p.email, to));
+  if (choice.kind === 'all') {
+    return person
+      ? `Done: nothing pending to ${person.name} will be sent.`
+      : 'Done: nothing pending will be sent.';
+  }
+  // Named by what was stopped, which may be less than what was asked for (a follow-up already sent).
+  const labels = [...new Set(stopped.map((key) => EMAIL_LABEL[kindOf(key) as ScheduledKind].toLowerCase()))];
+  const what = labels.length > 1 ? 'follow-ups' : `${labels[0]}${stopped.length > 1 ? 's' : ''}`;
+  return `Done: the ${what}${person && panel ? ` to ${person.name}` : ''} will not be sent.`;
+}
+
+const NOT_FOUND_PAGE = {
+  title: 'Link not found',
+  message: 'This link is not valid. Check that you opened the whole link from your confirmation email.',
+};
+const EXPIRED_PAGE = {
+  title: 'Link expired',
+  message: `This link stopped working ${CANCEL_LINK_DAYS} days after the last email of the interview. Nothing is waiting to be sent.`,
+};
+const CROSS_SITE_PAGE = {
+  title: 'Not allowed',
+  message:
+    'This request came from another site, so it was refused. Open the link from your email and press the button there.',
+};
+const TOO_LARGE_PAGE = { title: 'Request too large', message: 'This request is too large.' };
+const BAD_KIND_PAGE = {
+  title: 'Unknown choice',
+  message: 'kind must be "all", "thank-you", "follow-up" or "second-follow-up", and to an email address.',
+};
+const UNKNOWN_RECIPIENT_PAGE = {
+  title: 'Unknown interviewer',
+  message: 'to must be the address of one of this interview’s interviewers.',
+};
+
+export function linkRoutes<E extends Env>(app: Hono<E>, options: ApiDeps & { publicUrl?: string }): void {
+  /** The page, or JSON for `Accept: application/json`; pages get their security headers. */
+  const answer = (
+    c: Context,
+    status: ContentfulStatusCode,
+    code: string,
+    page: { title: string; message: string },
+    fields?: FieldProblem[],
+  ) => {
+    if (wantsJson(c)) return errorResponse(c, status, code, page.message, fields);
+    pageHeaders(c);
+    return c.html(<MessagePage {...page} />, status);
+  };
+
+  /** The interview behind a token, or the reason there is none. */
+  const lookUp = async (token: string) => {
+    const record = isWellFormedToken(token) ? await findByToken(options, token) : undefined;
+    if (!record) return { problem: [404, 'not_found', NOT_FOUND_PAGE] as const };
+    if (options.clock.now().getTime() >= cancelLinkExpiresAt(record).getTime()) {
+      return { problem: [410, 'gone', EXPIRED_PAGE] as const };
+    }
+    return { record };
+  };
+
+  // GET (and HEAD, which Hono answers from the GET route) only reads: mail scanners fetch links.
+  app.get('/cancel/:token', async (c) => {
+    const token = c.req.param('token');
+    const found = await lookUp(token);
+    pageHeaders(c);
+    if (found.problem) return c.html(<MessagePage {...found.problem[2]} />, found.problem[0]);
+    return c.html(<CancelPage record={found.record} action={`/cancel/${token}`} now={options.clock.now()} />);
+  });
+
+  app.post(
+    '/cancel/:token',
+    async (c, next) => {
+      if (crossSite(c, options.publicUrl)) return answer(c, 403, 'forbidden', CROSS_SITE_PAGE);
+      await next();
+    },
+    bodyLimit({
+      maxSize: CANCEL_BODY_BYTES,
+      onError: (c) => {
+        tooLarge(c);
+        return answer(c, 413, 'payload_too_large', TOO_LARGE_PAGE);
+      },
+    }),
+    async (c) => {
+      const choice = await readCancelChoice(c);
+      if (choice === undefined) return answer(c, 400, 'invalid_request', BAD_KIND_PAGE);
+      const token = c.req.param('token');
+      const found = await lookUp(token);
+      if (found.problem) {
+        const [status, code, page] = found.problem;
+        return answer(c, status, code, page);
+      }
+      const keys = chosenKeys(found.record, choice);
+      if (keys === undefined) {
+        return answer(c, 400, 'invalid_request', UNKNOWN_RECIPIENT_PAGE, [
+          { path: 'to', message: 'is none of this interview’s interviewers' },
+        ]);
+      }
+      const after = await cancelPending(options, found.record, keys);
+      if (wantsJson(c)) return c.json(toView(after));
+      pageHeaders(c);
+      return c.html(
+        <CancelPage
+          now={options.clock.now()}
+          record={after}
+          action={`/cancel/${token}`}
+          notice={cancelNotice(found.record, after, choice, keys)}
+        />,
+      );
+    },
+  );
+
+  // Restoring what the candidate cancelled (usecases/restore.ts), under the same rules as a cancel.
+  app.post(
+    '/cancel/:token/restore',
+    async (c, next) => {
+      if (crossSite(c, options.publicUrl)) return answer(c, 403, 'forbidden', CROSS_SITE_PAGE);
+      await next();
+    },
+    bodyLimit({
+      maxSize: CANCEL_BODY_BYTES,
+      onError: (c) => {
+        tooLarge(c);
+        return answer(c, 413, 'payload_too_large', TOO_LARGE_PAGE);
+      },
+    }),
+    async (c) => {
+      const choice = await readCancelChoice(c);
+      if (choice === undefined) return answer(c, 400, 'invalid_request', BAD_KIND_PAGE);
+      const token = c.req.param('token');
+      const found = await lookUp(token);
+      if (found.problem) {
+        const [status, code, page] = found.problem;
+        return answer(c, status, code, page);
+      }
+      const result = await restore(options, found.record, choice, BY_LINK);
+      if (result.kind === 'unknown-recipient') {
+        return answer(c, 400, 'invalid_request', UNKNOWN_RECIPIENT_PAGE, [
+          { path: 'to', message: 'is none of this interview’s interviewers' },
+        ]);
+      }
+      if (wantsJson(c)) return c.json(toView(result.record));
+      pageHeaders(c);
+      const notice =
+        result.kind === 'restored'
+          ? `Restored: ${result.restored.length === 1 ? 'it goes' : 'they go'} out as planned.`
+          : 'Nothing you chose can be restored: it went, failed, or its time has passed.';
+      return c.html(
+        <CancelPage
+          record={result.record}
+          action={`/cancel/${token}`}
+          notice={notice}
+          now={options.clock.now()}
+        />,
+      );
+    },
+  );
+}

@@ -46,6 +46,35 @@ export function historyContract(store: Lazy<InterviewStore>) {
       expect((await store().get(record.id))?.history).toHaveLength(2);
     });
 
+    it('restores only under its conditions: still ahead, cancelled for the reason given; fields given as undefined are removed', async () => {
+      const record = sampleRecord();
+      await store().create(record);
+      const cancelled = { updatedAt: at(1), reason: 'Cancelled by the candidate.', cancelReason: 'x' };
+      await store().transition(record.id, 'follow-up', ['scheduled'], 'cancelled', cancelled);
+      const sendAt = record.emails['follow-up']?.sendAt as string;
+      const back = { updatedAt: at(2), reason: undefined, cancelReason: undefined };
+      // Past its time, or cancelled for another reason: not moved.
+      expect(
+        await store().transition(record.id, 'follow-up', ['cancelled'], 'scheduled', back, {
+          dueAfter: sendAt,
+        }),
+      ).toBeUndefined();
+      expect(
+        await store().transition(record.id, 'follow-up', ['cancelled'], 'scheduled', back, {
+          reasonIs: 'Cancelled because the thank-you bounced.',
+        }),
+      ).toBeUndefined();
+      const log = entry({ by: 'link' }, 'restored', at(2), 'follow-up');
+      const restored = await store().transition(record.id, 'follow-up', ['cancelled'], 'scheduled', back, {
+        dueAfter: at(2),
+        reasonIs: 'Cancelled by the candidate.',
+        log,
+      });
+      expect(restored?.emails['follow-up']).toEqual({ status: 'scheduled', sendAt, updatedAt: at(2) });
+      expect(restored?.history?.at(-1)).toEqual(log);
+      expect(await store().get(record.id)).toEqual(restored);
+    });
+
     it('starts a history on an item stored without one, and keeps it through an erasure', async () => {
       const { history: _none, ...legacy } = sampleRecord();
       await store().create(legacy as InterviewRecord);

@@ -125,9 +125,12 @@ export function linkRoutes<E extends Env>(app: Hono<E>, options: ApiDeps & { pub
     return c.html(<CancelPage record={found.record} action={`/cancel/${token}`} now={options.clock.now()} />);
   });
 
-  app.post(
-    '/cancel/:token',
-    async (c, next) => {
+  /**
+   * What both POSTs do first: refuse another site, bound the body, read the choice, find the
+   * interview. The request's choice and interview, or the answer that ends it.
+   */
+  const guard = [
+    async (c: Context, next: () => Promise<void>) => {
       if (crossSite(c, options.publicUrl)) return answer(c, 403, 'forbidden', CROSS_SITE_PAGE);
       await next();
     },
@@ -138,78 +141,48 @@ export function linkRoutes<E extends Env>(app: Hono<E>, options: ApiDeps & { pub
         return answer(c, 413, 'payload_too_large', TOO_LARGE_PAGE);
       },
     }),
-    async (c) => {
-      const choice = await readCancelChoice(c);
-      if (choice === undefined) return answer(c, 400, 'invalid_request', BAD_KIND_PAGE);
-      const token = c.req.param('token');
-      const found = await lookUp(token);
-      if (found.problem) {
-        const [status, code, page] = found.problem;
-        return answer(c, status, code, page);
-      }
-      const keys = chosenKeys(found.record, choice);
-      if (keys === undefined) {
-        return answer(c, 400, 'invalid_request', UNKNOWN_RECIPIENT_PAGE, [
-          { path: 'to', message: 'is none of this interview’s interviewers' },
-        ]);
-      }
-      const after = await cancelPending(options, found.record, keys);
-      if (wantsJson(c)) return c.json(toView(after));
-      pageHeaders(c);
-      return c.html(
-        <CancelPage
-          now={options.clock.now()}
-          record={after}
-          action={`/cancel/${token}`}
-          notice={cancelNotice(found.record, after, choice, keys)}
-        />,
-      );
-    },
-  );
+  ] as const;
+  const unknownRecipient = (c: Context) =>
+    answer(c, 400, 'invalid_request', UNKNOWN_RECIPIENT_PAGE, [
+      { path: 'to', message: 'is none of this interview’s interviewers' },
+    ]);
+  const chosen = async (c: Context) => {
+    const choice = await readCancelChoice(c);
+    if (choice === undefined) return { response: answer(c, 400, 'invalid_request', BAD_KIND_PAGE) };
+    const found = await lookUp(c.req.param('token') ?? '');
+    if (found.problem) {
+      const [status, code, page] = found.problem;
+      return { response: answer(c, status, code, page) };
+    }
+    return { choice, record: found.record };
+  };
+  /** The page after a POST, or the interview as JSON. */
+  const after = (c: Context, record: InterviewRecord, notice: string) => {
+    if (wantsJson(c)) return c.json(toView(record));
+    pageHeaders(c);
+    const action = `/cancel/${c.req.param('token')}`;
+    return c.html(<CancelPage record={record} action={action} notice={notice} now={options.clock.now()} />);
+  };
+
+  app.post('/cancel/:token', ...guard, async (c) => {
+    const request = await chosen(c);
+    if (!request.choice) return request.response;
+    const keys = chosenKeys(request.record, request.choice);
+    if (keys === undefined) return unknownRecipient(c);
+    const cancelled = await cancelPending(options, request.record, keys);
+    return after(c, cancelled, cancelNotice(request.record, cancelled, request.choice, keys));
+  });
 
   // Restoring what the candidate cancelled (usecases/restore.ts), under the same rules as a cancel.
-  app.post(
-    '/cancel/:token/restore',
-    async (c, next) => {
-      if (crossSite(c, options.publicUrl)) return answer(c, 403, 'forbidden', CROSS_SITE_PAGE);
-      await next();
-    },
-    bodyLimit({
-      maxSize: CANCEL_BODY_BYTES,
-      onError: (c) => {
-        tooLarge(c);
-        return answer(c, 413, 'payload_too_large', TOO_LARGE_PAGE);
-      },
-    }),
-    async (c) => {
-      const choice = await readCancelChoice(c);
-      if (choice === undefined) return answer(c, 400, 'invalid_request', BAD_KIND_PAGE);
-      const token = c.req.param('token');
-      const found = await lookUp(token);
-      if (found.problem) {
-        const [status, code, page] = found.problem;
-        return answer(c, status, code, page);
-      }
-      const result = await restore(options, found.record, choice, BY_LINK);
-      if (result.kind === 'unknown-recipient') {
-        return answer(c, 400, 'invalid_request', UNKNOWN_RECIPIENT_PAGE, [
-          { path: 'to', message: 'is none of this interview’s interviewers' },
-        ]);
-      }
-      if (wantsJson(c)) return c.json(toView(result.record));
-      pageHeaders(c);
-      const notice =
-        result.kind === 'restored'
-          ? `Restored: ${result.restored.length === 1 ? 'it goes' : 'they go'} out as planned.`
-          : 'Nothing you chose can be restored: it went, failed, or its time has passed.';
-      return c.html(
-        <CancelPage
-          record={result.record}
-          action={`/cancel/${token}`}
-          notice={notice}
-          now={options.clock.now()}
-        />,
-      );
-    },
-  );
+  app.post('/cancel/:token/restore', ...guard, async (c) => {
+    const request = await chosen(c);
+    if (!request.choice) return request.response;
+    const result = await restore(options, request.record, request.choice, BY_LINK);
+    if (result.kind === 'unknown-recipient') return unknownRecipient(c);
+    const notice =
+      result.kind === 'restored'
+        ? `Restored: ${result.restored.length === 1 ? 'it goes' : 'they go'} out as planned.`
+        : 'Nothing you chose can be restored: it went, failed, or its time has passed.';
+    return after(c, result.record, notice);
+  });
 }

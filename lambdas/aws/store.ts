@@ -136,9 +136,12 @@ export class DynamoInterviewStore implements InterviewStore {
     Object.entries(fields).forEach(([field, value], i) => {
       names[`#f${i}`] = field;
       // A field given as undefined is removed (a restored email loses its cancel's reason).
-      if (value === undefined) return void removes.push(`#e.#k.#f${i}`);
-      values[`:f${i}`] = value;
-      sets.push(`#e.#k.#f${i} = :f${i}`);
+      if (value === undefined) {
+        removes.push(`#e.#k.#f${i}`);
+      } else {
+        values[`:f${i}`] = value;
+        sets.push(`#e.#k.#f${i} = :f${i}`);
+      }
     });
     if (options.log) sets.push(appendLog(names, values, options.log));
     const allowed = from.map((status, i) => {

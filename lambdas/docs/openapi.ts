@@ -156,6 +156,29 @@ const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const json = (schema: Json) => ({ 'application/json': { schema } });
 const html = { 'text/html': { schema: { type: 'string' } } };
 const error = (description: string) => ({ description, content: json(ref('Error')) });
+/** A POST of the cancel link (a cancel, a restore): form or JSON in; the page, or JSON, out. */
+const linkPost = (operationId: string, summary: string) => ({
+  operationId,
+  summary,
+  requestBody: {
+    required: false,
+    content: {
+      'application/x-www-form-urlencoded': { schema: ref('CancelRequest') },
+      ...json(ref('CancelRequest')),
+    },
+  },
+  responses: {
+    '200': {
+      description: 'The page, or the interview as JSON with `Accept: application/json`',
+      content: { ...html, ...json(ref('Interview')) },
+    },
+    '400': error('An unknown kind, or a `to` that is none of this interview’s interviewers'),
+    '403': error('A cross-site form'),
+    '404': error('No interview for this link'),
+    '410': error('The link expired'),
+    '413': error('A body over the limit'),
+  },
+});
 const retryAfter = {
   'Retry-After': { description: 'Seconds until the request can succeed', schema: { type: 'integer' } },
 };
@@ -308,54 +331,17 @@ export function openApiDocument(version: string): Json {
             '410': { description: 'The link expired', content: html },
           },
         },
-        post: {
-          operationId: 'cancel',
-          summary:
-            'Cancel the emails still scheduled: all, one kind, one interviewer’s, or one kind to one interviewer',
-          requestBody: {
-            required: false,
-            content: {
-              'application/x-www-form-urlencoded': { schema: ref('CancelRequest') },
-              ...json(ref('CancelRequest')),
-            },
-          },
-          responses: {
-            '200': {
-              description: 'The page, or the interview as JSON with `Accept: application/json`',
-              content: { ...html, ...json(ref('Interview')) },
-            },
-            '400': error('An unknown kind, or a `to` that is none of this interview’s interviewers'),
-            '403': error('A cross-site form'),
-            '404': error('No interview for this link'),
-            '410': error('The link expired'),
-            '413': error('A body over the limit'),
-          },
-        },
+        post: linkPost(
+          'cancel',
+          'Cancel the emails still scheduled: all, one kind, one interviewer’s, or one kind to one interviewer',
+        ),
       },
       '/cancel/{token}/restore': {
         parameters: [tokenParam],
-        post: {
-          operationId: 'restoreByLink',
-          summary: 'Restore what the candidate cancelled, from the cancel page (while its time is ahead)',
-          requestBody: {
-            required: false,
-            content: {
-              'application/x-www-form-urlencoded': { schema: ref('CancelRequest') },
-              ...json(ref('CancelRequest')),
-            },
-          },
-          responses: {
-            '200': {
-              description: 'The page, or the interview as JSON with `Accept: application/json`',
-              content: { ...html, ...json(ref('Interview')) },
-            },
-            '400': error('An unknown kind, or a `to` that is none of this interview’s interviewers'),
-            '403': error('A cross-site form'),
-            '404': error('No interview for this link'),
-            '410': error('The link expired'),
-            '413': error('A body over the limit'),
-          },
-        },
+        post: linkPost(
+          'restoreByLink',
+          'Restore what the candidate cancelled, from the cancel page (while its time is ahead)',
+        ),
       },
       '/health': {
         get: {

@@ -199,20 +199,24 @@ export async function sendEmail(deps: SenderDeps, event: SendEvent): Promise<Sen
     if (decision.action === 'skip') return skipLate(deps, event, claimed, claimId, decision.reason, planned);
     if (decision.action === 'move') return moveLater(deps, event, claimId, decision, planned);
   }
-  let email: OutgoingEmail;
-  try {
-    email = render(claimed, event, now, deps.senderAddress);
-  } catch (err) {
-    const failedAt = stamp();
+  /** Ends the claimed email `failed` for good, with the reason. */
+  const fail = async (reason: string) => {
+    const { updatedAt } = stamp();
     await store.transition(
       event.interviewId,
       key,
       ['sending'],
       'failed',
-      { ...failedAt, reason: 'The email could not be written.' },
-      { log: entry(BY_SENDER, 'failed', failedAt.updatedAt, key) },
+      { updatedAt, reason },
+      { log: entry(BY_SENDER, 'failed', updatedAt, key) },
     );
     deps.metrics.count('EmailsFailed');
+  };
+  let email: OutgoingEmail;
+  try {
+    email = render(claimed, event, now, deps.senderAddress);
+  } catch (err) {
+    await fail('The email could not be written.');
     throw err;
   }
 
@@ -224,16 +228,7 @@ export async function sendEmail(deps: SenderDeps, event: SendEvent): Promise<Sen
     const error = err instanceof Error ? err.message : String(err);
     if (failure === 'retry' || failure === 'unsent') return releaseAndRetry(deps, event, claimId, error);
     if (failure === 'reject') {
-      const failedAt = stamp();
-      await store.transition(
-        event.interviewId,
-        key,
-        ['sending'],
-        'failed',
-        { ...failedAt, reason: error },
-        { log: entry(BY_SENDER, 'failed', failedAt.updatedAt, key) },
-      );
-      deps.metrics.count('EmailsFailed');
+      await fail(error);
       log('error', 'send refused for good', { ...context, error });
       return 'failed';
     }

@@ -207,38 +207,54 @@ export function createApp(options: AppOptions): Hono<SubmissionEnv> {
   });
 
   // Restore what the candidate cancelled, while its time is ahead (usecases/restore.ts).
-  app.post('/interviews/:id/restore', requireKey, bodyLimit({ maxSize: RESTORE_BODY_BYTES }), async (c) => {
-    const record = await owned(c);
-    if (!record) return errorResponse(c, 404, 'not_found', 'No interview with this id.');
-    const choice = await readCancelChoice(c);
-    if (choice === undefined) {
-      return errorResponse(
-        c,
-        400,
-        'invalid_request',
-        'kind must be "all", "thank-you", "follow-up" or "second-follow-up", and to an email address.',
-      );
-    }
-    const result = await restore(options, record, choice, { by: 'api', keyId: c.get('caller').keyId });
-    if (result.kind === 'unknown-recipient') {
-      return errorResponse(
-        c,
-        400,
-        'invalid_request',
-        'to must be the address of one of this interview’s interviewers.',
-        [{ path: 'to', message: 'is none of this interview’s interviewers' }],
-      );
-    }
-    if (result.kind === 'nothing-restorable') {
-      return errorResponse(
-        c,
-        409,
-        'nothing_restorable',
-        'Nothing chosen can be restored: only an email the candidate cancelled, before its time.',
-      );
-    }
-    return c.json(toOwnerView(result.record));
-  });
+  app.post(
+    '/interviews/:id/restore',
+    requireKey,
+    bodyLimit({
+      maxSize: RESTORE_BODY_BYTES,
+      onError: (c) => {
+        tooLarge(c);
+        return errorResponse(
+          c,
+          413,
+          'payload_too_large',
+          `The body must be at most ${RESTORE_BODY_BYTES} bytes.`,
+        );
+      },
+    }),
+    async (c) => {
+      const record = await owned(c);
+      if (!record) return errorResponse(c, 404, 'not_found', 'No interview with this id.');
+      const choice = await readCancelChoice(c);
+      if (choice === undefined) {
+        return errorResponse(
+          c,
+          400,
+          'invalid_request',
+          'kind must be "all", "thank-you", "follow-up" or "second-follow-up", and to an email address.',
+        );
+      }
+      const result = await restore(options, record, choice, { by: 'api', keyId: c.get('caller').keyId });
+      if (result.kind === 'unknown-recipient') {
+        return errorResponse(
+          c,
+          400,
+          'invalid_request',
+          'to must be the address of one of this interview’s interviewers.',
+          [{ path: 'to', message: 'is none of this interview’s interviewers' }],
+        );
+      }
+      if (result.kind === 'nothing-restorable') {
+        return errorResponse(
+          c,
+          409,
+          'nothing_restorable',
+          'Nothing chosen can be restored: only an email the candidate cancelled, before its time.',
+        );
+      }
+      return c.json(toOwnerView(result.record));
+    },
+  );
 
   linkRoutes(app, options);
 

@@ -25,6 +25,8 @@ import { crossSite, errorResponse, pageHeaders, readCancelChoice, tooLarge, want
 import { CancelPage, MessagePage } from './pages.js';
 
 const CANCEL_BODY_BYTES = 4 * 1024;
+const NOTHING_RESTORABLE =
+  'Nothing you chose can be restored: it went, failed, was stopped for another reason, or its time has passed.';
 
 /**
  * What the page says after a cancel: what this request stopped, what was already on its way, or
@@ -179,10 +181,13 @@ export function linkRoutes<E extends Env>(app: Hono<E>, options: ApiDeps & { pub
     if (!request.choice) return request.response;
     const result = await restore(options, request.record, request.choice, BY_LINK);
     if (result.kind === 'unknown-recipient') return unknownRecipient(c);
+    if (result.kind === 'nothing-restorable' && wantsJson(c)) {
+      return errorResponse(c, 409, 'nothing_restorable', NOTHING_RESTORABLE);
+    }
     const notice =
       result.kind === 'restored'
         ? `Restored: ${result.restored.length === 1 ? 'it goes' : 'they go'} out as planned.`
-        : 'Nothing you chose can be restored: it went, failed, or its time has passed.';
+        : NOTHING_RESTORABLE;
     return after(c, result.record, notice);
   });
 }

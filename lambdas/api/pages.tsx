@@ -72,7 +72,15 @@ function EmailLine(props: { record: InterviewRecord; emailKey: EmailKey; action:
   const zone = props.record.interview.timeZone;
   const at = e.status === 'sent' ? e.sentAt : e.sendAt;
   const when = at ? formatForPeople(new Date(at), zone) : undefined;
-  const prefix = e.status === 'sent' ? 'Sent ' : e.status === 'scheduled' ? 'Goes out ' : 'Was due ';
+  const ahead = at !== undefined && props.now !== undefined && Date.parse(at) > props.now.getTime();
+  const prefix =
+    e.status === 'sent'
+      ? 'Sent '
+      : e.status === 'scheduled'
+        ? 'Goes out '
+        : ahead
+          ? 'Would have gone out '
+          : 'Was due ';
   return (
     <li>
       <span class="kind">{EMAIL_LABEL[kindOf(props.emailKey) as ScheduledKind]}</span>
@@ -86,7 +94,7 @@ function EmailLine(props: { record: InterviewRecord; emailKey: EmailKey; action:
         ''
       )}
       {e.reason ? <div class="note">{e.reason}</div> : ''}
-      {props.now && restorable(e, props.now) ? (
+      {props.now && restorable(props.record, props.emailKey, props.now) ? (
         <form method="post" action={`${props.action}/restore`}>
           <input type="hidden" name="kind" value={kindOf(props.emailKey)} />
           {person ? <input type="hidden" name="to" value={person.email} /> : ''}
@@ -203,8 +211,8 @@ export function CancelPage(props: { record: InterviewRecord; action: string; not
         <p class="note">Nothing is waiting to be sent.</p>
       )}
       <small>
-        Opening this page never cancels anything; only the buttons do. Anyone who has this link can cancel, so
-        please don't forward it. Emails already sent cannot be recalled.
+        Opening this page never cancels anything; only the buttons do. Anyone who has this link can cancel or
+        restore, so please don't forward it. Emails already sent cannot be recalled.
       </small>
     </Layout>
   );

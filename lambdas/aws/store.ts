@@ -9,7 +9,7 @@ import {
   ScanCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type { HistoryEntry } from '../core/history.js';
+import { erasedHistory, type HistoryEntry } from '../core/history.js';
 import {
   assertTransitions,
   type EmailChange,
@@ -224,9 +224,15 @@ export class DynamoInterviewStore implements InterviewStore {
   async erase(record: InterviewRecord, at: string, log?: HistoryEntry): Promise<void> {
     // What core/interview.ts `erased` does, as one update: see ERASED_RECORD_FIELDS for the why.
     const keys = emailKeys(record);
-    const names: Record<string, string> = {};
-    const values: Record<string, unknown> = { ':at': at, ':exp': erasedExpiresAt(new Date(at)) };
-    const logged = log ? `, ${appendLog(names, values, log)}` : '';
+    // The history as erasedHistory leaves it: written whole (an entry appended meanwhile is lost
+    // with the rest of what is erased).
+    const names: Record<string, string> = { '#h': 'history' };
+    const values: Record<string, unknown> = {
+      ':at': at,
+      ':exp': erasedExpiresAt(new Date(at)),
+      ':history': erasedHistory(record.history, log),
+    };
+    const logged = ', #h = :history';
     await this.db.send(
       new UpdateCommand({
         TableName: this.tableName,

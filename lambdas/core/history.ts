@@ -53,3 +53,21 @@ export function entry(who: Acting, action: HistoryAction, at: string, email?: Em
 export const BY_SENDER: Acting = { by: 'sender' };
 export const BY_LINK: Acting = { by: 'link' };
 export const BY_FEEDBACK: Acting = { by: 'feedback' };
+
+/**
+ * The history an erasure leaves: who did what to which email, in order, but not when, nor which
+ * key (the erasure removes the owner and the times for the same reason), then its own entry.
+ */
+export function erasedHistory(
+  history: readonly HistoryEntry[] | undefined,
+  log?: HistoryEntry,
+): HistoryEntry[] {
+  const at = log?.at;
+  const kept = (history ?? []).map(({ by, action, email }) => ({
+    at: at ?? '',
+    by,
+    action,
+    ...(email !== undefined && { email }),
+  }));
+  return log ? [...kept, log] : kept;
+}

@@ -4,7 +4,7 @@
  * source states, so two actors racing for the same email (a retried send, a cancel) end one way only.
  */
 import { EMAIL_KINDS, SCHEDULED_KINDS, type ScheduledKind } from './events.js';
-import { entry, type HistoryEntry } from './history.js';
+import { entry, erasedHistory, type HistoryEntry } from './history.js';
 import { type EmailKey, emailKey, type Panelist, parseEmailKey } from './panel.js';
 import type { NormalizedSubmission } from './schema.js';
 import { computeSendTimes, type TimingSettings } from './sendTimes.js';
@@ -273,7 +273,7 @@ export const ERASED_EMAIL_FIELDS = [
  * of the interview (see erasedExpiresAt).
  */
 export function erased(record: InterviewRecord, at: string, log?: HistoryEntry): InterviewRecord {
-  const kept: Record<string, unknown> = { ...withLog(record, log) };
+  const kept: Record<string, unknown> = { ...record, history: erasedHistory(record.history, log) };
   for (const field of ERASED_RECORD_FIELDS) delete kept[field];
   const emails = Object.fromEntries(
     Object.entries(record.emails).map(([kind, email]) => {

@@ -157,7 +157,7 @@ const json = (schema: Json) => ({ 'application/json': { schema } });
 const html = { 'text/html': { schema: { type: 'string' } } };
 const error = (description: string) => ({ description, content: json(ref('Error')) });
 /** A POST of the cancel link (a cancel, a restore): form or JSON in; the page, or JSON, out. */
-const linkPost = (operationId: string, summary: string) => ({
+const linkPost = (operationId: string, summary: string, restores = false) => ({
   operationId,
   summary,
   requestBody: {
@@ -177,6 +177,10 @@ const linkPost = (operationId: string, summary: string) => ({
     '404': error('No interview for this link'),
     '410': error('The link expired'),
     '413': error('A body over the limit'),
+    ...(restores && {
+      '409': error('As JSON: nothing chosen can be restored (the page says so with a 200)'),
+      '503': error('A schedule could not be made again: that email stays cancelled'),
+    }),
   },
 });
 const retryAfter = {
@@ -317,6 +321,8 @@ export function openApiDocument(version: string): Json {
             '409': error(
               'Nothing chosen can be restored (sent, failed, cancelled for another reason, or past its time)',
             ),
+            '413': error('A body over the limit'),
+            '503': error('A schedule could not be made again: that email stays cancelled'),
           },
         },
       },
@@ -341,6 +347,7 @@ export function openApiDocument(version: string): Json {
         post: linkPost(
           'restoreByLink',
           'Restore what the candidate cancelled, from the cancel page (while its time is ahead)',
+          true,
         ),
       },
       '/health': {

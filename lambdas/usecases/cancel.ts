@@ -81,7 +81,12 @@ export interface CancelChoice {
  * The emails a choice names, or undefined when `to` is none of the panel's addresses. Cancelling
  * the follow-up cancels the second follow-up too: it checks in "once more" after the first.
  */
-export function chosenKeys(record: InterviewRecord, choice: CancelChoice): EmailKey[] | undefined {
+export function chosenKeys(
+  record: InterviewRecord,
+  choice: CancelChoice,
+  /** The kind alone, without the follow-up's second (what a restore names). */
+  exact = false,
+): EmailKey[] | undefined {
   const person =
     choice.to === undefined
       ? undefined
@@ -90,7 +95,7 @@ export function chosenKeys(record: InterviewRecord, choice: CancelChoice): Email
   const kinds: readonly ScheduledKind[] =
     choice.kind === 'all'
       ? SCHEDULED_KINDS
-      : choice.kind === 'follow-up'
+      : choice.kind === 'follow-up' && !exact
         ? ['follow-up', 'second-follow-up']
         : [choice.kind];
   return scheduledKeys(record).filter((key) => {

@@ -333,6 +333,7 @@ export async function deleteInterview(
   // retried (the interview is not erased yet) and forgets again, harmlessly.
   if (record.idempotencyScope) await deps.access.forget(record.idempotencyScope);
   const at = deps.clock.now().toISOString();
-  await deps.store.erase(record, at, entry(byOwner, 'erased', at));
+  // No key id in it: the erasure removes the owner (see erasedHistory).
+  await deps.store.erase(record, at, entry({ by: 'api' }, 'erased', at));
   deps.log('info', 'interview erased', { interviewId: record.id });
 }

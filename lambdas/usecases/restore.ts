@@ -14,24 +14,45 @@ import type { Acting } from '../core/history.js';
 import { entry } from '../core/history.js';
 import {
   CANCELLED_BY_CANDIDATE,
-  type EmailState,
+  CANCELLED_BY_REVOKE,
   type InterviewRecord,
   scheduleName,
 } from '../core/interview.js';
-import { type EmailKey, eventFor } from '../core/panel.js';
+import { type EmailKey, emailKey, eventFor, parseEmailKey } from '../core/panel.js';
 import { sweepPlan } from '../core/reconcile.js';
 import { scheduleTime } from '../core/sendTimes.js';
 import { type CancelChoice, chosenKeys } from './cancel.js';
 import { type ApiDeps, ServiceUnavailable } from './interviews.js';
 
-/** Whether an email can be restored at `now`: cancelled by the candidate, its time still ahead. */
-export function restorable(email: EmailState | undefined, now: Date): boolean {
-  return (
-    email?.status === 'cancelled' &&
-    email.reason === CANCELLED_BY_CANDIDATE &&
-    email.sendAt !== undefined &&
-    Date.parse(email.sendAt) > now.getTime()
-  );
+/** At most this many restores per interview: a cancel-restore loop cannot grow the item forever. */
+export const MAX_RESTORES = 10;
+
+/**
+ * Whether an email can be restored at `now`: cancelled by the candidate, its time still ahead,
+ * and nothing since has said no more should go: not a revoked key (any email cancelled for it),
+ * not a bounce or complaint about that person or the candidate (any of their emails failed), a
+ * second follow-up only while its first is to go or went, and within MAX_RESTORES.
+ */
+export function restorable(record: InterviewRecord, key: EmailKey, now: Date): boolean {
+  const email = record.emails[key];
+  if (
+    email?.status !== 'cancelled' ||
+    email.reason !== CANCELLED_BY_CANDIDATE ||
+    email.sendAt === undefined ||
+    Date.parse(email.sendAt) <= now.getTime()
+  ) {
+    return false;
+  }
+  const all = Object.entries(record.emails);
+  if (all.some(([, e]) => e?.reason === CANCELLED_BY_REVOKE)) return false;
+  const person = parseEmailKey(key)?.person;
+  const theirs = all.filter(([k]) => k === 'confirmation' || parseEmailKey(k)?.person === person);
+  if (theirs.some(([, e]) => e?.status === 'failed')) return false;
+  if (parseEmailKey(key)?.kind === 'second-follow-up' && person !== undefined) {
+    const first = record.emails[emailKey('follow-up', person)]?.status;
+    if (first !== 'scheduled' && first !== 'sending' && first !== 'sent') return false;
+  }
+  return (record.history ?? []).filter((h) => h.action === 'restored').length < MAX_RESTORES;
 }
 
 export type RestoreResult =
@@ -48,13 +69,15 @@ export async function restore(
   who: Acting,
 ): Promise<RestoreResult> {
   const { store, scheduler, clock, log } = deps;
-  const keys = chosenKeys(record, choice);
+  const keys = chosenKeys(record, choice, true);
   if (!keys) return { kind: 'unknown-recipient' };
   const restored: EmailKey[] = [];
+  // The first follow-up before the second, so restoring both finds the second restorable.
+  let current = record;
   for (const key of keys) {
     const now = clock.now();
-    const email = record.emails[key];
-    if (!restorable(email, now) || !email?.sendAt) continue;
+    const email = current.emails[key];
+    if (!restorable(current, key, now) || !email?.sendAt) continue;
     const updatedAt = now.toISOString();
     const back = await store.transition(
       record.id,
@@ -71,6 +94,9 @@ export async function restore(
       { reasonIs: CANCELLED_BY_CANDIDATE, dueAfter: updatedAt, log: entry(who, 'restored', updatedAt, key) },
     );
     if (!back) continue; // sent, cancelled for another reason, or past its time by now
+    current = back;
+    // The sweep first: if the schedule below is never made, the sweep still sends it on time.
+    await store.setCheckAt(record.id, sweepPlan(back, now).next);
     try {
       await scheduler.create({
         name: scheduleName(record.id, key),
@@ -83,19 +109,23 @@ export async function restore(
         kind: key,
         error: String(err),
       });
-      await store.transition(record.id, key, ['scheduled'], 'cancelled', {
-        updatedAt: clock.now().toISOString(),
-        reason: CANCELLED_BY_CANDIDATE,
-      });
-      throw new ServiceUnavailable('The email could not be scheduled again; it stays cancelled.', {
+      const again = clock.now().toISOString();
+      await store.transition(
+        record.id,
+        key,
+        ['scheduled'],
+        'cancelled',
+        { updatedAt: again, reason: CANCELLED_BY_CANDIDATE },
+        { log: entry(who, 'cancelled', again, key) },
+      );
+      const done = restored.length > 0 ? ` (${restored.join(', ')} restored before it)` : '';
+      throw new ServiceUnavailable(`The ${key} could not be scheduled again; it stays cancelled${done}.`, {
         cause: err,
       });
     }
     restored.push(key);
   }
-  const current = (await store.get(record.id)) ?? record;
-  if (restored.length === 0) return { kind: 'nothing-restorable', record: current };
-  // The sweep must look again by the time a restored email would be overdue.
-  await store.setCheckAt(record.id, sweepPlan(current, clock.now()).next);
-  return { kind: 'restored', record: (await store.get(record.id)) ?? current, restored };
+  const after = (await store.get(record.id)) ?? current;
+  if (restored.length === 0) return { kind: 'nothing-restorable', record: after };
+  return { kind: 'restored', record: after, restored };
 }

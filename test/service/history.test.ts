@@ -121,5 +121,8 @@ describe('history', () => {
       ['api', 'erased', ''],
     ]);
     expect(JSON.stringify(kept)).not.toMatch(/@|Reagan|Manager/);
+    // Nor when anything happened, nor which key: every entry carries the erasure's time alone.
+    expect(new Set(kept.map((e) => e.at))).toEqual(new Set([stored?.erasedAt]));
+    expect(kept.some((e) => e.keyId !== undefined)).toBe(false);
   });
 });

@@ -97,6 +97,52 @@ describe('restore by the API', () => {
     expect(await statuses(created.id)).toEqual(['sent', 'scheduled', 'failed', 'cancelled']);
   });
 
+  it('nothing said no more since: a later bounce of that person, a second follow-up whose first is cancelled, ten restores', async () => {
+    await ctx.api.setClock(SUBMITTED);
+    const created = await api.submit(
+      panelBody([{ name: 'Mrs. Hiring Manager', email: 'r6@example.org' }], { secondFollowUp: true }),
+    );
+    // The candidate cancels the follow-ups, then the thank-you goes and bounces: no way back.
+    await api.cancelJson(created.cancelUrl, { kind: 'follow-up' });
+    await ctx.api.setClock('2026-11-27T22:01:00.000Z');
+    const deps = {
+      store: ctx.runtime.store,
+      scheduler: ctx.runtime.scheduler,
+      clock: ctx.runtime.clock,
+      log: quiet,
+    };
+    await handleFeedback(deps, bounceEvent(created.id, 'thank-you', 'r6@example.org'));
+    expect((await restoreApi(created.id)).status).toBe(409);
+
+    const other = await submitOne('r7@example.org');
+    const both = await ctx.api.submit({
+      ...validBody(),
+      interviewer: { name: 'Sam Example', email: 'r8@example.org' },
+      secondFollowUp: true,
+    });
+    const second = (await both.json()) as Created;
+    await api.cancelJson(second.cancelUrl, { kind: 'follow-up' });
+    // The second follow-up alone cannot come back ("once more" after nothing); the first can, alone.
+    expect((await restoreApi(second.id, { kind: 'second-follow-up' })).status).toBe(409);
+    expect((await restoreApi(second.id, { kind: 'follow-up' })).status).toBe(200);
+    expect(await statuses(second.id)).toEqual(['scheduled', 'scheduled', 'cancelled']);
+    expect((await restoreApi(second.id, { kind: 'second-follow-up' })).status).toBe(200);
+
+    for (let i = 0; i < 10; i++) {
+      await api.cancelJson(other.cancelUrl, { kind: 'follow-up' });
+      expect((await restoreApi(other.id, { kind: 'follow-up' })).status).toBe(200);
+    }
+    await api.cancelJson(other.cancelUrl, { kind: 'follow-up' });
+    expect((await restoreApi(other.id, { kind: 'follow-up' })).status).toBe(409); // the eleventh
+  });
+
+  it('a body over 4 KiB is a 413, as on the link', async () => {
+    const created = await submitOne('r9@example.org');
+    const res = await restoreApi(created.id, { kind: 'all', padding: 'x'.repeat(5000) });
+    expect(res.status).toBe(413);
+    expect(((await res.json()) as ErrorBody).error.code).toBe('payload_too_large');
+  });
+
   it('is only for the key that created it', async () => {
     const created = await submitOne('r4@example.org');
     const other = await ctx.api.call(`/interviews/${created.id}/restore`, {
@@ -131,6 +177,12 @@ describe('restore from the cancel page', () => {
     // (The confirmation's send may land anywhere among them: it is asynchronous.)
     const ours = history.filter((h) => h.action === 'cancelled' || h.action === 'restored');
     expect(ours.map((h) => `${h.by} ${h.action}`)).toEqual(['link cancelled', 'link restored']);
+  });
+
+  it('as JSON, nothing restorable is a 409, as by the API', async () => {
+    const res = await api.cancelJson(`${cancelUrl}/restore`, { kind: 'thank-you' }); // never cancelled
+    expect(res.status).toBe(409);
+    expect(((await res.json()) as ErrorBody).error.code).toBe('nothing_restorable');
   });
 
   it('refuses a cross-site restore, like a cancel', async () => {

@@ -129,9 +129,20 @@ export const hostileBody: fc.Arbitrary<string> = fc.oneof(
       ([path]) => !['awayUntil', 'endsAt', 'timeZone', 'email'].includes(path[path.length - 1] as string),
     )
     .map(([path, attack]) => JSON.stringify(setPath(validBody(), path, `Reagan ${attack} Applicant`))),
-  // A valid submission with one field made hostile.
+  // A valid submission with one field made hostile. (Two draws would be valid after all:
+  // `followUp` given any boolean, and `messages` given an empty object.)
   fc
     .tuple(fc.constantFrom(...PATHS), hostileValue)
+    .filter(([path, value]) => !(path[0] === 'followUp' && typeof value === 'boolean'))
+    .filter(
+      ([path, value]) =>
+        !(
+          path[0] === 'messages' &&
+          typeof value === 'object' &&
+          value !== null &&
+          Object.keys(value).length === 0
+        ),
+    )
     .map(([path, value]) => JSON.stringify(setPath(validBody(), path, value))),
   // A valid submission with a polluting or unknown key, at the top or inside.
   fc

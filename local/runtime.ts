@@ -171,7 +171,8 @@ function close(server: Server): Promise<void> {
   });
 }
 
-interface CapturedEmail {
+/** One message as the SES stand-in stores it (its `GET /store`). */
+export interface CapturedEmail {
   messageId: string;
   from: string;
   replyTo: string[];

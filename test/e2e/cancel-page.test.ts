@@ -29,6 +29,15 @@ async function axeViolations(page: Page): Promise<string[]> {
   return violations.map((v) => `${v.id} (${v.nodes.length})`);
 }
 
+/** How wide the page lays out: more than the viewport means something runs off the screen. */
+function pageWidth(page: Page): Promise<number> {
+  return page.evaluate(
+    () =>
+      (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document
+        .documentElement.scrollWidth,
+  );
+}
+
 /** An interview's cancel link, from its confirmation in the local mailbox. */
 async function cancelLink(email: string): Promise<string> {
   const res = await ctx.api.submit({ ...validBody(), interviewer: { name: 'Mrs. Hiring Manager', email } });
@@ -117,13 +126,7 @@ describe('the cancel link in a browser', () => {
       expect(await axeViolations(page), `${name}, as opened`).toEqual([]);
       await page.screenshot({ path: `${ARTIFACTS}/cancel-page-${name}.png`, fullPage: true });
       // Nothing is wider than the screen.
-      expect(
-        await page.evaluate(
-          () =>
-            (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document
-              .documentElement.scrollWidth,
-        ),
-      ).toBeLessThanOrEqual(viewport.width);
+      expect(await pageWidth(page)).toBeLessThanOrEqual(viewport.width);
       await page.close();
     }
     const page = await browser.newPage({ viewport: { width: 390, height: 844 }, bypassCSP: true });
@@ -194,13 +197,7 @@ describe('the cancel link of a panel', () => {
     ]);
     expect(await page.locator('section').nth(1).locator('li').count()).toBe(2);
     expect(await axeViolations(page), 'panel, as opened').toEqual([]);
-    expect(
-      await page.evaluate(
-        () =>
-          (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document
-            .documentElement.scrollWidth,
-      ),
-    ).toBeLessThanOrEqual(360);
+    expect(await pageWidth(page)).toBeLessThanOrEqual(360);
     await page.screenshot({ path: `${ARTIFACTS}/cancel-page-panel.png`, fullPage: true });
 
     await page.getByRole('button', { name: 'Cancel the emails to Jordan Example' }).click();
@@ -249,13 +246,7 @@ describe('the API reference page', () => {
       await page.goto(`${ctx.runtime.apiUrl}/docs`);
       expect(await page.locator('h1').innerText()).toBe('interview-followup API');
       expect(await axeViolations(page), name).toEqual([]);
-      expect(
-        await page.evaluate(
-          () =>
-            (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document
-              .documentElement.scrollWidth,
-        ),
-      ).toBeLessThanOrEqual(viewport.width);
+      expect(await pageWidth(page)).toBeLessThanOrEqual(viewport.width);
       await page.screenshot({ path: `${ARTIFACTS}/docs-${name}.png`, fullPage: true });
       const href = await page.getByRole('link', { name: 'openapi.json' }).getAttribute('href');
       expect((await fetch(new URL(href ?? '', `${ctx.runtime.apiUrl}/docs`))).status).toBe(200);

@@ -5,7 +5,9 @@
  * thread of that person's own earlier emails, and a cancelled thank-you's follow-up in a thread
  * of its own.
  */
+
 import { beforeAll, describe, expect, it } from 'vitest';
+import type { CapturedEmail } from '../../local/runtime.js';
 import { validBody } from '../fixtures.js';
 import { type CapturedMail, useLocalRuntime } from './helpers.js';
 
@@ -21,14 +23,7 @@ interface Created {
   cancelUrl: string;
 }
 /** One message as the stand-in stored it (aws-ses-v2-local's store, SendRawEmail parsed). */
-interface Stored {
-  messageId: string;
-  from: string;
-  replyTo: string[];
-  destination: { to: string[]; cc: string[]; bcc: string[] };
-  subject: string;
-  body: { text?: string; html?: string };
-}
+type Stored = CapturedEmail;
 
 const CANDIDATE = 'reagan@example.com';
 const PANEL = [

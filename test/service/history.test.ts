@@ -4,11 +4,10 @@
  * address, an API key by its id, and never hold a value; a DELETE adds its own entry and leaves
  * nothing personal in the history.
  */
-import { beforeAll, describe, expect, it } from 'vitest';
-import { handleFeedback } from '../../lambdas/usecases/feedback.js';
+import { describe, expect, it } from 'vitest';
 import { validBody } from '../fixtures.js';
-import { quiet, useService } from '../integration/helpers.js';
-import { bounceEvent, type Created, panelApi, panelBody } from '../support/panel.js';
+import { useService } from '../integration/helpers.js';
+import { type Created, panelApi, panelBody } from '../support/panel.js';
 
 const { ctx } = useService();
 const api = panelApi(ctx);
@@ -30,16 +29,6 @@ const brief = (entries: Entry[]) =>
   entries.map((e) => [e.by, e.action, e.email ? `${e.email.kind} ${e.email.to ?? ''}`.trim() : '']);
 
 describe('history', () => {
-  let deps: Parameters<typeof handleFeedback>[0];
-  beforeAll(() => {
-    deps = {
-      store: ctx.runtime.store,
-      scheduler: ctx.runtime.scheduler,
-      clock: ctx.runtime.clock,
-      log: quiet,
-    };
-  });
-
   it('records the submission, the confirmation, a cancel by the link and each send, in order', async () => {
     await ctx.api.setClock('2026-11-27T19:30:00.000Z');
     const res = await ctx.api.submit({
@@ -87,7 +76,7 @@ describe('history', () => {
     );
     // Down for two days across the thank-yous (12:30 local): both fire more than a day late.
     await ctx.api.setClock('2026-12-09T18:00:00.000Z', true);
-    await handleFeedback(deps, bounceEvent(created.id, 'confirmation', 'reagan@example.com'));
+    await api.bounce(created.id, 'confirmation', 'reagan@example.com');
     const entries = brief(await history(created.id));
     expect(entries).toContainEqual(['sender', 'skipped', 'thank-you h2@example.org']);
     expect(entries).toContainEqual(['sender', 'skipped', 'thank-you j2@example.org']);

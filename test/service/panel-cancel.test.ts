@@ -3,11 +3,9 @@
  * feedback about one person's thank-you. What is stopped never goes; everything else goes exactly
  * once, which the tests count after walking the clock past the last email.
  */
-import { beforeAll, describe, expect, it } from 'vitest';
-import { handleFeedback } from '../../lambdas/usecases/feedback.js';
-import { type CapturedMail, quiet, useService } from '../integration/helpers.js';
+import { describe, expect, it } from 'vitest';
+import { type CapturedMail, useService } from '../integration/helpers.js';
 import {
-  bounceEvent,
   type Created,
   type ErrorBody,
   mailsTo,
@@ -238,30 +236,16 @@ describe('what the cancel link refuses', () => {
 });
 
 describe('SES feedback about one panelist', () => {
-  let deps: Parameters<typeof handleFeedback>[0];
-  beforeAll(() => {
-    deps = {
-      store: ctx.runtime.store,
-      scheduler: ctx.runtime.scheduler,
-      clock: ctx.runtime.clock,
-      log: quiet,
-    };
-  });
-
   it("a bounce of one person's thank-you cancels their follow-ups only; the others' go out later", async () => {
     const { people, created } = await submitTrio('b1');
     await ctx.api.setClock(AFTER_THANK_YOUS);
     expect(await api.statuses(created.id)).toEqual(people.flatMap(() => ['sent', 'scheduled', 'scheduled']));
 
     // About another panelist's address, the event is not about this email's addressee: ignored.
-    expect(await handleFeedback(deps, bounceEvent(created.id, 'thank-you.2', 'sam.b1@example.com'))).toBe(
-      'ignored',
-    );
+    expect(await api.bounce(created.id, 'thank-you.2', 'sam.b1@example.com')).toBe('ignored');
     expect(await api.statuses(created.id)).toEqual(people.flatMap(() => ['sent', 'scheduled', 'scheduled']));
 
-    expect(await handleFeedback(deps, bounceEvent(created.id, 'thank-you.2', 'jordan.b1@example.org'))).toBe(
-      'recorded',
-    );
+    expect(await api.bounce(created.id, 'thank-you.2', 'jordan.b1@example.org')).toBe('recorded');
     const view = await api.view(created.id);
     expect(view.map((e) => [e.kind, e.to, e.status])).toEqual([
       ['thank-you', 'hm.b1@example.org', 'sent'],
@@ -294,9 +278,7 @@ describe('SES feedback about one panelist', () => {
   it("a bounce of one person's follow-up cancels their second follow-up only", async () => {
     const { people, created } = await submitTrio('b2');
     await ctx.api.setClock('2026-12-02T15:00:00.000Z');
-    expect(await handleFeedback(deps, bounceEvent(created.id, 'follow-up.3', 'sam.b2@example.com'))).toBe(
-      'recorded',
-    );
+    expect(await api.bounce(created.id, 'follow-up.3', 'sam.b2@example.com')).toBe('recorded');
     expect(await api.statuses(created.id)).toEqual([
       ...['sent', 'sent', 'scheduled'],
       ...['sent', 'sent', 'scheduled'],

@@ -5,10 +5,9 @@
  * cancelled for another reason, comes back.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { handleFeedback } from '../../lambdas/usecases/feedback.js';
 import { validBody } from '../fixtures.js';
-import { type CapturedMail, quiet, useService } from '../integration/helpers.js';
-import { bounceEvent, type Created, type ErrorBody, panelApi, panelBody } from '../support/panel.js';
+import { type CapturedMail, useService } from '../integration/helpers.js';
+import { type Created, type ErrorBody, panelApi, panelBody } from '../support/panel.js';
 
 const { ctx } = useService();
 const api = panelApi(ctx);
@@ -81,13 +80,7 @@ describe('restore by the API', () => {
       ]),
     );
     await ctx.api.setClock('2026-11-27T22:01:00.000Z'); // the thank-yous went
-    const deps = {
-      store: ctx.runtime.store,
-      scheduler: ctx.runtime.scheduler,
-      clock: ctx.runtime.clock,
-      log: quiet,
-    };
-    await handleFeedback(deps, bounceEvent(created.id, 'thank-you.2', 'r3j@example.org'));
+    await api.bounce(created.id, 'thank-you.2', 'r3j@example.org');
     expect((await restoreApi(created.id, { to: 'r3j@example.org' })).status).toBe(409);
     const unknown = await restoreApi(created.id, { to: 'someone@example.org' });
     expect(unknown.status).toBe(400);
@@ -105,13 +98,7 @@ describe('restore by the API', () => {
     // The candidate cancels the follow-ups, then the thank-you goes and bounces: no way back.
     await api.cancelJson(created.cancelUrl, { kind: 'follow-up' });
     await ctx.api.setClock('2026-11-27T22:01:00.000Z');
-    const deps = {
-      store: ctx.runtime.store,
-      scheduler: ctx.runtime.scheduler,
-      clock: ctx.runtime.clock,
-      log: quiet,
-    };
-    await handleFeedback(deps, bounceEvent(created.id, 'thank-you', 'r6@example.org'));
+    await api.bounce(created.id, 'thank-you', 'r6@example.org');
     expect((await restoreApi(created.id)).status).toBe(409);
 
     const other = await submitOne('r7@example.org');

@@ -5,8 +5,9 @@
 import { readFileSync } from 'node:fs';
 import { expect } from 'vitest';
 import { type EmailKey, keyTag } from '../../lambdas/core/panel.js';
+import { handleFeedback } from '../../lambdas/usecases/feedback.js';
 import { validBody } from '../fixtures.js';
-import type { CapturedMail, InProcessContext } from '../integration/helpers.js';
+import { type CapturedMail, type InProcessContext, quiet } from '../integration/helpers.js';
 
 export interface Person {
   name: string;
@@ -117,6 +118,11 @@ export function panelApi(ctx: InProcessContext) {
         headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
         body: new URLSearchParams(fields).toString(),
       });
+    },
+    /** An SES bounce of one email (`key`) by `recipient`, through the feedback use case. */
+    bounce(id: string, key: string, recipient: string) {
+      const { store, scheduler, clock } = ctx.runtime;
+      return handleFeedback({ store, scheduler, clock, log: quiet }, bounceEvent(id, key, recipient));
     },
     /** The names of the pending schedules of one interview. */
     pending(id: string): string[] {

@@ -87,6 +87,7 @@ export class PublicApi {
       ['/interviews', HttpMethod.POST, byKey, 'interviews', integration],
       ['/interviews/preview', HttpMethod.POST, byKey, 'interviews', integration],
       ['/interviews/{id}', HttpMethod.GET, byKey, 'interviews', integration],
+      ['/interviews/{id}', HttpMethod.PATCH, byKey, 'interviews', integration],
       ['/interviews/{id}', HttpMethod.DELETE, byKey, 'interviews', integration],
       ['/interviews/{id}/restore', HttpMethod.POST, byKey, 'interviews', integration],
       ['/cancel/{token}', HttpMethod.GET, byToken, 'cancel', integration],

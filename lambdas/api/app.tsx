@@ -6,10 +6,12 @@
 import { type Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { isIdempotencyKey, previewWindow } from '../core/access.js';
+import type { InterviewRecord } from '../core/interview.js';
 import type { KeyStore } from '../core/ports.js';
 import { parseSubmission, type ValidSubmission } from '../core/schema.js';
 import { hashSecret, sameHash } from '../core/tokens.js';
-import { toOwnerView } from '../core/view.js';
+import { emailView, etagOf, toOwnerView } from '../core/view.js';
+import { editInterview } from '../usecases/edit.js';
 import { type Caller, type IntakeDeps, intake, limited } from '../usecases/intake.js';
 import { deleteInterview, findOwned, previewInterview, ServiceUnavailable } from '../usecases/interviews.js';
 import { restore } from '../usecases/restore.js';
@@ -46,6 +48,16 @@ async function authenticate(header: string | undefined, options: AppOptions): Pr
 
 export const ENV_KEY_ID = 'env';
 
+/** A 413 before the body is read when it is larger than `maxSize` bytes. */
+const limitBody = (maxSize: number) =>
+  bodyLimit({
+    maxSize,
+    onError: (c) => {
+      tooLarge(c);
+      return errorResponse(c, 413, 'payload_too_large', `The body must be at most ${maxSize} bytes.`);
+    },
+  });
+
 const INTERVIEW_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 export function createApp(options: AppOptions): Hono<SubmissionEnv> {
@@ -80,18 +92,7 @@ export function createApp(options: AppOptions): Hono<SubmissionEnv> {
 
   /** Size, media type, JSON and schema: the same gate for intake and preview (after requireKey). */
   const submission = [
-    bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      onError: (c) => {
-        tooLarge(c);
-        return errorResponse(
-          c,
-          413,
-          'payload_too_large',
-          `The body must be at most ${MAX_BODY_BYTES} bytes.`,
-        );
-      },
-    }),
+    limitBody(MAX_BODY_BYTES),
     async (c: Context<SubmissionEnv>, next: () => Promise<void>) => {
       const read = await readJson(c);
       if (!read.ok) return read.response;
@@ -193,10 +194,70 @@ export function createApp(options: AppOptions): Hono<SubmissionEnv> {
     return INTERVIEW_ID.test(id) ? findOwned(options, id, c.get('caller').keyId) : undefined;
   };
 
+  /** The owner's view with its ETag (GET, PATCH and restore answer it). */
+  const ownerView = (c: Context<SubmissionEnv>, record: InterviewRecord) => {
+    c.header('ETag', etagOf(record));
+    return c.json(toOwnerView(record));
+  };
+
   app.get('/interviews/:id', requireKey, async (c) => {
     const record = await owned(c);
     if (!record) return errorResponse(c, 404, 'not_found', 'No interview with this id.');
-    return c.json(toOwnerView(record));
+    return ownerView(c, record);
+  });
+
+  // Edit what is pending (usecases/edit.ts): a JSON merge patch of what GET shows.
+  app.patch('/interviews/:id', requireKey, limitBody(MAX_BODY_BYTES), async (c) => {
+    const id = c.req.param('id');
+    if (!INTERVIEW_ID.test(id)) return errorResponse(c, 404, 'not_found', 'No interview with this id.');
+    const read = await readJson(c, true);
+    if (!read.ok) return read.response;
+    const result = await editInterview(
+      { ...options, rules: { ...(options.linkAllowlist && { linkAllowlist: options.linkAllowlist }) } },
+      id,
+      c.get('caller').keyId,
+      read.body,
+      c.req.header('If-Match'),
+    );
+    switch (result.kind) {
+      case 'not-found':
+        return errorResponse(c, 404, 'not_found', 'No interview with this id.');
+      case 'precondition-failed':
+        return errorResponse(
+          c,
+          412,
+          'precondition_failed',
+          'The interview changed since that ETag: GET it again and repeat the edit on what it shows.',
+        );
+      case 'invalid': {
+        const summary = result.fields.map((f) => `${f.path} ${f.message}`).join('; ');
+        return errorResponse(c, 400, 'invalid_request', `Invalid edit: ${summary}.`, result.fields);
+      }
+      case 'limited':
+        return tooMany(c, limited(result.refusal, options.clock.now()), 'emails to these interviewers');
+      case 'conflict': {
+        const record = await owned(c);
+        const emails = record ? result.keys.flatMap((key) => emailView(record, key) ?? []) : [];
+        const named = emails.map((e) => `the ${e.kind} to ${e.to}`).join(', ');
+        const message = {
+          already_sending: `Not changed: ${named} ${emails.length === 1 ? 'is' : 'are'} being sent right now.`,
+          already_sent: `Not changed: ${named} already went out, to the address as it was.`,
+          nothing_pending: 'Nothing of this interview is still to go: there is nothing to edit.',
+        }[result.code];
+        return c.json(
+          {
+            error: {
+              code: result.code,
+              message,
+              ...(emails.length > 0 && { emails: emails.map(({ kind, to }) => ({ kind, to })) }),
+            },
+          },
+          409,
+        );
+      }
+      default:
+        return ownerView(c, result.record);
+    }
   });
 
   app.delete('/interviews/:id', requireKey, async (c) => {
@@ -207,54 +268,38 @@ export function createApp(options: AppOptions): Hono<SubmissionEnv> {
   });
 
   // Restore what the candidate cancelled, while its time is ahead (usecases/restore.ts).
-  app.post(
-    '/interviews/:id/restore',
-    requireKey,
-    bodyLimit({
-      maxSize: RESTORE_BODY_BYTES,
-      onError: (c) => {
-        tooLarge(c);
-        return errorResponse(
-          c,
-          413,
-          'payload_too_large',
-          `The body must be at most ${RESTORE_BODY_BYTES} bytes.`,
-        );
-      },
-    }),
-    async (c) => {
-      const record = await owned(c);
-      if (!record) return errorResponse(c, 404, 'not_found', 'No interview with this id.');
-      const choice = await readCancelChoice(c);
-      if (choice === undefined) {
-        return errorResponse(
-          c,
-          400,
-          'invalid_request',
-          'kind must be "all", "thank-you", "follow-up" or "second-follow-up", and to an email address.',
-        );
-      }
-      const result = await restore(options, record, choice, { by: 'api', keyId: c.get('caller').keyId });
-      if (result.kind === 'unknown-recipient') {
-        return errorResponse(
-          c,
-          400,
-          'invalid_request',
-          'to must be the address of one of this interview’s interviewers.',
-          [{ path: 'to', message: 'is none of this interview’s interviewers' }],
-        );
-      }
-      if (result.kind === 'nothing-restorable') {
-        return errorResponse(
-          c,
-          409,
-          'nothing_restorable',
-          'Nothing chosen can be restored: only an email the candidate cancelled, before its time.',
-        );
-      }
-      return c.json(toOwnerView(result.record));
-    },
-  );
+  app.post('/interviews/:id/restore', requireKey, limitBody(RESTORE_BODY_BYTES), async (c) => {
+    const record = await owned(c);
+    if (!record) return errorResponse(c, 404, 'not_found', 'No interview with this id.');
+    const choice = await readCancelChoice(c);
+    if (choice === undefined) {
+      return errorResponse(
+        c,
+        400,
+        'invalid_request',
+        'kind must be "all", "thank-you", "follow-up" or "second-follow-up", and to an email address.',
+      );
+    }
+    const result = await restore(options, record, choice, { by: 'api', keyId: c.get('caller').keyId });
+    if (result.kind === 'unknown-recipient') {
+      return errorResponse(
+        c,
+        400,
+        'invalid_request',
+        'to must be the address of one of this interview’s interviewers.',
+        [{ path: 'to', message: 'is none of this interview’s interviewers' }],
+      );
+    }
+    if (result.kind === 'nothing-restorable') {
+      return errorResponse(
+        c,
+        409,
+        'nothing_restorable',
+        'Nothing chosen can be restored: only an email the candidate cancelled, before its time.',
+      );
+    }
+    return ownerView(c, result.record);
+  });
 
   linkRoutes(app, options);
 

@@ -95,6 +95,9 @@ export async function readCancelChoice(c: Context): Promise<CancelChoice | undef
   };
 }
 
+const JSON_TYPE = /^application\/json\s*(;\s*charset="?utf-8"?\s*)?$/i;
+const MERGE_PATCH_OR_JSON = /^application\/(merge-patch\+)?json\s*(;\s*charset="?utf-8"?\s*)?$/i;
+
 /** The one shape of every error: `{"error": {"code", "message", "fields"?}}` (README, Errors). */
 export function errorResponse(
   c: Context,
@@ -113,10 +116,15 @@ export function errorResponse(
  */
 export async function readJson(
   c: Context,
+  /** Also accepted: `application/merge-patch+json` (RFC 7396), for PATCH. */
+  mergePatch = false,
 ): Promise<{ ok: true; body: unknown } | { ok: false; response: Response }> {
   const type = c.req.header('Content-Type') ?? '';
-  if (!/^application\/json\s*(;\s*charset="?utf-8"?\s*)?$/i.test(type.trim())) {
-    const message = 'The body must be JSON: Content-Type: application/json.';
+  const json = mergePatch ? MERGE_PATCH_OR_JSON : JSON_TYPE;
+  if (!json.test(type.trim())) {
+    const message = mergePatch
+      ? 'The body must be a JSON merge patch: Content-Type: application/merge-patch+json (or application/json).'
+      : 'The body must be JSON: Content-Type: application/json.';
     return { ok: false, response: errorResponse(c, 415, 'unsupported_media_type', message) };
   }
   try {

@@ -49,7 +49,9 @@ export class EventBridgeEmailScheduler implements EmailScheduler {
           ScheduleExpressionTimezone: at.timeZone,
           FlexibleTimeWindow: { Mode: 'OFF' },
           ActionAfterCompletion: 'DELETE',
-          ClientToken: schedule.name,
+          // No ClientToken of ours: the SDK makes one per call, kept across its own retries. A
+          // token fixed to the name would make a later create under the same name (a restore, after
+          // the cancel deleted it) look like a repeat of the first, and answer it without a schedule.
           Target: {
             Arn: this.target.functionArn,
             RoleArn: this.target.roleArn,

@@ -179,6 +179,47 @@ export class DynamoInterviewStore implements InterviewStore {
     }
   }
 
+  async replace(next: InterviewRecord, read: InterviewRecord): Promise<boolean> {
+    // core/interview.ts `unchangedSince`, as the Put's condition.
+    const names: Record<string, string> = {
+      '#pk': TABLE.partitionKey,
+      '#erased': 'erasedAt',
+      '#rev': 'revision',
+      '#e': 'emails',
+      '#s': 'status',
+      '#u': 'updatedAt',
+    };
+    const values: Record<string, unknown> = {};
+    const conditions = ['attribute_exists(#pk)', 'attribute_not_exists(#erased)'];
+    if (read.revision === undefined) conditions.push('attribute_not_exists(#rev)');
+    else {
+      values[':rev'] = read.revision;
+      conditions.push('#rev = :rev');
+    }
+    Object.entries(read.emails).forEach(([key, email], i) => {
+      if (!email) return;
+      names[`#k${i}`] = key;
+      values[`:s${i}`] = email.status;
+      values[`:u${i}`] = email.updatedAt;
+      conditions.push(`#e.#k${i}.#s = :s${i}`, `#e.#k${i}.#u = :u${i}`);
+    });
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: next.checkAt ? { ...next, [TABLE.dueShardKey]: dueShard(next.id) } : next,
+          ConditionExpression: conditions.join(' AND '),
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (err instanceof ConditionalCheckFailedException) return false;
+      throw err;
+    }
+  }
+
   async requestCancel(
     id: string,
     key: EmailKey,

@@ -6,7 +6,7 @@
  * interviewer email goes to one panelist, in that person's variant of the words (email-texts.ts).
  */
 import { KIND_TEXTS, paragraphs, replySubject, role, signature, subjectAbout } from './email-texts.js';
-import type { EmailKind, ScheduledKind } from './events.js';
+import { type EmailKind, isCandidateKind, type ScheduledKind } from './events.js';
 import type { EmailState, InterviewRecord } from './interview.js';
 import { CONFIRMATIONS_LIMITED, EMAIL_LABEL, SCHEDULED_KINDS } from './interview.js';
 import { type EmailKey, emailKey, keyTag, type Panelist, panelistOf, parseEmailKey } from './panel.js';
@@ -116,7 +116,7 @@ export function escapeHtml(value: string): string {
   return value.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c] ?? c);
 }
 
-function compose(subject: string, blocks: Block[]): EmailContent {
+export function compose(subject: string, blocks: Block[]): EmailContent {
   const text = `${blocks.map((b) => (typeof b === 'string' ? b : b.link)).join('\n\n')}\n`;
   const body = blocks
     .map((b) =>
@@ -251,7 +251,7 @@ export function renderForInterviewer(
 ): OutgoingEmail {
   const kind = parseEmailKey(key)?.kind;
   const person = panelistOf(record.interviewers ?? [], key);
-  if (!person || kind === undefined || kind === 'confirmation') {
+  if (!person || kind === undefined || isCandidateKind(kind)) {
     throw new Error(`not an interviewer's email of interview ${record.id}: ${key}`);
   }
   const thread = threadOf(record, kind, person.id);
@@ -266,13 +266,29 @@ export function renderForInterviewer(
   };
 }
 
-function statusLine(kind: ScheduledKind, e: EmailState, zone: string): string {
+/** One email as the candidate reads it: its time for people, or why it is not sent. */
+export function statusLine(kind: ScheduledKind, e: EmailState, zone: string): string {
   if (e.status === 'skipped') return `${EMAIL_LABEL[kind]}: not sent. ${e.reason ?? ''}`.trimEnd();
   if (!e.sendAt) return `${EMAIL_LABEL[kind]}: ${e.status}`;
   const when = formatForPeople(new Date(e.sendAt), zone);
   return e.status === 'scheduled'
     ? `${EMAIL_LABEL[kind]}: ${when}`
     : `${EMAIL_LABEL[kind]}: ${when} (${e.status})`;
+}
+
+/** One panelist's emails the record holds, in the order they go out. */
+export function emailsOf(record: InterviewRecord, p: Panelist): { kind: ScheduledKind; e: EmailState }[] {
+  return SCHEDULED_KINDS.flatMap((kind) => {
+    const e = record.emails[emailKey(kind, p.id)];
+    return e ? [{ kind, e }] : [];
+  });
+}
+
+/** One panelist's emails as the candidate's emails list them, one `- ` line each (statusLine). */
+export function planLines(record: InterviewRecord, p: Panelist): string {
+  return emailsOf(record, p)
+    .map(({ kind, e }) => `- ${statusLine(kind, e, record.interview.timeZone)}`)
+    .join('\n');
 }
 
 /**
@@ -284,19 +300,10 @@ export function renderConfirmation(
   cancelUrl: string,
   senderAddress: string,
 ): OutgoingEmail {
-  const zone = record.interview.timeZone;
   const panel = record.interviewers ?? [];
-  const emailsOf = (p: Panelist) =>
-    SCHEDULED_KINDS.flatMap((kind) => {
-      const e = record.emails[emailKey(kind, p.id)];
-      return e ? [{ kind, e }] : [];
-    });
-  const linesOf = (p: Panelist) =>
-    emailsOf(p)
-      .map(({ kind, e }) => `- ${statusLine(kind, e, zone)}`)
-      .join('\n');
+  const linesOf = (p: Panelist) => planLines(record, p);
   const going = (kind: ScheduledKind) =>
-    panel.some((p) => emailsOf(p).some((x) => x.kind === kind && x.e.status !== 'skipped'));
+    panel.some((p) => emailsOf(record, p).some((x) => x.kind === kind && x.e.status !== 'skipped'));
   const copy =
     record.copyCandidate === false
       ? 'You will not get a copy of them.'
@@ -335,7 +342,7 @@ function cancelBlocks(cancelUrl: string): Block[] {
 }
 
 /** From the service, to the candidate alone. */
-function toCandidate(
+export function toCandidate(
   record: InterviewRecord,
   kind: EmailKind | 'late-notice',
   content: EmailContent,

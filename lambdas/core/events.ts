@@ -4,12 +4,22 @@
  * check, SES feedback tags, the views, the erasure) reads these.
  */
 export const SCHEDULED_KINDS = ['thank-you', 'follow-up', 'second-follow-up'] as const;
-export const EMAIL_KINDS = [...SCHEDULED_KINDS, 'confirmation'] as const;
+/**
+ * The candidate's own emails: the confirmation (at intake, carrying the cancel link) and the
+ * "updated" notice an edit that moves or redirects an email sends (usecases/edit.ts).
+ */
+export const CANDIDATE_KINDS = ['confirmation', 'update'] as const;
+export const EMAIL_KINDS = [...SCHEDULED_KINDS, ...CANDIDATE_KINDS] as const;
 export type ScheduledKind = (typeof SCHEDULED_KINDS)[number];
+export type CandidateKind = (typeof CANDIDATE_KINDS)[number];
 export type EmailKind = (typeof EMAIL_KINDS)[number];
 
 export function isEmailKind(value: unknown): value is EmailKind {
   return (EMAIL_KINDS as readonly unknown[]).includes(value);
+}
+
+export function isCandidateKind(value: unknown): value is CandidateKind {
+  return (CANDIDATE_KINDS as readonly unknown[]).includes(value);
 }
 
 /** What a schedule (or the intake, for the confirmation) hands to the sender function. */

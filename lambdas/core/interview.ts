@@ -4,10 +4,9 @@
  * source states, so two actors racing for the same email (a retried send, a cancel) end one way only.
  */
 import { EMAIL_KINDS, SCHEDULED_KINDS, type ScheduledKind } from './events.js';
-import { entry, erasedHistory, type HistoryEntry } from './history.js';
-import { type EmailKey, emailKey, type Panelist, parseEmailKey } from './panel.js';
-import type { NormalizedSubmission } from './schema.js';
-import { computeSendTimes, type TimingSettings } from './sendTimes.js';
+import { erasedHistory, type HistoryEntry } from './history.js';
+import { type EmailKey, type Panelist, parseEmailKey } from './panel.js';
+import type { TimingSettings } from './sendTimes.js';
 import type { MessageTemplates } from './templates.js';
 import type { CalendarDate } from './time.js';
 
@@ -66,6 +65,11 @@ export interface EmailState {
   retryAt?: string;
   /** Which sender invocation holds the `sending` claim. */
   claimId?: string;
+  /**
+   * The name of its schedule when it is not `scheduleName(id, key)`: an edit that moves an email
+   * makes its new schedule under a name of its own before the old one goes (usecases/edit.ts).
+   */
+  schedule?: string;
   updatedAt: string;
 }
 
@@ -103,6 +107,8 @@ export interface InterviewRecord {
   expiresAt: number;
   /** What happened and who did it, oldest first (history.ts); absent on items stored before it. */
   history?: HistoryEntry[];
+  /** How many edits it has had (PATCH, usecases/edit.ts): each edit is conditional on it. */
+  revision?: number;
 }
 
 /** Every email of an interview by its key (panel.ts): the confirmation, and each panelist's. */
@@ -155,9 +161,12 @@ export function scheduledKeys(record: InterviewRecord): EmailKey[] {
   ).sort((a, b) => rank(a) - rank(b));
 }
 
-/** Every email the record holds: the interviewer's, then the confirmation. */
+/**
+ * Every email the record holds: the interviewer's, then the confirmation, then the notice of an
+ * edit once one was armed (only then: the DynamoDB store's erasure writes into each key it names).
+ */
 export function emailKeys(record: InterviewRecord): EmailKey[] {
-  return [...scheduledKeys(record), 'confirmation'];
+  return [...scheduledKeys(record), 'confirmation', ...(record.emails.update ? ['update' as const] : [])];
 }
 
 /** What a transition may also require of the email (see `InterviewStore.transition`). */
@@ -215,6 +224,25 @@ export function transitioned(
     ...withLog(record, conditions.log),
     emails: { ...record.emails, [key]: next as unknown as EmailState },
   };
+}
+
+/**
+ * Whether `current` (as stored now) is still the record an edit read as `read`: not erased, the
+ * same revision, and every email of `read` in the same status since the same moment (every write
+ * of an email, a claim, a cancel, a restore, a send, sets its `updatedAt`). What a store's
+ * `replace` requires; the DynamoDB store writes the same as a ConditionExpression.
+ */
+export function unchangedSince(current: InterviewRecord, read: InterviewRecord): boolean {
+  if (current.erasedAt !== undefined || (current.revision ?? 0) !== (read.revision ?? 0)) return false;
+  return Object.entries(read.emails).every(([key, email]) => {
+    const now = current.emails[key];
+    return email !== undefined && now?.status === email.status && now.updatedAt === email.updatedAt;
+  });
+}
+
+/** The schedule an email's send waits on (see `EmailState.schedule`). */
+export function scheduleOf(record: InterviewRecord, key: EmailKey): string {
+  return record.emails[key]?.schedule ?? scheduleName(record.id, key);
 }
 
 /** The record with `log` appended to its history (unchanged without one). */
@@ -314,76 +342,6 @@ export const CANCELLED_BY_DELETE = 'Cancelled: the interview was deleted.';
 export const CONFIRMATIONS_LIMITED =
   'Not sent: this address already had as many confirmations today as one address may get.';
 export const CANCELLED_BY_REVOKE = 'Cancelled: the API key that submitted it was revoked.';
-
-export function newInterview(args: {
-  id: string;
-  ownerKeyId: string;
-  tokenHash: string;
-  submission: NormalizedSubmission;
-  endsAt: Date;
-  timing: TimingSettings;
-  now: Date;
-}): InterviewRecord {
-  const { id, ownerKeyId, tokenHash, submission: s, endsAt, timing, now } = args;
-  const zone = s.interview.timeZone;
-  const stamp = now.toISOString();
-  const at = (instant: Date): EmailState => ({
-    status: 'scheduled',
-    sendAt: instant.toISOString(),
-    updatedAt: stamp,
-  });
-  const notWanted: EmailState = { status: 'skipped', reason: FOLLOW_UP_NOT_WANTED, updatedAt: stamp };
-  const interviewers: Panelist[] = s.interviewers.map((p, i) => ({
-    id: i + 1,
-    name: p.name,
-    email: p.email,
-    ...(p.note && { note: p.note }),
-    ...(p.awayUntil && { awayUntil: p.awayUntil }),
-  }));
-  const emails: Record<string, EmailState> = {};
-  let last = now.getTime();
-  for (const person of interviewers) {
-    const away = person.awayUntil ? parseDate(person.awayUntil) : undefined;
-    const times = computeSendTimes(endsAt, zone, timing, now, away ? { awayUntil: away } : {});
-    emails[emailKey('thank-you', person.id)] = at(times.thankYou);
-    emails[emailKey('follow-up', person.id)] = s.followUp ? at(times.followUp) : notWanted;
-    if (timing.secondFollowUp) {
-      emails[emailKey('second-follow-up', person.id)] =
-        s.followUp && times.secondFollowUp ? at(times.secondFollowUp) : notWanted;
-    }
-    const lastOfThem = s.followUp ? (times.secondFollowUp ?? times.followUp) : times.thankYou;
-    last = Math.max(last, lastOfThem.getTime());
-  }
-  return {
-    id,
-    ownerKeyId,
-    tokenHash,
-    createdAt: stamp,
-    candidate: {
-      name: s.candidate.name,
-      email: s.candidate.email,
-      ...(s.candidate.phone && { phone: s.candidate.phone }),
-    },
-    interviewers,
-    position: s.position,
-    ...(s.company && { company: s.company }),
-    ...(s.highlights && { highlights: s.highlights }),
-    ...(s.messages && { messages: s.messages }),
-    copyCandidate: s.copyCandidate,
-    interview: { endsAt: endsAt.toISOString(), timeZone: zone },
-    timing,
-    // The interviewer's emails, then the candidate's confirmation.
-    emails: { ...emails, confirmation: { status: 'scheduled', sendAt: stamp, updatedAt: stamp } },
-    expiresAt: Math.floor(last / 1000) + RETENTION_DAYS * 86_400,
-    history: [entry({ by: 'api', keyId: ownerKeyId }, 'created', stamp)],
-  };
-}
-
-/** `YYYY-MM-DD` (already validated) as a calendar date. */
-function parseDate(value: string): CalendarDate {
-  const [year, month, day] = value.split('-').map(Number) as [number, number, number];
-  return { year, month, day };
-}
 
 /**
  * Deterministic schedule name per interview and email: a retried intake can never make two. The

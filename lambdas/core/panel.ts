@@ -7,7 +7,14 @@
  * without any migration, and its schedules' events still name the right email.
  */
 import { normalizeAddress } from './access.js';
-import { type EmailKind, isEmailKind, type ScheduledKind, type SendEvent } from './events.js';
+import {
+  type CandidateKind,
+  type EmailKind,
+  isCandidateKind,
+  isEmailKind,
+  type ScheduledKind,
+  type SendEvent,
+} from './events.js';
 
 /** At most this many interviewers in one submission. */
 export const MAX_PANEL = 8;
@@ -25,7 +32,7 @@ export interface Panelist {
   awayUntil?: string;
 }
 
-export type EmailKey = 'confirmation' | ScheduledKind | `${ScheduledKind}.${number}`;
+export type EmailKey = CandidateKind | ScheduledKind | `${ScheduledKind}.${number}`;
 
 export function emailKey(kind: ScheduledKind, person: number): EmailKey {
   return person === 1 ? kind : `${kind}.${person}`;
@@ -33,9 +40,9 @@ export function emailKey(kind: ScheduledKind, person: number): EmailKey {
 
 /** The kind and the panelist of a key (the confirmation has no panelist); undefined if malformed. */
 export function parseEmailKey(key: string): { kind: EmailKind; person?: number } | undefined {
-  if (key === 'confirmation') return { kind: 'confirmation' };
+  if (isCandidateKind(key)) return { kind: key };
   const [kind, id, ...rest] = key.split('.');
-  if (rest.length > 0 || !isEmailKind(kind) || kind === 'confirmation') return undefined;
+  if (rest.length > 0 || !isEmailKind(kind) || isCandidateKind(kind)) return undefined;
   if (id === undefined) return { kind, person: 1 };
   if (!/^[1-9]\d?$/.test(id) || id === '1') return undefined; // 2 to MAX_PANEL_ID
   return { kind, person: Number(id) };
@@ -47,7 +54,7 @@ export function kindOf(key: EmailKey): EmailKind {
 
 /** The email a send event is about (an event without `person` is the first panelist's). */
 export function eventKey(event: Pick<SendEvent, 'kind' | 'person'>): EmailKey {
-  return event.kind === 'confirmation' ? 'confirmation' : emailKey(event.kind, event.person ?? 1);
+  return isCandidateKind(event.kind) ? event.kind : emailKey(event.kind, event.person ?? 1);
 }
 
 /** The send event for one email (no `person` for the first panelist: the event of before panels). */

@@ -42,6 +42,12 @@ export interface InterviewStore {
     reason: string,
   ): Promise<InterviewRecord | undefined>;
   /**
+   * Writes `next` in place of the interview, only if it is still the record `read` was (see
+   * `unchangedSince`: not erased, the same revision, every email as it was): an edit applied to
+   * exactly what it read. False (and nothing written) otherwise.
+   */
+  replace(next: InterviewRecord, read: InterviewRecord): Promise<boolean>;
+  /**
    * Removes the personal data (names, addresses, texts, the token hash) and marks the item erased;
    * `record` (as just read) names the emails whose times and reasons go.
    */

@@ -6,7 +6,8 @@
  * - an interviewer's email still `scheduled` more than `OVERDUE_MS` after its time (or after the
  *   sender's own retry's time) lost its schedule, or its schedule's delivery failed for good: it is
  *   handed to the sender, whose claim still guards exactly-once and whose late-send policy decides
- *   what a late email may still be;
+ *   what a late email may still be; so is the candidate's notice of an edit (`update`), whose
+ *   event needs nothing the table lacks (it is written from the record at sending);
  * - an email `sending` for more than `STUCK_MS` is stuck (the sender died after SES took it, or SES
  *   never answered): counted and logged, re-counted every hour for a week, never re-sent;
  * - a confirmation overdue while `scheduled` is counted as stuck too: its cancel link exists only
@@ -35,7 +36,7 @@ export const STUCK_REPORT_MS = 7 * 24 * 60 * MINUTE;
 export const SWEEP_BATCH = 500;
 
 export interface SweepPlan {
-  /** Interviewer's emails to hand to the sender. */
+  /** Emails to hand to the sender: the interviewer's, and the notice of an edit. */
   reconcile: EmailKey[];
   /** Emails to report as stuck. */
   stuck: EmailKey[];
@@ -61,6 +62,7 @@ export function sweepPlan(record: InterviewRecord, now: Date): SweepPlan {
       const due = Math.max(planned, email.retryAt ? Date.parse(email.retryAt) : 0);
       const overdueAt = due + OVERDUE_MS;
       if (overdueAt > at) next = Math.min(next, overdueAt);
+      // Only the confirmation's lost event carries its link: nothing else can send it.
       else if (key === 'confirmation') reportStuck(key, overdueAt);
       else {
         plan.reconcile.push(key);

@@ -2,6 +2,9 @@
  * What the API answers about an interview: every interviewer email, person by person, each with
  * the address it goes to. The confirmation is internal.
  */
+import { createHash } from 'node:crypto';
+import { canonicalJson } from './canonical.js';
+import { documentOf, type EditDocument } from './edit.js';
 import type { EmailKind, ScheduledKind } from './events.js';
 import type { HistoryEntry } from './history.js';
 import { type EmailStatus, type InterviewRecord, scheduledKeys } from './interview.js';
@@ -69,12 +72,29 @@ export interface HistoryView {
 }
 
 /**
- * What `GET /interviews/{id}` answers its owner: the view and the history, oldest first. Only
+ * The strong ETag of what `GET /interviews/{id}` answers: any change to the interview (an edit, a
+ * send, a cancel, an entry in its history) gives a new one. `If-Match` on PATCH compares to it.
+ */
+export function etagOf(record: InterviewRecord): string {
+  const digest = createHash('sha256')
+    .update(canonicalJson(toOwnerView(record)))
+    .digest('hex');
+  return `"${digest.slice(0, 32)}"`;
+}
+
+/**
+ * What `GET /interviews/{id}` answers its owner: the submission as an edit sees it (edit.ts, with
+ * each interviewer's id), the emails, and the history, oldest first. Only
  * the owner sees the history (it names API key ids); the cancel link's answers carry none.
  */
-export function toOwnerView(record: InterviewRecord): InterviewView & { history: HistoryView[] } {
+export function toOwnerView(
+  record: InterviewRecord,
+): InterviewView & EditDocument & { history: HistoryView[] } {
+  const { id, emails } = toView(record);
   return {
-    ...toView(record),
+    id,
+    ...documentOf(record),
+    emails,
     history: (record.history ?? []).map(({ email, ...h }): HistoryView => {
       const person = email ? panelistOf(record.interviewers, email) : undefined;
       return { ...h, ...(email && { email: { kind: kindOf(email), ...(person && { to: person.email }) } }) };

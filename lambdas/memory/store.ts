@@ -13,6 +13,7 @@ import {
   fromStored,
   type InterviewRecord,
   transitioned,
+  unchangedSince,
   withCancelRequested,
 } from '../core/interview.js';
 import type { EmailKey } from '../core/panel.js';
@@ -74,6 +75,13 @@ export class MemoryInterviewStore implements InterviewStore {
     reason: string,
   ): Promise<InterviewRecord | undefined> {
     return this.update(id, (record) => withCancelRequested(record, key, updatedAt, reason));
+  }
+
+  async replace(next: InterviewRecord, read: InterviewRecord): Promise<boolean> {
+    return (
+      this.update(next.id, (current) => (unchangedSince(current, read) ? copy(next) : undefined)) !==
+      undefined
+    );
   }
 
   async erase(record: InterviewRecord, at: string, log?: HistoryEntry): Promise<void> {

@@ -10,7 +10,7 @@ import {
   type EmailStatus,
   type InterviewRecord,
   scheduledKeys,
-  scheduleName,
+  scheduleOf,
 } from '../core/interview.js';
 import { type EmailKey, parseEmailKey, sameAddress } from '../core/panel.js';
 import type { EmailScheduler, InterviewStore, Logger } from '../core/ports.js';
@@ -46,7 +46,7 @@ export async function cancelPending(
         if (
           await store.transition(record.id, key, ['scheduled'], 'cancelled', { updatedAt, reason }, { log })
         ) {
-          if (key !== 'confirmation') await deleteSchedule(deps, record.id, key);
+          if (key !== 'confirmation') await deleteSchedule(deps, record, key);
           break;
         }
       } else if (await store.requestCancel(record.id, key, updatedAt, reason)) {
@@ -58,9 +58,10 @@ export async function cancelPending(
   return (await store.get(record.id)) ?? record;
 }
 
-async function deleteSchedule(deps: CancelDeps, id: string, key: EmailKey): Promise<void> {
+async function deleteSchedule(deps: CancelDeps, record: InterviewRecord, key: EmailKey): Promise<void> {
+  const id = record.id;
   try {
-    await deps.scheduler.delete(scheduleName(id, key));
+    await deps.scheduler.delete(scheduleOf(record, key));
   } catch (err) {
     deps.log('warn', 'schedule not deleted; it will fire and find the email cancelled', {
       interviewId: id,

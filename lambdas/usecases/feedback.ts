@@ -3,15 +3,17 @@
  * EventBridge, which routes them here. A permanent bounce or a complaint from the email's own
  * addressee (not from the candidate's Bcc copy) marks that email `failed` with the reason and
  * cancels whatever is still pending to that person (the rest of a panel still gets theirs; a
- * bounced or complained-about confirmation stops everything), so we never write again to an
- * address that bounced or to someone who complained. (SES's suppression list, set on the
- * configuration set, also refuses such addresses account-wide.) A delivery is only logged.
+ * bounced or complained-about email to the candidate, the confirmation or the notice of an edit,
+ * stops everything), so we never write again to an address that bounced or to someone who
+ * complained. (SES's suppression list, set on the configuration set, also refuses such addresses
+ * account-wide.) A delivery is only logged.
  *
  * Events we cannot match to one of our emails are logged and dropped: retrying cannot help them.
  */
 import type { Clock } from '../core/clock.js';
+import { isCandidateKind } from '../core/events.js';
 import { BY_FEEDBACK, entry } from '../core/history.js';
-import { scheduledKeys } from '../core/interview.js';
+import { emailKeys, scheduledKeys } from '../core/interview.js';
 import { type EmailKey, keyOfTag, panelistOf, parseEmailKey, sameAddress } from '../core/panel.js';
 import type { EmailScheduler, InterviewStore, Logger } from '../core/ports.js';
 import { cancelPending } from './cancel.js';
@@ -119,7 +121,8 @@ export async function handleFeedback(deps: FeedbackDeps, event: unknown): Promis
     return 'ignored';
   }
   const person = panelistOf(record.interviewers, feedback.key);
-  const addressee = feedback.key === 'confirmation' ? record.candidate.email : person?.email;
+  // The candidate's own emails (the confirmation, the notice of an edit) are addressed to them.
+  const addressee = isCandidateKind(feedback.key) ? record.candidate.email : person?.email;
   if (!addressee || !feedback.recipients.some((r) => sameAddress(r, addressee))) {
     // About another recipient of the same message: the candidate's Bcc copy, for one.
     log('info', 'feedback about a copy, not the addressee: nothing changed', context);
@@ -139,11 +142,12 @@ export async function handleFeedback(deps: FeedbackDeps, event: unknown): Promis
   const current = failed ?? record;
   const what = feedback.type === 'bounce' ? 'bounced' : 'was marked as spam';
   const kind = parseEmailKey(feedback.key)?.kind ?? 'confirmation';
-  // That person's emails; the candidate's own address failing stops every one.
+  const named = kind === 'update' ? 'update notice' : kind;
+  // That person's emails; the candidate's own address failing stops every one (a pending notice too).
   const stopped = person
     ? scheduledKeys(current).filter((key) => parseEmailKey(key)?.person === person.id)
-    : scheduledKeys(current);
-  await cancelPending(deps, current, stopped, `Cancelled because the ${kind} ${what}.`, BY_FEEDBACK);
+    : emailKeys(current);
+  await cancelPending(deps, current, stopped, `Cancelled because the ${named} ${what}.`, BY_FEEDBACK);
   log('warn', `${feedback.type}: email marked failed, pending emails cancelled`, context);
   return 'recorded';
 }

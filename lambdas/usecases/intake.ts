@@ -17,6 +17,7 @@ import {
   limitWindows,
   newSalt,
 } from '../core/access.js';
+import { canonicalJson } from '../core/canonical.js';
 import type { IdempotencyRecord, IdempotencyStore, LimitRefusal, LimitStore } from '../core/ports.js';
 import type { ValidSubmission } from '../core/schema.js';
 import { newInterviewId } from '../core/tokens.js';
@@ -51,18 +52,6 @@ export function limited(refusal: LimitRefusal, now: Date): IntakeResult & { kind
     limit: refusal.window.name,
     retryAfterSeconds: Math.max(1, Math.ceil((refusal.retryAt - now.getTime()) / 1000)),
   };
-}
-
-/** Stable JSON: same data, same text, whatever the key order. */
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value) ?? 'null';
 }
 
 const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');

@@ -10,10 +10,10 @@ import {
   CONFIRMATIONS_LIMITED,
   emailKeys,
   type InterviewRecord,
-  newInterview,
   scheduledKeys,
   scheduleName,
 } from '../core/interview.js';
+import { newInterview } from '../core/new-interview.js';
 import { type EmailKey, eventFor } from '../core/panel.js';
 import type {
   EmailScheduler,

@@ -10,13 +10,14 @@
  * If the schedule cannot be made, the email is cancelled again and the caller gets a 503, so a
  * restore never leaves an email scheduled without a way to be sent.
  */
+import { isCandidateKind } from '../core/events.js';
 import type { Acting } from '../core/history.js';
 import { entry } from '../core/history.js';
 import {
   CANCELLED_BY_CANDIDATE,
   CANCELLED_BY_REVOKE,
   type InterviewRecord,
-  scheduleName,
+  scheduleOf,
 } from '../core/interview.js';
 import { type EmailKey, emailKey, eventFor, parseEmailKey } from '../core/panel.js';
 import { sweepPlan } from '../core/reconcile.js';
@@ -46,7 +47,7 @@ export function restorable(record: InterviewRecord, key: EmailKey, now: Date): b
   const all = Object.entries(record.emails);
   if (all.some(([, e]) => e?.reason === CANCELLED_BY_REVOKE)) return false;
   const person = parseEmailKey(key)?.person;
-  const theirs = all.filter(([k]) => k === 'confirmation' || parseEmailKey(k)?.person === person);
+  const theirs = all.filter(([k]) => isCandidateKind(k) || parseEmailKey(k)?.person === person);
   if (theirs.some(([, e]) => e?.status === 'failed')) return false;
   if (parseEmailKey(key)?.kind === 'second-follow-up' && person !== undefined) {
     const first = record.emails[emailKey('follow-up', person)]?.status;
@@ -99,7 +100,7 @@ export async function restore(
     await store.setCheckAt(record.id, sweepPlan(back, now).next);
     try {
       await scheduler.create({
-        name: scheduleName(record.id, key),
+        name: scheduleOf(current, key),
         at: scheduleTime(new Date(email.sendAt), now),
         event: eventFor(record.id, key),
       });

@@ -27,10 +27,11 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../core/clock.js';
 import { type OutgoingEmail, renderConfirmation, renderForInterviewer } from '../core/emails.js';
-import { isEmailKind, type SendEvent } from '../core/events.js';
+import { isCandidateKind, isEmailKind, type SendEvent } from '../core/events.js';
 import { BY_SENDER, entry } from '../core/history.js';
 import { CANCELLED_BY_DELETE, type InterviewRecord } from '../core/interview.js';
 import { firstPlanned, lateDecision } from '../core/lateness.js';
+import { renderUpdateNotice } from '../core/notice.js';
 import { type EmailKey, eventKey, MAX_PANEL_ID } from '../core/panel.js';
 import {
   type EmailScheduler,
@@ -82,6 +83,8 @@ export type SendOutcome =
 export const EARLY_ALLOWANCE_MS = 2 * 60_000;
 
 function render(record: InterviewRecord, event: SendEvent, now: Date, senderAddress: string): OutgoingEmail {
+  // The notice of an edit is written from the record as it is now, so it tells the latest plan.
+  if (event.kind === 'update') return renderUpdateNotice(record, senderAddress);
   if (event.kind !== 'confirmation') return renderForInterviewer(record, eventKey(event), now, senderAddress);
   if (!event.cancelUrl) throw new Error('a confirmation event must carry its cancel link');
   return renderConfirmation(record, event.cancelUrl, senderAddress);
@@ -97,7 +100,7 @@ export function parseSendEvent(input: unknown): SendEvent {
   }
   if (
     person !== undefined &&
-    (kind === 'confirmation' ||
+    (isCandidateKind(kind) ||
       !Number.isInteger(person) ||
       (person as number) < 2 ||
       (person as number) > MAX_PANEL_ID)
@@ -193,7 +196,8 @@ export async function sendEmail(deps: SenderDeps, event: SendEvent): Promise<Sen
     log('info', 'interview deleted: not sent', context);
     return 'cancelled';
   }
-  if (key !== 'confirmation') {
+  // Lateness is for the interviewer's emails: the candidate's own go whenever they can.
+  if (!isCandidateKind(key)) {
     const decision = lateDecision(claimed, key, now);
     const planned = firstPlanned(claimed, key);
     if (decision.action === 'skip') return skipLate(deps, event, claimed, claimId, decision.reason, planned);

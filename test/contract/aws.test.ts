@@ -16,6 +16,7 @@ import { localAws, removeDir, start, tempDir } from '../integration/helpers.js';
 import { accessStoreContract, interviewStoreContract } from './contracts.js';
 import { invokerContract, mailerContract, schedulerContract } from './delivery.js';
 import { historyContract } from './history.js';
+import { replaceContract } from './replace.js';
 
 let dataDir = '';
 let runtime: LocalRuntime;
@@ -42,6 +43,7 @@ afterAll(async () => {
 
 interviewStoreContract(() => runtime.store as DynamoInterviewStore);
 historyContract(() => runtime.store as DynamoInterviewStore);
+replaceContract(() => runtime.store as DynamoInterviewStore);
 accessStoreContract(() => runtime.access as DynamoAccessStore);
 schedulerContract(
   () => runtime.scheduler,

@@ -7,7 +7,8 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { LimitWindow } from '../../lambdas/core/access.js';
-import { type EmailState, type InterviewRecord, newInterview } from '../../lambdas/core/interview.js';
+import type { EmailState, InterviewRecord } from '../../lambdas/core/interview.js';
+import { newInterview } from '../../lambdas/core/new-interview.js';
 import type {
   IdempotencyRecord,
   IdempotencyStore,

@@ -7,6 +7,7 @@ import { MemoryInterviewStore } from '../../lambdas/memory/store.js';
 import { accessStoreContract, interviewStoreContract } from './contracts.js';
 import { invokerContract, mailerContract, schedulerContract } from './delivery.js';
 import { historyContract } from './history.js';
+import { replaceContract } from './replace.js';
 
 const store = new MemoryInterviewStore();
 const access = new MemoryAccessStore();
@@ -18,6 +19,7 @@ invoker.onInvoke = () => received.push(...invoker.take());
 
 interviewStoreContract(() => store);
 historyContract(() => store);
+replaceContract(() => store);
 accessStoreContract(() => access);
 schedulerContract(
   () => scheduler,

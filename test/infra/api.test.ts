@@ -25,7 +25,7 @@ describe('InterviewFollowupStack (defaults)', () => {
   const { template } = defaultStack();
   const { configSetId, api } = idsOf(template);
 
-  it('HTTP API: exactly the ten routes, the description to the docs function and the rest to the api function', () => {
+  it('HTTP API: exactly the thirteen routes, the description to the docs function and the rest to the api function', () => {
     const routes = resources(template, 'AWS::ApiGatewayV2::Route').map(([, r]) => props(r));
     expect(routes.map((r) => r.RouteKey).sort()).toEqual([...INTERVIEW_ROUTES, ...ANONYMOUS_ROUTES].sort());
     const integrations = new Map(
@@ -54,6 +54,7 @@ describe('InterviewFollowupStack (defaults)', () => {
       'POST /interviews': integrators,
       'POST /interviews/preview': integrators,
       'GET /interviews/{id}': integrators,
+      'PATCH /interviews/{id}': integrators,
       'DELETE /interviews/{id}': integrators,
       'POST /interviews/{id}/restore': integrators,
       'GET /cancel/{token}': anonymous,

@@ -27,6 +27,7 @@ describe('cdk-nag AwsSolutions', () => {
       'POST--interviews',
       'POST--interviews--preview',
       'GET--interviews--{id}',
+      'PATCH--interviews--{id}',
       'DELETE--interviews--{id}',
       'POST--interviews--{id}--restore',
       'GET--cancel--{token}',

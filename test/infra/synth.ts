@@ -152,6 +152,7 @@ export const INTERVIEW_ROUTES = [
   'POST /interviews',
   'POST /interviews/preview',
   'GET /interviews/{id}',
+  'PATCH /interviews/{id}',
   'DELETE /interviews/{id}',
   'POST /interviews/{id}/restore',
 ];

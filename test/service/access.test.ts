@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { canonicalJson } from '../../lambdas/usecases/intake.js';
+import { canonicalJson } from '../../lambdas/core/canonical.js';
 import { validBody } from '../fixtures.js';
 import { NO_LIMITS, useService } from '../integration/helpers.js';
 import { apiKeyCommand } from '../support/api-key.js';

@@ -16,7 +16,10 @@ function record(emails: Partial<Record<string, Partial<EmailState>>> = {}): Inte
     'follow-up': { status: 'scheduled', sendAt: '2026-12-02T15:00:00.000Z', updatedAt: CREATED },
     confirmation: { status: 'sent', sendAt: CREATED, updatedAt: CREATED },
   };
-  for (const kind of EMAIL_KINDS) base[kind] = { ...base[kind], ...emails[kind] } as EmailState;
+  // Only the emails it holds: an `update` only when given (an edit arms it).
+  for (const kind of EMAIL_KINDS) {
+    if (base[kind] || emails[kind]) base[kind] = { ...base[kind], ...emails[kind] } as EmailState;
+  }
   return { id: 'i', createdAt: CREATED, emails: base } as unknown as InterviewRecord;
 }
 const plus = (iso: string, ms: number) => new Date(Date.parse(iso) + ms).toISOString();
@@ -65,6 +68,33 @@ describe('sweep rules (pure)', () => {
     const plan = sweepPlan(r, new Date(plus(CREATED, OVERDUE_MS)));
     expect(plan.stuck).toEqual(['confirmation']);
     expect(plan.reconcile).toEqual([]);
+  });
+
+  it('an overdue notice of an edit is handed to the sender: its event needs nothing the table lacks', () => {
+    const armed = { status: 'scheduled', sendAt: '2026-11-28T15:05:00.000Z' } as const;
+    const r = record({ 'thank-you': { status: 'sent' }, update: armed });
+    expect(sweepPlan(r, new Date('2026-11-28T15:09:59.999Z'))).toEqual({
+      reconcile: [],
+      stuck: [],
+      next: '2026-11-28T15:10:00.000Z',
+    });
+    const now = new Date('2026-11-28T15:10:00.000Z');
+    expect(sweepPlan(r, now)).toEqual({
+      reconcile: ['update'],
+      stuck: [],
+      next: plus(now.toISOString(), OVERDUE_MS),
+    });
+    // Sent, it is nothing more to look at; sending too long, it is stuck like any email.
+    const sent = record({
+      'thank-you': { status: 'sent' },
+      'follow-up': { status: 'sent' },
+      update: { status: 'sent' },
+    });
+    expect(sweepPlan(sent, now)).toEqual({ reconcile: [], stuck: [] });
+    const sending = record({ update: { status: 'sending', updatedAt: '2026-11-28T15:05:00.000Z' } });
+    expect(sweepPlan(sending, new Date(plus('2026-11-28T15:05:00.000Z', STUCK_MS))).stuck).toEqual([
+      'update',
+    ]);
   });
 
   it('nothing pending (or erased): no next look, the interview leaves the index', () => {

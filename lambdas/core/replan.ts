@@ -1,0 +1,443 @@
+/**
+ * What an edit does to the emails (PATCH /interviews/{id}, see edit.ts for the document): the next
+ * record, planned by the same rules as intake. Pure; usecases/edit.ts writes it.
+ *
+ * - A change to what a send time depends on (the timing settings, holidays, the decision date,
+ *   a person's away date) re-plans that person's emails still to go, or cancelled by the
+ *   candidate (a restore then finds them at their new time). An email whose rule gives the same
+ *   time as before keeps the time it has (one the late-send policy moved stays moved).
+ * - A new time already past goes at the next time the rules allow from now: a thank-you at the
+ *   next whole minute out of quiet hours, a follow-up at the next business day's 10:00, at least
+ *   24 hours after the earlier emails to the same person.
+ * - An explicit time (`reschedule`) must itself obey the rules (rescheduleProblems).
+ * - An email being sent (`sending`) cannot change at all: if the edit would change its time, its
+ *   address or a word of it, the edit is refused (409 already_sending) and nothing is written.
+ * - A panelist added gets emails planned as at intake (from now); one removed takes their emails
+ *   along, only while none of them went out.
+ */
+
+import { canonicalJson } from './canonical.js';
+import type { ParsedEdit, RescheduleRequest } from './edit.js';
+import { followUpWanted } from './edit.js';
+import { renderForInterviewer } from './emails.js';
+import { SCHEDULED_KINDS, type ScheduledKind } from './events.js';
+import {
+  CANCELLED_BY_CANDIDATE,
+  type EmailState,
+  FOLLOW_UP_NOT_WANTED,
+  type InterviewRecord,
+  scheduledKeys,
+} from './interview.js';
+import { nextFollowUpSlot, THANK_YOU_STALE_MS } from './lateness.js';
+import { personEmails, personTiming } from './new-interview.js';
+import { type EmailKey, emailKey, MAX_PANEL_ID, type Panelist, parseEmailKey, sameAddress } from './panel.js';
+import type { FieldProblem } from './schema.js';
+import {
+  computeSendTimes,
+  isBusinessDay,
+  MIN_SCHEDULE_LEAD_MS,
+  nextWholeMinute,
+  outOfQuietHours,
+  QUIET_FROM_HOUR,
+  QUIET_UNTIL_HOUR,
+} from './sendTimes.js';
+import { MAX_FUTURE_DAYS } from './submission-schema.js';
+import { localDate, parseLocalMinute, toLocalMinute, wallClock } from './time.js';
+
+export const SECOND_FOLLOW_UP_OFF = 'Turned off by an edit: no second follow-up.';
+export const ADDED_TOO_LATE =
+  'Not sent: they joined the panel more than a day after the thank-you’s time, and a late thank-you reads as an afterthought.';
+const DAY_MS = 86_400_000;
+const SPACING_MS = 24 * 3_600_000;
+
+export interface EditPlan {
+  next: InterviewRecord;
+  /** The fields the edit changed, by name (`interviewers[2].name` is the interviewer with id 2). */
+  fields: string[];
+  /** Emails whose time changed: still to go (they need a new schedule) or cancelled (no schedule). */
+  moved: EmailKey[];
+  /** Emails of panelists added, scheduled (new schedules) or skipped. */
+  added: EmailKey[];
+  /** Emails of panelists removed: gone from `next` (as read, so their schedules can go). */
+  removed: EmailKey[];
+  /** Emails turned off (`followUp` or `secondFollowUp` now false): now `skipped`. */
+  stopped: EmailKey[];
+  /** Addresses the edit writes to that it did not before (they count against the limits). */
+  newAddresses: string[];
+}
+
+export type PlanResult =
+  | { ok: true; plan: EditPlan }
+  | { ok: false; status: 400; fields: FieldProblem[] }
+  | {
+      ok: false;
+      status: 409;
+      code: 'already_sending' | 'already_sent' | 'nothing_pending';
+      keys: EmailKey[];
+    };
+
+/** Still to go, being sent, or cancelled by the candidate while its time is ahead (restorable). */
+function pending(email: EmailState | undefined, now: Date): boolean {
+  if (email?.status === 'scheduled' || email?.status === 'sending') return true;
+  return (
+    email?.status === 'cancelled' &&
+    email.reason === CANCELLED_BY_CANDIDATE &&
+    email.sendAt !== undefined &&
+    Date.parse(email.sendAt) > now.getTime()
+  );
+}
+
+/** Whose time an edit may move: to go, or cancelled by the candidate (a restore brings it back). */
+const movable = (e: EmailState | undefined) =>
+  e?.status === 'scheduled' || (e?.status === 'cancelled' && e.reason === CANCELLED_BY_CANDIDATE);
+
+const TIMES: Record<ScheduledKind, 'thankYou' | 'followUp' | 'secondFollowUp'> = {
+  'thank-you': 'thankYou',
+  'follow-up': 'followUp',
+  'second-follow-up': 'secondFollowUp',
+};
+
+export function planEdit(record: InterviewRecord, edit: ParsedEdit, now: Date): PlanResult {
+  const keys = scheduledKeys(record);
+  if (!keys.some((key) => pending(record.emails[key], now))) {
+    return { ok: false, status: 409, code: 'nothing_pending', keys: [] };
+  }
+  const { value, timing, endsAt } = edit.submission;
+  const zone = record.interview.timeZone;
+  const stamp = now.toISOString();
+  // New ids follow every id the interview ever had (an email key in its history included).
+  let lastId = Math.max(
+    0,
+    ...record.interviewers.map((p) => p.id),
+    ...[...Object.keys(record.emails), ...(record.history ?? []).map((h) => h.email ?? '')].map(
+      (k) => parseEmailKey(k)?.person ?? 0,
+    ),
+  );
+  if (lastId + edit.ids.filter((id) => id === undefined).length > MAX_PANEL_ID) {
+    return tooMany();
+  }
+  const panel: Panelist[] = value.interviewers.map((p, i) => ({
+    id: edit.ids[i] ?? ++lastId,
+    name: p.name,
+    email: p.email,
+    ...(p.note !== undefined && { note: p.note }),
+    ...(p.awayUntil !== undefined && { awayUntil: p.awayUntil }),
+  }));
+  const base: InterviewRecord = {
+    ...record,
+    candidate: {
+      name: value.candidate.name,
+      email: record.candidate.email,
+      ...(value.candidate.phone !== undefined && { phone: value.candidate.phone }),
+    },
+    interviewers: panel,
+    position: value.position,
+    copyCandidate: value.copyCandidate,
+    timing,
+  };
+  for (const field of ['company', 'highlights', 'messages'] as const) {
+    if (value[field] === undefined) delete base[field];
+    else (base as unknown as Record<string, unknown>)[field] = value[field];
+  }
+  const emails: Record<string, EmailState> = { ...(record.emails as Record<string, EmailState>) };
+  const plan: EditPlan = {
+    next: base,
+    fields: changedFields(record, base, value.followUp),
+    moved: [],
+    added: [],
+    removed: [],
+    stopped: [],
+    newAddresses: [],
+  };
+  const sendingHit: EmailKey[] = [];
+  const sentHit: EmailKey[] = [];
+
+  // Removed: only while nothing of theirs went out.
+  for (const person of record.interviewers.filter((p) => !panel.some((q) => q.id === p.id))) {
+    for (const key of keys.filter((k) => parseEmailKey(k)?.person === person.id)) {
+      const status = record.emails[key]?.status;
+      if (status === 'sending') sendingHit.push(key);
+      else if (status === 'sent' || status === 'failed') sentHit.push(key);
+      delete emails[key];
+      plan.removed.push(key);
+    }
+  }
+  for (const person of panel) {
+    const before = record.interviewers.find((p) => p.id === person.id);
+    if (!before) {
+      plan.newAddresses.push(person.email);
+      const planned = personEmails(person, { endsAt, zone, timing, followUp: value.followUp, now });
+      for (const [key, email] of Object.entries(planned.emails)) {
+        emails[key] = tooLateToThank(key, email, endsAt, timing.thankYouDelayHours, now);
+        plan.added.push(key as EmailKey);
+      }
+      continue;
+    }
+    const readdressed = !sameAddress(before.email, person.email);
+    if (readdressed) plan.newAddresses.push(person.email);
+    const oldTimes = computeSendTimes(
+      endsAt,
+      zone,
+      record.timing,
+      new Date(record.createdAt),
+      personTiming(before),
+    );
+    const newTimes = computeSendTimes(endsAt, zone, timing, new Date(record.createdAt), personTiming(person));
+    for (const kind of SCHEDULED_KINDS) {
+      const key = emailKey(kind, person.id);
+      const email = emails[key];
+      if (!email) continue;
+      if (readdressed && (email.status === 'sent' || email.status === 'failed')) sentHit.push(key);
+      const off =
+        (kind !== 'thank-you' && !value.followUp) || (kind === 'second-follow-up' && !timing.secondFollowUp);
+      if (off && (movable(email) || email.status === 'sending')) {
+        if (email.status === 'sending') sendingHit.push(key);
+        const reason = value.followUp ? SECOND_FOLLOW_UP_OFF : FOLLOW_UP_NOT_WANTED;
+        emails[key] = { ...bare(email), status: 'skipped', reason, updatedAt: stamp };
+        if (email.status === 'scheduled') plan.stopped.push(key);
+        continue;
+      }
+      const was = oldTimes[TIMES[kind]]?.getTime();
+      const planned = newTimes[TIMES[kind]];
+      if (!planned || was === planned.getTime() || !(movable(email) || email.status === 'sending')) continue;
+      if (email.status === 'sending') {
+        sendingHit.push(key);
+        continue;
+      }
+      const at = notPast(
+        kind,
+        planned,
+        { ...base, emails: emails as InterviewRecord['emails'] },
+        person.id,
+        now,
+      );
+      if (email.sendAt === at.toISOString()) continue;
+      emails[key] = { ...bare(email), sendAt: at.toISOString(), updatedAt: stamp };
+      plan.moved.push(key);
+    }
+  }
+  plan.next = { ...base, emails: emails as InterviewRecord['emails'] };
+  const problems = applyReschedule(plan, edit.reschedule, endsAt, now, sendingHit);
+  if (problems.length > 0) return { ok: false, status: 400, fields: problems };
+  // A word of an email being sent would change (a name, an address, a text): refused whole.
+  for (const key of keys) {
+    const email = record.emails[key];
+    if (email?.status !== 'sending' || !plan.next.emails[key] || sendingHit.includes(key)) continue;
+    if (rendered(record, key, email) !== rendered(plan.next, key, email)) sendingHit.push(key);
+  }
+  if (sendingHit.length > 0) return { ok: false, status: 409, code: 'already_sending', keys: sendingHit };
+  if (sentHit.length > 0) return { ok: false, status: 409, code: 'already_sent', keys: sentHit };
+  return { ok: true, plan };
+}
+
+function tooMany(): PlanResult {
+  const message = `this interview has had ${MAX_PANEL_ID} interviewers: no more can be added`;
+  return { ok: false, status: 400, fields: [{ path: 'interviewers', message }] };
+}
+
+/** An email state without what belonged to its previous plan (a retry's time, a late move's plan). */
+function bare(email: EmailState): EmailState {
+  const { retryAt: _r, plannedAt: _p, schedule: _s, ...rest } = email;
+  return rest;
+}
+
+/** A new panelist's thank-you a day past its time is not sent (lateness.ts's rule, at planning). */
+function tooLateToThank(
+  key: string,
+  email: EmailState,
+  endsAt: Date,
+  delayHours: number,
+  now: Date,
+): EmailState {
+  if (parseEmailKey(key)?.kind !== 'thank-you') return email;
+  const due = endsAt.getTime() + delayHours * 3_600_000;
+  if (now.getTime() - due <= THANK_YOU_STALE_MS) return email;
+  return { status: 'skipped', reason: ADDED_TOO_LATE, updatedAt: email.updatedAt };
+}
+
+/**
+ * `planned`, or if it is already past (or too close to make a schedule for), the next time the
+ * rules allow from now, keeping 24 hours after the earlier emails to the same person.
+ */
+function notPast(
+  kind: ScheduledKind,
+  planned: Date,
+  record: InterviewRecord,
+  person: number,
+  now: Date,
+): Date {
+  const zone = record.interview.timeZone;
+  const earliest = now.getTime() + MIN_SCHEDULE_LEAD_MS;
+  if (kind === 'thank-you') {
+    return planned.getTime() >= earliest
+      ? planned
+      : outOfQuietHours(nextWholeMinute(new Date(earliest)), zone);
+  }
+  const spaced = earlierTimes(record, kind, person).map((t) => t + SPACING_MS);
+  const from = Math.max(earliest, ...spaced);
+  return planned.getTime() >= from ? planned : nextFollowUpSlot(new Date(from), zone, record.timing.holidays);
+}
+
+/** When each earlier email to this person went (sent) or goes (to go, being sent). */
+function earlierTimes(record: InterviewRecord, kind: ScheduledKind, person: number): number[] {
+  const before = SCHEDULED_KINDS.slice(0, SCHEDULED_KINDS.indexOf(kind));
+  return before.flatMap((k) => {
+    const e = record.emails[emailKey(k, person)];
+    const t =
+      e?.status === 'sent'
+        ? e.sentAt
+        : e?.status === 'scheduled' || e?.status === 'sending'
+          ? e.sendAt
+          : undefined;
+    return t ? [Date.parse(t)] : [];
+  });
+}
+
+function rendered(record: InterviewRecord, key: EmailKey, email: EmailState): string {
+  const at = new Date(email.sendAt ?? record.createdAt);
+  return JSON.stringify(renderForInterviewer(record, key, at, 'edit@example.com'));
+}
+
+/** The names of the fields that differ, each interviewer's by id; values never. */
+function changedFields(record: InterviewRecord, next: InterviewRecord, followUp: boolean): string[] {
+  const fields: string[] = [];
+  const differ = (a: unknown, b: unknown) => canonicalJson(a) !== canonicalJson(b);
+  for (const f of ['name', 'phone'] as const) {
+    if (differ(record.candidate[f], next.candidate[f])) fields.push(`candidate.${f}`);
+  }
+  for (const f of ['position', 'company', 'highlights', 'messages', 'copyCandidate'] as const) {
+    if (differ(record[f], next[f])) fields.push(f);
+  }
+  if (followUp !== followUpWanted(record)) fields.push('followUp');
+  const timingNames = {
+    thankYouDelayHours: 'thankYouDelayHours',
+    followUpBusinessDays: 'followUpBusinessDays',
+    holidays: 'holidays',
+    decisionBy: 'interview.decisionBy',
+    secondFollowUp: 'secondFollowUp',
+  } as const;
+  for (const [f, name] of Object.entries(timingNames)) {
+    const k = f as keyof typeof timingNames;
+    if (
+      differ(
+        record.timing[k] ?? (k === 'secondFollowUp' ? false : undefined),
+        next.timing[k] ?? (k === 'secondFollowUp' ? false : undefined),
+      )
+    )
+      fields.push(name);
+  }
+  const ids = (panel: Panelist[]) => panel.map((p) => p.id).join(',');
+  if (ids(record.interviewers) !== ids(next.interviewers)) fields.push('interviewers');
+  for (const p of next.interviewers) {
+    const q = record.interviewers.find((r) => r.id === p.id);
+    if (!q) continue;
+    for (const f of ['name', 'email', 'note', 'awayUntil'] as const) {
+      if (differ(q[f], p[f])) fields.push(`interviewers[${p.id}].${f}`);
+    }
+  }
+  return fields;
+}
+
+/**
+ * Applies the explicit times, each checked against the rules a planned time obeys: a real local
+ * time in the interview's zone, not past, out of quiet hours (08:00–20:00), a follow-up on a
+ * business day, within a year of the interview, and in order with the person's other emails,
+ * 24 hours apart. Problems name the request's field.
+ */
+function applyReschedule(
+  plan: EditPlan,
+  requests: readonly RescheduleRequest[],
+  endsAt: Date,
+  now: Date,
+  sendingHit: EmailKey[],
+): FieldProblem[] {
+  const problems: FieldProblem[] = [];
+  const record = plan.next;
+  const zone = record.interview.timeZone;
+  const touched = new Map<EmailKey, string>();
+  for (const request of requests) {
+    const people =
+      request.to === undefined
+        ? record.interviewers
+        : record.interviewers.filter((p) => sameAddress(p.email, request.to as string));
+    if (people.length === 0) {
+      problems.push({ path: `${request.path}.to`, message: 'is none of this interview’s interviewers' });
+      continue;
+    }
+    const at = parseLocalMinute(request.at, zone);
+    const why = timeProblem(at, request, endsAt, now, zone, record.timing.holidays);
+    if (why || !at) {
+      problems.push({ path: `${request.path}.at`, message: why ?? 'is not a real local time' });
+      continue;
+    }
+    for (const person of people) {
+      const key = emailKey(request.kind, person.id);
+      const email = record.emails[key];
+      if (email?.status === 'sending') {
+        sendingHit.push(key);
+        continue;
+      }
+      if (email?.status !== 'scheduled') {
+        const state = email ? email.status : 'not planned';
+        problems.push({
+          path: request.path,
+          message: `the ${request.kind} to ${person.email} is not pending (${state})`,
+        });
+        continue;
+      }
+      record.emails[key] = { ...bare(email), sendAt: at.toISOString(), updatedAt: now.toISOString() };
+      touched.set(key, `${request.path}.at`);
+      if (!plan.moved.includes(key) && !plan.added.includes(key)) plan.moved.push(key);
+    }
+  }
+  // In order and apart, for every person an explicit time touched.
+  for (const [key, path] of touched) {
+    const person = parseEmailKey(key)?.person as number;
+    const times = SCHEDULED_KINDS.map((k) => {
+      const e = record.emails[emailKey(k, person)];
+      const t =
+        e?.status === 'sent'
+          ? e.sentAt
+          : e?.status === 'scheduled' || e?.status === 'sending'
+            ? e.sendAt
+            : undefined;
+      return t === undefined ? undefined : Date.parse(t);
+    });
+    const present = times.filter((t): t is number => t !== undefined);
+    const ordered = present.every((t, i) => i === 0 || t - (present[i - 1] as number) >= SPACING_MS);
+    if (!ordered) {
+      problems.push({
+        path,
+        message:
+          'must keep this interviewer’s emails in order (thank-you, follow-up, second follow-up), at least 24 hours apart',
+      });
+    }
+  }
+  return problems;
+}
+
+function timeProblem(
+  at: Date | undefined,
+  request: RescheduleRequest,
+  endsAt: Date,
+  now: Date,
+  zone: string,
+  holidays: string | undefined,
+): string | undefined {
+  if (!at) return 'is not a real date and time';
+  if (toLocalMinute(at, zone) !== request.at)
+    return 'does not exist on that day in the interview’s time zone (the clocks change)';
+  if (at.getTime() < now.getTime() + MIN_SCHEDULE_LEAD_MS)
+    return 'is in the past (or less than a minute away)';
+  if (at.getTime() < endsAt.getTime()) return 'is before the interview ends';
+  if (at.getTime() > endsAt.getTime() + MAX_FUTURE_DAYS * DAY_MS)
+    return `is more than ${MAX_FUTURE_DAYS} days after the interview`;
+  const { hour } = wallClock(at, zone);
+  if (hour < QUIET_UNTIL_HOUR || hour >= QUIET_FROM_HOUR) {
+    return `is in quiet hours: emails go between ${QUIET_UNTIL_HOUR}:00 and ${QUIET_FROM_HOUR}:00 local time`;
+  }
+  if (request.kind !== 'thank-you' && !isBusinessDay(localDate(at, zone), holidays)) {
+    return 'is not a business day: follow-ups go Monday to Friday, not on public holidays';
+  }
+  return undefined;
+}

@@ -1,0 +1,224 @@
+/**
+ * PATCH /interviews/{id}: an edit, applied to exactly the record it read (one conditional write,
+ * `InterviewStore.replace`), or not at all.
+ *
+ * 1. Read; `If-Match` is checked against that record's ETag (412 when it differs).
+ * 2. Plan (core/edit.ts, core/replan.ts): the next record, or a 400 / 409 with nothing written.
+ * 3. Count what the edit writes to that it did not before against the per-interviewer limits.
+ * 4. Make a schedule for each email that moved or was added, each under a name of its own, BEFORE
+ *    the write: until the write lands they are strays, harmless (the sender claims an email only
+ *    once its `sendAt` is due, so a stray for a later time finds it sent and one for an earlier
+ *    time finds it not due). There is never a moment without a schedule at the email's time.
+ * 5. The write, conditional on the record being unchanged since the read (a send claimed, a
+ *    cancel, a restore, another edit): if it was, everything above is undone and the edit starts
+ *    again from a fresh read (a few times, then 503). So an edit racing the sender yields one
+ *    send, with the old content (the claim came first: the edit then finds the email `sending`,
+ *    409) or the new (the edit came first: the claim reads the new record).
+ * 6. Only then the old schedules go (of the emails moved, removed or turned off). One that cannot
+ *    be deleted fires and finds its email not due, sent, skipped or gone: it sends nothing.
+ *
+ * The candidate hears of an edit that moves or redirects an email: the "updated" notice, armed
+ * in the same write five minutes ahead, or left as it is when one is armed already, so several
+ * edits within a few minutes make one email (it is written when it goes, with the plan then).
+ */
+import { randomUUID } from 'node:crypto';
+import { confirmationWindow, type Limits, limitWindows } from '../core/access.js';
+import { type ParsedEdit, parseEdit } from '../core/edit.js';
+import { type Acting, entry, type HistoryEntry } from '../core/history.js';
+import { type EmailState, type InterviewRecord, RETENTION_DAYS, scheduleOf } from '../core/interview.js';
+import { type EmailKey, eventFor } from '../core/panel.js';
+import type { LimitRefusal, LimitStore, OneTimeSchedule } from '../core/ports.js';
+import { sweepPlan } from '../core/reconcile.js';
+import { type EditPlan, planEdit } from '../core/replan.js';
+import type { FieldProblem, TextRules } from '../core/schema.js';
+import { scheduleTime } from '../core/sendTimes.js';
+import { etagOf } from '../core/view.js';
+import { type ApiDeps, findOwned, ServiceUnavailable } from './interviews.js';
+
+export interface EditDeps extends ApiDeps {
+  access: LimitStore;
+  limits: Limits;
+  counterKey: string;
+  rules: TextRules;
+}
+
+/** How long the "updated" notice waits for more edits to join it. */
+export const NOTICE_DELAY_MS = 5 * 60_000;
+/** Fresh reads an edit makes when the record changed under it, before it gives up (503). */
+const ROUNDS = 5;
+
+export type EditResult =
+  | { kind: 'edited'; record: InterviewRecord }
+  | { kind: 'not-found' }
+  | { kind: 'precondition-failed' }
+  | { kind: 'invalid'; fields: FieldProblem[] }
+  | { kind: 'conflict'; code: 'already_sending' | 'already_sent' | 'nothing_pending'; keys: EmailKey[] }
+  | { kind: 'limited'; refusal: LimitRefusal };
+
+/** Whether an `If-Match` header (absent: no condition) names this ETag (strong comparison). */
+export function ifMatches(header: string | undefined, etag: string): boolean {
+  if (header === undefined) return true;
+  const tags = header.split(',').map((t) => t.trim());
+  return tags.includes('*') || tags.includes(etag);
+}
+
+/** A schedule name of its own for an email's new time: `<id>-<key>-e` and 8 hex digits (≤ 64). */
+export function editScheduleName(id: string, key: EmailKey): string {
+  return `${id}-${key}-e${randomUUID().replaceAll('-', '').slice(0, 8)}`;
+}
+
+export async function editInterview(
+  deps: EditDeps,
+  id: string,
+  keyId: string,
+  body: unknown,
+  ifMatch: string | undefined,
+): Promise<EditResult> {
+  for (let round = 0; round < ROUNDS; round++) {
+    const record = await findOwned(deps, id, keyId);
+    if (!record) return { kind: 'not-found' };
+    if (!ifMatches(ifMatch, etagOf(record))) return { kind: 'precondition-failed' };
+    const parsed = parseEdit(record, body, deps.rules);
+    if (!parsed.ok) return { kind: 'invalid', fields: parsed.fields };
+    const now = deps.clock.now();
+    const planned = planEdit(record, parsed, now);
+    if (!planned.ok) {
+      return planned.status === 400
+        ? { kind: 'invalid', fields: planned.fields }
+        : { kind: 'conflict', code: planned.code, keys: planned.keys };
+    }
+    const result = await attempt(deps, record, parsed, planned.plan, { by: 'api', keyId }, now);
+    if (result) return result;
+    await new Promise((resolve) => setTimeout(resolve, 50 * (round + 1)));
+  }
+  throw new ServiceUnavailable('The interview kept changing while it was being edited; please try again.');
+}
+
+/** One try of the write; undefined when the record changed since it was read (try again). */
+async function attempt(
+  deps: EditDeps,
+  record: InterviewRecord,
+  parsed: ParsedEdit,
+  plan: EditPlan,
+  who: Acting,
+  now: Date,
+): Promise<EditResult | undefined> {
+  const changed =
+    plan.fields.length + plan.moved.length + plan.added.length + plan.removed.length + plan.stopped.length;
+  if (changed === 0 && parsed.reschedule.length === 0) return { kind: 'edited', record };
+  const stamp = now.toISOString();
+  const next: InterviewRecord = { ...plan.next, emails: { ...plan.next.emails } };
+  const windows = limitWindows(
+    now,
+    { keyId: who.keyId ?? '', interviewers: plan.newAddresses },
+    deps.limits,
+    deps.counterKey,
+  ).filter((w) => w.name.startsWith('per-interviewer'));
+  // The candidate hears of a move or a redirect: arm the notice unless one is armed already.
+  const redirects = plan.moved.length + plan.added.length + plan.removed.length + plan.stopped.length;
+  const readdressed = plan.fields.some((f) => /^interviewers\[\d+\]\.email$/.test(f));
+  const notice = record.emails.update;
+  // Never to an address that bounced or complained (its confirmation or an earlier notice failed).
+  const unreachable = [record.emails.confirmation, notice].some((e) => e?.status === 'failed');
+  const arm =
+    (redirects > 0 || readdressed) &&
+    !unreachable &&
+    notice?.status !== 'scheduled' &&
+    notice?.status !== 'sending';
+  const counted = arm ? [confirmationWindow(now, record.candidate.email, deps.limits, deps.counterKey)] : [];
+  const refusal = windows.length > 0 ? await deps.access.take(windows) : undefined;
+  if (refusal) return { kind: 'limited', refusal };
+  // The notice's own daily limit (the confirmations'): when full, the edit goes ahead without it.
+  const noticeAllowed = counted.length > 0 && (await deps.access.take(counted)) === undefined;
+  const giveBack = async () => {
+    await deps.access.giveBack([...windows, ...(noticeAllowed ? counted : [])]).catch(() => undefined);
+  };
+
+  const schedules: OneTimeSchedule[] = [];
+  for (const key of [...plan.moved, ...plan.added]) {
+    const email = next.emails[key];
+    if (email?.status !== 'scheduled' || !email.sendAt) continue;
+    const name = editScheduleName(record.id, key);
+    next.emails[key] = { ...email, schedule: name };
+    schedules.push({ name, at: scheduleTime(new Date(email.sendAt), now), event: eventFor(record.id, key) });
+  }
+  if (noticeAllowed) {
+    const name = editScheduleName(record.id, 'update');
+    const sendAt = new Date(now.getTime() + NOTICE_DELAY_MS);
+    const armed: EmailState = {
+      status: 'scheduled',
+      sendAt: sendAt.toISOString(),
+      updatedAt: stamp,
+      schedule: name,
+    };
+    next.emails.update = armed;
+    schedules.push({ name, at: sendAt, event: eventFor(record.id, 'update') });
+  }
+  const log: HistoryEntry[] = [
+    { ...entry(who, 'edited', stamp), ...(plan.fields.length > 0 && { fields: plan.fields }) },
+    ...plan.moved.map((key) => entry(who, 'rescheduled', stamp, key)),
+    ...plan.stopped.map((key) => entry(who, 'skipped', stamp, key)),
+  ];
+  next.history = [...(record.history ?? []), ...log];
+  next.revision = (record.revision ?? 0) + 1;
+  const checkAt = sweepPlan(next, now).next;
+  if (checkAt === undefined) delete next.checkAt;
+  else next.checkAt = checkAt;
+  // Only the emails still to go keep an end in sight: the item expires 90 days after the last.
+  next.expiresAt = Math.max(record.expiresAt, ...Object.values(next.emails).map((e) => expiry(e)));
+
+  const made = await Promise.allSettled(schedules.map((s) => deps.scheduler.create(s)));
+  const undo = () => Promise.allSettled(schedules.map((s) => deps.scheduler.delete(s.name)));
+  const failure = made.find((m) => m.status === 'rejected');
+  if (failure) {
+    await undo();
+    await giveBack();
+    throw new ServiceUnavailable('The new times could not be scheduled; nothing was changed.', {
+      cause: failure.reason,
+    });
+  }
+  let written: boolean;
+  try {
+    written = await deps.store.replace(next, record);
+  } catch (err) {
+    await undo();
+    await giveBack();
+    throw err;
+  }
+  if (!written) {
+    await undo();
+    await giveBack();
+    return undefined;
+  }
+  // The old schedules of what moved, went or was turned off: cleanup (a stray sends nothing).
+  const old = [...plan.moved, ...plan.removed, ...plan.stopped].filter(
+    (key) => record.emails[key]?.status === 'scheduled',
+  );
+  await Promise.all(
+    old.map((key) =>
+      deps.scheduler.delete(scheduleOf(record, key)).catch((err: unknown) =>
+        deps.log('warn', 'edit: an old schedule was not deleted; it will fire and send nothing', {
+          interviewId: record.id,
+          kind: key,
+          error: String(err),
+        }),
+      ),
+    ),
+  );
+  deps.log('info', 'interview edited', {
+    interviewId: record.id,
+    fields: plan.fields,
+    moved: plan.moved,
+    added: plan.added,
+    removed: plan.removed,
+    stopped: plan.stopped,
+    notice: noticeAllowed,
+  });
+  return { kind: 'edited', record: next };
+}
+
+/** Epoch seconds 90 days after an email still to go; 0 for any other (the TTL stays as it was). */
+function expiry(email: EmailState | undefined): number {
+  if (email?.status !== 'scheduled' || !email.sendAt) return 0;
+  return Math.floor(Date.parse(email.sendAt) / 1000) + RETENTION_DAYS * 86_400;
+}

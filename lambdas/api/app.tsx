@@ -11,7 +11,7 @@ import type { KeyStore } from '../core/ports.js';
 import { parseSubmission, type ValidSubmission } from '../core/schema.js';
 import { hashSecret, sameHash } from '../core/tokens.js';
 import { emailView, etagOf, toOwnerView } from '../core/view.js';
-import { editInterview } from '../usecases/edit.js';
+import { editInterview, MAX_EDITS } from '../usecases/edit.js';
 import { type Caller, type IntakeDeps, intake, limited } from '../usecases/intake.js';
 import { deleteInterview, findOwned, previewInterview, ServiceUnavailable } from '../usecases/interviews.js';
 import { restore } from '../usecases/restore.js';
@@ -243,6 +243,7 @@ export function createApp(options: AppOptions): Hono<SubmissionEnv> {
           already_sending: `Not changed: ${named} ${emails.length === 1 ? 'is' : 'are'} being sent right now.`,
           already_sent: `Not changed: ${named} already went out, to the address as it was.`,
           nothing_pending: 'Nothing of this interview is still to go: there is nothing to edit.',
+          too_many_edits: `This interview was edited ${MAX_EDITS} times, as many as one may be; cancel it and submit it again.`,
         }[result.code];
         return c.json(
           {

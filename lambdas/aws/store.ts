@@ -33,14 +33,14 @@ const erasedPaths = (keys: readonly EmailKey[]) => [
   ...keys.flatMap((_, i) => ERASED_EMAIL_FIELDS.map((_f, j) => `#e.#k${i}.#f${j}`)),
 ];
 
-/** `SET` clause appending `log` to the history (history.ts), its names and values added. */
+/** `SET` clause appending `log` (one entry or several) to the history (history.ts), its names and values added. */
 function appendLog(
   names: Record<string, string>,
   values: Record<string, unknown>,
-  log: HistoryEntry,
+  log: HistoryEntry | readonly HistoryEntry[],
 ): string {
   names['#h'] = 'history';
-  values[':log'] = [log];
+  values[':log'] = Array.isArray(log) ? [...log] : [log];
   values[':noLog'] = [];
   return '#h = list_append(if_not_exists(#h, :noLog), :log)';
 }
@@ -349,23 +349,35 @@ export class DynamoInterviewStore implements InterviewStore {
     return firsts.filter((at): at is string => at !== undefined).sort()[0];
   }
 
-  async setCheckAt(id: string, checkAt: string | undefined): Promise<void> {
+  async setCheckAt(
+    id: string,
+    checkAt: string | undefined,
+    log: readonly HistoryEntry[] = [],
+  ): Promise<void> {
+    const names: Record<string, string> = {
+      '#pk': TABLE.partitionKey,
+      '#checkAt': TABLE.dueSortKey,
+      '#shard': TABLE.dueShardKey,
+    };
+    const values: Record<string, unknown> =
+      checkAt === undefined ? {} : { ':checkAt': checkAt, ':shard': dueShard(id) };
+    const sets = checkAt === undefined ? [] : ['#checkAt = :checkAt', '#shard = :shard'];
+    if (log.length > 0) {
+      sets.push(appendLog(names, values, log));
+    }
+    const update = [
+      ...(sets.length > 0 ? [`SET ${sets.join(', ')}`] : []),
+      ...(checkAt === undefined ? ['REMOVE #checkAt, #shard'] : []),
+    ].join(' ');
     try {
       await this.db.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: { [TABLE.partitionKey]: id },
-          UpdateExpression:
-            checkAt === undefined ? 'REMOVE #checkAt, #shard' : 'SET #checkAt = :checkAt, #shard = :shard',
+          UpdateExpression: update,
           ConditionExpression: 'attribute_exists(#pk)',
-          ExpressionAttributeNames: {
-            '#pk': TABLE.partitionKey,
-            '#checkAt': TABLE.dueSortKey,
-            '#shard': TABLE.dueShardKey,
-          },
-          ...(checkAt !== undefined && {
-            ExpressionAttributeValues: { ':checkAt': checkAt, ':shard': dueShard(id) },
-          }),
+          ExpressionAttributeNames: names,
+          ...(Object.keys(values).length > 0 && { ExpressionAttributeValues: values }),
         }),
       );
     } catch (err) {

@@ -53,6 +53,8 @@ export function entry(who: Acting, action: HistoryAction, at: string, email?: Em
 export const BY_SENDER: Acting = { by: 'sender' };
 export const BY_LINK: Acting = { by: 'link' };
 export const BY_FEEDBACK: Acting = { by: 'feedback' };
+/** The sweep: `rescheduled` when it hands an overdue email (its schedule lost) to the sender. */
+export const BY_SWEEP: Acting = { by: 'sweep' };
 
 /**
  * The history an erasure leaves: who did what to which email, in order, but not when, nor which

@@ -66,8 +66,11 @@ export interface InterviewStore {
    * time: the sweep's read, whose cost follows what is due, never the table's size.
    */
   listDue(at: string): AsyncIterable<InterviewRecord>;
-  /** Sets when the sweep looks at this interview next; undefined takes it out of the index. */
-  setCheckAt(id: string, checkAt: string | undefined): Promise<void>;
+  /**
+   * Sets when the sweep looks at this interview next; undefined takes it out of the index. `log`
+   * is appended to the history in the same write (the sweep's hand-offs).
+   */
+  setCheckAt(id: string, checkAt: string | undefined, log?: readonly HistoryEntry[]): Promise<void>;
 }
 
 export interface KeyStore {

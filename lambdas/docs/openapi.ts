@@ -1,156 +1,13 @@
 /**
- * The OpenAPI 3.1 document of the HTTP API, built from the schema the API validates submissions
- * with (core/submission-schema.ts, through zod's own JSON Schema output) and from response
- * schemas written beside the routes they describe. Served by the docs function at
+ * The OpenAPI 3.1 document of the HTTP API: its operations here, its schemas in schemas.ts (built
+ * from the schema the API validates submissions with, core/submission-schema.ts, through zod's
+ * own JSON Schema output, and from the response schemas written there). Served by the docs function at
  * `GET /openapi.json`, locally and on AWS; test/service/openapi.test.ts validates it with a real
  * OpenAPI validator and checks it names exactly the routes the apps serve.
  */
-import * as z from 'zod/mini';
-import { EMAIL_KINDS, SCHEDULED_KINDS } from '../core/events.js';
-import { TRANSITIONS } from '../core/interview.js';
-import { submissionSchema } from '../core/submission-schema.js';
-import { EMAIL_ADDRESS } from '../core/validate.js';
+import { schemas } from './schemas.js';
 
 type Json = Record<string, unknown>;
-
-/** A zod schema as a JSON Schema (2020-12, OpenAPI 3.1's dialect), without its `$schema` line. */
-function jsonSchema(schema: z.core.$ZodType, io: 'input' | 'output'): Json {
-  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { target: 'draft-2020-12', io }) as Json;
-  return rest;
-}
-
-/**
- * What the schema cannot say by itself, by field path: the rules the README spells out. Each
- * path must exist in the Submission schema (the docs test checks the document; a wrong path
- * throws here, at the first request).
- */
-const SUBMISSION_FIELDS: Record<string, string> = {
-  'candidate.email': 'The candidate’s address: the confirmation goes here, and the interviewer’s replies',
-  interviewers:
-    'The panel: 1 to 8 people, each getting their own emails (no CC, no shared To). Give this or interviewer, not both',
-  'interviewers[].email': 'Where this person’s thank-you and follow-ups go; each address once',
-  'interviewers[].note':
-    'A clause personal to this person, such as “our conversation about the spring campaign”, woven into their thank-you',
-  'interviewers[].awayUntil':
-    'YYYY-MM-DD, this person’s last day away: no follow-up to them before the next business day',
-  interviewer: 'Shorthand for a panel of one: the same fields as one entry of interviewers',
-  'interviewer.email': 'Where the thank-you and the follow-ups go',
-  'interviewer.awayUntil':
-    'YYYY-MM-DD, the interviewer’s last day away: no follow-up before the next business day',
-  'interview.decisionBy':
-    'YYYY-MM-DD, the day the employer said they would decide: no follow-up before 10:00 on the second business day after it',
-  'interview.endsAt':
-    'When the interview ended: YYYY-MM-DDTHH:mm in interview.timeZone, or an ISO instant with an offset',
-  'interview.timeZone': 'An IANA zone name, such as America/New_York (any case; aliases are resolved)',
-  highlights: 'A clause such as “my experience in marketing”, woven into the thank-you',
-  followUp: 'false when the employer asked candidates not to follow up (then neither follow-up is sent)',
-  secondFollowUp: 'true adds a shorter second follow-up to each person, 5 business days after their first',
-  copyCandidate: 'Bcc the candidate on the interviewer’s emails',
-  holidays: 'A region whose public holidays are not business days: "US", "US-CA", "DE-BY"…',
-};
-
-/**
- * The Submission schema with the descriptions above (`name[]` steps into a list's items), and
- * `format: email` where its pattern is an address's.
- */
-function submissionDocument(): Json {
-  const schema = jsonSchema(submissionSchema, 'input');
-  const mark = (node: Json) => {
-    if (node.pattern === EMAIL_ADDRESS.source) node.format = 'email';
-    for (const child of Object.values((node.properties ?? {}) as Record<string, Json>)) mark(child);
-    if (node.items) mark(node.items as Json);
-  };
-  mark(schema);
-  for (const [path, description] of Object.entries(SUBMISSION_FIELDS)) {
-    let node = schema;
-    for (const step of path.split('.')) {
-      const name = step.endsWith('[]') ? step.slice(0, -2) : step;
-      let next = (node.properties as Record<string, Json> | undefined)?.[name];
-      if (next && step.endsWith('[]')) next = next.items as Json | undefined;
-      if (!next) throw new Error(`no field ${path} in the submission schema`);
-      node = next;
-    }
-    node.description = description;
-  }
-  return schema;
-}
-
-const STATUSES = Object.keys(TRANSITIONS) as [string, ...string[]];
-const ERROR_CODES = [
-  'malformed_json',
-  'invalid_request',
-  'unauthorized',
-  'forbidden',
-  'not_found',
-  'gone',
-  'idempotency_conflict',
-  'in_progress',
-  'payload_too_large',
-  'unsupported_media_type',
-  'rate_limited',
-  'nothing_restorable',
-  'unavailable',
-  'internal',
-] as const;
-
-/** An address as the service checks one (validate.ts), documented as `format: email`. */
-const address = (description: string) =>
-  z.string().check(z.regex(EMAIL_ADDRESS), z.describe(description), z.meta({ format: 'email' }));
-
-const email = z.object({
-  kind: z.enum(SCHEDULED_KINDS),
-  to: address('The interviewer it goes to'),
-  status: z.enum(STATUSES),
-  sendAt: z.optional(z.iso.datetime()),
-  plannedAt: z.optional(z.iso.datetime()),
-  localSendAt: z.optional(z.string()),
-  timeZone: z.string(),
-  reason: z.optional(z.string()),
-  sentAt: z.optional(z.iso.datetime()),
-});
-const interview = z.object({ id: z.uuid(), emails: z.array(email) });
-const submitted = z.object({ ...interview.shape, cancelUrl: z.url() });
-const historyEntry = z.object({
-  at: z.iso.datetime(),
-  by: z.enum(['api', 'link', 'sender', 'feedback', 'sweep']),
-  keyId: z.optional(z.string().check(z.describe('The API key that acted, when by is api'))),
-  action: z.enum([
-    'created',
-    'edited',
-    'rescheduled',
-    'cancelled',
-    'restored',
-    'sent',
-    'failed',
-    'bounced',
-    'skipped',
-    'erased',
-  ]),
-  fields: z.optional(z.array(z.string()).check(z.describe('The fields an edit changed, by name'))),
-  email: z.optional(z.object({ kind: z.enum(EMAIL_KINDS), to: z.optional(address('Its interviewer')) })),
-});
-const owned = z.object({
-  ...interview.shape,
-  history: z.array(historyEntry).check(z.describe('What happened and who did it, oldest first')),
-});
-const preview = z.object({
-  emails: z.array(
-    z.object({ ...email.shape, subject: z.optional(z.string()), text: z.optional(z.string()) }),
-  ),
-});
-const errorBody = z.object({
-  error: z.object({
-    code: z.enum(ERROR_CODES),
-    message: z.string(),
-    fields: z.optional(z.array(z.object({ path: z.string(), message: z.string() }))),
-  }),
-});
-const cancelRequest = z.object({
-  kind: z
-    ._default(z.enum(['all', ...SCHEDULED_KINDS]), 'all')
-    .check(z.describe('What to cancel; "follow-up" takes the second follow-up with it')),
-  to: z.optional(address('Only this interviewer’s emails (any case); absent: the whole panel')),
-});
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const json = (schema: Json) => ({ 'application/json': { schema } });
@@ -196,6 +53,78 @@ const SUBMISSION_ERRORS = {
   '429': { ...error('A limit of the key reached'), headers: retryAfter },
 };
 
+const etag = {
+  ETag: {
+    description: 'The strong ETag of the interview as answered: send it as If-Match to edit exactly this',
+    schema: { type: 'string' },
+  },
+};
+/** The owner's view with its ETag: what GET, PATCH and the API's restore answer. */
+const ownedView = (description: string) => ({
+  description,
+  headers: etag,
+  content: json(ref('OwnedInterview')),
+});
+
+/** PATCH /interviews/{id} (usecases/edit.ts): a merge patch in, the owner's view out. */
+const editOperation = {
+  operationId: 'editInterview',
+  summary: 'Edit what is still to go: a JSON merge patch of what GET shows, re-planned by the intake’s rules',
+  description:
+    'Applied whole or not at all, in one write conditional on the interview being unchanged since it was ' +
+    'read. A change to what a send time depends on re-plans that person’s emails still to go (or cancelled by ' +
+    'the candidate); a time already past goes at the next one the rules allow. The candidate gets an “updated” ' +
+    'notice when an email moves or changes address. Fields that change are logged by name in the history ' +
+    '(edited), each moved email as rescheduled.',
+  security: bearer,
+  parameters: [
+    {
+      name: 'If-Match',
+      in: 'header',
+      required: false,
+      description:
+        'An ETag from GET, PATCH or restore (strong comparison; a list, or *): the edit applies only to ' +
+        'the interview as it was then. Absent: no condition',
+      schema: { type: 'string' },
+    },
+  ],
+  requestBody: {
+    required: true,
+    content: {
+      'application/merge-patch+json': { schema: ref('InterviewPatch') },
+      ...json(ref('InterviewPatch')),
+    },
+  },
+  responses: {
+    '200': ownedView('Edited (or nothing to change); the interview, with its history'),
+    '400': error(
+      'Malformed JSON, or an edit that breaks the rules (`invalid_request`, each field named in `fields`): ' +
+        'a submission’s rules, a read-only field, a follow-up turned back on, an unknown interviewer id, a reschedule time',
+    ),
+    '401': error('No valid API key'),
+    '404': error('No such interview for this key'),
+    '409': error(
+      '`already_sending`: an email the edit would change is being sent; `already_sent`: it went out ' +
+        '(to an address changed or an interviewer removed); `emails` names them. `nothing_pending`: nothing is still to go',
+    ),
+    '412': error('`precondition_failed`: the interview changed since the If-Match ETag; GET it again'),
+    '413': error('A body over 64 KiB'),
+    '415': error(
+      '`unsupported_media_type`: a body that is not application/merge-patch+json or application/json',
+    ),
+    '429': {
+      ...error(
+        '`rate_limited`: an address the edit writes to that it did not before (an interviewer added or re-addressed) ' +
+          'counts against the per-interviewer limits, and one is full',
+      ),
+      headers: retryAfter,
+    },
+    '503': error(
+      '`unavailable`: the new times could not be scheduled, or the interview kept changing; nothing was changed',
+    ),
+  },
+};
+
 const idParam = { name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } };
 const tokenParam = {
   name: 'token',
@@ -222,15 +151,7 @@ export function openApiDocument(version: string): Json {
       securitySchemes: {
         bearer: { type: 'http', scheme: 'bearer', description: 'An API key (`npm run api-key -- create`)' },
       },
-      schemas: {
-        Submission: submissionDocument(),
-        Interview: jsonSchema(interview, 'output'),
-        OwnedInterview: jsonSchema(owned, 'output'),
-        Submitted: jsonSchema(submitted, 'output'),
-        Preview: jsonSchema(preview, 'output'),
-        CancelRequest: jsonSchema(cancelRequest, 'input'),
-        Error: jsonSchema(errorBody, 'output'),
-      },
+      schemas: schemas(),
     },
     paths: {
       '/interviews': {
@@ -284,14 +205,16 @@ export function openApiDocument(version: string): Json {
         parameters: [idParam],
         get: {
           operationId: 'getInterview',
-          summary: 'The interview’s emails and their statuses (only for the key that created it)',
+          summary:
+            'The interview as submitted (each interviewer with their id), its emails and their statuses, its history (only for the key that created it)',
           security: bearer,
           responses: {
-            '200': { description: 'The interview, with its history', content: json(ref('OwnedInterview')) },
+            '200': ownedView('The interview: what an edit can change, its emails and its history'),
             '401': error('No valid API key'),
             '404': error('No such interview for this key'),
           },
         },
+        patch: editOperation,
         delete: {
           operationId: 'deleteInterview',
           summary: 'Cancel what is pending and erase the personal data',
@@ -311,10 +234,7 @@ export function openApiDocument(version: string): Json {
           security: bearer,
           requestBody: { required: false, content: json(ref('CancelRequest')) },
           responses: {
-            '200': {
-              description: 'Restored; the interview, with its history',
-              content: json(ref('OwnedInterview')),
-            },
+            '200': ownedView('Restored; the interview, with its history'),
             '400': error('An unknown kind, or a `to` that is none of this interview’s interviewers'),
             '401': error('No valid API key'),
             '404': error('No such interview for this key'),

@@ -109,10 +109,15 @@ export class MemoryInterviewStore implements InterviewStore {
     }
   }
 
-  async setCheckAt(id: string, checkAt: string | undefined): Promise<void> {
+  async setCheckAt(
+    id: string,
+    checkAt: string | undefined,
+    log: readonly HistoryEntry[] = [],
+  ): Promise<void> {
     this.update(id, (record) => {
       const { checkAt: _old, ...rest } = record;
-      return checkAt === undefined ? rest : { ...rest, checkAt };
+      const logged = log.length > 0 ? { ...rest, history: [...(rest.history ?? []), ...log] } : rest;
+      return checkAt === undefined ? logged : { ...logged, checkAt };
     });
   }
 

@@ -44,6 +44,8 @@ export interface EditDeps extends ApiDeps {
 
 /** How long the "updated" notice waits for more edits to join it. */
 export const NOTICE_DELAY_MS = 5 * 60_000;
+/** At most this many edits per interview: an edit loop cannot grow the item (and its history) forever. */
+export const MAX_EDITS = 50;
 /** Fresh reads an edit makes when the record changed under it, before it gives up (503). */
 const ROUNDS = 5;
 
@@ -52,7 +54,11 @@ export type EditResult =
   | { kind: 'not-found' }
   | { kind: 'precondition-failed' }
   | { kind: 'invalid'; fields: FieldProblem[] }
-  | { kind: 'conflict'; code: 'already_sending' | 'already_sent' | 'nothing_pending'; keys: EmailKey[] }
+  | {
+      kind: 'conflict';
+      code: 'already_sending' | 'already_sent' | 'nothing_pending' | 'too_many_edits';
+      keys: EmailKey[];
+    }
   | { kind: 'limited'; refusal: LimitRefusal };
 
 /** Whether an `If-Match` header (absent: no condition) names this ETag (strong comparison). */
@@ -78,6 +84,7 @@ export async function editInterview(
     const record = await findOwned(deps, id, keyId);
     if (!record) return { kind: 'not-found' };
     if (!ifMatches(ifMatch, etagOf(record))) return { kind: 'precondition-failed' };
+    if ((record.revision ?? 0) >= MAX_EDITS) return { kind: 'conflict', code: 'too_many_edits', keys: [] };
     const parsed = parseEdit(record, body, deps.rules);
     if (!parsed.ok) return { kind: 'invalid', fields: parsed.fields };
     const now = deps.clock.now();

@@ -8,7 +8,9 @@
  * leaves its `checkAt` as it was, so the next sweep tries it again; the others go on.
  */
 import type { Clock } from '../core/clock.js';
-import { eventFor } from '../core/panel.js';
+import { BY_SWEEP, entry } from '../core/history.js';
+import type { InterviewRecord } from '../core/interview.js';
+import { type EmailKey, eventFor } from '../core/panel.js';
 import type { InterviewStore, Logger, Metrics, SenderInvoker } from '../core/ports.js';
 import { SWEEP_BATCH, sweepPlan } from '../core/reconcile.js';
 
@@ -29,6 +31,12 @@ export interface SweepReport {
   stuck: number;
   /** Interviews whose handling failed (left for the next sweep). */
   errors: number;
+}
+
+/** Whether the last entry about this email is the sweep's hand-off already. */
+function alreadyHandedOver(record: InterviewRecord, key: EmailKey): boolean {
+  const last = (record.history ?? []).filter((h) => h.email === key).at(-1);
+  return last?.by === 'sweep' && last.action === 'rescheduled';
 }
 
 export async function sweep(deps: SweepDeps, batch = SWEEP_BATCH): Promise<SweepReport> {
@@ -59,7 +67,11 @@ export async function sweep(deps: SweepDeps, batch = SWEEP_BATCH): Promise<Sweep
           since: record.emails[key]?.updatedAt,
         });
       }
-      await deps.store.setCheckAt(record.id, plan.next);
+      // Each hand-off is in the history once (by the sweep), however many sweeps find it still due.
+      const log = plan.reconcile
+        .filter((key) => !alreadyHandedOver(record, key))
+        .map((key) => entry(BY_SWEEP, 'rescheduled', now.toISOString(), key));
+      await deps.store.setCheckAt(record.id, plan.next, log);
     } catch (err) {
       report.errors += 1;
       deps.log('error', 'sweep could not handle an interview; the next sweep tries again', {

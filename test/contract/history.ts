@@ -95,5 +95,20 @@ export function historyContract(store: Lazy<InterviewStore>) {
       // Who did what is kept; when, and which key, go with the rest of the erasure.
       expect((await store().get(legacy.id))?.history).toEqual([{ ...sent, at: at(4) }, erased]);
     });
+
+    it('appends the sweep’s entries with a checkAt, set or cleared, and none without', async () => {
+      const record = sampleRecord();
+      await store().create(record);
+      const handed = [
+        entry({ by: 'sweep' }, 'rescheduled', at(5), 'thank-you'),
+        entry({ by: 'sweep' }, 'rescheduled', at(5), 'follow-up'),
+      ];
+      await store().setCheckAt(record.id, at(10), handed);
+      await store().setCheckAt(record.id, at(15));
+      await store().setCheckAt(record.id, undefined, [handed[0] as (typeof handed)[number]]);
+      const current = (await store().get(record.id)) as InterviewRecord;
+      expect(current.history?.slice(1)).toEqual([...handed, handed[0]]);
+      expect(current.checkAt).toBeUndefined();
+    });
   });
 }

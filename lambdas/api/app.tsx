@@ -241,7 +241,7 @@ export function createApp(options: AppOptions): Hono<SubmissionEnv> {
         const named = emails.map((e) => `the ${e.kind} to ${e.to}`).join(', ');
         const message = {
           already_sending: `Not changed: ${named} ${emails.length === 1 ? 'is' : 'are'} being sent right now.`,
-          already_sent: `Not changed: ${named} already went out, to the address as it was.`,
+          already_sent: `Not changed: ${named} already went out (or bounced), to the address as it was. To write to another address, remove them and add the new address as a new interviewer.`,
           nothing_pending: 'Nothing of this interview is still to go: there is nothing to edit.',
           too_many_edits: `This interview was edited ${MAX_EDITS} times, as many as one may be; cancel it and submit it again.`,
         }[result.code];

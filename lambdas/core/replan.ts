@@ -152,12 +152,13 @@ export function planEdit(record: InterviewRecord, edit: ParsedEdit, now: Date): 
   const sendingHit: EmailKey[] = [];
   const sentHit: EmailKey[] = [];
 
-  // Removed: only while nothing of theirs went out.
+  // Removed: only while nothing of theirs went out. (One whose email bounced may go: that is how a
+  // wrong address is fixed, by adding the right one as someone new, with emails of their own.)
   for (const person of record.interviewers.filter((p) => !panel.some((q) => q.id === p.id))) {
     for (const key of keys.filter((k) => parseEmailKey(k)?.person === person.id)) {
       const status = record.emails[key]?.status;
       if (status === 'sending') sendingHit.push(key);
-      else if (status === 'sent' || status === 'failed') sentHit.push(key);
+      else if (status === 'sent') sentHit.push(key);
       delete emails[key];
       plan.removed.push(key);
     }
@@ -187,6 +188,8 @@ export function planEdit(record: InterviewRecord, edit: ParsedEdit, now: Date): 
       const key = emailKey(kind, person.id);
       const email = emails[key];
       if (!email) continue;
+      // Readdressed in place only while nothing went to the old address, nor bounced from it: their
+      // emails' history and threads belong to it.
       if (readdressed && (email.status === 'sent' || email.status === 'failed')) sentHit.push(key);
       const off =
         (kind !== 'thank-you' && !value.followUp) || (kind === 'second-follow-up' && !timing.secondFollowUp);

@@ -99,10 +99,10 @@ function editable(submission: Json): Json {
 const SECONDS = MIN_SCHEDULE_LEAD_MS / 1000;
 const hour = (h: number) => `${String(h).padStart(2, '0')}:00`;
 const RESCHEDULE_AT =
-  `A local wall time YYYY-MM-DDTHH:mm in the interview’s zone, which must exist there (not skipped by a clock change), ` +
-  `be at least ${SECONDS} seconds ahead, not before the interview ended, at most ${MAX_FUTURE_DAYS} days after it, ` +
-  `between ${hour(QUIET_UNTIL_HOUR)} and ${hour(QUIET_FROM_HOUR)} local time; a follow-up’s on a business day ` +
-  '(Monday to Friday, not a public holiday of holidays); and each interviewer’s emails must stay in order ' +
+  'A local wall time YYYY-MM-DDTHH:mm in the interview’s zone. It must exist there (not skipped by a clock ' +
+  `change), be at least ${SECONDS} seconds ahead, not before the interview ended, at most ${MAX_FUTURE_DAYS} days ` +
+  `after it, and between ${hour(QUIET_UNTIL_HOUR)} and ${hour(QUIET_FROM_HOUR)} local time; a follow-up must be on a ` +
+  'business day (Monday to Friday, not a public holiday of holidays); each interviewer’s emails stay in order ' +
   '(thank-you, follow-up, second follow-up), at least 24 hours apart';
 
 /** `reschedule`, the member only PATCH takes (core/edit.ts parses it: at most 24, strict). */

@@ -85,6 +85,40 @@ describe('the panel', () => {
   });
 });
 
+describe('after a bounce', () => {
+  it('the wrong address is fixed by removing the person and adding the right one', async () => {
+    const created = await api.submitted('b1@example.org', {
+      interviewer: undefined,
+      interviewers: [
+        { name: 'Mrs. Hiring Manager', email: 'b1@example.org' },
+        { name: 'Jordan Example', email: 'b1-typo@example.org' },
+      ],
+    });
+    await ctx.api.setClock('2026-11-27T22:01:00.000Z');
+    await panel.bounce(created.id, 'thank-you.2', 'b1-typo@example.org');
+    const first = person('b1@example.org');
+    const inPlace = await api.refused(
+      created.id,
+      { interviewers: [first, { id: 2, name: 'Jordan Example', email: 'b1j@example.org' }] },
+      409,
+    );
+    expect(inPlace.code).toBe('already_sent');
+    const edited = await api.edit(created.id, {
+      interviewers: [first, { name: 'Jordan Example', email: 'b1j@example.org' }],
+    });
+    expect(edited.interviewers.map((p) => [p.id, p.email])).toEqual([
+      [1, 'b1@example.org'],
+      [3, 'b1j@example.org'],
+    ]);
+    await ctx.api.setClock('2026-12-03T00:00:00.000Z');
+    // Jordan gets the thank-you (within a day of its time) and the follow-up, at the right address.
+    expect(mailsTo(await ctx.api.mail(), 'b1j@example.org').map((m) => m.subject)).toEqual([
+      'Thank you for the Copywriter interview at Example Corp',
+      'Re: Thank you for the Copywriter interview at Example Corp',
+    ]);
+  });
+});
+
 describe('turning off and explicit times', () => {
   it('followUp off: the follow-up is skipped, its schedule gone, by the API', async () => {
     const created = await api.submitted('t1@example.org');

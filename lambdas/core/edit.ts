@@ -84,7 +84,7 @@ function define(object: Record<string, unknown>, key: string, value: unknown): v
   Object.defineProperty(object, key, { value, enumerable: true, writable: true, configurable: true });
 }
 
-/** Members of the GET body an edit cannot set (sending them unchanged is allowed). */
+/** Members of the GET body an edit cannot set: `id` may come along unchanged, `emails` and `history` not at all. */
 export const READ_ONLY = ['id', 'emails', 'history'] as const;
 
 /** One explicit new time asked for (`reschedule`, see replan.ts). */

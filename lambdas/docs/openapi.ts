@@ -5,6 +5,7 @@
  * `GET /openapi.json`, locally and on AWS; test/service/openapi.test.ts validates it with a real
  * OpenAPI validator and checks it names exactly the routes the apps serve.
  */
+import { MAX_EDITS } from '../usecases/edit.js';
 import { schemas } from './schemas.js';
 
 type Json = Record<string, unknown>;
@@ -104,8 +105,9 @@ const editOperation = {
     '401': error('No valid API key'),
     '404': error('No such interview for this key'),
     '409': error(
-      '`already_sending`: an email the edit would change is being sent; `already_sent`: it went out ' +
-        '(to an address changed or an interviewer removed); `emails` names them. `nothing_pending`: nothing is still to go',
+      '`already_sending`: an email the edit would change is being sent; `already_sent`: one went out, ' +
+        'or bounced, to an address the edit changes, or went out to an interviewer it removes; `emails` names ' +
+        `them. \`nothing_pending\`: nothing is still to go (nor restorable); \`too_many_edits\`: ${MAX_EDITS} edits already`,
     ),
     '412': error('`precondition_failed`: the interview changed since the If-Match ETag; GET it again'),
     '413': error('A body over 64 KiB'),

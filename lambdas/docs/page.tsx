@@ -40,9 +40,20 @@ function describe(schema: Json): string {
     schema.maximum !== undefined ? `to ${schema.maximum}` : undefined,
     schema.default !== undefined ? `default ${JSON.stringify(schema.default)}` : undefined,
   ].filter(Boolean);
-  const type = typeof schema.type === 'string' ? schema.type : 'any';
+  const type = typeName(schema);
   return limits.length > 0 ? `${type} (${limits.join(', ')})` : type;
 }
+
+/** `string`, or `string or null` for a type list (a patch's member that `null` removes). */
+function typeName(schema: Json): string {
+  if (typeof schema.type === 'string') return schema.type;
+  if (Array.isArray(schema.type)) return schema.type.join(' or ');
+  return 'any';
+}
+
+/** Whether a schema is an object's (alone, or with `null`). */
+const isObject = (schema: Json) =>
+  schema.type === 'object' || (Array.isArray(schema.type) && schema.type.includes('object'));
 
 interface Row {
   field: string;
@@ -58,10 +69,10 @@ function rows(schema: Json, prefix = ''): Row[] {
   return Object.entries(properties).flatMap(([name, value]) => {
     const child = asJson(value);
     const field = prefix + name;
-    const nested = child.type === 'object' && child.properties !== undefined;
+    const nested = isObject(child) && child.properties !== undefined;
     const row = {
       field,
-      type: nested ? 'object' : describe(child),
+      type: nested ? typeName(child) : describe(child),
       required: required.has(name),
       description: text(child.description),
     };

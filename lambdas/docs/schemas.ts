@@ -138,11 +138,12 @@ const PATCH_FIELDS: Record<string, string> = {
     'The whole panel, 1 to 8 people (a list replaces the one GET shows): an entry with an id is that interviewer, ' +
     'as given (an entry is not merged: a note or awayUntil left out of it is removed); one without an id is ' +
     'added, their emails planned as at intake; an interviewer whose id is left out is ' +
-    'removed with their emails, only while none of them went out (409 already_sent)',
+    'removed with their emails, only while none of them went out (409 already_sent; one whose email ' +
+    'bounced may be removed, and the right address added as someone new)',
   'interviewers[].id': 'Which interviewer this entry is, as GET shows it; leave it out to add someone',
   'interviewers[].email':
     'Where this person’s emails go; a changed address counts against the per-interviewer limits, ' +
-    'and is a 409 already_sent once one of their emails went to the old one',
+    'and is a 409 already_sent once one of their emails went to the old one, or bounced from it',
   'interview.endsAt': 'Cannot change: only the same instant (in either form) may be sent',
   'interview.timeZone': 'Cannot change: only the same zone may be sent',
   followUp: 'Can only be turned off: false skips both follow-ups still to go; true when off is a 400',
@@ -233,8 +234,9 @@ const historyEntry = z.object({
     ])
     .check(
       z.describe(
-        'edited: a PATCH (with its fields); rescheduled: an email’s time moved (by an edit, or a late ' +
-          'send moved to its next allowed time); skipped: an email turned off by an edit, or not sent',
+        'edited: a PATCH (with its fields); rescheduled: an email’s time moved, by an edit (api), by the ' +
+          'late-send policy to its next allowed time (sender), or an overdue email whose schedule never fired ' +
+          'handed to the sender (sweep, once per email); skipped: an email turned off by an edit (api), or not sent',
       ),
     ),
   fields: z.optional(
@@ -325,6 +327,7 @@ const ERROR_CODES = [
   'already_sending',
   'already_sent',
   'nothing_pending',
+  'too_many_edits',
   'payload_too_large',
   'unsupported_media_type',
   'rate_limited',

@@ -17,7 +17,7 @@
  */
 
 import { canonicalJson } from './canonical.js';
-import type { ParsedEdit, RescheduleRequest } from './edit.js';
+import type { ParsedEdit } from './edit.js';
 import { followUpWanted } from './edit.js';
 import { renderForInterviewer } from './emails.js';
 import { SCHEDULED_KINDS, type ScheduledKind } from './events.js';
@@ -31,23 +31,14 @@ import {
 import { nextFollowUpSlot, THANK_YOU_STALE_MS } from './lateness.js';
 import { personEmails, personTiming } from './new-interview.js';
 import { type EmailKey, emailKey, MAX_PANEL_ID, type Panelist, parseEmailKey, sameAddress } from './panel.js';
+import { applyReschedule, bare, goesAt } from './reschedule.js';
 import type { FieldProblem } from './schema.js';
-import {
-  computeSendTimes,
-  isBusinessDay,
-  MIN_SCHEDULE_LEAD_MS,
-  nextWholeMinute,
-  outOfQuietHours,
-  QUIET_FROM_HOUR,
-  QUIET_UNTIL_HOUR,
-} from './sendTimes.js';
-import { MAX_FUTURE_DAYS } from './submission-schema.js';
-import { localDate, parseLocalMinute, toLocalMinute, wallClock } from './time.js';
+import { computeSendTimes, MIN_SCHEDULE_LEAD_MS, nextWholeMinute, outOfQuietHours } from './sendTimes.js';
 
 export const SECOND_FOLLOW_UP_OFF = 'Turned off by an edit: no second follow-up.';
 export const ADDED_TOO_LATE =
   'Not sent: they joined the panel more than a day after the thank-you’s time, and a late thank-you reads as an afterthought.';
-const DAY_MS = 86_400_000;
+const _DAY_MS = 86_400_000;
 const SPACING_MS = 24 * 3_600_000;
 
 export interface EditPlan {
@@ -238,12 +229,6 @@ function tooMany(): PlanResult {
   return { ok: false, status: 400, fields: [{ path: 'interviewers', message }] };
 }
 
-/** An email state without what belonged to its previous plan (a retry's time, a late move's plan). */
-function bare(email: EmailState): EmailState {
-  const { retryAt: _r, plannedAt: _p, schedule: _s, ...rest } = email;
-  return rest;
-}
-
 /** A new panelist's thank-you a day past its time is not sent (lateness.ts's rule, at planning). */
 function tooLateToThank(
   key: string,
@@ -281,18 +266,12 @@ function notPast(
   return planned.getTime() >= from ? planned : nextFollowUpSlot(new Date(from), zone, record.timing.holidays);
 }
 
-/** When each earlier email to this person went (sent) or goes (to go, being sent). */
+/** When each earlier email to this person went or goes. */
 function earlierTimes(record: InterviewRecord, kind: ScheduledKind, person: number): number[] {
   const before = SCHEDULED_KINDS.slice(0, SCHEDULED_KINDS.indexOf(kind));
   return before.flatMap((k) => {
-    const e = record.emails[emailKey(k, person)];
-    const t =
-      e?.status === 'sent'
-        ? e.sentAt
-        : e?.status === 'scheduled' || e?.status === 'sending'
-          ? e.sendAt
-          : undefined;
-    return t ? [Date.parse(t)] : [];
+    const t = goesAt(record.emails[emailKey(k, person)]);
+    return t === undefined ? [] : [t];
   });
 }
 
@@ -339,108 +318,4 @@ function changedFields(record: InterviewRecord, next: InterviewRecord, followUp:
     }
   }
   return fields;
-}
-
-/**
- * Applies the explicit times, each checked against the rules a planned time obeys: a real local
- * time in the interview's zone, not past, out of quiet hours (08:00–20:00), a follow-up on a
- * business day, within a year of the interview, and in order with the person's other emails,
- * 24 hours apart. Problems name the request's field.
- */
-function applyReschedule(
-  plan: EditPlan,
-  requests: readonly RescheduleRequest[],
-  endsAt: Date,
-  now: Date,
-  sendingHit: EmailKey[],
-): FieldProblem[] {
-  const problems: FieldProblem[] = [];
-  const record = plan.next;
-  const zone = record.interview.timeZone;
-  const touched = new Map<EmailKey, string>();
-  for (const request of requests) {
-    const people =
-      request.to === undefined
-        ? record.interviewers
-        : record.interviewers.filter((p) => sameAddress(p.email, request.to as string));
-    if (people.length === 0) {
-      problems.push({ path: `${request.path}.to`, message: 'is none of this interview’s interviewers' });
-      continue;
-    }
-    const at = parseLocalMinute(request.at, zone);
-    const why = timeProblem(at, request, endsAt, now, zone, record.timing.holidays);
-    if (why || !at) {
-      problems.push({ path: `${request.path}.at`, message: why ?? 'is not a real local time' });
-      continue;
-    }
-    for (const person of people) {
-      const key = emailKey(request.kind, person.id);
-      const email = record.emails[key];
-      if (email?.status === 'sending') {
-        sendingHit.push(key);
-        continue;
-      }
-      if (email?.status !== 'scheduled') {
-        const state = email ? email.status : 'not planned';
-        problems.push({
-          path: request.path,
-          message: `the ${request.kind} to ${person.email} is not pending (${state})`,
-        });
-        continue;
-      }
-      record.emails[key] = { ...bare(email), sendAt: at.toISOString(), updatedAt: now.toISOString() };
-      touched.set(key, `${request.path}.at`);
-      if (!plan.moved.includes(key) && !plan.added.includes(key)) plan.moved.push(key);
-    }
-  }
-  // In order and apart, for every person an explicit time touched.
-  for (const [key, path] of touched) {
-    const person = parseEmailKey(key)?.person as number;
-    const times = SCHEDULED_KINDS.map((k) => {
-      const e = record.emails[emailKey(k, person)];
-      const t =
-        e?.status === 'sent'
-          ? e.sentAt
-          : e?.status === 'scheduled' || e?.status === 'sending'
-            ? e.sendAt
-            : undefined;
-      return t === undefined ? undefined : Date.parse(t);
-    });
-    const present = times.filter((t): t is number => t !== undefined);
-    const ordered = present.every((t, i) => i === 0 || t - (present[i - 1] as number) >= SPACING_MS);
-    if (!ordered) {
-      problems.push({
-        path,
-        message:
-          'must keep this interviewer’s emails in order (thank-you, follow-up, second follow-up), at least 24 hours apart',
-      });
-    }
-  }
-  return problems;
-}
-
-function timeProblem(
-  at: Date | undefined,
-  request: RescheduleRequest,
-  endsAt: Date,
-  now: Date,
-  zone: string,
-  holidays: string | undefined,
-): string | undefined {
-  if (!at) return 'is not a real date and time';
-  if (toLocalMinute(at, zone) !== request.at)
-    return 'does not exist on that day in the interview’s time zone (the clocks change)';
-  if (at.getTime() < now.getTime() + MIN_SCHEDULE_LEAD_MS)
-    return 'is in the past (or less than a minute away)';
-  if (at.getTime() < endsAt.getTime()) return 'is before the interview ends';
-  if (at.getTime() > endsAt.getTime() + MAX_FUTURE_DAYS * DAY_MS)
-    return `is more than ${MAX_FUTURE_DAYS} days after the interview`;
-  const { hour } = wallClock(at, zone);
-  if (hour < QUIET_UNTIL_HOUR || hour >= QUIET_FROM_HOUR) {
-    return `is in quiet hours: emails go between ${QUIET_UNTIL_HOUR}:00 and ${QUIET_FROM_HOUR}:00 local time`;
-  }
-  if (request.kind !== 'thank-you' && !isBusinessDay(localDate(at, zone), holidays)) {
-    return 'is not a business day: follow-ups go Monday to Friday, not on public holidays';
-  }
-  return undefined;
 }

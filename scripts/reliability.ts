@@ -5,7 +5,8 @@
  * The phases, in order, each a module of scripts/reliability/ that reports into one Report
  * (scripts/reliability/report.ts):
  * 1. redos: the review's worst-case placeholder input through the first and today's pattern;
- * 2. faults: interviews through injected SES, DynamoDB and scheduler faults, each email once;
+ * 2. faults: interviews through injected SES, DynamoDB and scheduler faults, with edits, cancels
+ *    and restores mixed in, each email owed once (a cancelled one never);
  * 3. fuzz: hostile bodies and tokens against intake, preview and the cancel page;
  * 4. load: 50 clients submitting for a while, every 201 stored and scheduled;
  * 5. crash: kill -9 while the thank-yous go out, none sent twice;

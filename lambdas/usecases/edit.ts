@@ -28,7 +28,7 @@ import { type Acting, entry, type HistoryEntry } from '../core/history.js';
 import { type EmailState, type InterviewRecord, RETENTION_DAYS, scheduleOf } from '../core/interview.js';
 import { type EmailKey, eventFor } from '../core/panel.js';
 import type { LimitRefusal, LimitStore, OneTimeSchedule } from '../core/ports.js';
-import { sweepPlan } from '../core/reconcile.js';
+import { STUCK_MS, sweepPlan } from '../core/reconcile.js';
 import { type EditPlan, planEdit } from '../core/replan.js';
 import type { FieldProblem, TextRules } from '../core/schema.js';
 import { scheduleTime } from '../core/sendTimes.js';
@@ -122,16 +122,21 @@ async function attempt(
     deps.counterKey,
   ).filter((w) => w.name.startsWith('per-interviewer'));
   // The candidate hears of a move or a redirect: arm the notice unless one is armed already.
-  const redirects = plan.moved.length + plan.added.length + plan.removed.length + plan.stopped.length;
+  // (A cancelled email moved is not news: it goes nowhere unless restored.)
+  const goes = (key: EmailKey) => next.emails[key]?.status === 'scheduled';
+  const redirects =
+    plan.moved.filter(goes).length + plan.added.length + plan.removed.length + plan.stopped.length;
   const readdressed = plan.fields.some((f) => /^interviewers\[\d+\]\.email$/.test(f));
   const notice = record.emails.update;
+  // One being sent holds the later edits' news (it may show the plan before them) unless it is
+  // stuck (the sweep's STUCK_MS: its send never finished, and never will); then a new one goes.
   // Never to an address that bounced or complained (its confirmation or an earlier notice failed).
   const unreachable = [record.emails.confirmation, notice].some((e) => e?.status === 'failed');
   const arm =
     (redirects > 0 || readdressed) &&
     !unreachable &&
     notice?.status !== 'scheduled' &&
-    notice?.status !== 'sending';
+    !(notice?.status === 'sending' && Date.parse(notice.updatedAt) + STUCK_MS > now.getTime());
   const counted = arm ? [confirmationWindow(now, record.candidate.email, deps.limits, deps.counterKey)] : [];
   const refusal = windows.length > 0 ? await deps.access.take(windows) : undefined;
   if (refusal) return { kind: 'limited', refusal };

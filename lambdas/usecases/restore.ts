@@ -101,7 +101,8 @@ export async function restore(
     try {
       await scheduler.create({
         name: scheduleOf(current, key),
-        at: scheduleTime(new Date(email.sendAt), now),
+        // The time as written: an edit may have moved it since `record` was read.
+        at: scheduleTime(new Date(back.emails[key]?.sendAt ?? email.sendAt), now),
         event: eventFor(record.id, key),
       });
     } catch (err) {

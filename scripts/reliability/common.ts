@@ -51,12 +51,35 @@ export function api(baseUrl: string, key: string) {
     metrics: async () => (await call('/_local/metrics')).json() as Promise<Record<string, number>>,
     /** POST /_local/sweep: one sweep, or the end of the one the runtime's timer is running. */
     sweep: async () => (await call('/_local/sweep', { method: 'POST' })).json(),
+    /** PATCH /interviews/{id}: a JSON merge patch of what GET shows. */
+    patch: (id: string, patch: unknown) =>
+      call(`/interviews/${id}`, {
+        method: 'PATCH',
+        headers: { Authorization: `Bearer ${key}`, 'Content-Type': 'application/merge-patch+json' },
+        body: JSON.stringify(patch),
+      }),
+    /** POST /interviews/{id}/restore with `{kind?, to?}`. */
+    restore: (id: string, choice: Record<string, string>) =>
+      call(`/interviews/${id}/restore`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${key}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify(choice),
+      }),
+    /** POST to the cancel link (`cancelUrl`, or `${cancelUrl}/restore`), answered as JSON. */
+    link: (url: string, choice: Record<string, string>) =>
+      fetch(url, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+        body: JSON.stringify(choice),
+      }),
   };
 }
 
 /** What `POST /interviews` and `GET /interviews/{id}` answer (the parts read here). */
 export interface EmailView {
   kind: string;
+  /** The interviewer it goes to. */
+  to?: string;
   status: string;
   sendAt?: string;
   sentAt?: string;

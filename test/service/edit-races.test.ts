@@ -5,9 +5,10 @@
  * edit did. An email held by the sender cannot be changed; the others of the interview can.
  */
 import { describe, expect, it } from 'vitest';
+import { restore } from '../../lambdas/usecases/restore.js';
 import { useService } from '../integration/helpers.js';
 import { editApi } from '../support/edit.js';
-import { mailsTo } from '../support/panel.js';
+import { mailsTo, panelApi } from '../support/panel.js';
 
 const { ctx } = useService();
 const api = editApi(ctx);
@@ -109,5 +110,26 @@ describe('an email the sender holds', () => {
       ['sending', '2026-11-27T17:00'],
       ['scheduled', '2026-12-08T10:00'],
     ]);
+  });
+});
+
+describe('a restore racing an edit', () => {
+  it('schedules the email at the time the edit wrote, not the one it read before', async () => {
+    const created = await api.submitted('restore-race@example.org');
+    await panelApi(ctx).cancelJson(created.cancelUrl, { kind: 'follow-up' });
+    const { store, scheduler, invoker, clock } = ctx.runtime;
+    const stale = await store.get(created.id);
+    if (!stale) throw new Error('no interview');
+    // The edit lands between the restore's read and its write: the follow-up moves to Monday.
+    await api.edit(created.id, {
+      interviewers: [
+        { id: 1, name: 'Mrs. Hiring Manager', email: 'restore-race@example.org', awayUntil: '2026-12-04' },
+      ],
+    });
+    const deps = { store, scheduler, invoker, clock, log: () => {} };
+    const result = await restore(deps, stale, { kind: 'follow-up' }, { by: 'api', keyId: 'env' });
+    expect(result.kind).toBe('restored');
+    const schedule = ctx.runtime.emulator.pending().find((p) => p.name.startsWith(`${created.id}-follow-up`));
+    expect(schedule?.at).toBe('2026-12-07T15:00:00.000Z');
   });
 });

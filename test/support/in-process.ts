@@ -115,6 +115,7 @@ export function startInProcess(options: InProcessOptions = {}) {
     store,
     access,
     scheduler,
+    invoker,
     mailer,
     metrics,
     failures,

@@ -191,6 +191,11 @@ export class DynamoInterviewStore implements InterviewStore {
     };
     const values: Record<string, unknown> = {};
     const conditions = ['attribute_exists(#pk)', 'attribute_not_exists(#erased)'];
+    const entries = read.history?.length ?? 0;
+    names['#h'] = 'history';
+    if (entries === 0) conditions.push('(attribute_not_exists(#h) OR size(#h) = :none)');
+    else conditions.push('size(#h) = :entries');
+    values[entries === 0 ? ':none' : ':entries'] = entries;
     if (read.revision === undefined) conditions.push('attribute_not_exists(#rev)');
     else {
       values[':rev'] = read.revision;

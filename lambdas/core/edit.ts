@@ -31,10 +31,16 @@ export interface EditDocument {
   holidays?: string;
 }
 
-/** Whether the follow-ups were wanted: at intake `"followUp": false` skips them with its reason. */
+/**
+ * Whether the follow-ups are wanted: false once an edit turned them off (`record.followUp`), or
+ * when intake's `"followUp": false` skipped them with its reason.
+ */
 export function followUpWanted(record: InterviewRecord): boolean {
-  return !record.interviewers.some(
-    (p) => record.emails[emailKey('follow-up', p.id)]?.reason === FOLLOW_UP_NOT_WANTED,
+  if (record.followUp !== undefined) return record.followUp;
+  return !record.interviewers.some((p) =>
+    (['follow-up', 'second-follow-up'] as const).some(
+      (kind) => record.emails[emailKey(kind, p.id)]?.reason === FOLLOW_UP_NOT_WANTED,
+    ),
   );
 }
 

@@ -109,6 +109,17 @@ export interface InterviewRecord {
   history?: HistoryEntry[];
   /** How many edits it has had (PATCH, usecases/edit.ts): each edit is conditional on it. */
   revision?: number;
+  /** The last edit's own id: how an edit whose write was answered with an error knows it landed. */
+  editId?: string;
+  /** False once an edit turned the follow-ups off (absent: as at intake, read from the emails). */
+  followUp?: boolean;
+  /** The highest panelist id ever given (edits never give one out twice); absent: the panel's. */
+  lastPanelistId?: number;
+  /**
+   * Addresses of panelists an edit removed after one of their emails bounced or was complained
+   * about, as keyed HMACs (access.ts `addressCounterId`), so no edit adds them back.
+   */
+  unreachable?: string[];
 }
 
 /** Every email of an interview by its key (panel.ts): the confirmation, and each panelist's. */
@@ -228,15 +239,18 @@ export function transitioned(
 
 /**
  * Whether `current` (as stored now) is still the record an edit read as `read`: not erased, the
- * same revision, and every email of `read` in the same status since the same moment (every write
+ * same revision, as long a history, and every email of `read` in the same status since the same moment (every write
  * of an email, a claim, a cancel, a restore, a send, sets its `updatedAt`). What a store's
  * `replace` requires; the DynamoDB store writes the same as a ConditionExpression.
  */
 export function unchangedSince(current: InterviewRecord, read: InterviewRecord): boolean {
   if (current.erasedAt !== undefined || (current.revision ?? 0) !== (read.revision ?? 0)) return false;
+  // The history too: an entry written without an email's change (the sweep's) must not be lost.
+  if ((current.history?.length ?? 0) !== (read.history?.length ?? 0)) return false;
   return Object.entries(read.emails).every(([key, email]) => {
+    if (email === undefined) return true;
     const now = current.emails[key];
-    return email !== undefined && now?.status === email.status && now.updatedAt === email.updatedAt;
+    return now?.status === email.status && now.updatedAt === email.updatedAt;
   });
 }
 
@@ -284,6 +298,7 @@ export const ERASED_RECORD_FIELDS = [
   'ownerKeyId',
   'idempotencyScope',
   'checkAt',
+  'unreachable',
 ] as const satisfies readonly (keyof InterviewRecord | 'interviewer')[];
 export const ERASED_EMAIL_FIELDS = [
   'sendAt',

@@ -18,7 +18,7 @@
  * interview leaves the index) when nothing is pending. So an interview is read a few times in its
  * life, and a sweep costs what is due, not what the table holds.
  */
-import { emailKeys, type InterviewRecord } from './interview.js';
+import { type EmailState, emailKeys, type InterviewRecord } from './interview.js';
 import type { EmailKey } from './panel.js';
 
 const MINUTE = 60_000;
@@ -34,6 +34,11 @@ export const STUCK_RECHECK_MS = 60 * MINUTE;
 export const STUCK_REPORT_MS = 7 * 24 * 60 * MINUTE;
 /** At most this many interviews per sweep; the rest wait for the next one. */
 export const SWEEP_BATCH = 500;
+
+/** `sending` for longer than a send can take (STUCK_MS): it will never finish, nor be sent again. */
+export function stuck(email: EmailState, now: Date): boolean {
+  return email.status === 'sending' && Date.parse(email.updatedAt) + STUCK_MS <= now.getTime();
+}
 
 export interface SweepPlan {
   /** Emails to hand to the sender: the interviewer's, and the notice of an edit. */

@@ -31,10 +31,13 @@ import {
 import { nextFollowUpSlot, THANK_YOU_STALE_MS } from './lateness.js';
 import { personEmails, personTiming } from './new-interview.js';
 import { type EmailKey, emailKey, MAX_PANEL_ID, type Panelist, parseEmailKey, sameAddress } from './panel.js';
+import { stuck } from './reconcile.js';
 import { applyReschedule, bare, goesAt } from './reschedule.js';
 import type { FieldProblem } from './schema.js';
 import { computeSendTimes, MIN_SCHEDULE_LEAD_MS, nextWholeMinute, outOfQuietHours } from './sendTimes.js';
 
+export const REPLANNED_TOO_LATE =
+  'Not sent: after the edit its time was more than a day past, and a late thank-you reads as an afterthought.';
 export const SECOND_FOLLOW_UP_OFF = 'Turned off by an edit: no second follow-up.';
 export const ADDED_TOO_LATE =
   'Not sent: they joined the panel more than a day after the thank-you’s time, and a late thank-you reads as an afterthought.';
@@ -98,7 +101,7 @@ export function planEdit(record: InterviewRecord, edit: ParsedEdit, now: Date): 
   const stamp = now.toISOString();
   // New ids follow every id the interview ever had (an email key in its history included).
   let lastId = Math.max(
-    0,
+    record.lastPanelistId ?? 0,
     ...record.interviewers.map((p) => p.id),
     ...[...Object.keys(record.emails), ...(record.history ?? []).map((h) => h.email ?? '')].map(
       (k) => parseEmailKey(k)?.person ?? 0,
@@ -125,7 +128,9 @@ export function planEdit(record: InterviewRecord, edit: ParsedEdit, now: Date): 
     position: value.position,
     copyCandidate: value.copyCandidate,
     timing,
+    lastPanelistId: Math.max(lastId, ...panel.map((p) => p.id)),
   };
+  if (!value.followUp) base.followUp = false;
   for (const field of ['company', 'highlights', 'messages'] as const) {
     if (value[field] === undefined) delete base[field];
     else (base as unknown as Record<string, unknown>)[field] = value[field];
@@ -133,7 +138,7 @@ export function planEdit(record: InterviewRecord, edit: ParsedEdit, now: Date): 
   const emails: Record<string, EmailState> = { ...(record.emails as Record<string, EmailState>) };
   const plan: EditPlan = {
     next: base,
-    fields: changedFields(record, base, value.followUp),
+    fields: changedFields(record, base),
     moved: [],
     added: [],
     removed: [],
@@ -142,14 +147,21 @@ export function planEdit(record: InterviewRecord, edit: ParsedEdit, now: Date): 
   };
   const sendingHit: EmailKey[] = [];
   const sentHit: EmailKey[] = [];
+  /**
+   * An email the sender holds right now, or one that went: sent, or `sending` for longer than a
+   * send can take (stuck: SES took it, almost surely, and it is never sent again).
+   */
+  const live = (e: EmailState | undefined) => e?.status === 'sending' && !stuck(e, now);
+  const went = (e: EmailState | undefined) =>
+    e?.status === 'sent' || (e?.status === 'sending' && stuck(e, now));
 
   // Removed: only while nothing of theirs went out. (One whose email bounced may go: that is how a
   // wrong address is fixed, by adding the right one as someone new, with emails of their own.)
   for (const person of record.interviewers.filter((p) => !panel.some((q) => q.id === p.id))) {
     for (const key of keys.filter((k) => parseEmailKey(k)?.person === person.id)) {
-      const status = record.emails[key]?.status;
-      if (status === 'sending') sendingHit.push(key);
-      else if (status === 'sent') sentHit.push(key);
+      const email = record.emails[key];
+      if (live(email)) sendingHit.push(key);
+      else if (went(email)) sentHit.push(key);
       delete emails[key];
       plan.removed.push(key);
     }
@@ -181,11 +193,12 @@ export function planEdit(record: InterviewRecord, edit: ParsedEdit, now: Date): 
       if (!email) continue;
       // Readdressed in place only while nothing went to the old address, nor bounced from it: their
       // emails' history and threads belong to it.
-      if (readdressed && (email.status === 'sent' || email.status === 'failed')) sentHit.push(key);
+      if (readdressed && (went(email) || email.status === 'failed')) sentHit.push(key);
+      if (went(email)) continue; // nothing about it can change any more
       const off =
         (kind !== 'thank-you' && !value.followUp) || (kind === 'second-follow-up' && !timing.secondFollowUp);
-      if (off && (movable(email) || email.status === 'sending')) {
-        if (email.status === 'sending') sendingHit.push(key);
+      if (off && (movable(email) || live(email))) {
+        if (live(email)) sendingHit.push(key);
         const reason = value.followUp ? SECOND_FOLLOW_UP_OFF : FOLLOW_UP_NOT_WANTED;
         emails[key] = { ...bare(email), status: 'skipped', reason, updatedAt: stamp };
         if (email.status === 'scheduled') plan.stopped.push(key);
@@ -193,9 +206,21 @@ export function planEdit(record: InterviewRecord, edit: ParsedEdit, now: Date): 
       }
       const was = oldTimes[TIMES[kind]]?.getTime();
       const planned = newTimes[TIMES[kind]];
-      if (!planned || was === planned.getTime() || !(movable(email) || email.status === 'sending')) continue;
-      if (email.status === 'sending') {
+      if (!planned || was === planned.getTime() || !(movable(email) || live(email))) continue;
+      if (live(email)) {
         sendingHit.push(key);
+        continue;
+      }
+      if (kind === 'thank-you' && now.getTime() - planned.getTime() > THANK_YOU_STALE_MS) {
+        // Its new time is more than a day past: too late to thank, as the late-send policy says.
+        if (email.status === 'scheduled') {
+          emails[key] = { ...bare(email), status: 'skipped', reason: REPLANNED_TOO_LATE, updatedAt: stamp };
+          plan.stopped.push(key);
+        } else {
+          // Cancelled: it stays so, at its (past) time, so no restore brings it back days late.
+          emails[key] = { ...bare(email), sendAt: planned.toISOString(), updatedAt: stamp };
+          plan.moved.push(key);
+        }
         continue;
       }
       const at = notPast(
@@ -216,7 +241,7 @@ export function planEdit(record: InterviewRecord, edit: ParsedEdit, now: Date): 
   // A word of an email being sent would change (a name, an address, a text): refused whole.
   for (const key of keys) {
     const email = record.emails[key];
-    if (email?.status !== 'sending' || !plan.next.emails[key] || sendingHit.includes(key)) continue;
+    if (!live(email) || !email || !plan.next.emails[key] || sendingHit.includes(key)) continue;
     if (rendered(record, key, email) !== rendered(plan.next, key, email)) sendingHit.push(key);
   }
   if (sendingHit.length > 0) return { ok: false, status: 409, code: 'already_sending', keys: sendingHit };
@@ -281,7 +306,7 @@ function rendered(record: InterviewRecord, key: EmailKey, email: EmailState): st
 }
 
 /** The names of the fields that differ, each interviewer's by id; values never. */
-function changedFields(record: InterviewRecord, next: InterviewRecord, followUp: boolean): string[] {
+function changedFields(record: InterviewRecord, next: InterviewRecord): string[] {
   const fields: string[] = [];
   const differ = (a: unknown, b: unknown) => canonicalJson(a) !== canonicalJson(b);
   for (const f of ['name', 'phone'] as const) {
@@ -290,7 +315,7 @@ function changedFields(record: InterviewRecord, next: InterviewRecord, followUp:
   for (const f of ['position', 'company', 'highlights', 'messages', 'copyCandidate'] as const) {
     if (differ(record[f], next[f])) fields.push(f);
   }
-  if (followUp !== followUpWanted(record)) fields.push('followUp');
+  if (followUpWanted(next) !== followUpWanted(record)) fields.push('followUp');
   const timingNames = {
     thankYouDelayHours: 'thankYouDelayHours',
     followUpBusinessDays: 'followUpBusinessDays',

@@ -6,6 +6,7 @@ import type { RescheduleRequest } from './edit.js';
 import { SCHEDULED_KINDS } from './events.js';
 import type { EmailState } from './interview.js';
 import { type EmailKey, emailKey, parseEmailKey, sameAddress } from './panel.js';
+import { stuck } from './reconcile.js';
 import type { EditPlan } from './replan.js';
 import type { FieldProblem } from './schema.js';
 import { isBusinessDay, MIN_SCHEDULE_LEAD_MS, QUIET_FROM_HOUR, QUIET_UNTIL_HOUR } from './sendTimes.js';
@@ -67,7 +68,7 @@ export function applyReschedule(
     for (const person of people) {
       const key = emailKey(request.kind, person.id);
       const email = record.emails[key];
-      if (email?.status === 'sending') {
+      if (email?.status === 'sending' && !stuck(email, now)) {
         sendingHit.push(key);
         continue;
       }
@@ -79,6 +80,7 @@ export function applyReschedule(
         });
         continue;
       }
+      if (email.sendAt === at.toISOString()) continue; // already then: nothing to move
       record.emails[key] = { ...bare(email), sendAt: at.toISOString(), updatedAt: now.toISOString() };
       touched.set(key, `${request.path}.at`);
       if (!plan.moved.includes(key) && !plan.added.includes(key)) plan.moved.push(key);

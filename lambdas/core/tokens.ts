@@ -28,3 +28,15 @@ export function sameHash(a: string, b: string): boolean {
 export function newInterviewId(): string {
   return randomUUID();
 }
+
+/** Scheduler's limit on a schedule's name (letters, digits, `-`, `_`, `.`). */
+export const MAX_SCHEDULE_NAME = 64;
+
+/**
+ * `prefix` and up to `length` random hex digits, within Scheduler's 64 characters: the longest
+ * prefix (a second follow-up's tenth retry to a panelist) leaves room for three.
+ */
+export function uniqueName(prefix: string, length: number): string {
+  const random = randomUUID().replaceAll('-', '');
+  return prefix + random.slice(0, Math.min(length, MAX_SCHEDULE_NAME - prefix.length));
+}

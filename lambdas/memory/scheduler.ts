@@ -10,6 +10,10 @@ export class MemoryScheduler implements EmailScheduler {
   private readonly schedules = new Map<string, OneTimeSchedule>();
 
   async create(schedule: OneTimeSchedule): Promise<void> {
+    // Scheduler's rule for a name, as EventBridge (and the local emulator) check it.
+    if (!/^[0-9a-zA-Z_.-]{1,64}$/.test(schedule.name)) {
+      throw new Error(`schedule name refused (1 to 64 of [0-9a-zA-Z_.-]): ${schedule.name}`);
+    }
     // The first one made under a name stands, as EventBridge answers a second with a conflict.
     if (!this.schedules.has(schedule.name)) {
       this.schedules.set(schedule.name, {

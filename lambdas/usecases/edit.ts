@@ -22,16 +22,17 @@
  * edits within a few minutes make one email (it is written when it goes, with the plan then).
  */
 import { randomUUID } from 'node:crypto';
-import { confirmationWindow, type Limits, limitWindows } from '../core/access.js';
+import { addressCounterId, confirmationWindow, type Limits, limitWindows } from '../core/access.js';
 import { type ParsedEdit, parseEdit } from '../core/edit.js';
 import { type Acting, entry, type HistoryEntry } from '../core/history.js';
 import { type EmailState, type InterviewRecord, RETENTION_DAYS, scheduleOf } from '../core/interview.js';
-import { type EmailKey, eventFor } from '../core/panel.js';
+import { type EmailKey, eventFor, parseEmailKey } from '../core/panel.js';
 import type { LimitRefusal, LimitStore, OneTimeSchedule } from '../core/ports.js';
-import { STUCK_MS, sweepPlan } from '../core/reconcile.js';
+import { stuck, sweepPlan } from '../core/reconcile.js';
 import { type EditPlan, planEdit } from '../core/replan.js';
 import type { FieldProblem, TextRules } from '../core/schema.js';
 import { scheduleTime } from '../core/sendTimes.js';
+import { uniqueName } from '../core/tokens.js';
 import { etagOf } from '../core/view.js';
 import { type ApiDeps, findOwned, ServiceUnavailable } from './interviews.js';
 
@@ -68,9 +69,12 @@ export function ifMatches(header: string | undefined, etag: string): boolean {
   return tags.includes('*') || tags.includes(etag);
 }
 
-/** A schedule name of its own for an email's new time: `<id>-<key>-e` and 8 hex digits (≤ 64). */
+/**
+ * A schedule name of its own for an email's new time: `<id>-<key>-e` and random hex digits, 8 or
+ * as many as Scheduler's 64 characters leave (7 for a second follow-up to panelist 10 and up).
+ */
 export function editScheduleName(id: string, key: EmailKey): string {
-  return `${id}-${key}-e${randomUUID().replaceAll('-', '').slice(0, 8)}`;
+  return uniqueName(`${id}-${key}-e`, 8);
 }
 
 export async function editInterview(
@@ -94,11 +98,46 @@ export async function editInterview(
         ? { kind: 'invalid', fields: planned.fields }
         : { kind: 'conflict', code: planned.code, keys: planned.keys };
     }
+    const refused = unreachableAddresses(deps, record, parsed, planned.plan);
+    if (refused.length > 0) return { kind: 'invalid', fields: refused };
     const result = await attempt(deps, record, parsed, planned.plan, { by: 'api', keyId }, now);
     if (result) return result;
     await new Promise((resolve) => setTimeout(resolve, 50 * (round + 1)));
   }
   throw new ServiceUnavailable('The interview kept changing while it was being edited; please try again.');
+}
+
+/**
+ * Never again to an address that bounced or complained in this interview: a panelist removed
+ * after that leaves their address's HMAC in `unreachable` (set on `plan.next` here), and an edit
+ * that would add it back is a 400 on that field.
+ */
+function unreachableAddresses(
+  deps: EditDeps,
+  record: InterviewRecord,
+  parsed: ParsedEdit,
+  plan: EditPlan,
+): FieldProblem[] {
+  const idOf = (address: string) => addressCounterId(address, deps.counterKey);
+  const unreachable = new Set(record.unreachable ?? []);
+  for (const person of record.interviewers) {
+    const failed = Object.entries(record.emails).some(
+      ([key, e]) => e?.status === 'failed' && parseEmailKey(key)?.person === person.id,
+    );
+    if (failed && !plan.next.interviewers.some((p) => p.id === person.id))
+      unreachable.add(idOf(person.email));
+  }
+  if (unreachable.size > 0) plan.next.unreachable = [...unreachable];
+  return parsed.submission.value.interviewers.flatMap((p, i) =>
+    plan.newAddresses.includes(p.email) && unreachable.has(idOf(p.email))
+      ? [
+          {
+            path: `interviewers.${i}.email`,
+            message: 'bounced or complained earlier in this interview: not written to again',
+          },
+        ]
+      : [],
+  );
 }
 
 /** One try of the write; undefined when the record changed since it was read (try again). */
@@ -126,7 +165,8 @@ async function attempt(
   const goes = (key: EmailKey) => next.emails[key]?.status === 'scheduled';
   const redirects =
     plan.moved.filter(goes).length + plan.added.length + plan.removed.length + plan.stopped.length;
-  const readdressed = plan.fields.some((f) => /^interviewers\[\d+\]\.email$/.test(f));
+  // A new address (not a change of case) is a redirect.
+  const readdressed = plan.newAddresses.length > 0;
   const notice = record.emails.update;
   // One being sent holds the later edits' news (it may show the plan before them) unless it is
   // stuck (the sweep's STUCK_MS: its send never finished, and never will); then a new one goes.
@@ -136,12 +176,18 @@ async function attempt(
     (redirects > 0 || readdressed) &&
     !unreachable &&
     notice?.status !== 'scheduled' &&
-    !(notice?.status === 'sending' && Date.parse(notice.updatedAt) + STUCK_MS > now.getTime());
+    !(notice?.status === 'sending' && !stuck(notice, now));
   const counted = arm ? [confirmationWindow(now, record.candidate.email, deps.limits, deps.counterKey)] : [];
   const refusal = windows.length > 0 ? await deps.access.take(windows) : undefined;
   if (refusal) return { kind: 'limited', refusal };
   // The notice's own daily limit (the confirmations'): when full, the edit goes ahead without it.
-  const noticeAllowed = counted.length > 0 && (await deps.access.take(counted)) === undefined;
+  let noticeAllowed: boolean;
+  try {
+    noticeAllowed = counted.length > 0 && (await deps.access.take(counted)) === undefined;
+  } catch (err) {
+    await deps.access.giveBack(windows).catch(() => undefined);
+    throw err;
+  }
   const giveBack = async () => {
     await deps.access.giveBack([...windows, ...(noticeAllowed ? counted : [])]).catch(() => undefined);
   };
@@ -173,6 +219,7 @@ async function attempt(
   ];
   next.history = [...(record.history ?? []), ...log];
   next.revision = (record.revision ?? 0) + 1;
+  next.editId = randomUUID();
   const checkAt = sweepPlan(next, now).next;
   if (checkAt === undefined) delete next.checkAt;
   else next.checkAt = checkAt;
@@ -193,10 +240,16 @@ async function attempt(
   try {
     written = await deps.store.replace(next, record);
   } catch (err) {
-    await undo();
-    await giveBack();
-    throw err;
+    // The write may have landed with only its answer lost: then its schedules must stay.
+    if (await landed(deps, next)) written = true;
+    else {
+      await undo();
+      await giveBack();
+      throw err;
+    }
   }
+  // An SDK retry of a write that landed is refused by its own condition: the same question.
+  if (!written && (await landed(deps, next))) written = true;
   if (!written) {
     await undo();
     await giveBack();
@@ -227,6 +280,12 @@ async function attempt(
     notice: noticeAllowed,
   });
   return { kind: 'edited', record: next };
+}
+
+/** Whether this edit's write is in the table (its `editId` is), whatever the write answered. */
+async function landed(deps: EditDeps, next: InterviewRecord): Promise<boolean> {
+  const current = await deps.store.get(next.id).catch(() => undefined);
+  return current?.editId !== undefined && current.editId === next.editId;
 }
 
 /** Epoch seconds 90 days after an email still to go; 0 for any other (the TTL stays as it was). */

@@ -328,12 +328,14 @@ export async function deleteInterview(
   record: InterviewRecord,
 ): Promise<void> {
   const byOwner = { by: 'api', keyId: record.ownerKeyId } as const;
-  await cancelPending(deps, record, emailKeys(record), CANCELLED_BY_DELETE, byOwner);
+  // Erased from the record as it is after the cancels (an edit in between may have added or
+  // removed emails): every email it holds loses its times.
+  const current = await cancelPending(deps, record, emailKeys(record), CANCELLED_BY_DELETE, byOwner);
   // Forgotten before the erasure, which removes the scope: a DELETE that fails in between is
   // retried (the interview is not erased yet) and forgets again, harmlessly.
   if (record.idempotencyScope) await deps.access.forget(record.idempotencyScope);
   const at = deps.clock.now().toISOString();
   // No key id in it: the erasure removes the owner (see erasedHistory).
-  await deps.store.erase(record, at, entry({ by: 'api' }, 'erased', at));
+  await deps.store.erase(current, at, entry({ by: 'api' }, 'erased', at));
   deps.log('info', 'interview erased', { interviewId: record.id });
 }

@@ -4,7 +4,6 @@
  * the next try of an email refused for now, moving a late email to its next allowed time, and
  * skipping a thank-you too late to send.
  */
-import { randomUUID } from 'node:crypto';
 import { type OutgoingEmail, renderLateNotice } from '../core/emails.js';
 import type { SendEvent } from '../core/events.js';
 import { BY_SENDER, entry } from '../core/history.js';
@@ -17,6 +16,7 @@ import {
 import { eventKey } from '../core/panel.js';
 import { MailError } from '../core/ports.js';
 import { scheduleTime } from '../core/sendTimes.js';
+import { uniqueName } from '../core/tokens.js';
 import type { SenderDeps, SendOutcome } from './send.js';
 
 /** Waits before trying again at once when SES could not be reached (nothing was sent). */
@@ -33,18 +33,6 @@ export const RETRY_DELAYS_MINUTES = [1, 2, 5, 10, 20, 40, 60, 120, 240, 480] as 
  */
 export function retryScheduleName(event: SendEvent, attempt: number): string {
   return uniqueName(`${event.interviewId}-${eventKey(event)}-r${attempt}-`, 6);
-}
-
-/** Scheduler's limit on a schedule's name. */
-const MAX_SCHEDULE_NAME = 64;
-
-/**
- * `prefix` and up to `length` random hex digits, within Scheduler's 64 characters: the longest
- * prefix (a second follow-up's tenth retry to a panelist) leaves room for three.
- */
-function uniqueName(prefix: string, length: number): string {
-  const random = randomUUID().replaceAll('-', '');
-  return prefix + random.slice(0, Math.min(length, MAX_SCHEDULE_NAME - prefix.length));
 }
 
 /** The next try of an email refused for now: its number and time, or no time after the last. */

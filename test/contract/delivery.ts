@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { SendEvent } from '../../lambdas/core/events.js';
 import type { EmailScheduler, Mailer, SenderInvoker } from '../../lambdas/core/ports.js';
+import { editScheduleName } from '../../lambdas/usecases/edit.js';
 import { OUTGOING_EMAIL } from '../fixtures.js';
 
 type Lazy<T> = () => T;
@@ -29,6 +30,19 @@ export function schedulerContract(
       await scheduler().delete(schedule.name);
       await scheduler().delete(schedule.name);
       expect(await pending()).not.toContain(schedule.name);
+    });
+
+    it('refuses a name Scheduler would (over 64 characters), and takes the longest the service makes', async () => {
+      const id = randomUUID();
+      const event = { interviewId: id, kind: 'second-follow-up' as const, person: 12 };
+      const at = new Date('2030-01-01T10:00:00.000Z');
+      const longest = editScheduleName(id, 'second-follow-up.12');
+      expect(longest).toHaveLength(64);
+      await scheduler().create({ name: longest, at, event });
+      expect(await pending()).toContain(longest);
+      await scheduler().delete(longest);
+      await expect(scheduler().create({ name: `${longest}0`, at, event })).rejects.toThrow();
+      expect(await pending()).not.toContain(`${longest}0`);
     });
   });
 }

@@ -110,6 +110,13 @@ describe('after a bounce', () => {
       [1, 'b1@example.org'],
       [3, 'b1j@example.org'],
     ]);
+    // The address that bounced is not written to again, in any spelling.
+    const back = await api.refused(
+      created.id,
+      { interviewers: [...edited.interviewers, { name: 'Jordan Example', email: 'B1-Typo@example.org' }] },
+      400,
+    );
+    expect(back.fields?.map((f) => f.path)).toEqual(['interviewers.2.email']);
     await ctx.api.setClock('2026-12-03T00:00:00.000Z');
     // Jordan gets the thank-you (within a day of its time) and the follow-up, at the right address.
     expect(mailsTo(await ctx.api.mail(), 'b1j@example.org').map((m) => m.subject)).toEqual([
@@ -215,9 +222,10 @@ describe('restore and history after an edit', () => {
       expect.arrayContaining([
         ['sender', 'sent', 'thank-you'],
         ['sender', 'sent', 'follow-up'],
-        ['sender', 'sent', 'update'],
       ]),
     );
+    // The edit moved only a cancelled email: no news for the candidate, no "updated" email.
+    expect(after.some(([, , kind]) => kind === 'update')).toBe(false);
     const late = await restore(created.id, { kind: 'follow-up' });
     expect(late.status).toBe(409);
     const del = await ctx.api.call(`/interviews/${created.id}`, {

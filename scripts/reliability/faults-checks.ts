@@ -7,7 +7,7 @@
  *   panelist's thank-you, and each follow-up except one the link answered cancelled and no restore
  *   answered scheduled again: that one is owed never ("sent after a cancel").
  * - The "Updated:" notice: each interview has at most one edit that can move an email, so a notice
- *   is owed exactly once when that edit answered 200 having moved one (its history holds a
+ *   is owed exactly once when that edit answered 200 having moved one still to go (its history holds a
  *   'rescheduled' by the api), unless the candidate's confirmation had failed (the service then
  *   arms none); owed never otherwise. Counted apart from the interviewer's emails.
  * - Names: after a rename, an email greets the new name when the rename answered 200 and was
@@ -73,7 +73,7 @@ export function checkTraffic(
       owe(`follow-up to ${address}`, mailTo(mail, address, 'follow-up'), never ? 0 : 1);
     }
 
-    const noticeOwed = t.edits.some((e) => e.moved) && !candidateFailed.has(t.id) ? 1 : 0;
+    const noticeOwed = t.edits.some((e) => e.news) && !candidateFailed.has(t.id) ? 1 : 0;
     const notices = mailAbout(mail, first, 'Updated:');
     f.notices.owed += noticeOwed;
     f.notices.received += notices;

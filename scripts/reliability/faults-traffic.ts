@@ -105,8 +105,13 @@ export interface EditAnswer {
   retried: number;
   /** Made while the sender was due to send (a racing step). */
   racing: boolean;
-  /** A 200 whose history holds a 'rescheduled' by the api: an email moved (the notice armed). */
+  /** A 200 whose history holds a 'rescheduled' by the api: an email moved. */
   moved: boolean;
+  /**
+   * One of the emails it moved is still to go (not one the candidate cancelled): news for the
+   * candidate, so the "Updated:" notice is armed.
+   */
+  news: boolean;
 }
 
 /** One interview of the phase, its mix and every answer its client got. */
@@ -187,10 +192,15 @@ async function edit(client: Client, t: Tracked, what: EditWhat, racing: boolean)
       continue;
     }
     const code = errorCode(body);
-    const moved =
-      res.status === 200 &&
-      (body as OwnedView).history.some((h) => h.action === 'rescheduled' && h.by === 'api');
-    t.edits.push({ what, status: res.status, ...(code && { code }), retried, racing, moved });
+    const view = body as OwnedView;
+    const byEdit =
+      res.status === 200 ? view.history.filter((h) => h.action === 'rescheduled' && h.by === 'api') : [];
+    const moved = byEdit.length > 0;
+    // The answer is the record as the edit wrote it: a moved email's status is the one it kept.
+    const news = byEdit.some((h) =>
+      view.emails.some((e) => e.kind === h.email?.kind && e.to === h.email?.to && e.status === 'scheduled'),
+    );
+    t.edits.push({ what, status: res.status, ...(code && { code }), retried, racing, moved, news });
     // A 409 already_sending: the old version went. nothing_pending: it came too late to change anything.
     if (
       res.status !== 200 &&

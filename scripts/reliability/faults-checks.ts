@@ -150,7 +150,9 @@ function checkTimes(t: Tracked, final: OwnedView, f: TrafficFigures, wrong: stri
 function raceOutcome(t: Tracked, final: OwnedView | undefined): 'before' | 'while' | 'after' | undefined {
   const e = t.edits.find((x) => x.racing);
   if (!e) return undefined;
-  if (e.status === 409) return 'while';
+  if (e.status === 409 && e.code === 'already_sending') return 'while';
+  // Nothing left to change: it came after the sends.
+  if (e.status === 409 && e.code === 'nothing_pending') return 'after';
   if (e.status !== 200) return undefined;
   if (e.what !== 'name') return e.moved ? 'before' : 'after';
   const history = final?.history ?? [];
@@ -189,7 +191,7 @@ export function reportTraffic(
     'faults',
     'racing edits: before / while / after the send',
     `${races.before} / ${races.while} / ${races.after}`,
-    'written first; 409 already_sending; 200 after the send',
+    'written first; 409 already_sending; after the send (200, or 409 nothing_pending)',
   );
   const restores = all.flatMap((t) => t.restores);
   report.row(

@@ -100,7 +100,7 @@ export async function editInterview(
     }
     const refused = unreachableAddresses(deps, record, parsed, planned.plan);
     if (refused.length > 0) return { kind: 'invalid', fields: refused };
-    const result = await attempt(deps, record, parsed, planned.plan, { by: 'api', keyId }, now);
+    const result = await attempt(deps, record, planned.plan, { by: 'api', keyId }, now);
     if (result) return result;
     await new Promise((resolve) => setTimeout(resolve, 50 * (round + 1)));
   }
@@ -144,14 +144,14 @@ function unreachableAddresses(
 async function attempt(
   deps: EditDeps,
   record: InterviewRecord,
-  parsed: ParsedEdit,
   plan: EditPlan,
   who: Acting,
   now: Date,
 ): Promise<EditResult | undefined> {
   const changed =
     plan.fields.length + plan.moved.length + plan.added.length + plan.removed.length + plan.stopped.length;
-  if (changed === 0 && parsed.reschedule.length === 0) return { kind: 'edited', record };
+  // Nothing to change (the same values, a time it already has): answered as it is, nothing written.
+  if (changed === 0) return { kind: 'edited', record };
   const stamp = now.toISOString();
   const next: InterviewRecord = { ...plan.next, emails: { ...plan.next.emails } };
   const windows = limitWindows(

@@ -126,6 +126,7 @@ export const NO_LIMITS: Limits = {
   perInterviewerAllKeysPerDay: 1_000_000,
   perCandidatePerDay: 1_000_000,
   previewsPerMinute: 1_000_000,
+  selfServePerIpPerHour: 1_000_000,
 };
 
 /**

@@ -15,7 +15,7 @@ const STYLE = `body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-s
 main{max-width:36rem;margin:0 auto;background:#fff;border-radius:.5rem;padding:1.25rem;box-shadow:0 1px 3px rgba(0,0,0,.1)}
 h1{font-size:1.35rem;margin:0 0 .25rem}h2{font-size:1.05rem;margin:1.25rem 0 0}.addr{font-weight:400;color:#555;overflow-wrap:anywhere}ul{list-style:none;padding:0;margin:1rem 0}li{padding:.6rem 0;border-top:1px solid #e4e4e0}
 .kind{font-weight:600}.badge{display:inline-block;margin-left:.4rem;padding:0 .45rem;border-radius:.3rem;font-size:.85rem;background:#e8eaed}
-.scheduled{background:#e3f0ff}.sent{background:#e6f4ea}.cancelled,.skipped,.failed{background:#f1f1ef}.sending{background:#fff4d6}
+.scheduled,.held{background:#e3f0ff}.sent{background:#e6f4ea}.cancelled,.skipped,.failed{background:#f1f1ef}.sending{background:#fff4d6}
 .when,.note{color:#555}.notice{padding:.6rem .8rem;border-radius:.4rem;background:#e6f4ea}
 form{margin:.6rem 0}button{font:inherit;padding:.75rem 1rem;border:0;border-radius:.4rem;width:100%;cursor:pointer}
 .danger{background:#b3261e;color:#fff}.restore{background:#fff;color:#0b57d0;border:2px solid #0b57d0}.secondary{background:#fff;color:#b3261e;border:2px solid #b3261e}
@@ -56,6 +56,7 @@ export function Layout(props: { title: string; style: string; noindex?: boolean;
 }
 
 const STATUS_TEXT: Record<EmailStatus, string> = {
+  held: 'Waiting for your confirmation',
   scheduled: 'Scheduled',
   sending: 'Being sent now',
   sent: 'Sent',

@@ -30,6 +30,8 @@ export interface Limits {
   perCandidatePerDay: number;
   /** Previews per key, in any minute (a sliding window). */
   previewsPerMinute: number;
+  /** Self-serve submissions per client IP address per UTC hour (issue 18). */
+  selfServePerIpPerHour: number;
 }
 
 export const DEFAULT_LIMITS: Limits = {
@@ -39,6 +41,7 @@ export const DEFAULT_LIMITS: Limits = {
   perInterviewerAllKeysPerDay: 10,
   perCandidatePerDay: 5,
   previewsPerMinute: 60,
+  selfServePerIpPerHour: 5,
 };
 
 /**
@@ -181,6 +184,21 @@ export function confirmationWindow(
     counter: `${ALL_KEYS}#candidate#${addressCounterId(candidate, counterKey)}#${day}`,
     limit: limits.perCandidatePerDay,
     endsAt: dayEnds,
+  };
+}
+
+/**
+ * The window a self-serve submission counts in for its client's IP address (keyed, as addresses
+ * are, so the counter names no address): one person's phone, not a script.
+ */
+export function ipWindow(now: Date, ip: string, limits: Limits, counterKey: string): LimitWindow {
+  const hour = now.toISOString().slice(0, 13);
+  const id = createHmac('sha256', counterKey).update(`ip ${ip}`, 'utf8').digest('base64url');
+  return {
+    name: 'self-serve-per-ip-per-hour',
+    counter: `${ALL_KEYS}#ip#${id}#${hour}`,
+    limit: limits.selfServePerIpPerHour,
+    endsAt: Date.parse(`${hour}:00:00.000Z`) + 3_600_000,
   };
 }
 

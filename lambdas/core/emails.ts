@@ -271,7 +271,8 @@ export function statusLine(kind: ScheduledKind, e: EmailState, zone: string): st
   if (e.status === 'skipped') return `${EMAIL_LABEL[kind]}: not sent. ${e.reason ?? ''}`.trimEnd();
   if (!e.sendAt) return `${EMAIL_LABEL[kind]}: ${e.status}`;
   const when = formatForPeople(new Date(e.sendAt), zone);
-  return e.status === 'scheduled'
+  // Held until the candidate confirms (a self-serve submission): its time, as it will be.
+  return e.status === 'scheduled' || e.status === 'held'
     ? `${EMAIL_LABEL[kind]}: ${when}`
     : `${EMAIL_LABEL[kind]}: ${when} (${e.status})`;
 }

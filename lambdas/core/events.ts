@@ -6,9 +6,10 @@
 export const SCHEDULED_KINDS = ['thank-you', 'follow-up', 'second-follow-up'] as const;
 /**
  * The candidate's own emails: the confirmation (at intake, carrying the cancel link) and the
- * "updated" notice an edit that moves or redirects an email sends (usecases/edit.ts).
+ * "updated" notice an edit that moves or redirects an email sends (usecases/edit.ts), and the
+ * self-serve submission's first email, asking the candidate to confirm (usecases/self-serve.ts).
  */
-export const CANDIDATE_KINDS = ['confirmation', 'update'] as const;
+export const CANDIDATE_KINDS = ['confirmation', 'update', 'verify'] as const;
 export const EMAIL_KINDS = [...SCHEDULED_KINDS, ...CANDIDATE_KINDS] as const;
 export type ScheduledKind = (typeof SCHEDULED_KINDS)[number];
 export type CandidateKind = (typeof CANDIDATE_KINDS)[number];

@@ -6,20 +6,28 @@
  */
 import type { EmailKey } from './panel.js';
 
-/** Who acted: the API (with the key's id), the cancel link, the sender, SES feedback, the sweep. */
-export type Actor = 'api' | 'link' | 'sender' | 'feedback' | 'sweep';
+/**
+ * Who acted: the API (with the key's id), the cancel link, the sender, SES feedback, the sweep,
+ * the self-serve form (`web`). The one list the types and the API's description read.
+ */
+export const ACTORS = ['api', 'link', 'sender', 'feedback', 'sweep', 'web'] as const;
+export type Actor = (typeof ACTORS)[number];
 
-export type HistoryAction =
-  | 'created'
-  | 'edited'
-  | 'rescheduled'
-  | 'cancelled'
-  | 'restored'
-  | 'sent'
-  | 'failed'
-  | 'bounced'
-  | 'skipped'
-  | 'erased';
+/** What happened. `confirmed`: a self-serve submission confirmed by its candidate. */
+export const HISTORY_ACTIONS = [
+  'created',
+  'confirmed',
+  'edited',
+  'rescheduled',
+  'cancelled',
+  'restored',
+  'sent',
+  'failed',
+  'bounced',
+  'skipped',
+  'erased',
+] as const;
+export type HistoryAction = (typeof HISTORY_ACTIONS)[number];
 
 export interface HistoryEntry {
   at: string;

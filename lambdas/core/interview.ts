@@ -10,10 +10,13 @@ import type { TimingSettings } from './sendTimes.js';
 import type { MessageTemplates } from './templates.js';
 import type { CalendarDate } from './time.js';
 
-export type EmailStatus = 'scheduled' | 'sending' | 'sent' | 'cancelled' | 'skipped' | 'failed';
+export type EmailStatus = 'held' | 'scheduled' | 'sending' | 'sent' | 'cancelled' | 'skipped' | 'failed';
 
 /** Which statuses may move to which. `sending` is the claim that guards exactly-once. */
 export const TRANSITIONS: Record<EmailStatus, readonly EmailStatus[]> = {
+  // held: a self-serve submission's emails until the candidate confirms (usecases/self-serve.ts);
+  // no schedule exists and the sender's claim (from scheduled only) cannot take one.
+  held: ['scheduled', 'cancelled'],
   // skipped: a confirmation over its address's daily limit is not sent (see `confirmationWindow`).
   scheduled: ['sending', 'cancelled', 'failed', 'skipped'],
   // back to scheduled: released after a refused send; cancelled: released after a cancel came in.
@@ -177,7 +180,8 @@ export function scheduledKeys(record: InterviewRecord): EmailKey[] {
  * edit once one was armed (only then: the DynamoDB store's erasure writes into each key it names).
  */
 export function emailKeys(record: InterviewRecord): EmailKey[] {
-  return [...scheduledKeys(record), 'confirmation', ...(record.emails.update ? ['update' as const] : [])];
+  const candidate = (['update', 'verify'] as const).filter((key) => record.emails[key] !== undefined);
+  return [...scheduledKeys(record), 'confirmation', ...candidate];
 }
 
 /** What a transition may also require of the email (see `InterviewStore.transition`). */

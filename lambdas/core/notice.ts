@@ -8,6 +8,7 @@
 import { role } from './email-texts.js';
 import { compose, type OutgoingEmail, planLines, toCandidate } from './emails.js';
 import type { InterviewRecord } from './interview.js';
+import { HELD_HOURS } from './self-serve.js';
 
 /**
  * To the candidate alone (no Bcc): every panelist's emails, person by person, each with its time
@@ -29,4 +30,30 @@ export function renderUpdateNotice(record: InterviewRecord, senderAddress: strin
       : []),
   ]);
   return toCandidate(record, 'update', content, senderAddress, 'update');
+}
+
+/**
+ * The first email of a self-serve submission (usecases/self-serve.ts), to the address the form
+ * named as the candidate's, and to no one else: the plan, and the link whose page asks them to
+ * confirm. Nothing goes to any interviewer before they do; unconfirmed, it all expires.
+ */
+export function renderVerification(
+  record: InterviewRecord,
+  manageUrl: string,
+  senderAddress: string,
+): OutgoingEmail {
+  const panel = record.interviewers ?? [];
+  const only = panel.length === 1 ? panel[0] : undefined;
+  const content = compose(
+    `Please confirm: your emails to ${only ? only.name : `${panel.length} interviewers`}`,
+    [
+      `Hello ${record.candidate.name},`,
+      `You asked us to send your thank-you and follow-up emails about ${role(record)}. Nothing goes out until you confirm. This is the plan:`,
+      ...panel.map((p) => `To ${p.name} (${p.email}):\n${planLines(record, p)}`),
+      'To schedule them, open this link and press "Confirm and schedule" on the page:',
+      { link: manageUrl },
+      `If you did not ask for this, ignore this email: nothing will be sent, and the request expires in ${HELD_HOURS} hours.`,
+    ],
+  );
+  return toCandidate(record, 'verify', content, senderAddress, 'verify');
 }

@@ -67,8 +67,8 @@ export function sweepPlan(record: InterviewRecord, now: Date): SweepPlan {
       const due = Math.max(planned, email.retryAt ? Date.parse(email.retryAt) : 0);
       const overdueAt = due + OVERDUE_MS;
       if (overdueAt > at) next = Math.min(next, overdueAt);
-      // Only the confirmation's lost event carries its link: nothing else can send it.
-      else if (key === 'confirmation') reportStuck(key, overdueAt);
+      // Only the confirmation's (or the verify email's) lost event carries its link: nothing else can send it.
+      else if (key === 'confirmation' || key === 'verify') reportStuck(key, overdueAt);
       else {
         plan.reconcile.push(key);
         next = Math.min(next, at + OVERDUE_MS); // to see that it went

@@ -6,6 +6,7 @@
  */
 import * as z from 'zod/mini';
 import { EMAIL_KINDS, SCHEDULED_KINDS } from '../core/events.js';
+import { ACTORS, HISTORY_ACTIONS } from '../core/history.js';
 import { TRANSITIONS } from '../core/interview.js';
 import { MAX_PANEL_ID } from '../core/panel.js';
 import { MIN_SCHEDULE_LEAD_MS, QUIET_FROM_HOUR, QUIET_UNTIL_HOUR } from '../core/sendTimes.js';
@@ -214,27 +215,18 @@ const submitted = z.object({ ...interview.shape, cancelUrl: z.url() });
 const historyEntry = z.object({
   at: z.iso.datetime(),
   by: z
-    .enum(['api', 'link', 'sender', 'feedback', 'sweep'])
+    .enum(ACTORS)
     .check(
-      z.describe('The API (keyId says which key), the cancel link, the sender, SES feedback, the sweep'),
+      z.describe(
+        'The API (keyId says which key), the cancel link, the sender, SES feedback, the sweep, the self-serve form (web)',
+      ),
     ),
   keyId: z.optional(z.string().check(z.describe('The API key that acted, when by is api'))),
   action: z
-    .enum([
-      'created',
-      'edited',
-      'rescheduled',
-      'cancelled',
-      'restored',
-      'sent',
-      'failed',
-      'bounced',
-      'skipped',
-      'erased',
-    ])
+    .enum(HISTORY_ACTIONS)
     .check(
       z.describe(
-        'edited: a PATCH (with its fields); rescheduled: an email’s time moved, by an edit (api), by the ' +
+        'confirmed: a self-serve submission confirmed by its candidate; edited: a PATCH (with its fields); rescheduled: an email’s time moved, by an edit (api), by the ' +
           'late-send policy to its next allowed time (sender), or an overdue email whose schedule never fired ' +
           'handed to the sender (sweep, once per email); skipped: an email turned off by an edit (api), or not sent',
       ),

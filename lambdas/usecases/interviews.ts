@@ -24,6 +24,7 @@ import type {
 } from '../core/ports.js';
 import { firstCheckAt } from '../core/reconcile.js';
 import type { ValidSubmission } from '../core/schema.js';
+import { heldExpired } from '../core/self-serve.js';
 import { scheduleTime } from '../core/sendTimes.js';
 import { hashSecret, newInterviewId, newToken, sameHash } from '../core/tokens.js';
 import { type EmailView, emailView, type InterviewView, toView } from '../core/view.js';
@@ -198,7 +199,7 @@ export async function submitInterview(
       error: String(err),
     }),
   );
-  await Promise.all([watching, confirm(deps, record, cancelUrl, attempt.confirming)]);
+  await Promise.all([watching, sendConfirmation(deps, record, cancelUrl, attempt.confirming)]);
   return { ...toView(record), cancelUrl };
 }
 
@@ -258,7 +259,7 @@ function start(deps: ApiDeps, record: InterviewRecord, options: NewInterview, no
 }
 
 /** Hands the confirmation to the sender, or records why it is not sent. */
-async function confirm(
+export async function sendConfirmation(
   deps: ApiDeps,
   record: InterviewRecord,
   cancelUrl: string,
@@ -306,6 +307,8 @@ export async function findByToken(deps: ApiDeps, token: string): Promise<Intervi
   const hash = hashSecret(token);
   const record = await deps.store.findByTokenHash(hash);
   // The lookup already matched the hash; comparing again in constant time costs nothing.
+  // A self-serve request left unconfirmed past its time reads as gone (its TTL will remove it).
+  if (record && heldExpired(record, deps.clock.now())) return undefined;
   return record && !record.erasedAt && sameHash(record.tokenHash, hash) ? record : undefined;
 }
 

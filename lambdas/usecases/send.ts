@@ -31,7 +31,7 @@ import { isCandidateKind, isEmailKind, type SendEvent } from '../core/events.js'
 import { BY_SENDER, entry } from '../core/history.js';
 import { CANCELLED_BY_DELETE, type InterviewRecord } from '../core/interview.js';
 import { firstPlanned, lateDecision } from '../core/lateness.js';
-import { renderUpdateNotice } from '../core/notice.js';
+import { renderUpdateNotice, renderVerification } from '../core/notice.js';
 import { type EmailKey, eventKey, MAX_PANEL_ID } from '../core/panel.js';
 import {
   type EmailScheduler,
@@ -85,8 +85,12 @@ export const EARLY_ALLOWANCE_MS = 2 * 60_000;
 function render(record: InterviewRecord, event: SendEvent, now: Date, senderAddress: string): OutgoingEmail {
   // The notice of an edit is written from the record as it is now, so it tells the latest plan.
   if (event.kind === 'update') return renderUpdateNotice(record, senderAddress);
-  if (event.kind !== 'confirmation') return renderForInterviewer(record, eventKey(event), now, senderAddress);
-  if (!event.cancelUrl) throw new Error('a confirmation event must carry its cancel link');
+  if (event.kind !== 'confirmation' && event.kind !== 'verify') {
+    return renderForInterviewer(record, eventKey(event), now, senderAddress);
+  }
+  if (!event.cancelUrl) throw new Error(`a ${event.kind} event must carry its link`);
+  // A self-serve submission's first email: the link whose page confirms it (core/self-serve.ts).
+  if (event.kind === 'verify') return renderVerification(record, event.cancelUrl, senderAddress);
   return renderConfirmation(record, event.cancelUrl, senderAddress);
 }
 

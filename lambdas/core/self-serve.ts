@@ -1,0 +1,103 @@
+/**
+ * A self-serve submission (issue 18; docs/self-serve.md): an interview record from the start,
+ * its interviewer emails `held` until the candidate confirms from the link in the one email it
+ * sends first (`verify`, to the candidate alone). Pure; usecases/self-serve.ts writes it.
+ *
+ * Held emails have their planned times (the page and the email show them) but no schedule, and
+ * the sender's claim takes only `scheduled` ones, so nothing reaches an interviewer before the
+ * confirmation. Unconfirmed, the item expires `HELD_HOURS` after the submission (its TTL), and
+ * reads as gone from then on even before DynamoDB's TTL removes it.
+ */
+import { entry } from './history.js';
+import { type EmailState, type InterviewRecord, RETENTION_DAYS } from './interview.js';
+import { THANK_YOU_STALE_MS } from './lateness.js';
+import { newInterview, personEmails } from './new-interview.js';
+import { parseEmailKey } from './panel.js';
+import type { ValidSubmission } from './schema.js';
+
+/** How long an unconfirmed submission waits for its candidate. */
+export const HELD_HOURS = 24;
+/** The owner of every self-serve interview: no API key can have it (keys are `env` or `key_…`). */
+export const SELF_SERVE_OWNER = 'web';
+
+export const CONFIRMED_TOO_LATE =
+  'Not sent: it was confirmed more than a day after the thank-you’s time, and a late thank-you reads as an afterthought.';
+
+/** The record of a self-serve submission: every email held, the `verify` email to go at once. */
+export function heldInterview(args: {
+  id: string;
+  tokenHash: string;
+  submission: ValidSubmission;
+  now: Date;
+}): InterviewRecord {
+  const { id, tokenHash, submission, now } = args;
+  const stamp = now.toISOString();
+  const planned = newInterview({
+    id,
+    ownerKeyId: SELF_SERVE_OWNER,
+    tokenHash,
+    submission: submission.value,
+    endsAt: submission.endsAt,
+    timing: submission.timing,
+    now,
+  });
+  const hold = (e: EmailState | undefined): EmailState | undefined =>
+    e && e.status === 'scheduled' ? { ...e, status: 'held' } : e;
+  const emails = Object.fromEntries(
+    Object.entries(planned.emails).map(([key, e]) => [key, hold(e)]),
+  ) as InterviewRecord['emails'];
+  return {
+    ...planned,
+    emails: { ...emails, verify: { status: 'scheduled', sendAt: stamp, updatedAt: stamp } },
+    expiresAt: Math.floor(now.getTime() / 1000) + HELD_HOURS * 3600,
+    history: [entry({ by: 'web' }, 'created', stamp)],
+  };
+}
+
+/** Whether a record is a self-serve submission still waiting for its candidate. */
+export function isHeld(record: InterviewRecord): boolean {
+  return record.emails.confirmation.status === 'held';
+}
+
+/** Whether an unconfirmed submission's time is up (it reads as gone). */
+export function heldExpired(record: InterviewRecord, now: Date): boolean {
+  return isHeld(record) && Date.parse(record.createdAt) + HELD_HOURS * 3_600_000 <= now.getTime();
+}
+
+/**
+ * The record once its candidate confirmed at `now`: every held email planned again from now by
+ * the intake's rules (a thank-you whose time passed while it waited goes at the next allowed
+ * minute, or, more than a day past, is skipped), `scheduled`; the confirmation to go at once; the
+ * item's expiry 90 days after its last email, as any interview's.
+ */
+export function confirmedInterview(record: InterviewRecord, now: Date): InterviewRecord {
+  const stamp = now.toISOString();
+  const endsAt = new Date(record.interview.endsAt);
+  const emails: Record<string, EmailState | undefined> = { ...record.emails };
+  let last = now.getTime();
+  for (const person of record.interviewers) {
+    const planned = personEmails(person, {
+      endsAt,
+      zone: record.interview.timeZone,
+      timing: record.timing,
+      followUp: true,
+      now,
+    });
+    for (const [key, fresh] of Object.entries(planned.emails)) {
+      const held = record.emails[key];
+      if (held?.status !== 'held' || !fresh.sendAt) continue;
+      const due = endsAt.getTime() + record.timing.thankYouDelayHours * 3_600_000;
+      const stale = parseEmailKey(key)?.kind === 'thank-you' && now.getTime() - due > THANK_YOU_STALE_MS;
+      emails[key] = stale
+        ? { status: 'skipped', reason: CONFIRMED_TOO_LATE, updatedAt: stamp }
+        : { status: 'scheduled', sendAt: fresh.sendAt, updatedAt: stamp };
+      if (!stale) last = Math.max(last, Date.parse(fresh.sendAt));
+    }
+  }
+  emails.confirmation = { status: 'scheduled', sendAt: stamp, updatedAt: stamp };
+  return {
+    ...record,
+    emails: emails as InterviewRecord['emails'],
+    expiresAt: Math.floor(last / 1000) + RETENTION_DAYS * 86_400,
+  };
+}

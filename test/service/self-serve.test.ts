@@ -1,0 +1,133 @@
+/**
+ * The self-serve use cases (issue 18; docs/self-serve.md), on the in-process service: a
+ * submission without a key holds every interviewer email until its candidate confirms from the one
+ * email it sends them; nothing reaches an interviewer before that, however long the clock walks;
+ * confirming plans again from then, once however often it is pressed; unconfirmed, it expires.
+ */
+import { describe, expect, it } from 'vitest';
+import { limitsFrom } from '../../lambdas/core/access.js';
+import { parseSubmission, type ValidSubmission } from '../../lambdas/core/schema.js';
+import { CONFIRMED_TOO_LATE } from '../../lambdas/core/self-serve.js';
+import { confirmSelfServe, submitSelfServe } from '../../lambdas/usecases/self-serve.js';
+import { validBody } from '../fixtures.js';
+import { NO_LIMITS, useService } from '../integration/helpers.js';
+import { mailsTo } from '../support/panel.js';
+
+const { ctx } = useService();
+const BASE = 'http://127.0.0.1:3000';
+const SUBMITTED = '2026-11-27T19:30:00.000Z';
+
+function deps(limits = {}) {
+  const { store, scheduler, invoker, clock, access } = ctx.runtime;
+  return {
+    store,
+    scheduler,
+    invoker,
+    clock,
+    access,
+    log: () => {},
+    limits: limitsFrom({ ...NO_LIMITS, ...limits }),
+    counterKey: 'self-serve-test-counter-key-of-32-chars',
+  };
+}
+
+function submission(address: string, candidate = 'reagan@example.com'): ValidSubmission {
+  const body = {
+    ...validBody(),
+    candidate: { name: 'Reagan Applicant', email: candidate },
+    interviewer: { name: 'Mrs. Hiring Manager', email: address },
+  };
+  const parsed = parseSubmission(body, ctx.runtime.clock.now(), {});
+  if (!parsed.ok) throw new Error(JSON.stringify(parsed.fields));
+  return parsed;
+}
+
+async function submitted(
+  address: string,
+  candidate = `reagan+${address.split('@')[0]}@example.com`,
+  at = SUBMITTED,
+) {
+  await ctx.api.setClock(at);
+  const result = await submitSelfServe(deps(), submission(address, candidate), { ip: '192.0.2.1' }, BASE);
+  if (result.kind !== 'held') throw new Error(result.kind);
+  await ctx.runtime.emulator.settle();
+  return { ...result, candidate };
+}
+
+describe('a self-serve submission', () => {
+  it('sends one email, to the candidate alone, and holds the rest however long the clock walks', async () => {
+    const { record, token, candidate } = await submitted('s1@example.org');
+    const mail = await ctx.api.mail();
+    const verify = mailsTo(mail, candidate);
+    expect(verify.map((m) => m.subject)).toEqual(['Please confirm: your emails to Mrs. Hiring Manager']);
+    expect(verify[0]?.text).toContain(`${BASE}/manage/${token}`);
+    expect(verify[0]?.text).toContain('Thank-you: Friday, November 27 at 5:00 PM EST');
+    expect(ctx.runtime.emulator.pending().filter((p) => p.name.startsWith(record.id))).toEqual([]);
+    await ctx.api.setClock('2026-12-10T00:00:00.000Z');
+    expect(mailsTo(await ctx.api.mail(), 's1@example.org')).toEqual([]);
+    const stored = await ctx.runtime.store.get(record.id);
+    expect(Object.values(stored?.emails ?? {}).map((e) => e?.status)).toEqual([
+      'held',
+      'held',
+      'held',
+      'sent',
+    ]);
+  });
+
+  it('confirmed: planned from then, scheduled, the confirmation sent; a second press does nothing', async () => {
+    const { record, token, candidate } = await submitted('s2@example.org');
+    await ctx.api.setClock('2026-11-27T19:45:00.000Z');
+    const confirmed = await confirmSelfServe(deps(), record, token, BASE);
+    expect(confirmed.kind).toBe('confirmed');
+    const again = await confirmSelfServe(deps(), record, token, BASE);
+    expect(again.kind).toBe('already');
+    await ctx.runtime.emulator.settle();
+    expect(mailsTo(await ctx.api.mail(), candidate).map((m) => m.subject)).toEqual([
+      'Please confirm: your emails to Mrs. Hiring Manager',
+      'Scheduled: your thank-you and follow-up to Mrs. Hiring Manager',
+    ]);
+    await ctx.api.setClock('2026-12-03T00:00:00.000Z');
+    expect(mailsTo(await ctx.api.mail(), 's2@example.org').map((m) => m.subject)).toEqual([
+      'Thank you for the Copywriter interview at Example Corp',
+      'Re: Thank you for the Copywriter interview at Example Corp',
+    ]);
+    const history = (await ctx.runtime.store.get(record.id))?.history?.map((h) => `${h.by} ${h.action}`);
+    expect(history?.slice(0, 4)).toEqual(['web created', 'sender sent', 'link confirmed', 'sender sent']);
+  });
+
+  it('confirmed more than a day after the thank-you’s time: the thank-you is skipped, the follow-up goes', async () => {
+    // Submitted the day after the interview; confirmed 25 hours after the thank-you's time (17:00
+    // on Friday), within the 24 hours the request waits.
+    const { record, token } = await submitted('s3@example.org', undefined, '2026-11-28T18:00:00.000Z');
+    await ctx.api.setClock('2026-11-28T23:01:00.000Z');
+    const late = await confirmSelfServe(deps(), record, token, BASE);
+    expect(late.kind).toBe('confirmed');
+    const emails = (late as { record: typeof record }).record.emails;
+    expect(emails['thank-you']).toMatchObject({ status: 'skipped', reason: CONFIRMED_TOO_LATE });
+    expect(emails['follow-up']?.status).toBe('scheduled');
+  });
+
+  it('unconfirmed after 24 hours: expired, nothing scheduled', async () => {
+    const { record, token } = await submitted('s4@example.org');
+    await ctx.api.setClock('2026-11-28T19:31:00.000Z');
+    expect((await confirmSelfServe(deps(), record, token, BASE)).kind).toBe('expired');
+    // Its link reads as gone.
+    expect((await ctx.api.fetch(`${BASE}/cancel/${token}`)).status).toBe(404);
+    expect(ctx.runtime.emulator.pending().filter((p) => p.name.startsWith(record.id))).toEqual([]);
+  });
+
+  it('counts per client IP, per candidate address and per interviewer address, each a refusal', async () => {
+    await ctx.api.setClock(SUBMITTED);
+    const ip = { ip: '198.51.100.7' };
+    const take = (address: string, limits: Record<string, number>, candidate?: string) =>
+      submitSelfServe(deps(limits), submission(address, candidate), ip, BASE);
+    expect((await take('l1@example.org', { selfServePerIpPerHour: 1 }, 'c1@example.com')).kind).toBe('held');
+    const byIp = await take('l2@example.org', { selfServePerIpPerHour: 1 }, 'c2@example.com');
+    expect(byIp).toMatchObject({ kind: 'limited', limit: 'self-serve-per-ip-per-hour' });
+    const candidate = await take('l3@example.org', { perCandidatePerDay: 1 }, 'c1@example.com');
+    expect(candidate).toMatchObject({ kind: 'limited', limit: 'confirmations-per-candidate-per-day' });
+    const interviewer = await take('l1@example.org', { perInterviewerAllKeysPerDay: 1 }, 'c4@example.com');
+    expect(interviewer).toMatchObject({ kind: 'limited', limit: 'per-interviewer-per-day, all keys' });
+    expect(mailsTo(await ctx.api.mail(), 'l1@example.org')).toEqual([]);
+  });
+});

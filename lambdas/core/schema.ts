@@ -68,7 +68,17 @@ export type ParseResult = ValidSubmission | { ok: false; fields: FieldProblem[] 
 export interface TextRules {
   /** Domains (and their subdomains) that links in submitted text may point to; empty: no links. */
   linkAllowlist?: readonly string[];
+  /**
+   * Plain text only: no HTML tag, comment or entity in any text (the self-serve form's rule; every
+   * email's HTML part is built from escaped text anyway, so markup could only ever show as such).
+   */
+  plainText?: boolean;
+  /** No link at all: not to an allowed domain, nor to a reader's own (the self-serve form's rule). */
+  noLinks?: boolean;
 }
+
+/** Markup in a text: a tag (`<b>`, `</p>`, `<!--`) or an entity (`&amp;`, `&#60;`). */
+const MARKUP = /<\s*[a-zA-Z!/?]|&(#\d+|#x[0-9a-f]+|[a-z][a-z0-9]*);/i;
 
 /**
  * Every string in a JSON value that is not well-formed Unicode (a lone surrogate), by path.
@@ -170,7 +180,8 @@ function relayProblems(submission: Parsed, rules: TextRules): FieldProblem[] {
   // for the readers of that text, all of them: a throwaway panelist's domain must not open links
   // in what another panelist reads.
   const harmless = (host: string, readers: readonly string[]) =>
-    hostAllowed(host, allowed) || readers.every((domain) => sameOrganisation(host, domain));
+    !rules.noLinks &&
+    (hostAllowed(host, allowed) || readers.every((domain) => sameOrganisation(host, domain)));
   const problems: FieldProblem[] = [];
   const reported = new Set<string>();
   const add = (rule: 'relay' | 'subject', path: string, message: string) => {
@@ -180,6 +191,10 @@ function relayProblems(submission: Parsed, rules: TextRules): FieldProblem[] {
   };
   for (const [path, text, readers] of textsOf(submission)) {
     if (text === undefined) continue;
+    if (rules.plainText && MARKUP.test(text)) {
+      add('relay', path, 'must be plain text: no HTML tags or entities');
+      continue;
+    }
     const found = linksAndAddresses(text);
     const link = found.links.find((l) => !(l.host && harmless(l.host, readers)));
     if (link) {

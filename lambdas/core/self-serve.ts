@@ -13,7 +13,14 @@ import { type EmailState, type InterviewRecord, RETENTION_DAYS } from './intervi
 import { THANK_YOU_STALE_MS } from './lateness.js';
 import { newInterview, personEmails } from './new-interview.js';
 import { parseEmailKey } from './panel.js';
-import type { ValidSubmission } from './schema.js';
+import type { TextRules, ValidSubmission } from './schema.js';
+
+/**
+ * What a self-serve text may hold: no link at all, not even to the interviewer's own domain (a
+ * deployment's LINK_ALLOWLIST and that exemption are for the integrators, who answer for what
+ * they send; a stranger on the form does not), and no markup.
+ */
+export const SELF_SERVE_RULES: TextRules = { linkAllowlist: [], noLinks: true, plainText: true };
 
 /** How long an unconfirmed submission waits for its candidate. */
 export const HELD_HOURS = 24;

@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { limitsFrom } from '../../lambdas/core/access.js';
 import { parseSubmission, type ValidSubmission } from '../../lambdas/core/schema.js';
-import { CONFIRMED_TOO_LATE } from '../../lambdas/core/self-serve.js';
+import { CONFIRMED_TOO_LATE, SELF_SERVE_RULES } from '../../lambdas/core/self-serve.js';
 import { confirmSelfServe, submitSelfServe } from '../../lambdas/usecases/self-serve.js';
 import { validBody } from '../fixtures.js';
 import { NO_LIMITS, useService } from '../integration/helpers.js';
@@ -129,5 +129,31 @@ describe('a self-serve submission', () => {
     const interviewer = await take('l1@example.org', { perInterviewerAllKeysPerDay: 1 }, 'c4@example.com');
     expect(interviewer).toMatchObject({ kind: 'limited', limit: 'per-interviewer-per-day, all keys' });
     expect(mailsTo(await ctx.api.mail(), 'l1@example.org')).toEqual([]);
+  });
+});
+
+describe('self-serve texts', () => {
+  it('carry no links (whatever the deployment allows) and no markup; plain text with < stays', () => {
+    const refused = (patch: Record<string, unknown>) => {
+      const parsed = parseSubmission({ ...validBody(), ...patch }, ctx.runtime.clock.now(), {
+        ...SELF_SERVE_RULES,
+      });
+      return parsed.ok ? [] : parsed.fields.map((f) => f.path);
+    };
+    expect(refused({ highlights: 'my portfolio at example.org' })).toEqual(['highlights']);
+    expect(refused({ highlights: 'my <b>bold</b> ideas' })).toEqual(['highlights']);
+    expect(refused({ company: 'Example &amp; Sons' })).toEqual(['company']);
+    expect(
+      refused({
+        interviewer: { name: 'Mrs. Hiring Manager', email: 'm@example.org', note: 'our <!-- chat -->' },
+      }),
+    ).toEqual(['interviewer.note']);
+    expect(refused({ highlights: 'a team of 5 < 6 people, and R and D' })).toEqual([]);
+    // The API's rules, for comparison: an allowed domain passes there.
+    expect(
+      parseSubmission({ ...validBody(), highlights: 'see example.org' }, ctx.runtime.clock.now(), {
+        linkAllowlist: ['example.org'],
+      }).ok,
+    ).toBe(true);
   });
 });

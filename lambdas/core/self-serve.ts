@@ -10,9 +10,7 @@
  */
 import { entry } from './history.js';
 import { type EmailState, type InterviewRecord, RETENTION_DAYS } from './interview.js';
-import { THANK_YOU_STALE_MS } from './lateness.js';
 import { newInterview, personEmails } from './new-interview.js';
-import { parseEmailKey } from './panel.js';
 import type { TextRules, ValidSubmission } from './schema.js';
 
 /**
@@ -26,9 +24,6 @@ export const SELF_SERVE_RULES: TextRules = { linkAllowlist: [], noLinks: true, p
 export const HELD_HOURS = 24;
 /** The owner of every self-serve interview: no API key can have it (keys are `env` or `key_…`). */
 export const SELF_SERVE_OWNER = 'web';
-
-export const CONFIRMED_TOO_LATE =
-  'Not sent: it was confirmed more than a day after the thank-you’s time, and a late thank-you reads as an afterthought.';
 
 /** The record of a self-serve submission: every email held, the `verify` email to go at once. */
 export function heldInterview(args: {
@@ -61,6 +56,14 @@ export function heldInterview(args: {
   };
 }
 
+/**
+ * Whether the candidate's address refused mail (the verify email bounced or was reported as
+ * spam): such a request is never confirmed.
+ */
+export function candidateUnreachable(record: InterviewRecord): boolean {
+  return [record.emails.verify, record.emails.confirmation].some((e) => e?.status === 'failed');
+}
+
 /** Whether a record is a self-serve submission still waiting for its candidate. */
 export function isHeld(record: InterviewRecord): boolean {
   return record.emails.confirmation.status === 'held';
@@ -74,8 +77,8 @@ export function heldExpired(record: InterviewRecord, now: Date): boolean {
 /**
  * The record once its candidate confirmed at `now`: every held email planned again from now by
  * the intake's rules (a thank-you whose time passed while it waited goes at the next allowed
- * minute, or, more than a day past, is skipped), `scheduled`; the confirmation to go at once; the
- * item's expiry 90 days after its last email, as any interview's.
+ * minute, rule 5: it waited at most HELD_HOURS, so it is never a day late), `scheduled`; the
+ * confirmation to go at once; the item's expiry 90 days after its last email, as any interview's.
  */
 export function confirmedInterview(record: InterviewRecord, now: Date): InterviewRecord {
   const stamp = now.toISOString();
@@ -91,14 +94,9 @@ export function confirmedInterview(record: InterviewRecord, now: Date): Intervie
       now,
     });
     for (const [key, fresh] of Object.entries(planned.emails)) {
-      const held = record.emails[key];
-      if (held?.status !== 'held' || !fresh.sendAt) continue;
-      const due = endsAt.getTime() + record.timing.thankYouDelayHours * 3_600_000;
-      const stale = parseEmailKey(key)?.kind === 'thank-you' && now.getTime() - due > THANK_YOU_STALE_MS;
-      emails[key] = stale
-        ? { status: 'skipped', reason: CONFIRMED_TOO_LATE, updatedAt: stamp }
-        : { status: 'scheduled', sendAt: fresh.sendAt, updatedAt: stamp };
-      if (!stale) last = Math.max(last, Date.parse(fresh.sendAt));
+      if (record.emails[key]?.status !== 'held' || !fresh.sendAt) continue;
+      emails[key] = { status: 'scheduled', sendAt: fresh.sendAt, updatedAt: stamp };
+      last = Math.max(last, Date.parse(fresh.sendAt));
     }
   }
   emails.confirmation = { status: 'scheduled', sendAt: stamp, updatedAt: stamp };

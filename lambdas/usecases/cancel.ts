@@ -39,9 +39,18 @@ export async function cancelPending(
   const { store, clock } = deps;
   for (const key of keys) {
     let status: EmailStatus | undefined = record.emails[key]?.status;
-    for (let round = 0; round < 5 && (status === 'scheduled' || status === 'sending'); round++) {
+    for (
+      let round = 0;
+      round < 5 && (status === 'scheduled' || status === 'sending' || status === 'held');
+      round++
+    ) {
       const updatedAt = clock.now().toISOString();
-      if (status === 'scheduled') {
+      if (status === 'held') {
+        // A self-serve email waiting for its candidate's confirmation: no schedule to delete.
+        const log = entry(who, 'cancelled', updatedAt, key);
+        if (await store.transition(record.id, key, ['held'], 'cancelled', { updatedAt, reason }, { log }))
+          break;
+      } else if (status === 'scheduled') {
         const log = entry(who, 'cancelled', updatedAt, key);
         if (
           await store.transition(record.id, key, ['scheduled'], 'cancelled', { updatedAt, reason }, { log })

@@ -17,6 +17,7 @@ import type { LimitStore, OneTimeSchedule } from '../core/ports.js';
 import { sweepPlan } from '../core/reconcile.js';
 import type { ValidSubmission } from '../core/schema.js';
 import {
+  candidateUnreachable,
   confirmedInterview,
   heldExpired,
   heldInterview,
@@ -35,7 +36,7 @@ export interface SelfServeDeps extends ApiDeps {
 }
 
 export type SelfServeResult =
-  | { kind: 'held'; record: InterviewRecord; token: string }
+  | { kind: 'held'; record: InterviewRecord }
   | { kind: 'limited'; limit: string; retryAfterSeconds: number };
 
 /** The page of a self-serve interview: where its candidate confirms, and later manages it. */
@@ -49,25 +50,22 @@ export async function submitSelfServe(
 ): Promise<SelfServeResult> {
   const now = deps.clock.now();
   const { limits, counterKey } = deps;
-  const interviewers = submission.value.interviewers.map((p) => p.email);
+  // The interviewers' windows are counted at the confirmation, not here: an unconfirmed request
+  // (which anyone can make up) must not use up an interviewer's day for the people who do confirm.
   const windows = [
     ipWindow(now, client.ip, limits, counterKey),
     // The verify email is a confirmation: a stranger cannot fill someone's inbox with them.
     confirmationWindow(now, submission.value.candidate.email, limits, counterKey),
-    // Each interviewer address across every key and the form: nobody writes to one hiring
-    // manager from many "candidates".
-    ...limitWindows(now, { keyId: SELF_SERVE_OWNER, interviewers }, limits, counterKey).filter(
-      (w) => w.name === 'per-interviewer-per-day, all keys',
-    ),
   ];
   const refusal = await deps.access.take(windows);
   if (refusal) return limited(refusal, now);
+  const giveBack = () => deps.access.giveBack(windows).catch(() => undefined);
   const token = newToken();
   const record = heldInterview({ id: newInterviewId(), tokenHash: hashSecret(token), submission, now });
   try {
     await deps.store.create(record);
   } catch (err) {
-    await deps.access.giveBack(windows).catch(() => undefined);
+    await giveBack();
     throw err;
   }
   try {
@@ -88,11 +86,14 @@ export async function submitSelfServe(
         reason: 'The email asking to confirm could not be queued.',
       })
       .catch(() => undefined);
+    // Nothing went out: the retry the answer asks for must not find its limits used up.
+    await giveBack();
     throw new ServiceUnavailable('The email asking you to confirm could not be sent; please try again.', {
       cause: err,
     });
   }
-  return { kind: 'held', record, token };
+  // The token is not answered: only the candidate's mailbox has it (that is the verification).
+  return { kind: 'held', record };
 }
 
 export type ConfirmResult =
@@ -100,11 +101,14 @@ export type ConfirmResult =
   /** Confirmed already (a second press, another tab): nothing done again. */
   | { kind: 'already'; record: InterviewRecord }
   /** Unconfirmed for longer than HELD_HOURS: nothing will be sent; submit again. */
-  | { kind: 'expired' };
+  | { kind: 'expired' }
+  /** Stopped before it was confirmed: the candidate's address bounced or complained, or a DELETE. */
+  | { kind: 'stopped' }
+  | { kind: 'limited'; limit: string; retryAfterSeconds: number };
 
 /** Confirms a held submission from its page (`token` is the link's, for the confirmation's link). */
 export async function confirmSelfServe(
-  deps: ApiDeps,
+  deps: SelfServeDeps,
   record: InterviewRecord,
   token: string,
   baseUrl: string,
@@ -113,6 +117,8 @@ export async function confirmSelfServe(
   let read = record;
   for (let round = 0; round < 3; round++) {
     const now = clock.now();
+    if (candidateUnreachable(read) || read.emails.confirmation.status === 'cancelled')
+      return { kind: 'stopped' };
     if (!isHeld(read)) return { kind: 'already', record: read };
     if (heldExpired(read, now)) return { kind: 'expired' };
     const stamp = now.toISOString();
@@ -120,6 +126,17 @@ export async function confirmSelfServe(
     next.history = [...(read.history ?? []), entry(BY_LINK, 'confirmed', stamp)];
     const checkAt = sweepPlan(next, now).next;
     if (checkAt !== undefined) next.checkAt = checkAt;
+    // Each interviewer address across every key and the form, counted now that someone who
+    // holds the candidate's mailbox asks: nobody writes to one hiring manager from many "candidates".
+    const windows = limitWindows(
+      now,
+      { keyId: SELF_SERVE_OWNER, interviewers: next.interviewers.map((p) => p.email) },
+      deps.limits,
+      deps.counterKey,
+    ).filter((w) => w.name === 'per-interviewer-per-day, all keys');
+    const refusal = await deps.access.take(windows);
+    if (refusal) return limited(refusal, now);
+    const giveBack = () => deps.access.giveBack(windows).catch(() => undefined);
     // Schedules first, under names of this try's own (kept in each email's state): until the
     // write lands they find their emails held and send nothing, and a try that loses deletes
     // only its own.
@@ -132,22 +149,37 @@ export async function confirmSelfServe(
       schedules.push({ name, at: scheduleTime(new Date(email.sendAt), now), event: eventFor(read.id, key) });
     }
     const made = await Promise.allSettled(schedules.map((s) => scheduler.create(s)));
-    const failure = made.find((m) => m.status === 'rejected');
-    if (failure || !(await store.replace(next, read))) {
+    const failure = made.find((m): m is PromiseRejectedResult => m.status === 'rejected');
+    let written = false;
+    if (!failure) {
+      try {
+        written = await store.replace(next, read);
+      } catch (err) {
+        // The write may have landed with only its answer lost: then it stands, schedules and all.
+        const after = await store.get(read.id).catch(() => undefined);
+        if (after?.history?.at(-1)?.at !== stamp || isHeld(after)) {
+          await Promise.allSettled(schedules.map((s) => scheduler.delete(s.name)));
+          await giveBack();
+          throw err;
+        }
+        written = true;
+      }
+    }
+    if (!written) {
       await Promise.allSettled(schedules.map((s) => scheduler.delete(s.name)));
-      const now2 = await store.get(read.id);
-      if (now2 && !isHeld(now2)) return { kind: 'already', record: now2 };
+      await giveBack();
       if (failure) {
         log('error', 'self-serve: schedules not made; still held', { interviewId: read.id });
         throw new ServiceUnavailable(
           'Your emails could not be scheduled yet; please press the button again.',
           {
-            cause: (failure as PromiseRejectedResult).reason,
+            cause: failure.reason,
           },
         );
       }
-      if (!now2) return { kind: 'expired' };
-      read = now2;
+      const current = await store.get(read.id);
+      if (!current) return { kind: 'expired' };
+      read = current;
       continue;
     }
     await sendConfirmation(deps, next, `${baseUrl}/cancel/${token}`, Promise.resolve(true));

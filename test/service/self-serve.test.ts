@@ -7,15 +7,16 @@
 import { describe, expect, it } from 'vitest';
 import { limitsFrom } from '../../lambdas/core/access.js';
 import { parseSubmission, type ValidSubmission } from '../../lambdas/core/schema.js';
-import { CONFIRMED_TOO_LATE, SELF_SERVE_RULES } from '../../lambdas/core/self-serve.js';
+import { SELF_SERVE_RULES } from '../../lambdas/core/self-serve.js';
 import { confirmSelfServe, submitSelfServe } from '../../lambdas/usecases/self-serve.js';
 import { validBody } from '../fixtures.js';
 import { NO_LIMITS, useService } from '../integration/helpers.js';
-import { mailsTo } from '../support/panel.js';
+import { mailsTo, panelApi } from '../support/panel.js';
 
 const { ctx } = useService();
-const BASE = 'http://127.0.0.1:3000';
 const SUBMITTED = '2026-11-27T19:30:00.000Z';
+/** Where links point: the service under test (in process, or the local runtime's port). */
+const base = () => ctx.runtime.apiUrl;
 
 function deps(limits = {}) {
   const { store, scheduler, invoker, clock, access } = ctx.runtime;
@@ -48,10 +49,15 @@ async function submitted(
   at = SUBMITTED,
 ) {
   await ctx.api.setClock(at);
-  const result = await submitSelfServe(deps(), submission(address, candidate), { ip: '192.0.2.1' }, BASE);
+  const result = await submitSelfServe(deps(), submission(address, candidate), { ip: '192.0.2.1' }, base());
   if (result.kind !== 'held') throw new Error(result.kind);
   await ctx.runtime.emulator.settle();
-  return { ...result, candidate };
+  // The token is not answered: the candidate's mailbox has it, in the verify email's link.
+  const link = mailsTo(await ctx.api.mail(), candidate)
+    .map((m) => /\/manage\/([A-Za-z0-9_-]{43})/.exec(m.text)?.[1])
+    .find((t) => t !== undefined);
+  if (!link) throw new Error('no verify link');
+  return { ...result, candidate, token: link };
 }
 
 describe('a self-serve submission', () => {
@@ -60,7 +66,7 @@ describe('a self-serve submission', () => {
     const mail = await ctx.api.mail();
     const verify = mailsTo(mail, candidate);
     expect(verify.map((m) => m.subject)).toEqual(['Please confirm: your emails to Mrs. Hiring Manager']);
-    expect(verify[0]?.text).toContain(`${BASE}/manage/${token}`);
+    expect(verify[0]?.text).toContain(`${base()}/manage/${token}`);
     expect(verify[0]?.text).toContain('Thank-you: Friday, November 27 at 5:00 PM EST');
     expect(ctx.runtime.emulator.pending().filter((p) => p.name.startsWith(record.id))).toEqual([]);
     await ctx.api.setClock('2026-12-10T00:00:00.000Z');
@@ -77,9 +83,9 @@ describe('a self-serve submission', () => {
   it('confirmed: planned from then, scheduled, the confirmation sent; a second press does nothing', async () => {
     const { record, token, candidate } = await submitted('s2@example.org');
     await ctx.api.setClock('2026-11-27T19:45:00.000Z');
-    const confirmed = await confirmSelfServe(deps(), record, token, BASE);
+    const confirmed = await confirmSelfServe(deps(), record, token, base());
     expect(confirmed.kind).toBe('confirmed');
-    const again = await confirmSelfServe(deps(), record, token, BASE);
+    const again = await confirmSelfServe(deps(), record, token, base());
     expect(again.kind).toBe('already');
     await ctx.runtime.emulator.settle();
     expect(mailsTo(await ctx.api.mail(), candidate).map((m) => m.subject)).toEqual([
@@ -95,40 +101,72 @@ describe('a self-serve submission', () => {
     expect(history?.slice(0, 4)).toEqual(['web created', 'sender sent', 'link confirmed', 'sender sent']);
   });
 
-  it('confirmed more than a day after the thank-you’s time: the thank-you is skipped, the follow-up goes', async () => {
-    // Submitted the day after the interview; confirmed 25 hours after the thank-you's time (17:00
-    // on Friday), within the 24 hours the request waits.
-    const { record, token } = await submitted('s3@example.org', undefined, '2026-11-28T18:00:00.000Z');
-    await ctx.api.setClock('2026-11-28T23:01:00.000Z');
-    const late = await confirmSelfServe(deps(), record, token, BASE);
-    expect(late.kind).toBe('confirmed');
-    const emails = (late as { record: typeof record }).record.emails;
-    expect(emails['thank-you']).toMatchObject({ status: 'skipped', reason: CONFIRMED_TOO_LATE });
-    expect(emails['follow-up']?.status).toBe('scheduled');
+  it('submitted late and confirmed hours later: the thank-you goes at the next minute, as at intake', async () => {
+    // Submitted the Monday after the interview; confirmed three hours later.
+    const { record, token } = await submitted('s3@example.org', undefined, '2026-11-30T15:00:00.000Z');
+    expect(record.emails['thank-you']).toMatchObject({ status: 'held', sendAt: '2026-11-30T15:01:00.000Z' });
+    await ctx.api.setClock('2026-11-30T18:00:30.000Z');
+    const confirmed = await confirmSelfServe(deps(), record, token, base());
+    expect(confirmed.kind).toBe('confirmed');
+    const emails = (confirmed as { record: typeof record }).record.emails;
+    expect(emails['thank-you']).toMatchObject({ status: 'scheduled', sendAt: '2026-11-30T18:01:00.000Z' });
+    expect(emails['follow-up']).toMatchObject({ status: 'scheduled', sendAt: '2026-12-02T15:00:00.000Z' });
+  });
+
+  it('cancelled from its link before it was confirmed: nothing is scheduled by a later confirm', async () => {
+    const { record, token } = await submitted('s5@example.org');
+    const res = await ctx.api.fetch(`${base()}/cancel/${token}`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+      body: JSON.stringify({ kind: 'all' }),
+    });
+    expect(res.status).toBe(200);
+    const confirmed = await confirmSelfServe(deps(), record, token, base());
+    expect(confirmed.kind).toBe('confirmed');
+    const stored = await ctx.runtime.store.get(record.id);
+    expect([stored?.emails['thank-you']?.status, stored?.emails['follow-up']?.status]).toEqual([
+      'cancelled',
+      'cancelled',
+    ]);
+    expect(ctx.runtime.emulator.pending().filter((p) => p.name.startsWith(record.id))).toEqual([]);
   });
 
   it('unconfirmed after 24 hours: expired, nothing scheduled', async () => {
     const { record, token } = await submitted('s4@example.org');
     await ctx.api.setClock('2026-11-28T19:31:00.000Z');
-    expect((await confirmSelfServe(deps(), record, token, BASE)).kind).toBe('expired');
+    expect((await confirmSelfServe(deps(), record, token, base())).kind).toBe('expired');
     // Its link reads as gone.
-    expect((await ctx.api.fetch(`${BASE}/cancel/${token}`)).status).toBe(404);
+    expect((await ctx.api.fetch(`${base()}/cancel/${token}`)).status).toBe(404);
     expect(ctx.runtime.emulator.pending().filter((p) => p.name.startsWith(record.id))).toEqual([]);
   });
 
-  it('counts per client IP, per candidate address and per interviewer address, each a refusal', async () => {
+  it('counts per client IP and per candidate address at the request, per interviewer at the confirmation', async () => {
     await ctx.api.setClock(SUBMITTED);
     const ip = { ip: '198.51.100.7' };
-    const take = (address: string, limits: Record<string, number>, candidate?: string) =>
-      submitSelfServe(deps(limits), submission(address, candidate), ip, BASE);
+    const take = (address: string, limits: Record<string, number>, candidate: string) =>
+      submitSelfServe(deps(limits), submission(address, candidate), ip, base());
     expect((await take('l1@example.org', { selfServePerIpPerHour: 1 }, 'c1@example.com')).kind).toBe('held');
     const byIp = await take('l2@example.org', { selfServePerIpPerHour: 1 }, 'c2@example.com');
     expect(byIp).toMatchObject({ kind: 'limited', limit: 'self-serve-per-ip-per-hour' });
     const candidate = await take('l3@example.org', { perCandidatePerDay: 1 }, 'c1@example.com');
     expect(candidate).toMatchObject({ kind: 'limited', limit: 'confirmations-per-candidate-per-day' });
-    const interviewer = await take('l1@example.org', { perInterviewerAllKeysPerDay: 1 }, 'c4@example.com');
-    expect(interviewer).toMatchObject({ kind: 'limited', limit: 'per-interviewer-per-day, all keys' });
-    expect(mailsTo(await ctx.api.mail(), 'l1@example.org')).toEqual([]);
+    // Two requests naming one interviewer: both held (a made-up request uses nobody's day)…
+    const one = await submitted('l4@example.org', 'c5@example.com');
+    const two = await submitted('l4@example.org', 'c6@example.com');
+    const strict = { perInterviewerAllKeysPerDay: 1 };
+    expect((await confirmSelfServe(deps(strict), one.record, one.token, base())).kind).toBe('confirmed');
+    // …and the second confirmation is the one the interviewer's day refuses.
+    const refused = await confirmSelfServe(deps(strict), two.record, two.token, base());
+    expect(refused).toMatchObject({ kind: 'limited', limit: 'per-interviewer-per-day, all keys' });
+    expect((await ctx.runtime.store.get(two.record.id))?.emails['thank-you']?.status).toBe('held');
+  });
+
+  it('never confirmed once the candidate’s address bounced', async () => {
+    const { record, token } = await submitted('s6@example.org', 'bouncing@example.com');
+    await panelApi(ctx).bounce(record.id, 'verify', 'bouncing@example.com');
+    expect((await confirmSelfServe(deps(), record, token, base())).kind).toBe('stopped');
+    const stored = await ctx.runtime.store.get(record.id);
+    expect(stored?.emails['thank-you']?.status).toBe('cancelled');
   });
 });
 

@@ -5,18 +5,12 @@
  */
 import { describe, expect, it } from 'vitest';
 import { useService } from '../integration/helpers.js';
-import { editApi } from '../support/edit.js';
+import { editApi, firstPerson as person } from '../support/edit.js';
 import { mailsTo, panelApi } from '../support/panel.js';
 
 const { ctx } = useService();
 const api = editApi(ctx);
 const panel = panelApi(ctx);
-const person = (email: string, extra: Record<string, unknown> = {}) => ({
-  id: 1,
-  name: 'Mrs. Hiring Manager',
-  email,
-  ...extra,
-});
 const restore = (id: string, choice: Record<string, unknown>) =>
   ctx.api.call(`/interviews/${id}/restore`, {
     method: 'POST',

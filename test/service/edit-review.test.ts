@@ -6,18 +6,12 @@
 import { describe, expect, it } from 'vitest';
 import type { InterviewRecord } from '../../lambdas/core/interview.js';
 import { useService } from '../integration/helpers.js';
-import { editApi } from '../support/edit.js';
+import { editApi, firstPerson as person } from '../support/edit.js';
 import { panelApi } from '../support/panel.js';
 
 const { ctx } = useService();
 const api = editApi(ctx);
 const panel = panelApi(ctx);
-const person = (email: string, extra: Record<string, unknown> = {}) => ({
-  id: 1,
-  name: 'Mrs. Hiring Manager',
-  email,
-  ...extra,
-});
 
 describe('edges of an edit', () => {
   it('moves a panelist’s second follow-up: its schedule name stays within Scheduler’s 64 characters', async () => {

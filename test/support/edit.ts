@@ -24,6 +24,14 @@ export interface Owned {
   [field: string]: unknown;
 }
 
+/** The first interviewer (id 1) of the example, as an edit's `interviewers` entry names them. */
+export const firstPerson = (email: string, extra: Record<string, unknown> = {}) => ({
+  id: 1,
+  name: 'Mrs. Hiring Manager',
+  email,
+  ...extra,
+});
+
 export function editApi(ctx: InProcessContext) {
   const auth = () => ({ Authorization: `Bearer ${ctx.runtime.apiKey}` });
   const api = {

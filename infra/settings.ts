@@ -66,6 +66,8 @@ export interface InterviewFollowupStackProps extends StackProps {
   readonly limitPerCandidatePerDay?: number;
   /** Previews per API key per minute. Context `limitPreviewsPerMinute`, default 60. */
   readonly limitPreviewsPerMinute?: number;
+  /** Self-serve submissions per client IP per hour. Context `limitSelfServePerIpPerHour`, default 5. */
+  readonly limitSelfServePerIpPerHour?: number;
   /**
    * Comma-separated domains that links in submitted texts may point to, e.g. `example.com,example.org`.
    * Context `linkAllowlist`; empty (the default) means no links are allowed.

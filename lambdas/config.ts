@@ -35,6 +35,7 @@ export const ENV = {
   limitPerInterviewerAllKeysPerDay: 'LIMIT_PER_INTERVIEWER_ALL_KEYS_PER_DAY',
   limitPerCandidatePerDay: 'LIMIT_PER_CANDIDATE_PER_DAY',
   limitPreviewsPerMinute: 'LIMIT_PREVIEWS_PER_MINUTE',
+  limitSelfServePerIpPerHour: 'LIMIT_SELF_SERVE_PER_IP_PER_HOUR',
   /** The key of the limit counters' HMAC, as a value (the local runtime) ... */
   counterSecret: 'COUNTER_SECRET',
   /** ... or as the ARN of a Secrets Manager secret holding it (the stack), read at cold start. */
@@ -222,6 +223,7 @@ export const LIMIT_VARIABLES = [
   ['perInterviewerAllKeysPerDay', 'limitPerInterviewerAllKeysPerDay'],
   ['perCandidatePerDay', 'limitPerCandidatePerDay'],
   ['previewsPerMinute', 'limitPreviewsPerMinute'],
+  ['selfServePerIpPerHour', 'limitSelfServePerIpPerHour'],
 ] as const satisfies ReadonlyArray<readonly [keyof Limits, keyof typeof ENV]>;
 
 function counterKey(read: Reader): { counterSecret?: string; counterSecretArn?: string } {

@@ -141,7 +141,7 @@ describe('InterviewFollowupStack settings', () => {
     expect(() => synth({ apiKeySha256: key })).toThrow(/apiKeySha256 must be the hex SHA-256/);
   });
 
-  it('passes the limits to the api, defaults from DEFAULT_LIMITS (30/min, 500/day, 3, 10, 5, 60/min)', () => {
+  it('passes the limits to the api, defaults from DEFAULT_LIMITS (30/min, 500/day, 3, 10, 5, 60/min, 5/h)', () => {
     const defaults = envOf(synth().template, 'Api');
     expect(LIMIT_VARIABLES.map(([, variable]) => defaults[ENV[variable]])).toEqual([
       '30',
@@ -150,6 +150,7 @@ describe('InterviewFollowupStack settings', () => {
       '10',
       '5',
       '60',
+      '5',
     ]);
     const context = {
       limitPerMinute: '5',
@@ -158,6 +159,7 @@ describe('InterviewFollowupStack settings', () => {
       limitPerInterviewerAllKeysPerDay: '4',
       limitPerCandidatePerDay: '2',
       limitPreviewsPerMinute: '7',
+      limitSelfServePerIpPerHour: '3',
     };
     const { template } = synth({}, context);
     const set = envOf(template, 'Api');
@@ -168,6 +170,7 @@ describe('InterviewFollowupStack settings', () => {
       '4',
       '2',
       '7',
+      '3',
     ]);
     expect(loadDeployed(template, 'Api', loadApiConfig).config.limits).toEqual({
       perMinute: 5,
@@ -176,6 +179,7 @@ describe('InterviewFollowupStack settings', () => {
       perInterviewerAllKeysPerDay: 4,
       perCandidatePerDay: 2,
       previewsPerMinute: 7,
+      selfServePerIpPerHour: 3,
     });
     // Props win over context here too.
     expect(

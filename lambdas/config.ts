@@ -42,6 +42,7 @@ export const ENV = {
   counterSecretArn: 'COUNTER_SECRET_ARN',
   /** Comma-separated domains that links in submitted texts may point to; unset: no links. */
   linkAllowlist: 'LINK_ALLOWLIST',
+  selfServe: 'SELF_SERVE',
   region: 'AWS_REGION',
   endpointDynamodb: 'AWS_ENDPOINT_URL_DYNAMODB',
   endpointSes: 'AWS_ENDPOINT_URL_SES',
@@ -75,6 +76,8 @@ export type ApiConfig = AwsConfig &
     counterSecret?: string;
     counterSecretArn?: string;
     linkAllowlist: string[];
+    /** SELF_SERVE=on serves the self-serve form and pages (off by default while they are built). */
+    selfServe: boolean;
   };
 
 /** The sender schedules its own retries when SES refuses an email for now. */
@@ -130,6 +133,11 @@ const domains: Check<string[]> = (value, fail) => {
     if (!DOMAIN_NAME.test(d)) fail(`"${d}" is not a domain name`);
   }
   return list;
+};
+
+const onOff: Check<boolean> = (value, fail) => {
+  if (value !== 'on' && value !== 'off') fail('must be on or off');
+  return value === 'on';
 };
 
 const publicBase: Check<string> = (value, fail) => {
@@ -203,6 +211,7 @@ export function loadApiConfig(env: Env): ApiConfig {
     limits: limitsOf(read),
     ...counterKey(read),
     linkAllowlist: read.optional('linkAllowlist', ENV.linkAllowlist, domains) ?? [],
+    selfServe: read.optional('selfServe', ENV.selfServe, onOff) ?? false,
   }));
 }
 

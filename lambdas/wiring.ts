@@ -62,6 +62,7 @@ export function apiDeps(
     limits: config.limits,
     counterKey,
     linkAllowlist: config.linkAllowlist,
+    ...(config.selfServe && { selfServe: true }),
     apiKeySha256: config.apiKeySha256,
     ...(config.publicUrl && { publicUrl: config.publicUrl }),
   };

@@ -23,6 +23,7 @@ const runtime = await startLocalRuntime({
   dynamoPort: port('DYNAMODB_PORT', 8006),
   limits: Object.fromEntries(LIMIT_VARIABLES.map(([field, variable]) => [field, process.env[ENV[variable]]])),
   ...(process.env.LINK_ALLOWLIST && { linkAllowlist: process.env.LINK_ALLOWLIST }),
+  ...(process.env.SELF_SERVE && { selfServe: process.env.SELF_SERVE }),
   apiKey: process.env.API_KEY || DEFAULT_API_KEY,
   ...(process.env.PUBLIC_URL && { publicUrl: process.env.PUBLIC_URL }),
   ...(process.env.SENDER_ADDRESS && { senderAddress: process.env.SENDER_ADDRESS }),

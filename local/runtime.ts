@@ -50,6 +50,8 @@ export interface LocalOptions {
   limits?: Partial<Record<keyof Limits, string | number | undefined>>;
   /** LINK_ALLOWLIST: comma-separated domains links in submitted text may point to. */
   linkAllowlist?: string;
+  /** SELF_SERVE: `on` serves the self-serve form and pages (docs/self-serve.md). */
+  selfServe?: string;
   apiKey?: string;
   publicUrl?: string;
   senderAddress?: string;
@@ -285,6 +287,7 @@ export async function startLocalRuntime(options: LocalOptions): Promise<LocalRun
     ),
     [ENV.counterSecret]: await counterSecret(options.dataDir),
     [ENV.linkAllowlist]: options.linkAllowlist,
+    [ENV.selfServe]: options.selfServe,
   };
   // The functions' own loaders read the variables, as at a Lambda cold start.
   const apiConfig = loadApiConfig(env);

@@ -20,6 +20,7 @@ import { errorResponse, readCancelChoice, readJson, tooLarge, withoutTrailingSla
 export { errorResponse } from './http.js';
 
 import { linkRoutes } from './link.js';
+import { webRoutes } from './web.js';
 
 export const MAX_BODY_BYTES = 64 * 1024;
 const RESTORE_BODY_BYTES = 4 * 1024;
@@ -34,6 +35,12 @@ export interface AppOptions extends IntakeDeps {
   publicUrl?: string;
   /** Domains links in submitted text may point to (LINK_ALLOWLIST); none by default. */
   linkAllowlist?: readonly string[];
+  /**
+   * Serve the self-serve form and its confirmation pages (web.tsx; docs/self-serve.md). Off by
+   * default while it is being built: the browser tests, the invite drop and the manage page come
+   * first.
+   */
+  selfServe?: boolean;
 }
 
 /** The key id behind a bearer header: the configured key (`env`), or an unrevoked stored key. */
@@ -303,6 +310,7 @@ export function createApp(options: AppOptions): Hono<SubmissionEnv> {
   });
 
   linkRoutes(app, options);
+  if (options.selfServe) webRoutes(app, options);
 
   return app;
 }

@@ -17,8 +17,9 @@ export function withoutTrailingSlashes(url: string): string {
   return url.slice(0, end);
 }
 
-export function pageHeaders(c: Context) {
-  c.header('Content-Security-Policy', PAGE_CSP);
+/** A page's security headers; `csp` is the one of its own stylesheet (pages.tsx `pageCsp`). */
+export function pageHeaders(c: Context, csp: string = PAGE_CSP) {
+  c.header('Content-Security-Policy', csp);
   c.header('X-Content-Type-Options', 'nosniff');
   // same-origin, not no-referrer: with no-referrer a browser without Sec-Fetch-Site (Safari before
   // 16.4) sends `Origin: null` on our own form, which crossSite() must refuse. Links out of our
@@ -132,4 +133,18 @@ export async function readJson(
   } catch {
     return { ok: false, response: errorResponse(c, 400, 'malformed_json', 'The body is not valid JSON.') };
   }
+}
+
+/**
+ * The client's IP address, as the platform saw it: on Lambda the HTTP API's `sourceIp` (never a
+ * header a client could set), locally the socket's peer; `unknown` when neither is there.
+ */
+export function clientIp(c: Context): string {
+  const env = c.env as
+    | {
+        event?: { requestContext?: { http?: { sourceIp?: string } } };
+        incoming?: { socket?: { remoteAddress?: string } };
+      }
+    | undefined;
+  return env?.event?.requestContext?.http?.sourceIp ?? env?.incoming?.socket?.remoteAddress ?? 'unknown';
 }

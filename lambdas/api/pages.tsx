@@ -219,6 +219,39 @@ export function CancelPage(props: { record: InterviewRecord; action: string; not
   );
 }
 
+/** Each person's emails and when they go (or why not): the plan a request shows before it is confirmed. */
+export function PlanList(props: { record: InterviewRecord }) {
+  const { record } = props;
+  const zone = record.interview.timeZone;
+  return (
+    <>
+      {record.interviewers.map((person) => (
+        <section>
+          <h2>
+            {person.name} <span class="addr">{person.email}</span>
+          </h2>
+          <ul>
+            {scheduledKeys(record)
+              .filter((key) => parseEmailKey(key)?.person === person.id)
+              .map((key) => {
+                const e = record.emails[key];
+                const label = EMAIL_LABEL[kindOf(key) as ScheduledKind];
+                if (!e) return '';
+                const when = e.sendAt ? formatForPeople(new Date(e.sendAt), zone) : undefined;
+                return (
+                  <li>
+                    <span class="kind">{label}</span>:{' '}
+                    {e.status === 'skipped' ? `not sent. ${e.reason ?? ''}` : when}
+                  </li>
+                );
+              })}
+          </ul>
+        </section>
+      ))}
+    </>
+  );
+}
+
 export function MessagePage(props: { title: string; message: string }) {
   return (
     <Layout style={STYLE} noindex title={props.title}>

@@ -107,11 +107,12 @@ export function useService(options: InProcessOptions = {}) {
   beforeAll(async () => {
     if (process.env.TEST_SERVICE === 'local') {
       dataDir = await tempDir();
-      const { linkAllowlist, ...rest } = options;
+      const { linkAllowlist, selfServe, ...rest } = options;
       const local = await start(dataDir, {
         ...rest,
         limits: { ...NO_LIMITS, ...options.limits },
         ...(linkAllowlist && { linkAllowlist: linkAllowlist.join(',') }),
+        ...(selfServe && { selfServe: 'on' }),
       });
       ctx.runtime = local as unknown as InProcess;
     } else {

@@ -23,6 +23,8 @@ export interface InProcessOptions {
   apiKey?: string;
   /** Domains links in submitted text may point to (LINK_ALLOWLIST). */
   linkAllowlist?: string[];
+  /** Serve the self-serve form and pages (app.tsx `selfServe`). */
+  selfServe?: boolean;
   senderAddress?: string;
   log?: Logger;
 }
@@ -81,6 +83,7 @@ export function startInProcess(options: InProcessOptions = {}) {
       limits: limitsFrom({ ...NO_LIMITS, ...options.limits }),
       counterKey: 'in-process-counter-key-of-32-characters',
       linkAllowlist: options.linkAllowlist ?? [],
+      ...(options.selfServe && { selfServe: true }),
       apiKeySha256: hashSecret(apiKey),
       publicUrl: IN_PROCESS_URL,
     }),

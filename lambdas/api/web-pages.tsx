@@ -1,0 +1,248 @@
+/**
+ * The self-serve pages (issue 18; docs/self-serve.md): the form at `GET /`, and the page its
+ * verify link opens, which asks the candidate to confirm. Server-rendered with hono/jsx (escapes
+ * by default), usable with JavaScript off: adding or removing an interviewer is a button that
+ * posts the form back, kept as typed. Every field has its label, and its error is tied to it
+ * (`aria-describedby`, `aria-invalid`).
+ */
+import type { InterviewRecord } from '../core/interview.js';
+import { MAX_PANEL } from '../core/panel.js';
+import type { FieldProblem } from '../core/schema.js';
+import { formatForPeople } from '../core/time.js';
+import { Layout, PlanList } from './pages.js';
+
+export const WEB_STYLE = `body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0;padding:1rem;color:#1b1b1b;background:#f6f6f4;line-height:1.5}
+main{max-width:36rem;margin:0 auto;background:#fff;border-radius:.5rem;padding:1.25rem;box-shadow:0 1px 3px rgba(0,0,0,.1)}
+h1{font-size:1.35rem;margin:0 0 .25rem}h2{font-size:1.05rem;margin:1.25rem 0 .25rem}fieldset{border:1px solid #d7d7d2;border-radius:.4rem;margin:1rem 0;padding:.5rem .9rem}
+legend{font-weight:600;padding:0 .3rem}label{display:block;font-weight:600;margin-top:.7rem}.hint{display:block;font-weight:400;color:#555;font-size:.9rem}
+input,textarea{font:inherit;width:100%;box-sizing:border-box;padding:.5rem;border:1px solid #8a8a85;border-radius:.3rem}input[type=checkbox]{width:auto;margin-right:.4rem}
+.check{display:flex;align-items:center;font-weight:400}[aria-invalid=true]{border:2px solid #b3261e}.error{color:#b3261e;margin:.2rem 0 0;font-size:.95rem}
+.problems{border:2px solid #b3261e;border-radius:.4rem;padding:.5rem .9rem}button{font:inherit;padding:.75rem 1rem;border:0;border-radius:.4rem;width:100%;cursor:pointer;margin-top:1rem}
+.primary{background:#0b57d0;color:#fff}.secondary{background:#fff;color:#0b57d0;border:2px solid #0b57d0}ul{padding-left:1.2rem}.note,small{color:#555}small{display:block;margin-top:1.25rem}`;
+
+/** What the form holds: each field as typed, by its name (`candidate.name`, `interviewers.0.email`). */
+export type FormValues = Record<string, string>;
+
+const idOf = (name: string) => `f-${name.replaceAll('.', '-')}`;
+
+function Field(props: {
+  name: string;
+  label: string;
+  values: FormValues;
+  problems: FieldProblem[];
+  type?: string;
+  hint?: string;
+  required?: boolean;
+  multiline?: boolean;
+  autocomplete?: string;
+}) {
+  const id = idOf(props.name);
+  const problem = props.problems.find((p) => p.path === props.name);
+  const described = [props.hint ? `${id}-hint` : '', problem ? `${id}-error` : ''].filter(Boolean).join(' ');
+  const common = {
+    id,
+    name: props.name,
+    ...(described && { 'aria-describedby': described }),
+    ...(problem && { 'aria-invalid': 'true' }),
+    ...(props.required && { required: true }),
+    ...(props.autocomplete && { autocomplete: props.autocomplete }),
+  };
+  return (
+    <>
+      <label for={id}>
+        {props.label}
+        {props.hint ? (
+          <span class="hint" id={`${id}-hint`}>
+            {props.hint}
+          </span>
+        ) : (
+          ''
+        )}
+      </label>
+      {props.multiline ? (
+        <textarea {...common} rows={3}>
+          {props.values[props.name] ?? ''}
+        </textarea>
+      ) : (
+        <input {...common} type={props.type ?? 'text'} value={props.values[props.name] ?? ''} />
+      )}
+      {problem ? (
+        <p class="error" id={`${id}-error`}>
+          {problem.message}
+        </p>
+      ) : (
+        ''
+      )}
+    </>
+  );
+}
+
+function Check(props: { name: string; label: string; values: FormValues }) {
+  const id = idOf(props.name);
+  return (
+    <label class="check" for={id}>
+      <input
+        id={id}
+        type="checkbox"
+        name={props.name}
+        value="on"
+        checked={props.values[props.name] === 'on'}
+      />
+      {props.label}
+    </label>
+  );
+}
+
+/** How many interviewer rows the form shows: those typed into, at least one, at most MAX_PANEL. */
+export function panelRows(values: FormValues): number {
+  const typed = Object.keys(values)
+    .map((name) => /^interviewers\.(\d+)\./.exec(name)?.[1])
+    .filter((i): i is string => i !== undefined)
+    .map(Number);
+  return Math.min(MAX_PANEL, Math.max(1, ...typed.map((i) => i + 1)));
+}
+
+export function FormPage(props: { values: FormValues; problems: FieldProblem[]; rows: number }) {
+  const { values, problems } = props;
+  const general = problems.filter(
+    (p) => !/^(candidate|interviewers|interview|position|company|highlights|holidays)\b/.test(p.path),
+  );
+  const f = (name: string, label: string, extra: Partial<Parameters<typeof Field>[0]> = {}) => (
+    <Field name={name} label={label} values={values} problems={problems} {...extra} />
+  );
+  return (
+    <Layout style={WEB_STYLE} title="Thank-you and follow-up emails after your interview">
+      <h1>After your interview</h1>
+      <p>
+        We send your thank-you to each interviewer a few hours after the interview, and a follow-up after
+        three business days, at sensible local times. Nothing goes out until you confirm from the email we
+        send you.
+      </p>
+      {problems.length > 0 ? (
+        <div class="problems" role="alert">
+          <p>Please check the fields marked below{general.length > 0 ? ':' : '.'}</p>
+          {general.length > 0 ? (
+            <ul>
+              {general.map((p) => (
+                <li>
+                  {p.path} {p.message}
+                </li>
+              ))}
+            </ul>
+          ) : (
+            ''
+          )}
+        </div>
+      ) : (
+        ''
+      )}
+      <form method="post" action="/" novalidate>
+        <fieldset>
+          <legend>You</legend>
+          {f('candidate.name', 'Your name', { required: true, autocomplete: 'name' })}
+          {f('candidate.email', 'Your email', {
+            type: 'email',
+            required: true,
+            autocomplete: 'email',
+            hint: 'We send the link to confirm here, and a copy of each email.',
+          })}
+          {f('candidate.phone', 'Your phone (optional)', { type: 'tel', autocomplete: 'tel' })}
+        </fieldset>
+        {Array.from({ length: props.rows }, (_, i) => (
+          <fieldset>
+            <legend>{props.rows > 1 ? `Interviewer ${i + 1}` : 'Your interviewer'}</legend>
+            {f(`interviewers.${i}.name`, 'Name', { required: true })}
+            {f(`interviewers.${i}.email`, 'Email', { type: 'email', required: true })}
+            {f(`interviewers.${i}.note`, 'Something you talked about (optional)', {
+              hint: 'A few words their thank-you mentions, e.g. "our conversation about the spring campaign".',
+            })}
+            {f(`interviewers.${i}.awayUntil`, 'Away until (optional)', {
+              type: 'date',
+              hint: 'Their follow-up waits until they are back.',
+            })}
+            {props.rows > 1 ? (
+              <button type="submit" class="secondary" name="remove" value={String(i)} formnovalidate>
+                Remove interviewer {i + 1}
+              </button>
+            ) : (
+              ''
+            )}
+          </fieldset>
+        ))}
+        {props.rows < MAX_PANEL ? (
+          <button type="submit" class="secondary" name="add" value="1" formnovalidate>
+            Add an interviewer
+          </button>
+        ) : (
+          ''
+        )}
+        <fieldset>
+          <legend>The interview</legend>
+          {f('position', 'Position', { required: true })}
+          {f('company', 'Company (optional)')}
+          {f('interview.endsAt', 'When it ended', { type: 'datetime-local', required: true })}
+          {f('interview.timeZone', 'Time zone', {
+            required: true,
+            hint: 'Where the interview took place, e.g. America/New_York or Europe/Berlin.',
+          })}
+          {f('highlights', 'What you would like to stress (optional)', {
+            multiline: true,
+            hint: 'e.g. "my experience in marketing". Plain text, no links.',
+          })}
+          {f('interview.decisionBy', 'They said they would decide by (optional)', { type: 'date' })}
+          {f('holidays', 'Public holidays to skip (optional)', {
+            hint: 'A country code such as US or DE-BY.',
+          })}
+          <Check
+            name="secondFollowUp"
+            label="Also send a short second follow-up a week later"
+            values={values}
+          />
+          <Check name="noFollowUp" label="The employer asked candidates not to follow up" values={values} />
+        </fieldset>
+        <button type="submit" class="primary">
+          Send me the link to confirm
+        </button>
+      </form>
+      <small>
+        We write to your interviewers only after you confirm, and only what you see on the next page. Your
+        data is deleted 90 days after the last email, or at once when you erase it.
+      </small>
+    </Layout>
+  );
+}
+
+/** After the form: where the link went, and that nothing happens before it is used. */
+export function CheckInboxPage(props: { email: string }) {
+  return (
+    <Layout style={WEB_STYLE} noindex title="Check your inbox">
+      <h1>Check your inbox</h1>
+      <p>
+        We sent a link to <strong>{props.email}</strong>. Open it and press "Confirm and schedule": until
+        then, nothing is scheduled and your interviewers receive nothing. The link works for 24 hours.
+      </p>
+    </Layout>
+  );
+}
+
+/** What the verify link opens while the request waits: the plan, and the one button that confirms it. */
+export function ConfirmPage(props: { record: InterviewRecord; action: string }) {
+  const { record } = props;
+  const created = formatForPeople(new Date(record.createdAt), record.interview.timeZone);
+  return (
+    <Layout style={WEB_STYLE} noindex title="Confirm your emails">
+      <h1>Confirm your emails</h1>
+      <p>Requested {created}. Nothing is scheduled yet. This is what will be sent, to each person alone:</p>
+      <PlanList record={record} />
+      <form method="post" action={props.action}>
+        <button type="submit" class="primary">
+          Confirm and schedule
+        </button>
+      </form>
+      <small>
+        If you did not ask for this, close this page: nothing will be sent, and the request expires 24 hours
+        after it was made.
+      </small>
+    </Layout>
+  );
+}

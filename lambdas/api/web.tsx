@@ -7,10 +7,11 @@
 import type { Context, Env, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { MAX_PANEL } from '../core/panel.js';
 import { parseSubmission } from '../core/schema.js';
-import { isHeld, SELF_SERVE_RULES } from '../core/self-serve.js';
+import { candidateUnreachable, isHeld, SELF_SERVE_RULES } from '../core/self-serve.js';
 import { isWellFormedToken } from '../core/tokens.js';
-import { findByToken } from '../usecases/interviews.js';
+import { findByToken, ServiceUnavailable } from '../usecases/interviews.js';
 import { confirmSelfServe, type SelfServeDeps, submitSelfServe } from '../usecases/self-serve.js';
 import { clientIp, crossSite, pageHeaders, tooLarge, withoutTrailingSlashes } from './http.js';
 import { MessagePage, pageCsp } from './pages.js';
@@ -19,39 +20,36 @@ import { CheckInboxPage, ConfirmPage, FormPage, type FormValues, panelRows, WEB_
 const WEB_CSP = pageCsp(WEB_STYLE, 'self');
 const FORM_BYTES = 32 * 1024;
 
-/** The form's fields (dotted names) as a submission body: blanks left out, checkboxes as booleans. */
+/** The form's own fields: any other name posted is ignored, never walked into. */
+const TOP_FIELDS = ['position', 'company', 'highlights', 'holidays'] as const;
+const CANDIDATE_FIELDS = ['name', 'email', 'phone'] as const;
+const INTERVIEW_FIELDS = ['endsAt', 'timeZone', 'decisionBy'] as const;
+const PERSON_FIELDS = ['name', 'email', 'note', 'awayUntil'] as const;
+
+/**
+ * The form's fields as a submission body, field by known field (a posted name such as
+ * `__proto__.x` reaches nothing): blanks left out, checkboxes as booleans.
+ */
 export function formBody(values: FormValues, rows: number): Record<string, unknown> {
-  const body: Record<string, unknown> = {};
-  const set = (path: string, value: unknown) => {
-    const parts = path.split('.');
-    let at: Record<string, unknown> = body;
-    for (const part of parts.slice(0, -1)) {
-      at[part] = (at[part] as Record<string, unknown> | undefined) ?? {};
-      at = at[part] as Record<string, unknown>;
-    }
-    at[parts.at(-1) as string] = value;
+  const text = (name: string) => {
+    const value = Object.hasOwn(values, name) ? values[name]?.trim() : undefined;
+    return value === '' ? undefined : value;
   };
-  for (const [name, value] of Object.entries(values)) {
-    const text = value.trim();
-    if (
-      text === '' ||
-      name.startsWith('interviewers.') ||
-      ['add', 'remove', 'secondFollowUp', 'noFollowUp'].includes(name)
-    )
-      continue;
-    set(name, text);
-  }
-  body.interviewers = Array.from({ length: rows }, (_, i) => {
-    const person: Record<string, string> = {};
-    for (const field of ['name', 'email', 'note', 'awayUntil']) {
-      const text = values[`interviewers.${i}.${field}`]?.trim();
-      if (text) person[field] = text;
-    }
-    return person;
-  });
-  if (values.secondFollowUp === 'on') body.secondFollowUp = true;
-  if (values.noFollowUp === 'on') body.followUp = false;
-  return body;
+  const pick = (prefix: string, fields: readonly string[]) =>
+    Object.fromEntries(
+      fields.flatMap((field) => {
+        const value = text(`${prefix}${field}`);
+        return value === undefined ? [] : [[field, value]];
+      }),
+    );
+  return {
+    ...pick('', TOP_FIELDS),
+    candidate: pick('candidate.', CANDIDATE_FIELDS),
+    interview: pick('interview.', INTERVIEW_FIELDS),
+    interviewers: Array.from({ length: rows }, (_, i) => pick(`interviewers.${i}.`, PERSON_FIELDS)),
+    ...(text('secondFollowUp') === 'on' && { secondFollowUp: true }),
+    ...(text('noFollowUp') === 'on' && { followUp: false }),
+  };
 }
 
 /** The form's values with interviewer row `gone` taken out and the later ones moved up. */
@@ -105,16 +103,25 @@ export function webRoutes<E extends Env>(
     }
     let rows = panelRows(values);
     // Adding or removing an interviewer posts the form back as typed, without checking it.
-    if (values.add !== undefined)
-      return page(c, 200, <FormPage values={values} problems={[]} rows={Math.min(rows + 1, 8)} />);
-    if (values.remove !== undefined && rows > 1) {
-      const kept = withoutRow(values, Number(values.remove));
-      return page(c, 200, <FormPage values={kept} problems={[]} rows={rows - 1} />);
+    if (values.add !== undefined) {
+      return page(c, 200, <FormPage values={values} problems={[]} rows={Math.min(rows + 1, MAX_PANEL)} />);
+    }
+    const gone = Number(values.remove);
+    if (values.remove !== undefined && Number.isInteger(gone) && gone >= 0 && gone < rows && rows > 1) {
+      return page(c, 200, <FormPage values={withoutRow(values, gone)} problems={[]} rows={rows - 1} />);
     }
     rows = Math.max(rows, 1);
     const parsed = parseSubmission(formBody(values, rows), options.clock.now(), SELF_SERVE_RULES);
     if (!parsed.ok) return page(c, 400, <FormPage values={values} problems={parsed.fields} rows={rows} />);
-    const result = await submitSelfServe(options, parsed, { ip: clientIp(c) }, base(c));
+    let result: Awaited<ReturnType<typeof submitSelfServe>>;
+    try {
+      result = await submitSelfServe(options, parsed, { ip: clientIp(c) }, base(c));
+    } catch (err) {
+      if (!(err instanceof ServiceUnavailable)) throw err;
+      // Nothing was sent: the form comes back as typed, to send again.
+      const problems = [{ path: 'service', message: err.message }];
+      return page(c, 503, <FormPage values={values} problems={problems} rows={rows} />);
+    }
     if (result.kind === 'limited') {
       c.header('Retry-After', String(result.retryAfterSeconds));
       const minutes = Math.ceil(result.retryAfterSeconds / 60);
@@ -136,6 +143,9 @@ export function webRoutes<E extends Env>(
     const record = await lookUp(token);
     if (!record) return message(c, 404, 'Link not found', 'This link is not valid, or its request expired.');
     // Confirmed (or stopped): the cancel page is where it is managed for now.
+    if (candidateUnreachable(record) || record.emails.confirmation.status === 'cancelled') {
+      return message(c, 409, 'Stopped', 'This request was stopped: nothing will be sent.');
+    }
     if (!isHeld(record)) return c.redirect(`/cancel/${token}`, 303);
     return page(c, 200, <ConfirmPage record={record} action={`/manage/${token}/confirm`} />);
   });
@@ -145,7 +155,13 @@ export function webRoutes<E extends Env>(
     const token = c.req.param('token');
     const record = await lookUp(token);
     if (!record) return message(c, 404, 'Link not found', 'This link is not valid, or its request expired.');
-    const result = await confirmSelfServe(options, record, token, base(c));
+    let result: Awaited<ReturnType<typeof confirmSelfServe>>;
+    try {
+      result = await confirmSelfServe(options, record, token, base(c));
+    } catch (err) {
+      if (!(err instanceof ServiceUnavailable)) throw err;
+      return message(c, 503, 'Not yet', `${err.message} Nothing was sent.`);
+    }
     switch (result.kind) {
       case 'confirmed':
       case 'already':

@@ -142,4 +142,33 @@ describe('the self-serve form', () => {
     });
     expect(confirm.status).toBe(403);
   });
+
+  it('a crafted field name reaches nothing: no prototype changes, the API answers as before', async () => {
+    for (const name of ['__proto__.x', 'constructor.prototype.y', 'constructor.entries', 'candidate']) {
+      const res = await form({ ...filled('reagan+w3@example.com', 'w3@example.org'), [name]: '1' });
+      expect(res.status, name).toBe(200);
+    }
+    expect(({} as Record<string, unknown>).x).toBeUndefined();
+    expect(typeof Object.entries).toBe('function');
+    const api = await ctx.api.submit({ ...filledApiBody() });
+    expect(api.status).toBe(201);
+  });
+
+  it('Enter in a field submits the form: its first button is the real submit, not add or remove', async () => {
+    const html = await (await ctx.api.call('/')).text();
+    const first = /<button[^>]*>([^<]*)<\/button>/.exec(html);
+    expect(first?.[0]).toContain('type="submit"');
+    expect(first?.[0]).not.toMatch(/name="(add|remove)"/);
+    expect(first?.[1]).toBe('Send me the link to confirm');
+  });
 });
+
+/** A body for the API's POST /interviews, to show the API unharmed. */
+function filledApiBody() {
+  return {
+    candidate: { name: 'Reagan Applicant', email: 'reagan+api@example.com' },
+    interviewer: { name: 'Mrs. Hiring Manager', email: 'api-check@example.org' },
+    position: 'Copywriter',
+    interview: { endsAt: '2026-11-27T14:00', timeZone: 'America/New_York' },
+  };
+}

@@ -114,6 +114,7 @@ describe('configuration from the environment', () => {
       limits: DEFAULT_LIMITS,
       counterSecret: ENV.COUNTER_SECRET,
       linkAllowlist: [],
+      selfServe: false,
     });
     expect(
       loadFeedbackConfig({ ...ENV, AWS_ENDPOINT_URL_DYNAMODB: 'http://localhost:8000' }).endpoints,
@@ -209,6 +210,10 @@ describe('configuration from the environment', () => {
   });
 
   it('reads the link allowlist as lower-cased domains and refuses anything else', () => {
+    // SELF_SERVE: on or off (default off), nothing else.
+    expect(loadApiConfig({ ...ENV, SELF_SERVE: 'on' }).selfServe).toBe(true);
+    expect(loadApiConfig({ ...ENV, SELF_SERVE: 'off' }).selfServe).toBe(false);
+    expect(() => loadApiConfig({ ...ENV, SELF_SERVE: 'yes' })).toThrow(/selfServe: must be on or off/);
     expect(loadApiConfig({ ...ENV, LINK_ALLOWLIST: ' LinkedIn.com, example.org ,' }).linkAllowlist).toEqual([
       'linkedin.com',
       'example.org',

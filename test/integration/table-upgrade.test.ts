@@ -32,6 +32,15 @@ async function gone(db: ReturnType<typeof dynamoClient>): Promise<void> {
   }
 }
 
+/** Waits until the table dynalite is creating takes writes (it is CREATING for a moment first). */
+async function active(db: ReturnType<typeof dynamoClient>): Promise<void> {
+  for (;;) {
+    const out = await db.send(new DescribeTableCommand({ TableName: 'interviews' }));
+    if (out.Table?.TableStatus === 'ACTIVE') return;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
 describe('local table from an earlier version', () => {
   it('is rebuilt once with the due index; items are kept and pending interviews get a checkAt', async () => {
     dataDir = await tempDir();
@@ -66,6 +75,7 @@ describe('local table from an earlier version', () => {
         ],
       }),
     );
+    await active(db);
     await db.send(new PutCommand({ TableName: 'interviews', Item: old }));
     await db.send(new PutCommand({ TableName: 'interviews', Item: { id: 'key#example', name: 'kept' } }));
     db.destroy();

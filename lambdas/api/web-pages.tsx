@@ -18,7 +18,7 @@ legend{font-weight:600;padding:0 .3rem}label{display:block;font-weight:600;margi
 input,textarea{font:inherit;width:100%;box-sizing:border-box;padding:.5rem;border:1px solid #8a8a85;border-radius:.3rem}input[type=checkbox]{width:auto;margin-right:.4rem}
 .check{display:flex;align-items:center;font-weight:400}[aria-invalid=true]{border:2px solid #b3261e}.error{color:#b3261e;margin:.2rem 0 0;font-size:.95rem}
 .problems{border:2px solid #b3261e;border-radius:.4rem;padding:.5rem .9rem}button{font:inherit;padding:.75rem 1rem;border:0;border-radius:.4rem;width:100%;cursor:pointer;margin-top:1rem}
-.primary{background:#0b57d0;color:#fff}.default{position:absolute;left:-10000px;width:1px;height:1px;overflow:hidden}.secondary{background:#fff;color:#0b57d0;border:2px solid #0b57d0}ul{padding-left:1.2rem}.note,small{color:#555}small{display:block;margin-top:1.25rem}`;
+.primary{background:#0b57d0;color:#fff}.default{position:absolute;left:-10000px;width:1px;height:1px;overflow:hidden}.secondary{background:#fff;color:#0b57d0;border:2px solid #0b57d0}ul{padding-left:1.2rem}.addr{display:block;font-weight:400;color:#555;overflow-wrap:anywhere}.kind{font-weight:600}.note,small{color:#555}small{display:block;margin-top:1.25rem}`;
 
 /** What the form holds: each field as typed, by its name (`candidate.name`, `interviewers.0.email`). */
 export type FormValues = Record<string, string>;

@@ -5,38 +5,11 @@
  *
  * Chromium is Debian's (`apt-get install -y chromium`); set CHROMIUM_PATH to use another binary.
  */
-import { mkdir, readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { validBody } from '../fixtures.js';
 import { useLocalRuntime } from '../integration/helpers.js';
-
-const ARTIFACTS = 'test-results/e2e';
-const AXE_SOURCE = readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-
-/**
- * axe-core's violations on the page as it stands (WCAG 2.1 A and AA, and best practices). The
- * page's strict CSP refuses the injected script, so the page must come from a `bypassCSP` context.
- */
-async function axeViolations(page: Page): Promise<string[]> {
-  await page.addScriptTag({ content: await AXE_SOURCE });
-  const results = await page.evaluate(async () => {
-    const axe = (globalThis as unknown as { axe: { run: (o: unknown) => Promise<unknown> } }).axe;
-    return axe.run({ runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] });
-  });
-  const { violations } = results as { violations: { id: string; nodes: unknown[] }[] };
-  return violations.map((v) => `${v.id} (${v.nodes.length})`);
-}
-
-/** How wide the page lays out: more than the viewport means something runs off the screen. */
-function pageWidth(page: Page): Promise<number> {
-  return page.evaluate(
-    () =>
-      (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document
-        .documentElement.scrollWidth,
-  );
-}
+import { ARTIFACTS, axeViolations, launchChromium, pageWidth } from './browser.js';
 
 /** An interview's cancel link, from its confirmation in the local mailbox. */
 async function cancelLink(email: string): Promise<string> {
@@ -54,20 +27,7 @@ const { ctx } = useLocalRuntime();
 let browser: Browser;
 
 beforeAll(async () => {
-  await mkdir(ARTIFACTS, { recursive: true });
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-    // As root in a sandbox, on a machine with no network but loopback.
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
+  browser = await launchChromium();
 });
 afterAll(async () => {
   await browser?.close();

@@ -69,6 +69,7 @@ function itemKind(id: string | undefined): string {
   if (id?.startsWith(ACCESS_PREFIX.key)) return 'API key';
   if (id?.startsWith(ACCESS_PREFIX.limit)) return 'limit counter';
   if (id?.startsWith(ACCESS_PREFIX.idempotency)) return 'idempotency record';
+  if (id?.startsWith(ACCESS_PREFIX.suppressed)) return 'suppression';
   return 'interview';
 }
 

@@ -16,8 +16,9 @@ export const NO_API_KEY_SHA256 = '0'.repeat(64);
 /** Route throttle of each `/interviews…` route (the integrators' budget): requests per second, burst. */
 export const DEFAULT_THROTTLE = { rate: 20, burst: 40 } as const;
 /**
- * Route throttle of each unauthenticated route (`/cancel/{token}`, `/health`) and the stage default:
- * its own budget, so anonymous traffic there cannot push integrators into 429s.
+ * Route throttle of each unauthenticated route (`/cancel/{token}`, `/health`, the description and,
+ * with `selfServe`, the self-serve pages) and the stage default: its own budget, so anonymous
+ * traffic there cannot push integrators into 429s.
  */
 export const DEFAULT_CANCEL_THROTTLE = { rate: 10, burst: 20 } as const;
 
@@ -40,10 +41,10 @@ export interface InterviewFollowupStackProps extends StackProps {
   readonly throttleBurst?: number;
   /**
    * Steady-state requests per second of each `/cancel/{token}` route and `/health` (and the stage
-   * default). Context `cancelThrottleRate`, default 10.
+   * default, the description and the self-serve routes). Context `cancelThrottleRate`, default 10.
    */
   readonly cancelThrottleRate?: number;
-  /** Burst limit of the cancel routes and `/health`. Context `cancelThrottleBurst`, default 20. */
+  /** Burst limit of the same routes. Context `cancelThrottleBurst`, default 20. */
   readonly cancelThrottleBurst?: number;
   /**
    * Requests per 5 minutes per client IP before AWS WAF answers 429. Set: a CloudFront distribution
@@ -73,6 +74,13 @@ export interface InterviewFollowupStackProps extends StackProps {
    * Context `linkAllowlist`; empty (the default) means no links are allowed.
    */
   readonly linkAllowlist?: string;
+  /**
+   * Serve the self-serve pages (docs/self-serve.md): the api gets `SELF_SERVE=on` and the HTTP API
+   * the routes `GET /`, `POST /`, `GET`/`HEAD /manage/{token}` and `POST /manage/{token}/confirm`,
+   * throttled like the cancel routes. Context `selfServe` (`true`/`false`), default false while
+   * the pages are still being built.
+   */
+  readonly selfServe?: boolean;
   /** Where alarm notifications go (an SNS email subscription); empty means no topic. Context `alarmEmail`. */
   readonly alarmEmail?: string;
   /**
@@ -120,6 +128,8 @@ export interface Settings {
   readonly alarmEmail: string;
   readonly retainData: boolean;
   readonly sesSandbox: boolean;
+  /** SELF_SERVE=on and the self-serve routes. */
+  readonly selfServe: boolean;
   readonly entries: NonNullable<InterviewFollowupStackProps['entries']>;
 }
 
@@ -259,6 +269,7 @@ export function readSettings(scope: Stack, props: InterviewFollowupStackProps): 
     alarmEmail,
     retainData,
     sesSandbox: booleanSetting(scope, 'sesSandbox', props.sesSandbox, false),
+    selfServe: booleanSetting(scope, 'selfServe', props.selfServe, false),
     entries: props.entries ?? DEFAULT_ENTRIES,
   };
 }
@@ -282,7 +293,7 @@ function booleanSetting(scope: Stack, key: string, prop: boolean | undefined, fa
   const value: unknown = prop ?? scope.node.tryGetContext(key) ?? fallback;
   if (value === true || value === 'true') return true;
   if (value === false || value === 'false') return false;
-  throw new Error(`${key} must be true or false, got ${JSON.stringify(value)}`);
+  throw new Error(`${key} must be true or false (-c ${key}=true), got ${JSON.stringify(value)}`);
 }
 
 /** Like stringSetting for positive numbers; `-c key=5` arrives as the string "5". */

@@ -108,10 +108,14 @@ export class InterviewFollowupStack extends Stack {
     if (settings.linkAllowlist.length > 0) {
       configure(api, { [ENV.linkAllowlist]: settings.linkAllowlist.join(',') });
     }
+    // The self-serve pages (docs/self-serve.md): served only with their routes (PublicApi).
+    if (settings.selfServe) configure(api, { [ENV.selfServe]: 'on' });
 
-    // The feedback function: marks the email failed, deletes what is still scheduled.
+    // The feedback function: marks the email failed, deletes what is still scheduled, and puts the
+    // address on the suppression list (an UpdateItem, named by the counter secret's HMAC).
     bindTable(feedback, storage, { items: ['GetItem', 'UpdateItem'] });
     bindSchedules(feedback, scheduling, ['DeleteSchedule']);
+    bindCounterSecret(feedback, counterSecret);
 
     // The sweep: reads the due index, hands overdue emails to the sender.
     bindTable(sweep.fn, storage, { items: ['GetItem', 'UpdateItem'], query: 'due' });
@@ -123,6 +127,7 @@ export class InterviewFollowupStack extends Stack {
       handler: api,
       docs,
       throttle: settings.throttle,
+      selfServe: settings.selfServe,
       logRemovalPolicy: dataRemovalPolicy,
     });
     // Optional: CloudFront with a per-IP WAF rate rule in front of the API (infra/edge.ts).

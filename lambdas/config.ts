@@ -36,7 +36,7 @@ export const ENV = {
   limitPerCandidatePerDay: 'LIMIT_PER_CANDIDATE_PER_DAY',
   limitPreviewsPerMinute: 'LIMIT_PREVIEWS_PER_MINUTE',
   limitSelfServePerIpPerHour: 'LIMIT_SELF_SERVE_PER_IP_PER_HOUR',
-  /** The key of the limit counters' HMAC, as a value (the local runtime) ... */
+  /** The key of the addresses' HMAC (limit counters, suppressions), as a value (the local runtime) ... */
   counterSecret: 'COUNTER_SECRET',
   /** ... or as the ARN of a Secrets Manager secret holding it (the stack), read at cold start. */
   counterSecretArn: 'COUNTER_SECRET_ARN',
@@ -66,15 +66,16 @@ type SchedulingConfig = {
   scheduleDlqArn: string;
 };
 
+/** Exactly one is set: the counter key itself, or the secret that holds it. */
+type CounterKeyConfig = { counterSecret?: string; counterSecretArn?: string };
+
 export type ApiConfig = AwsConfig &
-  SchedulingConfig & {
+  SchedulingConfig &
+  CounterKeyConfig & {
     tableName: string;
     apiKeySha256: string;
     publicUrl?: string;
     limits: Limits;
-    /** Exactly one is set: the counter key itself, or the secret that holds it. */
-    counterSecret?: string;
-    counterSecretArn?: string;
     linkAllowlist: string[];
     /** SELF_SERVE=on serves the self-serve form and pages (off by default while they are built). */
     selfServe: boolean;
@@ -88,7 +89,8 @@ export type SenderConfig = AwsConfig &
     sesConfigurationSet?: string;
   };
 
-export type FeedbackConfig = AwsConfig & { tableName: string; scheduleGroup: string };
+/** The feedback function also writes the suppression list, keyed as the api reads it. */
+export type FeedbackConfig = AwsConfig & CounterKeyConfig & { tableName: string; scheduleGroup: string };
 
 /** The sweep reads the due index and hands overdue emails to the sender. */
 export type SweepConfig = AwsConfig & { tableName: string; senderFunctionArn: string };
@@ -235,7 +237,7 @@ export const LIMIT_VARIABLES = [
   ['selfServePerIpPerHour', 'limitSelfServePerIpPerHour'],
 ] as const satisfies ReadonlyArray<readonly [keyof Limits, keyof typeof ENV]>;
 
-function counterKey(read: Reader): { counterSecret?: string; counterSecretArn?: string } {
+function counterKey(read: Reader): CounterKeyConfig {
   const secret = read.optional('counterSecret', ENV.counterSecret, counterSecretValue);
   const arn = read.optional('counterSecretArn', ENV.counterSecretArn, secretArn);
   if (secret !== undefined && arn !== undefined) {
@@ -264,6 +266,7 @@ export function loadFeedbackConfig(env: Env): FeedbackConfig {
     ...awsConfig(read),
     tableName: read.required('tableName', ENV.tableName, name),
     scheduleGroup: read.required('scheduleGroup', ENV.scheduleGroup, name),
+    ...counterKey(read),
   }));
 }
 

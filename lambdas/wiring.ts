@@ -86,11 +86,15 @@ export function feedbackDeps(
   config: FeedbackConfig,
   clients: { db: DynamoDBDocumentClient; scheduler: SchedulerClient },
   runtime: Omit<Runtime, 'metrics'>,
+  /** The api's counter key (as apiDeps takes it): the suppression list is keyed as the api reads it. */
+  counterKey: string,
 ): FeedbackDeps {
   return {
     store: new DynamoInterviewStore(clients.db, config.tableName),
     // It only deletes schedules, so it needs no target.
     scheduler: new EventBridgeEmailScheduler(clients.scheduler, config.scheduleGroup),
+    suppressions: new DynamoAccessStore(clients.db, config.tableName),
+    counterKey,
     clock: runtime.clock,
     log: runtime.log,
   };

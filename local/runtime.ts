@@ -17,13 +17,20 @@ import { serve } from '@hono/node-server';
 import dynalite from 'dynalite';
 import { type AppOptions, createApp } from '../lambdas/api/app.js';
 import { dynamoClient, lambdaClient, schedulerClient, sesClient } from '../lambdas/aws/clients.js';
-import { ENV, LIMIT_VARIABLES, loadApiConfig, loadSenderConfig, loadSweepConfig } from '../lambdas/config.js';
+import {
+  ENV,
+  LIMIT_VARIABLES,
+  loadApiConfig,
+  loadFeedbackConfig,
+  loadSenderConfig,
+  loadSweepConfig,
+} from '../lambdas/config.js';
 import type { Limits } from '../lambdas/core/access.js';
 import { CountingMetrics, jsonLogger, type Logger } from '../lambdas/core/ports.js';
 import { hashSecret } from '../lambdas/core/tokens.js';
 import { reportTimeZoneDisagreements } from '../lambdas/shared/timezones.js';
 import { parseSendEvent, sendEmail } from '../lambdas/usecases/send.js';
-import { apiDeps, senderDeps, sweepDeps } from '../lambdas/wiring.js';
+import { apiDeps, feedbackDeps, senderDeps, sweepDeps } from '../lambdas/wiring.js';
 import { LocalClock } from './clock.js';
 import { type AwsEmulator, startAwsEmulator } from './emulator/index.js';
 import { FaultInjector, injectDynamoFaults, injectSesFaults, parseFaults } from './faults.js';
@@ -91,6 +98,10 @@ export interface LocalRuntime {
   access: AppOptions['access'];
   scheduler: AppOptions['scheduler'];
   invoker: AppOptions['invoker'];
+  /** The feedback function's deps, wired as on Lambda (no SES events arrive here: tests hand them). */
+  feedback: ReturnType<typeof feedbackDeps>;
+  /** The addresses' HMAC key (COUNTER_SECRET), to find an address's counter or suppression. */
+  counterKey: string;
   /** Faults injected so far, by kind. */
   faults: FaultInjector;
   advanceClock: LocalService['advanceClock'];
@@ -322,7 +333,9 @@ export async function startLocalRuntime(options: LocalOptions): Promise<LocalRun
   const sweeping = sweepDeps(loadSweepConfig(env), api, runtime);
   const publicUrl = options.publicUrl;
   let apiUrl = '';
-  const appOptions = apiDeps(apiConfig, api, runtime, apiConfig.counterSecret ?? '');
+  const counterKey = apiConfig.counterSecret ?? '';
+  const appOptions = apiDeps(apiConfig, api, runtime, counterKey);
+  const feedback = feedbackDeps(loadFeedbackConfig(env), api, runtime, counterKey);
   // Resolved per request, once the port is known.
   Object.defineProperty(appOptions, 'publicUrl', { get: () => publicUrl ?? apiUrl });
   const service = localService({
@@ -364,6 +377,8 @@ export async function startLocalRuntime(options: LocalOptions): Promise<LocalRun
     access: appOptions.access,
     scheduler: appOptions.scheduler,
     invoker: appOptions.invoker,
+    feedback,
+    counterKey,
     faults,
     advanceClock: service.advanceClock,
     sweep: service.sweep,

@@ -232,6 +232,8 @@ async function lifecycle(
     const feedbackDeps = {
       store: new DynamoInterviewStore(metered, TABLE_NAME),
       scheduler: new EventBridgeEmailScheduler(scheduler, 'default'),
+      suppressions: new DynamoAccessStore(metered, TABLE_NAME),
+      counterKey: runtime.counterKey,
       clock: runtime.clock,
       log,
     };

@@ -1,9 +1,9 @@
 /**
- * The HTTP API in front of the api function (eight routes) and the docs function (two), none with
- * an API Gateway authorizer (the function checks the API key, the cancel token is its own
- * credential, the description is public), a route
- * throttle per budget, the `$default` stage and its access log. The optional CloudFront + WAF
- * edge in front of it is infra/edge.ts.
+ * The HTTP API in front of the api function (eleven routes, five more with `selfServe`) and the
+ * docs function (two), none with an API Gateway authorizer (the function checks the API key, the
+ * cancel and manage tokens are their own credentials, the description and the self-serve form are
+ * public), a route throttle per budget, the `$default` stage and its access log. The optional
+ * CloudFront + WAF edge in front of it is infra/edge.ts.
  */
 import type { RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
@@ -31,6 +31,11 @@ export interface PublicApiProps {
   readonly docs: IFunction;
   /** The integrators' budget (`/interviews…`) and the anonymous one (`/cancel/{token}`, `/health`). */
   readonly throttle: { readonly interviews: Throttle; readonly cancel: Throttle };
+  /**
+   * The self-serve routes too (`GET /`, `POST /`, `GET`/`HEAD /manage/{token}`,
+   * `POST /manage/{token}/confirm`), to the api function on the anonymous budget.
+   */
+  readonly selfServe?: boolean;
   /** The access log's: kept with the data (`retainData`). */
   readonly logRemovalPolicy: RemovalPolicy;
 }
@@ -78,12 +83,23 @@ export class PublicApi {
     const docs = new HttpLambdaIntegration('DocsIntegration', props.docs);
     const byKey = 'the function checks the bearer API key';
     const byToken = 'the secret token in the emailed link is the credential';
+    const described = 'the API description is public, as any API reference is';
+    const publicForm =
+      'the self-serve form is public by design: nothing is scheduled until the candidate confirms ' +
+      'from the emailed link, and submissions are limited per client IP';
+    const byManageToken = 'the secret token in the emailed verify link is the credential';
     // Each route's throttle budget: the integrators' (`throttleRate`/`throttleBurst`) or the
     // anonymous one (`cancelThrottleRate`/`cancelThrottleBurst`).
-    const described = 'the API description is public, as any API reference is';
-    const routes: ReadonlyArray<
-      readonly [string, HttpMethod, string, 'interviews' | 'cancel', HttpLambdaIntegration]
-    > = [
+    type Route = readonly [string, HttpMethod, string, 'interviews' | 'cancel', HttpLambdaIntegration];
+    // The self-serve pages (lambdas/api/web.tsx; Hono answers HEAD from GET), anonymous like the cancel page.
+    const selfServe: readonly Route[] = [
+      ['/', HttpMethod.GET, publicForm, 'cancel', integration],
+      ['/', HttpMethod.POST, publicForm, 'cancel', integration],
+      ['/manage/{token}', HttpMethod.GET, byManageToken, 'cancel', integration],
+      ['/manage/{token}', HttpMethod.HEAD, byManageToken, 'cancel', integration],
+      ['/manage/{token}/confirm', HttpMethod.POST, byManageToken, 'cancel', integration],
+    ];
+    const routes: readonly Route[] = [
       ['/interviews', HttpMethod.POST, byKey, 'interviews', integration],
       ['/interviews/preview', HttpMethod.POST, byKey, 'interviews', integration],
       ['/interviews/{id}', HttpMethod.GET, byKey, 'interviews', integration],
@@ -97,6 +113,7 @@ export class PublicApi {
       ['/health', HttpMethod.GET, 'a public health check that reveals nothing', 'cancel', integration],
       ['/openapi.json', HttpMethod.GET, described, 'cancel', docs],
       ['/docs', HttpMethod.GET, described, 'cancel', docs],
+      ...(props.selfServe ? selfServe : []),
     ];
     // HttpStage has no route-settings prop, so they go on its CfnStage (RouteSettings, keyed by
     // route key). CloudFormation refuses settings for a route key that does not exist yet: the

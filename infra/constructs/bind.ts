@@ -29,12 +29,14 @@ const SETTING_VARIABLES = [
   ENV.apiKeySha256,
   ENV.publicUrl,
   ENV.linkAllowlist,
+  ENV.selfServe,
   ...LIMIT_VARIABLES.map(([, variable]) => ENV[variable]),
 ] as const;
 export type SettingVariable =
   | typeof ENV.apiKeySha256
   | typeof ENV.publicUrl
   | typeof ENV.linkAllowlist
+  | typeof ENV.selfServe
   | (typeof ENV)[(typeof LIMIT_VARIABLES)[number][1]];
 
 /** Every variable set through this module, per function, to refuse a second, different value. */
@@ -171,7 +173,7 @@ export function bindCounterSecret(fn: LambdaFunction, counterSecret: CounterSecr
   );
 }
 
-/** Setting values (the API key hash, the limits, the link allowlist, the public URL): no grant. */
+/** Setting values (the API key hash, the limits, the link allowlist, the public URL, SELF_SERVE): no grant. */
 export function configure(
   fn: LambdaFunction,
   variables: Partial<Readonly<Record<SettingVariable, string>>>,

@@ -7,7 +7,7 @@ import { type Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { isIdempotencyKey, previewWindow } from '../core/access.js';
 import type { InterviewRecord } from '../core/interview.js';
-import type { KeyStore } from '../core/ports.js';
+import type { KeyStore, SuppressionStore } from '../core/ports.js';
 import { parseSubmission, type ValidSubmission } from '../core/schema.js';
 import { hashSecret, sameHash } from '../core/tokens.js';
 import { emailView, etagOf, toOwnerView } from '../core/view.js';
@@ -28,7 +28,8 @@ const RESTORE_BODY_BYTES = 4 * 1024;
 type SubmissionEnv = { Variables: { submission: ValidSubmission; body: unknown; caller: Caller } };
 
 export interface AppOptions extends IntakeDeps {
-  access: IntakeDeps['access'] & KeyStore;
+  /** The self-serve form also reads the suppression list (web.tsx). */
+  access: IntakeDeps['access'] & KeyStore & SuppressionStore;
   /** SHA-256 of a key configured with the deployment (API_KEY locally): its key id is `env`. */
   apiKeySha256: string;
   /** Base of links in emails; defaults to the origin the request came in on. */

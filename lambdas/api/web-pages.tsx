@@ -105,7 +105,7 @@ export function panelRows(values: FormValues): number {
 export function FormPage(props: { values: FormValues; problems: FieldProblem[]; rows: number }) {
   const { values, problems } = props;
   const general = problems.filter(
-    (p) => !/^(candidate|interviewers|interview|position|company|highlights|holidays)\b/.test(p.path),
+    (p) => !/^(candidate|interviewers|interview|position|company|highlights|holidays|invite)\b/.test(p.path),
   );
   const f = (name: string, label: string, extra: Partial<Parameters<typeof Field>[0]> = {}) => (
     <Field name={name} label={label} values={values} problems={problems} {...extra} />
@@ -134,12 +134,43 @@ export function FormPage(props: { values: FormValues; problems: FieldProblem[]; 
       ) : (
         ''
       )}
-      <form method="post" action="/" novalidate>
+      <form method="post" action="/" enctype="multipart/form-data" novalidate>
         {/* The form's default button (Enter in a field) is its first: this one, the real submit,
             out of sight, ahead of the add and remove buttons. */}
         <button type="submit" class="default" tabindex={-1}>
           Send me the link to confirm
         </button>
+        <fieldset>
+          <legend>Start from the invite (optional)</legend>
+          <label for="f-invite">
+            The interview's calendar invite
+            <span class="hint" id="f-invite-hint">
+              The .ics file from your calendar or the invitation email. It fills in the time, the interviewers
+              and the position, for you to check.
+            </span>
+          </label>
+          <input
+            id="f-invite"
+            name="invite"
+            type="file"
+            accept=".ics,text/calendar"
+            aria-describedby={[
+              'f-invite-hint',
+              ...(problems.some((p) => p.path === 'invite') ? ['f-invite-error'] : []),
+            ].join(' ')}
+            {...(problems.some((p) => p.path === 'invite') && { 'aria-invalid': 'true' })}
+          />
+          {problems
+            .filter((p) => p.path === 'invite')
+            .map((p) => (
+              <p class="error" id="f-invite-error">
+                {p.message}
+              </p>
+            ))}
+          <button type="submit" class="secondary" name="fill" value="1" formnovalidate>
+            Fill in from the invite
+          </button>
+        </fieldset>
         <fieldset>
           <legend>You</legend>
           {f('candidate.name', 'Your name', { required: true, autocomplete: 'name' })}

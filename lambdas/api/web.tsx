@@ -7,6 +7,7 @@
 import type { Context, Env, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { MAX_INVITE_BYTES } from '../core/invite.js';
 import { MAX_PANEL } from '../core/panel.js';
 import { parseSubmission } from '../core/schema.js';
 import { candidateUnreachable, isHeld, SELF_SERVE_RULES } from '../core/self-serve.js';
@@ -15,10 +16,12 @@ import { findByToken, ServiceUnavailable } from '../usecases/interviews.js';
 import { confirmSelfServe, type SelfServeDeps, submitSelfServe } from '../usecases/self-serve.js';
 import { clientIp, crossSite, pageHeaders, tooLarge, withoutTrailingSlashes } from './http.js';
 import { MessagePage, pageCsp } from './pages.js';
+import { fillFromInvite } from './web-invite.js';
 import { CheckInboxPage, ConfirmPage, FormPage, type FormValues, panelRows, WEB_STYLE } from './web-pages.js';
 
 const WEB_CSP = pageCsp(WEB_STYLE, 'self');
-const FORM_BYTES = 32 * 1024;
+/** The form, and an invite posted with it (an invite is a few kilobytes; MAX_INVITE_BYTES at most). */
+const FORM_BYTES = MAX_INVITE_BYTES + 32 * 1024;
 
 /** The form's own fields: any other name posted is ignored, never walked into. */
 const TOP_FIELDS = ['position', 'company', 'highlights', 'holidays'] as const;
@@ -93,13 +96,24 @@ export function webRoutes<E extends Env>(
   app.post('/', limitBody, async (c) => {
     if (crossSite(c, options.publicUrl)) return notOurs(c);
     let values: FormValues;
+    let invite: File | undefined;
     try {
       const form = await c.req.parseBody();
       values = Object.fromEntries(
         Object.entries(form).filter((e): e is [string, string] => typeof e[1] === 'string'),
       );
+      invite = form.invite instanceof File && form.invite.size > 0 ? form.invite : undefined;
     } catch {
       return message(c, 400, 'Unreadable form', 'The form could not be read. Please go back and try again.');
+    }
+    // "Fill in from the invite": the file's fields into the form, shown to check, nothing sent.
+    if (values.fill !== undefined) {
+      if (!invite) {
+        const problems = [{ path: 'invite', message: 'choose the invite (.ics) file first' }];
+        return page(c, 400, <FormPage values={values} problems={problems} rows={panelRows(values)} />);
+      }
+      const filled = fillFromInvite(values, await invite.text());
+      return page(c, 200, <FormPage values={filled.values} problems={filled.problems} rows={filled.rows} />);
     }
     let rows = panelRows(values);
     // Adding or removing an interviewer posts the form back as typed, without checking it.
@@ -121,6 +135,9 @@ export function webRoutes<E extends Env>(
       // Nothing was sent: the form comes back as typed, to send again.
       const problems = [{ path: 'service', message: err.message }];
       return page(c, 503, <FormPage values={values} problems={problems} rows={rows} />);
+    }
+    if (result.kind === 'suppressed') {
+      return page(c, 400, <FormPage values={values} problems={result.fields} rows={rows} />);
     }
     if (result.kind === 'limited') {
       c.header('Retry-After', String(result.retryAfterSeconds));
@@ -172,6 +189,13 @@ export function webRoutes<E extends Env>(
           410,
           'Request expired',
           'This request waited more than 24 hours. Nothing will be sent; please fill in the form again.',
+        );
+      case 'suppressed':
+        return message(
+          c,
+          409,
+          'Stopped',
+          `${result.fields.map((f) => f.message).join(' ')} Nothing will be sent.`,
         );
       case 'stopped':
         return message(

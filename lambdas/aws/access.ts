@@ -1,9 +1,10 @@
 /**
- * DynamoDB adapter for API keys, limits and idempotency records. They live in the interviews
- * table as items of their own, keyed by a prefix no interview id can have (interview ids are
- * UUIDs): `key#<sha256 of the secret>`, `limit#<keyId or *>#<window>`, `idem#<keyId>#<sha256 of the
- * Idempotency-Key>`. Every change is a single-item conditional write; counters and idempotency
- * records expire through the table's TTL attribute.
+ * DynamoDB adapter for API keys, limits, idempotency records and the suppression list. They live
+ * in the interviews table as items of their own, keyed by a prefix no interview id can have
+ * (interview ids are UUIDs): `key#<sha256 of the secret>`, `limit#<keyId or *>#<window>`,
+ * `idem#<keyId>#<sha256 of the Idempotency-Key>`, `suppressed#<HMAC of the address>`. Every change
+ * is a single-item conditional write; counters, idempotency records and suppressions expire
+ * through the table's TTL attribute.
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
@@ -14,19 +15,32 @@ import {
   ScanCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { type ApiKey, IDEMPOTENCY_HOURS, type LimitWindow, retryAt } from '../core/access.js';
+import {
+  type ApiKey,
+  IDEMPOTENCY_HOURS,
+  type LimitWindow,
+  retryAt,
+  suppressionExpiresAt,
+} from '../core/access.js';
 import type {
   IdempotencyRecord,
   IdempotencyStore,
   KeyStore,
   LimitRefusal,
   LimitStore,
+  SuppressionReason,
+  SuppressionStore,
 } from '../core/ports.js';
 import { TABLE } from './table.js';
 
 /** The id prefixes of the access items, beside the interviews in the same table. */
-export const ACCESS_PREFIX = { key: 'key#', limit: 'limit#', idempotency: 'idem#' } as const;
-const { key: KEY, limit: LIMIT, idempotency: IDEM } = ACCESS_PREFIX;
+export const ACCESS_PREFIX = {
+  key: 'key#',
+  limit: 'limit#',
+  idempotency: 'idem#',
+  suppressed: 'suppressed#',
+} as const;
+const { key: KEY, limit: LIMIT, idempotency: IDEM, suppressed: SUPPRESSED } = ACCESS_PREFIX;
 
 function conditionFailed(err: unknown): boolean {
   return err instanceof ConditionalCheckFailedException;
@@ -39,7 +53,7 @@ class Full extends Error {
   }
 }
 
-export class DynamoAccessStore implements KeyStore, LimitStore, IdempotencyStore {
+export class DynamoAccessStore implements KeyStore, LimitStore, IdempotencyStore, SuppressionStore {
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tableName: string,
@@ -287,6 +301,57 @@ export class DynamoAccessStore implements KeyStore, LimitStore, IdempotencyStore
 
   async release(scope: string): Promise<void> {
     await this.db.send(new DeleteCommand({ TableName: this.tableName, Key: this.key(IDEM + scope) }));
+  }
+
+  // ---- Suppression list ----------------------------------------------------------------------
+
+  /**
+   * One UpdateItem (the feedback function's grant already): the item holds when, why and its
+   * expiry, never the address. Only a later event moves them (a retried old one changes nothing).
+   */
+  async suppress(addressId: string, at: string, reason: SuppressionReason): Promise<void> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: this.key(SUPPRESSED + addressId),
+          UpdateExpression: 'SET #at = :at, #reason = :reason, #exp = :exp',
+          ConditionExpression: 'attribute_not_exists(#at) OR #at <= :at',
+          ExpressionAttributeNames: {
+            '#at': 'suppressedAt',
+            '#reason': 'reason',
+            '#exp': TABLE.ttlAttribute,
+          },
+          ExpressionAttributeValues: { ':at': at, ':reason': reason, ':exp': suppressionExpiresAt(at) },
+        }),
+      );
+    } catch (err) {
+      if (!conditionFailed(err)) throw err; // a later event is recorded already
+    }
+  }
+
+  /**
+   * One strongly consistent GetItem per address (a submission names at most nine), in parallel:
+   * a bounce recorded a moment ago refuses at once. An item past its TTL that DynamoDB has not
+   * deleted yet (it may take a day or two) still counts: a suppression lasts at least its year.
+   */
+  async isSuppressed(addressIds: readonly string[]): Promise<string[]> {
+    const ids = [...new Set(addressIds)];
+    const found = await Promise.all(
+      ids.map(async (id) => {
+        const out = await this.db.send(
+          new GetCommand({
+            TableName: this.tableName,
+            Key: this.key(SUPPRESSED + id),
+            ConsistentRead: true,
+            ProjectionExpression: '#pk',
+            ExpressionAttributeNames: { '#pk': TABLE.partitionKey },
+          }),
+        );
+        return out.Item !== undefined;
+      }),
+    );
+    return ids.filter((_, i) => found[i]);
   }
 }
 

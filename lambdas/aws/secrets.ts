@@ -1,6 +1,6 @@
 /**
- * Secrets Manager adapter: the api reads the limit counters' HMAC key once per container (the
- * stack generates it; see SECURITY.md). A missing or empty secret fails the container at start.
+ * Secrets Manager adapter: the api and the feedback function read the addresses' HMAC key (limit
+ * counters, the suppression list) once per container (the stack generates it; see SECURITY.md). A missing or empty secret fails the container at start.
  */
 import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 

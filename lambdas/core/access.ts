@@ -96,6 +96,19 @@ export function addressCounterId(address: string, counterKey: string): string {
   return createHmac('sha256', counterKey).update(normalizeAddress(address), 'utf8').digest('base64url');
 }
 
+/**
+ * How long a permanent bounce or a complaint keeps an address refused by the self-serve form (the
+ * suppression list, SuppressionStore): a year after the last one, then the item's TTL removes it.
+ * Long enough that a dead mailbox is not tried again by the next stranger; short enough that an
+ * address someone revived, or a complaint made by mistake, is not refused for ever.
+ */
+export const SUPPRESSION_DAYS = 365;
+
+/** The epoch second a suppression recorded at `at` (an ISO instant) expires. */
+export function suppressionExpiresAt(at: string): number {
+  return Math.ceil(Date.parse(at) / 1000) + SUPPRESSION_DAYS * 86_400;
+}
+
 export interface LimitWindow {
   /** The limit's name in a 429's message. */
   name: string;

@@ -97,6 +97,24 @@ export interface LimitStore {
   giveBack(windows: readonly LimitWindow[]): Promise<void>;
 }
 
+/** Why an address is on the suppression list: a permanent bounce, or a complaint. */
+export type SuppressionReason = 'bounce' | 'complaint';
+
+/**
+ * The service-wide suppression list (docs/self-serve.md): addresses, by `addressCounterId` (a keyed
+ * HMAC of the normalised address, never the address), whose email bounced for good or whose owner
+ * complained. The feedback use case writes it; the self-serve form refuses what is on it.
+ */
+export interface SuppressionStore {
+  /**
+   * Puts the address on the list, for SUPPRESSION_DAYS after `at` (an ISO instant); again (a later
+   * event, a retried one) keeps it there, for a year after the latest.
+   */
+  suppress(addressId: string, at: string, reason: SuppressionReason): Promise<void>;
+  /** Those of `addressIds` on the list, each once, in the order asked. */
+  isSuppressed(addressIds: readonly string[]): Promise<string[]>;
+}
+
 export interface IdempotencyRecord {
   bodyHash: string;
   /** Epoch seconds of the claim: a `pending` claim older than a lease was left by a request that died. */

@@ -1,5 +1,5 @@
 /**
- * In-memory API keys, limit counters and idempotency records: the contracts of
+ * In-memory API keys, limit counters, idempotency records and suppressions: the contracts of
  * lambdas/aws/access.ts (see test/contract), each change all or nothing as a conditional write is.
  */
 import { type ApiKey, IDEMPOTENCY_HOURS, type LimitWindow, retryAt } from '../core/access.js';
@@ -9,12 +9,15 @@ import type {
   KeyStore,
   LimitRefusal,
   LimitStore,
+  SuppressionReason,
+  SuppressionStore,
 } from '../core/ports.js';
 
-export class MemoryAccessStore implements KeyStore, LimitStore, IdempotencyStore {
+export class MemoryAccessStore implements KeyStore, LimitStore, IdempotencyStore, SuppressionStore {
   private readonly keys = new Map<string, ApiKey>();
   private readonly counts = new Map<string, number>();
   private readonly idempotency = new Map<string, IdempotencyRecord>();
+  private readonly suppressed = new Map<string, { at: string; reason: SuppressionReason }>();
 
   async findKey(secretHash: string): Promise<ApiKey | undefined> {
     const key = this.keys.get(secretHash);
@@ -91,5 +94,15 @@ export class MemoryAccessStore implements KeyStore, LimitStore, IdempotencyStore
     if (!record) return;
     const gone = { bodyHash: '', interviewId: '', salt: '', claimedAt: 0, state: 'gone' as const };
     this.idempotency.set(scope, { ...gone, expiresAt: record.expiresAt });
+  }
+
+  async suppress(addressId: string, at: string, reason: SuppressionReason): Promise<void> {
+    // Only a later event moves it, as the DynamoDB store's condition does (no TTL here).
+    const existing = this.suppressed.get(addressId);
+    if (!existing || existing.at <= at) this.suppressed.set(addressId, { at, reason });
+  }
+
+  async isSuppressed(addressIds: readonly string[]): Promise<string[]> {
+    return [...new Set(addressIds)].filter((id) => this.suppressed.has(id));
   }
 }

@@ -6,16 +6,19 @@
  * bounced or complained-about email to the candidate, the confirmation or the notice of an edit,
  * stops everything), so we never write again to an address that bounced or to someone who
  * complained. (SES's suppression list, set on the configuration set, also refuses such addresses
- * account-wide.) A delivery is only logged.
+ * account-wide.) The address also goes on the service's own suppression list, by its keyed HMAC
+ * (SuppressionStore), which the self-serve form refuses (docs/self-serve.md): a bounce or complaint
+ * about a Bcc copy, or a soft bounce, does not. A delivery is only logged.
  *
  * Events we cannot match to one of our emails are logged and dropped: retrying cannot help them.
  */
+import { addressCounterId } from '../core/access.js';
 import type { Clock } from '../core/clock.js';
 import { isCandidateKind } from '../core/events.js';
 import { BY_FEEDBACK, entry } from '../core/history.js';
 import { emailKeys, scheduledKeys } from '../core/interview.js';
 import { type EmailKey, keyOfTag, panelistOf, parseEmailKey, sameAddress } from '../core/panel.js';
-import type { EmailScheduler, InterviewStore, Logger } from '../core/ports.js';
+import type { EmailScheduler, InterviewStore, Logger, SuppressionStore } from '../core/ports.js';
 import { cancelPending } from './cancel.js';
 
 export interface FeedbackDeps {
@@ -23,6 +26,10 @@ export interface FeedbackDeps {
   scheduler: Pick<EmailScheduler, 'delete'>;
   clock: Clock;
   log: Logger;
+  /** The service-wide list the self-serve form checks. */
+  suppressions: SuppressionStore;
+  /** The key of the addresses' HMAC (`addressCounterId`): the api's limit counter key. */
+  counterKey: string;
 }
 
 interface Common {
@@ -130,6 +137,8 @@ export async function handleFeedback(deps: FeedbackDeps, event: unknown): Promis
   }
   const reason = reasonFor(feedback);
   const updatedAt = clock.now().toISOString();
+  // First: a retry after anything below failed writes it again, which changes nothing.
+  await deps.suppressions.suppress(addressCounterId(addressee, deps.counterKey), updatedAt, feedback.type);
   const action = feedback.type === 'bounce' ? 'bounced' : 'failed';
   const failed = await store.transition(
     feedback.interviewId,

@@ -7,15 +7,17 @@
  * page confirms it. No schedule exists, and the sweep does not watch it: nothing can reach an
  * interviewer. `confirmSelfServe` (a POST from that page, never a GET) plans the emails again from
  * now, makes their schedules, then moves them all to `scheduled` in one conditional write on the
- * record it read (a double click confirms once), and sends the usual confirmation.
+ * record it read (a double click confirms once), and sends the usual confirmation. Both refuse an
+ * address on the suppression list (it bounced for good, or its owner complained, anywhere in the
+ * service; see usecases/feedback.ts), field by field.
  */
-import { confirmationWindow, ipWindow, type Limits, limitWindows } from '../core/access.js';
+import { addressCounterId, confirmationWindow, ipWindow, type Limits, limitWindows } from '../core/access.js';
 import { BY_LINK, entry } from '../core/history.js';
 import { type InterviewRecord, scheduledKeys } from '../core/interview.js';
 import { eventFor } from '../core/panel.js';
-import type { LimitStore, OneTimeSchedule } from '../core/ports.js';
+import type { LimitStore, OneTimeSchedule, SuppressionStore } from '../core/ports.js';
 import { sweepPlan } from '../core/reconcile.js';
-import type { ValidSubmission } from '../core/schema.js';
+import type { FieldProblem, ValidSubmission } from '../core/schema.js';
 import {
   candidateUnreachable,
   confirmedInterview,
@@ -30,14 +32,49 @@ import { limited } from './intake.js';
 import { type ApiDeps, ServiceUnavailable, sendConfirmation } from './interviews.js';
 
 export interface SelfServeDeps extends ApiDeps {
-  access: LimitStore;
+  access: LimitStore & SuppressionStore;
   limits: Limits;
   counterKey: string;
 }
 
 export type SelfServeResult =
   | { kind: 'held'; record: InterviewRecord }
+  /** An address on the suppression list: each such field, as the form shows a problem. */
+  | { kind: 'suppressed'; fields: FieldProblem[] }
   | { kind: 'limited'; limit: string; retryAfterSeconds: number };
+
+const REFUSED = 'our email to this address bounced or was reported as spam, so none can be sent to it';
+
+/**
+ * The fields whose address is on the suppression list (looked up by its keyed HMAC, so in any
+ * spelling that normalises alike): the candidate's, then each interviewer's in order. `named`
+ * words each as a sentence saying whose address, for a page that shows no form.
+ */
+async function suppressedFields(
+  deps: SelfServeDeps,
+  candidate: string,
+  interviewers: readonly { name: string; email: string }[],
+  named = false,
+): Promise<FieldProblem[]> {
+  const id = (address: string) => addressCounterId(address, deps.counterKey);
+  const fields = [
+    { path: 'candidate.email', id: id(candidate), who: 'your address' },
+    ...interviewers.map((p, i) => ({
+      path: `interviewers.${i}.email`,
+      id: id(p.email),
+      who: `${p.name}'s address`,
+    })),
+  ];
+  const listed = new Set(await deps.access.isSuppressed(fields.map((f) => f.id)));
+  return fields
+    .filter((f) => listed.has(f.id))
+    .map((f) => ({
+      path: f.path,
+      message: named
+        ? `Our email to ${f.who} bounced or was reported as spam, so none can be sent to it.`
+        : REFUSED,
+    }));
+}
 
 /** The page of a self-serve interview: where its candidate confirms, and later manages it. */
 export const manageUrl = (baseUrl: string, token: string) => `${baseUrl}/manage/${token}`;
@@ -52,14 +89,27 @@ export async function submitSelfServe(
   const { limits, counterKey } = deps;
   // The interviewers' windows are counted at the confirmation, not here: an unconfirmed request
   // (which anyone can make up) must not use up an interviewer's day for the people who do confirm.
-  const windows = [
-    ipWindow(now, client.ip, limits, counterKey),
-    // The verify email is a confirmation: a stranger cannot fill someone's inbox with them.
-    confirmationWindow(now, submission.value.candidate.email, limits, counterKey),
-  ];
+  const perIp = ipWindow(now, client.ip, limits, counterKey);
+  // The verify email is a confirmation: a stranger cannot fill someone's inbox with them.
+  const perCandidate = confirmationWindow(now, submission.value.candidate.email, limits, counterKey);
+  const windows = [perIp, perCandidate];
   const refusal = await deps.access.take(windows);
   if (refusal) return limited(refusal, now);
   const giveBack = () => deps.access.giveBack(windows).catch(() => undefined);
+  const { candidate, interviewers } = submission.value;
+  let fields: FieldProblem[];
+  try {
+    fields = await suppressedFields(deps, candidate.email, interviewers);
+  } catch (err) {
+    await giveBack();
+    throw err;
+  }
+  if (fields.length > 0) {
+    // No email goes to the candidate, so their day's count comes back; the IP's stays counted, so
+    // the list cannot be probed faster than the form can be used.
+    await deps.access.giveBack([perCandidate]).catch(() => undefined);
+    return { kind: 'suppressed', fields };
+  }
   const token = newToken();
   const record = heldInterview({ id: newInterviewId(), tokenHash: hashSecret(token), submission, now });
   try {
@@ -104,6 +154,11 @@ export type ConfirmResult =
   | { kind: 'expired' }
   /** Stopped before it was confirmed: the candidate's address bounced or complained, or a DELETE. */
   | { kind: 'stopped' }
+  /**
+   * An address in it went on the suppression list since it was submitted (it bounced or complained
+   * about another email): nothing is scheduled, and the request stays unconfirmed until it expires.
+   */
+  | { kind: 'suppressed'; fields: FieldProblem[] }
   | { kind: 'limited'; limit: string; retryAfterSeconds: number };
 
 /** Confirms a held submission from its page (`token` is the link's, for the confirmation's link). */
@@ -121,6 +176,8 @@ export async function confirmSelfServe(
       return { kind: 'stopped' };
     if (!isHeld(read)) return { kind: 'already', record: read };
     if (heldExpired(read, now)) return { kind: 'expired' };
+    const fields = await suppressedFields(deps, read.candidate.email, read.interviewers, true);
+    if (fields.length > 0) return { kind: 'suppressed', fields };
     const stamp = now.toISOString();
     const next = confirmedInterview(read, now);
     next.history = [...(read.history ?? []), entry(BY_LINK, 'confirmed', stamp)];

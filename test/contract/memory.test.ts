@@ -8,6 +8,7 @@ import { accessStoreContract, interviewStoreContract } from './contracts.js';
 import { invokerContract, mailerContract, schedulerContract } from './delivery.js';
 import { historyContract } from './history.js';
 import { replaceContract } from './replace.js';
+import { suppressionStoreContract } from './suppression.js';
 
 const store = new MemoryInterviewStore();
 const access = new MemoryAccessStore();
@@ -21,6 +22,7 @@ interviewStoreContract(() => store);
 historyContract(() => store);
 replaceContract(() => store);
 accessStoreContract(() => access);
+suppressionStoreContract(() => access);
 schedulerContract(
   () => scheduler,
   async () => scheduler.pending().map((s) => s.name),

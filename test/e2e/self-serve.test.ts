@@ -1,9 +1,11 @@
 /**
  * The self-serve form in a real browser (issue 18, first slice), with JavaScript off as well as
- * on: fill the form at a phone's width, send it with Enter, open the verify link from the local
+ * on: fill the form at a phone's width (with JavaScript off, from an Outlook invite whose zone is a
+ * Windows name), send it with Enter, open the verify link from the local
  * mailbox, read the plan, press "Confirm and schedule", and land on the interview's page; the form's
  * errors too. axe-core finds no violations on any page or state. Screenshots go to test-results/e2e/.
  */
+import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useLocalRuntime } from '../integration/helpers.js';
@@ -11,6 +13,7 @@ import { mailsTo } from '../support/panel.js';
 import { ARTIFACTS, axeViolations, launchChromium, pageWidth } from './browser.js';
 
 const { ctx } = useLocalRuntime({ selfServe: 'on' });
+const INVITE = fileURLToPath(new URL('../fixtures/invites/outlook-windows-zone.ics', import.meta.url));
 let browser: Browser;
 
 beforeAll(async () => {
@@ -44,7 +47,9 @@ describe('the self-serve form in a browser', () => {
       const page = await context.newPage();
       const suffix = javaScript ? 'js' : 'nojs';
       const candidate = `reagan+web-${suffix}@example.com`;
-      const interviewer = `web-${suffix}@example.org`;
+      // The invite names Mrs. Hiring Manager at hiring.manager@example.org (and Jordan Example).
+      const interviewer = javaScript ? `web-${suffix}@example.org` : 'hiring.manager@example.org';
+      const zone = javaScript ? 'EST' : 'PST';
       await page.goto(`${ctx.runtime.apiUrl}/`);
       await checked(page, width, `self-serve-form-${suffix}`, javaScript);
 
@@ -55,13 +60,24 @@ describe('the self-serve form in a browser', () => {
 
       await page.getByLabel('Your name').fill('Reagan Applicant');
       await page.getByLabel('Your email').fill(candidate);
-      await page.getByLabel('Name', { exact: true }).fill('Mrs. Hiring Manager');
-      await page.getByLabel('Email', { exact: true }).fill(interviewer);
-      await page.getByLabel('Position').fill('Copywriter');
+      if (javaScript) {
+        await page.getByLabel('Name', { exact: true }).fill('Mrs. Hiring Manager');
+        await page.getByLabel('Email', { exact: true }).fill(interviewer);
+        await page.getByLabel('Position', { exact: true }).fill('Copywriter');
+        await page.getByLabel('When it ended').fill('2026-11-27T14:00');
+        await page.getByLabel('Time zone').fill('America/New_York');
+      } else {
+        // From an Outlook invite whose zone is a Windows name: the form fills in, to check.
+        await page.getByLabel("The interview's calendar invite").setInputFiles(INVITE);
+        await page.getByRole('button', { name: 'Fill in from the invite' }).click();
+        await page.waitForSelector('input[name="interviewers.1.email"][value="jordan@example.org"]');
+        expect(await page.getByLabel('Time zone').inputValue()).toBe('America/Los_Angeles');
+        expect(await page.getByLabel('When it ended').inputValue()).toBe('2026-11-27T14:00');
+        await checked(page, width, `self-serve-form-invite-${suffix}`, javaScript);
+        await page.getByLabel('Position', { exact: true }).fill('Copywriter');
+      }
       await page.getByLabel('Company (optional)').fill('Example Corp');
-      await page.getByLabel('When it ended').fill('2026-11-27T14:00');
-      await page.getByLabel('Time zone').fill('America/New_York');
-      await page.getByLabel('Time zone').press('Enter'); // the form's default button sends it
+      await page.getByLabel('Company (optional)').press('Enter'); // the form's default button sends it
       await page.getByRole('heading', { name: 'Check your inbox' }).waitFor();
       await checked(page, width, `self-serve-check-inbox-${suffix}`, javaScript);
 
@@ -72,7 +88,7 @@ describe('the self-serve form in a browser', () => {
       expect(link).toBeDefined();
       await page.goto(link as string);
       await page.getByRole('heading', { name: 'Confirm your emails' }).waitFor();
-      expect(await page.textContent('main')).toContain('Friday, November 27 at 5:00 PM EST');
+      expect(await page.textContent('main')).toContain(`Friday, November 27 at 5:00 PM ${zone}`);
       await checked(page, width, `self-serve-confirm-${suffix}`, javaScript);
       await page.getByRole('button', { name: 'Confirm and schedule' }).click();
       await page.waitForURL(/\/cancel\//);
@@ -87,4 +103,17 @@ describe('the self-serve form in a browser', () => {
       ]);
     });
   }
+
+  it('the form filled in from an invite passes axe, at phone and desktop width', async () => {
+    for (const width of [360, 1280]) {
+      const page = await browser.newPage({ viewport: { width, height: 900 }, bypassCSP: true });
+      await page.goto(`${ctx.runtime.apiUrl}/`);
+      await page.getByLabel("The interview's calendar invite").setInputFiles(INVITE);
+      await page.getByRole('button', { name: 'Fill in from the invite' }).click();
+      // No address of the candidate's typed yet: every attendee is listed, to remove by hand.
+      await page.waitForSelector('input[name="interviewers.0.email"][value="hiring.manager@example.org"]');
+      await checked(page, width, `self-serve-form-invite-${width}`, true);
+      await page.close();
+    }
+  });
 });

@@ -2,7 +2,7 @@
  * The HTTP API: routes, throttles, stage and access log, the ApiUrl output
  * (infra/constructs/api.ts).
  */
-import { Match } from 'aws-cdk-lib/assertions';
+import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CANCEL_THROTTLE, DEFAULT_THROTTLE } from '../../infra/stack.js';
 import {
@@ -18,6 +18,7 @@ import {
   ref,
   resources,
   routeSettingsOf,
+  SELF_SERVE_ROUTES,
   synth,
 } from './synth.js';
 
@@ -123,6 +124,74 @@ describe('InterviewFollowupStack settings', () => {
     const interviewsOnly = routeSettingsOf(synth({ throttleRate: 100, throttleBurst: 200 }).template);
     for (const key of ANONYMOUS_ROUTES) {
       expect(interviewsOnly[key], key).toEqual({ ThrottlingRateLimit: 10, ThrottlingBurstLimit: 20 });
+    }
+  });
+});
+
+/** Each route key and the logical id of the function its integration invokes. */
+function targetsOf(template: Template): Map<string, string> {
+  const integrations = new Map(
+    resources(template, 'AWS::ApiGatewayV2::Integration').map(([id, r]) => [id, props(r)]),
+  );
+  return new Map(
+    resources(template, 'AWS::ApiGatewayV2::Route').map(([, r]) => {
+      const route = props(r);
+      const target = (route.Target as { 'Fn::Join': [string, unknown[]] })['Fn::Join'][1][1] as {
+        Ref: string;
+      };
+      const uri = integrations.get(target.Ref)?.IntegrationUri as { 'Fn::GetAtt': [string, string] };
+      return [String(route.RouteKey), uri['Fn::GetAtt'][0]];
+    }),
+  );
+}
+
+describe('InterviewFollowupStack selfServe (the self-serve pages)', () => {
+  const anonymous = { ThrottlingRateLimit: 10, ThrottlingBurstLimit: 20 };
+
+  it('unset (the default): none of the self-serve routes', () => {
+    const { template } = defaultStack();
+    const keys = [...targetsOf(template).keys()];
+    expect(keys.filter((key) => SELF_SERVE_ROUTES.includes(key))).toEqual([]);
+    expect(Object.keys(routeSettingsOf(template)).filter((key) => SELF_SERVE_ROUTES.includes(key))).toEqual(
+      [],
+    );
+  });
+
+  it('true: exactly the five self-serve routes more, each to the api function, on the anonymous budget', () => {
+    const { template } = synth({ selfServe: true });
+    const targets = targetsOf(template);
+    expect([...targets.keys()].sort()).toEqual(
+      [...INTERVIEW_ROUTES, ...ANONYMOUS_ROUTES, ...SELF_SERVE_ROUTES].sort(),
+    );
+    const { api } = idsOf(template);
+    for (const key of SELF_SERVE_ROUTES) expect(targets.get(key), key).toBe(api.logicalId);
+    const routeSettings = routeSettingsOf(template);
+    expect(Object.keys(routeSettings).sort()).toEqual([...targets.keys()].sort());
+    for (const key of SELF_SERVE_ROUTES) expect(routeSettings[key], key).toEqual(anonymous);
+    // The existing routes keep their settings.
+    expect(routeSettings['POST /interviews']).toEqual({ ThrottlingRateLimit: 20, ThrottlingBurstLimit: 40 });
+    // CloudFormation refuses RouteSettings for a route not yet created: the stage waits for them too.
+    const [, stage] = only(resources(template, 'AWS::ApiGatewayV2::Stage'), 'stage');
+    const routeIds = resources(template, 'AWS::ApiGatewayV2::Route').map(([id]) => id);
+    expect(stage.DependsOn).toEqual(expect.arrayContaining(routeIds));
+  });
+
+  it('from context ("true"; "false" is the default), following the cancel throttle settings; a prop wins', () => {
+    const on = routeSettingsOf(
+      synth({}, { selfServe: 'true', cancelThrottleRate: '3', cancelThrottleBurst: '4' }).template,
+    );
+    for (const key of [...SELF_SERVE_ROUTES, 'GET /cancel/{token}']) {
+      expect(on[key], key).toEqual({ ThrottlingRateLimit: 3, ThrottlingBurstLimit: 4 });
+    }
+    for (const [p, c] of [
+      [{}, { selfServe: 'false' }],
+      [{ selfServe: false }, { selfServe: 'true' }],
+    ] as const) {
+      const keys = Object.keys(routeSettingsOf(synth(p, c).template));
+      expect(
+        keys.filter((key) => SELF_SERVE_ROUTES.includes(key)),
+        JSON.stringify([p, c]),
+      ).toEqual([]);
     }
   });
 });

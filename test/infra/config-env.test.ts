@@ -95,11 +95,17 @@ describe('InterviewFollowupStack (defaults)', () => {
   });
 
   it('feedback environment: loadFeedbackConfig accepts it and reads every variable', () => {
-    expect(loadDeployed(template, 'Feedback', loadFeedbackConfig).unread).toEqual([]);
+    const { config, unread } = loadDeployed(template, 'Feedback', loadFeedbackConfig);
+    expect(unread).toEqual([]);
+    expect(config.counterSecretArn).toBe(DEPLOYED_VALUES[ENV.counterSecretArn]);
     const env = envOf(template, 'Feedback');
-    expect(Object.keys(env).sort()).toEqual([ENV.tableName, ENV.scheduleGroup, ...PLATFORM_VARIABLES].sort());
+    expect(Object.keys(env).sort()).toEqual(
+      [ENV.tableName, ENV.scheduleGroup, ENV.counterSecretArn, ...PLATFORM_VARIABLES].sort(),
+    );
     expect(env[ENV.tableName]).toEqual(ref(tableId));
     expect(env[ENV.scheduleGroup]).toEqual(ref(groupId));
+    // The api's secret: the suppression list is named by the same HMAC the api reads it by.
+    expect(env[ENV.counterSecretArn]).toEqual(ref(secretId));
   });
 
   it('sweep environment: loadSweepConfig accepts it and reads every variable', () => {
@@ -219,6 +225,23 @@ describe('InterviewFollowupStack settings', () => {
       expect(() => synth({ linkAllowlist: `example.org,${domain}` })).toThrow(/linkAllowlist must be/);
     },
   );
+
+  it('selfServe: unset sets no SELF_SERVE (off); true sets SELF_SERVE=on, which loadApiConfig reads', () => {
+    const { template: defaults } = defaultStack();
+    expect(envOf(defaults, 'Api')[ENV.selfServe]).toBeUndefined();
+    expect(loadDeployed(defaults, 'Api', loadApiConfig).config.selfServe).toBe(false);
+    const { template } = synth({ selfServe: true });
+    expect(envOf(template, 'Api')[ENV.selfServe]).toBe('on');
+    const { config, unread } = loadDeployed(template, 'Api', loadApiConfig);
+    expect(unread).toEqual([]);
+    expect(config.selfServe).toBe(true);
+    // The api function's alone.
+    for (const id of ['Sender', 'Feedback', 'Sweep', 'Docs'] as const) {
+      expect(envOf(template, id)[ENV.selfServe], id).toBeUndefined();
+    }
+    expect(envOf(synth({}, { selfServe: 'true' }).template, 'Api')[ENV.selfServe]).toBe('on');
+    expect(envOf(synth({}, { selfServe: 'false' }).template, 'Api')[ENV.selfServe]).toBeUndefined();
+  });
 
   it('sets PUBLIC_URL only when publicUrl is given', () => {
     const { template } = synth({ publicUrl: 'https://followup.example.com' });

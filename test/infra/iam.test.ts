@@ -128,7 +128,7 @@ describe('InterviewFollowupStack (defaults)', () => {
     }
   });
 
-  it('feedback role: table get/update, DeleteSchedule in the group, its failure queue, nothing else', () => {
+  it('feedback role: table get/update, DeleteSchedule in the group, the counter secret, its failure queue, nothing else', () => {
     const statements = statementsOfRole(template, roleOf(template, 'Feedback'));
     expect(statements.every((s) => s.Effect === 'Allow')).toBe(true);
     expect(statements).toEqual(
@@ -138,6 +138,7 @@ describe('InterviewFollowupStack (defaults)', () => {
           Resource: getAtt(tableId),
         }),
         expect.objectContaining({ Action: 'scheduler:DeleteSchedule', Resource: schedulesInGroup }),
+        expect.objectContaining({ Action: 'secretsmanager:GetSecretValue', Resource: ref(secretId) }),
       ]),
     );
     expect(
@@ -152,6 +153,7 @@ describe('InterviewFollowupStack (defaults)', () => {
         'dynamodb:GetItem',
         'dynamodb:UpdateItem',
         'scheduler:DeleteSchedule',
+        'secretsmanager:GetSecretValue',
       ].sort(),
     );
     for (const s of statements.filter((st) => actionsOf(st).some((a) => a.startsWith('sqs:')))) {

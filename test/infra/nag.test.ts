@@ -58,6 +58,7 @@ describe('cdk-nag AwsSolutions', () => {
     ['without alarmEmail', {}],
     ['with alarmEmail', { alarmEmail: 'ops@example.com' }],
     ['with wafRateLimit', { wafRateLimit: 1000 }],
+    ['with selfServe', { selfServe: true }],
   ])('reports no unacknowledged finding (%s), and synth with the plugin succeeds', (_, props) => {
     const { app } = nagApp(props);
     expect(findings(app)).toEqual([]);
@@ -77,6 +78,29 @@ describe('cdk-nag AwsSolutions', () => {
       const { app } = nagApp({ alarmEmail: 'ops@example.com', wafRateLimit: 1000 });
       expect(findings(app).sort()).toEqual(EXPECTED_ACKNOWLEDGEMENTS);
       expect(() => app.synth()).toThrow(/AwsSolutions-SQS3/);
+    } finally {
+      skip.mockRestore();
+    }
+  });
+
+  it('with selfServe: the APIG4 acknowledgement of each self-serve route more, each needed', () => {
+    const selfServeAcknowledgements = [
+      'GET--',
+      'POST--',
+      'GET--manage--{token}',
+      'HEAD--manage--{token}',
+      'POST--manage--{token}--confirm',
+    ].map((route) => `AwsSolutions-APIG4 @ Nag/HttpApi/${route}/Resource`);
+    const expected = [...EXPECTED_ACKNOWLEDGEMENTS, ...selfServeAcknowledgements].sort();
+    const all = { alarmEmail: 'ops@example.com', wafRateLimit: 1000, selfServe: true };
+    const acks = acknowledgements(nagApp(all).app);
+    expect([...acks.keys()].sort()).toEqual(expected);
+    for (const where of selfServeAcknowledgements) {
+      expect(acks.get(where), where).toMatch(/needs no API Gateway authorizer: .{40,}/);
+    }
+    const skip = vi.spyOn(Validations.prototype, 'acknowledge').mockImplementation(() => {});
+    try {
+      expect(findings(nagApp(all).app).sort()).toEqual(expected);
     } finally {
       skip.mockRestore();
     }

@@ -91,4 +91,13 @@ describe('InterviewFollowupStack settings', () => {
     expect(() => synth({ cancelThrottleBurst: 0.5 })).toThrow(/cancelThrottleBurst/);
     expect(() => synth({}, { cancelThrottleBurst: '0' })).toThrow(/cancelThrottleBurst/);
   });
+
+  it.each(['yes', 'on', 'True', '1', ''])(
+    'rejects context selfServe=%j at synth, saying what it takes',
+    (value) => {
+      expect(() => synth({}, { selfServe: value })).toThrow(
+        /^selfServe must be true or false \(-c selfServe=true\), got "/,
+      );
+    },
+  );
 });

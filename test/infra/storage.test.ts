@@ -73,9 +73,12 @@ describe('InterviewFollowupStack (defaults)', () => {
     expect(secret.KmsKeyId).toBeUndefined(); // the AWS-managed key: no KMS grant needed
   });
 
-  it('counter secret: only the api role may read it, with GetSecretValue on it alone', () => {
-    const statements = statementsOfRole(template, roleOf(template, 'Api'));
+  it('counter secret: only the api and feedback roles may read it, with GetSecretValue on it alone', () => {
+    const statements = (['Api', 'Feedback'] as const).flatMap((id) =>
+      statementsOfRole(template, roleOf(template, id)),
+    );
     expect(statements.filter((s) => JSON.stringify(s).includes(secretId))).toEqual([
+      { Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: ref(secretId) },
       { Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: ref(secretId) },
     ]);
     const elsewhere = allIdentityStatements(template).filter(

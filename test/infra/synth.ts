@@ -167,6 +167,14 @@ export const ANONYMOUS_ROUTES = [
 ];
 /** The routes the docs function answers; every other goes to the api function. */
 export const DOCS_ROUTES = ['GET /openapi.json', 'GET /docs'];
+/** The routes `selfServe` adds, to the api function on the anonymous budget; none without it. */
+export const SELF_SERVE_ROUTES = [
+  'GET /',
+  'POST /',
+  'GET /manage/{token}',
+  'HEAD /manage/{token}',
+  'POST /manage/{token}/confirm',
+];
 
 export function logGroupOf(template: Template, id: FunctionId): string {
   return (fn(template, id).properties.LoggingConfig as { LogGroup: { Ref: string } }).LogGroup.Ref;

@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { addressCounterId } from '../../lambdas/core/access.js';
 import { handleFeedback, parseFeedback } from '../../lambdas/usecases/feedback.js';
 import { validBody } from '../fixtures.js';
 import { quiet, useService } from '../integration/helpers.js';
@@ -13,7 +14,7 @@ const { ctx } = useService();
 let deps: Parameters<typeof handleFeedback>[0];
 
 beforeAll(() => {
-  deps = { store: ctx.runtime.store, scheduler: ctx.runtime.scheduler, clock: ctx.runtime.clock, log: quiet };
+  deps = { ...ctx.runtime.feedback, log: quiet };
 });
 
 interface SesEvent {
@@ -35,9 +36,13 @@ function fixture(name: string, interviewId: string, recipient: string, kind = 't
 }
 
 /** An interview whose thank-you has gone out and whose follow-up is pending. */
-async function sentThankYou(email: string): Promise<string> {
+async function sentThankYou(email: string, candidate = 'reagan@example.com'): Promise<string> {
   await ctx.api.setClock('2026-11-27T19:30:00.000Z');
-  const res = await ctx.api.submit({ ...validBody(), interviewer: { name: 'Mrs. Hiring Manager', email } });
+  const res = await ctx.api.submit({
+    ...validBody(),
+    candidate: { name: 'Reagan Applicant', email: candidate },
+    interviewer: { name: 'Mrs. Hiring Manager', email },
+  });
   const { id } = (await res.json()) as { id: string };
   await ctx.api.setClock('2026-11-27T22:00:00.000Z');
   const view = (await (await ctx.api.get(id)).json()) as { emails: { status: string }[] };
@@ -128,5 +133,47 @@ describe('SES feedback', () => {
         fixture('ses-bounce', '00000000-0000-4000-8000-000000000000', 'x@example.org'),
       ),
     ).toBe('ignored');
+  });
+
+  describe('the suppression list (what the self-serve form refuses)', () => {
+    /** Whether `address`, in any spelling that normalises alike, is on the list. */
+    const listed = async (address: string) =>
+      (await deps.suppressions.isSuppressed([addressCounterId(address, deps.counterKey)])).length === 1;
+
+    it('a permanent bounce from the addressee puts the address on it, in any spelling', async () => {
+      const id = await sentThankYou('gone@example.org', 'reagan-gone@example.com');
+      expect(await listed('gone@example.org')).toBe(false);
+      await handleFeedback(deps, fixture('ses-bounce', id, 'gone@example.org'));
+      expect(await listed('Gone+jobs@Example.org')).toBe(true);
+      // Only the addressee: the candidate, Bcc'd on that thank-you, is not on it.
+      expect(await listed('reagan-gone@example.com')).toBe(false);
+    });
+
+    it('a complaint from the addressee puts it on too', async () => {
+      const id = await sentThankYou('spam@example.org', 'reagan-spam@example.com');
+      await handleFeedback(deps, fixture('ses-complaint', id, 'spam@example.org'));
+      expect(await listed('spam@example.org')).toBe(true);
+    });
+
+    it('a soft bounce, or a bounce of the candidate’s Bcc copy, does not', async () => {
+      const id = await sentThankYou('full@example.org', 'reagan-full@example.com');
+      const soft = fixture('ses-bounce', id, 'full@example.org');
+      if (soft.detail.bounce) soft.detail.bounce.bounceType = 'Transient';
+      await handleFeedback(deps, soft);
+      await handleFeedback(deps, fixture('ses-bounce', id, 'reagan-full@example.com'));
+      await handleFeedback(deps, fixture('ses-complaint', id, 'reagan-full@example.com'));
+      expect(await listed('full@example.org')).toBe(false);
+      expect(await listed('reagan-full@example.com')).toBe(false);
+    });
+
+    it('the candidate’s own bounced confirmation puts the candidate on it', async () => {
+      await ctx.api.setClock('2026-11-27T19:30:00.000Z');
+      const candidate = { name: 'Reagan Applicant', email: 'reagan-own@example.com' };
+      const res = await ctx.api.submit({ ...validBody(), candidate });
+      const { id } = (await res.json()) as { id: string };
+      await ctx.runtime.emulator.settle();
+      await handleFeedback(deps, fixture('ses-bounce', id, candidate.email, 'confirmation'));
+      expect(await listed(candidate.email)).toBe(true);
+    });
   });
 });

@@ -91,12 +91,7 @@ const sender = (mailer = new MemoryMailer()) => ({
   log: quiet,
   metrics: new CountingMetrics(),
 });
-const feedbackDeps = () => ({
-  store: ctx.runtime.store,
-  scheduler: ctx.runtime.scheduler,
-  clock: ctx.runtime.clock,
-  log: quiet,
-});
+const feedbackDeps = () => ({ ...ctx.runtime.feedback, log: quiet });
 
 describe('the notice of an edit', () => {
   it('its schedule fires: sent once to the candidate, in the mailbox, recorded with its history', async () => {

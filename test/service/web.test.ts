@@ -4,6 +4,7 @@
  * fields, adding and removing an interviewer, the verify email to the candidate alone, the page its
  * link opens (which changes nothing), the confirmation, and what is refused.
  */
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { NO_LIMITS, useService } from '../integration/helpers.js';
 import { mailsTo } from '../support/panel.js';
@@ -160,6 +161,61 @@ describe('the self-serve form', () => {
     expect(first?.[0]).toContain('type="submit"');
     expect(first?.[0]).not.toMatch(/name="(add|remove)"/);
     expect(first?.[1]).toBe('Send me the link to confirm');
+  });
+
+  it('fills itself in from an Outlook invite with a Windows zone, for the person to check', async () => {
+    const ics = readFileSync(
+      new URL('../fixtures/invites/outlook-windows-zone.ics', import.meta.url),
+      'utf8',
+    );
+    const body = new FormData();
+    body.set('candidate.email', 'reagan@example.com');
+    body.set('invite', new Blob([ics], { type: 'text/calendar' }), 'invite.ics');
+    body.set('fill', '1');
+    const res = await ctx.api.call('/', {
+      method: 'POST',
+      headers: { 'Sec-Fetch-Site': 'same-origin' },
+      body,
+    });
+    expect(res.status).toBe(200);
+    const html = await res.text();
+    for (const [name, value] of [
+      ['interview.endsAt', '2026-11-27T14:00'],
+      ['interview.timeZone', 'America/Los_Angeles'],
+      ['position', 'Interview: Copywriter'],
+      ['interviewers.0.name', 'Mrs. Hiring Manager'],
+      ['interviewers.0.email', 'hiring.manager@example.org'],
+      ['interviewers.1.name', 'Jordan Example'],
+    ] as const) {
+      expect(html, name).toMatch(new RegExp(`name="${name.replaceAll('.', '\\.')}"[^>]*value="${value}"`));
+    }
+    expect(html).not.toContain('Reagan@Example.com'); // the candidate, left out
+    // Nothing was submitted: no email went anywhere.
+    await ctx.runtime.emulator.settle();
+    expect(mailsTo(await ctx.api.mail(), 'hiring.manager@example.org')).toEqual([]);
+  });
+
+  it('says what it could not read in an invite, on the invite field', async () => {
+    const body = new FormData();
+    body.set('invite', new Blob(['not a calendar'], { type: 'text/calendar' }), 'invite.ics');
+    body.set('fill', '1');
+    const res = await ctx.api.call('/', {
+      method: 'POST',
+      headers: { 'Sec-Fetch-Site': 'same-origin' },
+      body,
+    });
+    const html = await res.text();
+    expect(html).toContain('aria-describedby="f-invite-hint f-invite-error" aria-invalid="true"');
+    expect(html).toMatch(/id="f-invite-error">from the invite: could not be read/);
+    const none = new FormData();
+    none.set('fill', '1');
+    const missing = await ctx.api.call('/', {
+      method: 'POST',
+      headers: { 'Sec-Fetch-Site': 'same-origin' },
+      body: none,
+    });
+    expect(missing.status).toBe(400);
+    expect(await missing.text()).toContain('choose the invite (.ics) file first');
   });
 });
 

@@ -44,6 +44,9 @@ export function startInProcess(options: InProcessOptions = {}) {
   const metrics = new CountingMetrics();
   const senderAddress = options.senderAddress ?? 'followup@example.com';
   const sender = { store, mailer, scheduler, clock, senderAddress, log, metrics, quickRetryDelaysMs: [0, 0] };
+  const counterKey = 'in-process-counter-key-of-32-characters';
+  // The feedback function's deps, as feedbackDeps wires them (SES events are handed to it by tests).
+  const feedback = { store, scheduler, clock, log, suppressions: access, counterKey };
 
   // Each run of the sender, as one Lambda invocation; a failed one is kept, as a dead letter is.
   const failures: unknown[] = [];
@@ -81,7 +84,7 @@ export function startInProcess(options: InProcessOptions = {}) {
       clock,
       log,
       limits: limitsFrom({ ...NO_LIMITS, ...options.limits }),
-      counterKey: 'in-process-counter-key-of-32-characters',
+      counterKey,
       linkAllowlist: options.linkAllowlist ?? [],
       ...(options.selfServe && { selfServe: true }),
       apiKeySha256: hashSecret(apiKey),
@@ -122,6 +125,8 @@ export function startInProcess(options: InProcessOptions = {}) {
     mailer,
     metrics,
     failures,
+    feedback,
+    counterKey,
     /** fetch, answered by the app in process (a full URL under IN_PROCESS_URL, or a path). */
     fetch: (input: string, init?: RequestInit): Promise<Response> =>
       Promise.resolve(service.app.request(input, init)),

@@ -121,8 +121,7 @@ export function panelApi(ctx: InProcessContext) {
     },
     /** An SES bounce of one email (`key`) by `recipient`, through the feedback use case. */
     bounce(id: string, key: string, recipient: string) {
-      const { store, scheduler, clock } = ctx.runtime;
-      return handleFeedback({ store, scheduler, clock, log: quiet }, bounceEvent(id, key, recipient));
+      return handleFeedback({ ...ctx.runtime.feedback, log: quiet }, bounceEvent(id, key, recipient));
     },
     /** The names of the pending schedules of one interview. */
     pending(id: string): string[] {

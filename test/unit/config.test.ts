@@ -25,6 +25,7 @@ describe('configuration from the environment', () => {
       endpoints: {},
       tableName: 'interviews',
       scheduleGroup: 'default',
+      counterSecret: 'c'.repeat(32),
     });
   });
 
@@ -84,6 +85,10 @@ describe('configuration from the environment', () => {
     );
     expect(() => loadFeedbackConfig({ ...ENV, TABLE_NAME: undefined })).toThrow(
       'Invalid feedback configuration: tableName: is not set',
+    );
+    // It names the suppression list's items by the same HMAC as the api's.
+    expect(() => loadFeedbackConfig({ ...ENV, COUNTER_SECRET: undefined })).toThrow(
+      'Invalid feedback configuration: counterSecret: is not set (COUNTER_SECRET or COUNTER_SECRET_ARN)',
     );
   });
 

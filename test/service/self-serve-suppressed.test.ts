@@ -5,32 +5,21 @@
  * runtime's with TEST_SERVICE=local.
  */
 import { describe, expect, it } from 'vitest';
-import { addressCounterId, limitsFrom } from '../../lambdas/core/access.js';
+import { addressCounterId } from '../../lambdas/core/access.js';
 import { parseSubmission, type ValidSubmission } from '../../lambdas/core/schema.js';
 import { handleFeedback } from '../../lambdas/usecases/feedback.js';
 import { confirmSelfServe, submitSelfServe } from '../../lambdas/usecases/self-serve.js';
 import { validBody } from '../fixtures.js';
-import { NO_LIMITS, quiet, useService } from '../integration/helpers.js';
+import { quiet, useService } from '../integration/helpers.js';
 import { bounceEvent, mailsTo } from '../support/panel.js';
+import { selfServeDeps } from '../support/self-serve.js';
 
 const { ctx } = useService({ selfServe: true });
 const SUBMITTED = '2026-11-27T19:30:00.000Z';
 const base = () => ctx.runtime.apiUrl;
 const REFUSED = 'our email to this address bounced or was reported as spam, so none can be sent to it';
 
-function deps(limits = {}) {
-  const { store, scheduler, invoker, clock, access, counterKey } = ctx.runtime;
-  return {
-    store,
-    scheduler,
-    invoker,
-    clock,
-    access,
-    counterKey,
-    log: quiet,
-    limits: limitsFrom({ ...NO_LIMITS, ...limits }),
-  };
-}
+const deps = (limits: Record<string, number> = {}) => selfServeDeps(ctx, limits);
 
 /** Puts `address` on the list, as the feedback use case does. */
 const suppress = (address: string) =>

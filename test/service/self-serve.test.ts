@@ -5,32 +5,20 @@
  * confirming plans again from then, once however often it is pressed; unconfirmed, it expires.
  */
 import { describe, expect, it } from 'vitest';
-import { limitsFrom } from '../../lambdas/core/access.js';
 import { parseSubmission, type ValidSubmission } from '../../lambdas/core/schema.js';
 import { SELF_SERVE_RULES } from '../../lambdas/core/self-serve.js';
 import { confirmSelfServe, submitSelfServe } from '../../lambdas/usecases/self-serve.js';
 import { validBody } from '../fixtures.js';
-import { NO_LIMITS, useService } from '../integration/helpers.js';
+import { useService } from '../integration/helpers.js';
 import { mailsTo, panelApi } from '../support/panel.js';
+import { selfServeDeps } from '../support/self-serve.js';
 
 const { ctx } = useService();
 const SUBMITTED = '2026-11-27T19:30:00.000Z';
 /** Where links point: the service under test (in process, or the local runtime's port). */
 const base = () => ctx.runtime.apiUrl;
 
-function deps(limits = {}) {
-  const { store, scheduler, invoker, clock, access } = ctx.runtime;
-  return {
-    store,
-    scheduler,
-    invoker,
-    clock,
-    access,
-    log: () => {},
-    limits: limitsFrom({ ...NO_LIMITS, ...limits }),
-    counterKey: 'self-serve-test-counter-key-of-32-chars',
-  };
-}
+const deps = (limits: Record<string, number> = {}) => selfServeDeps(ctx, limits);
 
 function submission(address: string, candidate = 'reagan@example.com'): ValidSubmission {
   const body = {
@@ -164,7 +152,8 @@ describe('a self-serve submission', () => {
   it('never confirmed once the candidate’s address bounced', async () => {
     const { record, token } = await submitted('s6@example.org', 'bouncing@example.com');
     await panelApi(ctx).bounce(record.id, 'verify', 'bouncing@example.com');
-    expect((await confirmSelfServe(deps(), record, token, base())).kind).toBe('stopped');
+    // The bounce put the address on the suppression list too: that is what the confirm answers.
+    expect((await confirmSelfServe(deps(), record, token, base())).kind).toBe('suppressed');
     const stored = await ctx.runtime.store.get(record.id);
     expect(stored?.emails['thank-you']?.status).toBe('cancelled');
   });

@@ -118,11 +118,6 @@ export interface InterviewRecord {
   followUp?: boolean;
   /** The highest panelist id ever given (edits never give one out twice); absent: the panel's. */
   lastPanelistId?: number;
-  /**
-   * Addresses of panelists an edit removed after one of their emails bounced or was complained
-   * about, as keyed HMACs (access.ts `addressCounterId`), so no edit adds them back.
-   */
-  unreachable?: string[];
 }
 
 /** Every email of an interview by its key (panel.ts): the confirmation, and each panelist's. */
@@ -302,7 +297,6 @@ export const ERASED_RECORD_FIELDS = [
   'ownerKeyId',
   'idempotencyScope',
   'checkAt',
-  'unreachable',
 ] as const satisfies readonly (keyof InterviewRecord | 'interviewer')[];
 export const ERASED_EMAIL_FIELDS = [
   'sendAt',

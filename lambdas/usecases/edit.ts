@@ -26,8 +26,8 @@ import { addressCounterId, confirmationWindow, type Limits, limitWindows } from 
 import { type ParsedEdit, parseEdit } from '../core/edit.js';
 import { type Acting, entry, type HistoryEntry } from '../core/history.js';
 import { type EmailState, type InterviewRecord, RETENTION_DAYS, scheduleOf } from '../core/interview.js';
-import { type EmailKey, eventFor, parseEmailKey } from '../core/panel.js';
-import type { LimitRefusal, LimitStore, OneTimeSchedule } from '../core/ports.js';
+import { type EmailKey, eventFor } from '../core/panel.js';
+import type { LimitRefusal, LimitStore, OneTimeSchedule, SuppressionStore } from '../core/ports.js';
 import { stuck, sweepPlan } from '../core/reconcile.js';
 import { type EditPlan, planEdit } from '../core/replan.js';
 import type { FieldProblem, TextRules } from '../core/schema.js';
@@ -37,7 +37,7 @@ import { etagOf } from '../core/view.js';
 import { type ApiDeps, findOwned, ServiceUnavailable } from './interviews.js';
 
 export interface EditDeps extends ApiDeps {
-  access: LimitStore;
+  access: LimitStore & SuppressionStore;
   limits: Limits;
   counterKey: string;
   rules: TextRules;
@@ -98,7 +98,7 @@ export async function editInterview(
         ? { kind: 'invalid', fields: planned.fields }
         : { kind: 'conflict', code: planned.code, keys: planned.keys };
     }
-    const refused = unreachableAddresses(deps, record, parsed, planned.plan);
+    const refused = await suppressedAddresses(deps, parsed, planned.plan);
     if (refused.length > 0) return { kind: 'invalid', fields: refused };
     const result = await attempt(deps, record, planned.plan, { by: 'api', keyId }, now);
     if (result) return result;
@@ -108,36 +108,26 @@ export async function editInterview(
 }
 
 /**
- * Never again to an address that bounced or complained in this interview: a panelist removed
- * after that leaves their address's HMAC in `unreachable` (set on `plan.next` here), and an edit
- * that would add it back is a 400 on that field.
+ * Never to an address on the service's suppression list (a permanent bounce or a complaint, in
+ * this interview or any other; usecases/feedback.ts): an edit that would write to one anew is a
+ * 400 on that field.
  */
-function unreachableAddresses(
+async function suppressedAddresses(
   deps: EditDeps,
-  record: InterviewRecord,
   parsed: ParsedEdit,
   plan: EditPlan,
-): FieldProblem[] {
-  const idOf = (address: string) => addressCounterId(address, deps.counterKey);
-  const unreachable = new Set(record.unreachable ?? []);
-  for (const person of record.interviewers) {
-    const failed = Object.entries(record.emails).some(
-      ([key, e]) => e?.status === 'failed' && parseEmailKey(key)?.person === person.id,
-    );
-    if (failed && !plan.next.interviewers.some((p) => p.id === person.id))
-      unreachable.add(idOf(person.email));
-  }
-  if (unreachable.size > 0) plan.next.unreachable = [...unreachable];
-  return parsed.submission.value.interviewers.flatMap((p, i) =>
-    plan.newAddresses.includes(p.email) && unreachable.has(idOf(p.email))
-      ? [
-          {
-            path: `interviewers.${i}.email`,
-            message: 'bounced or complained earlier in this interview: not written to again',
-          },
-        ]
-      : [],
+): Promise<FieldProblem[]> {
+  const fresh = parsed.submission.value.interviewers.flatMap((p, i) =>
+    plan.newAddresses.includes(p.email) ? [{ i, id: addressCounterId(p.email, deps.counterKey) }] : [],
   );
+  if (fresh.length === 0) return [];
+  const listed = new Set(await deps.access.isSuppressed(fresh.map((f) => f.id)));
+  return fresh
+    .filter((f) => listed.has(f.id))
+    .map((f) => ({
+      path: `interviewers.${f.i}.email`,
+      message: 'bounced or was reported as spam before: it is not written to again',
+    }));
 }
 
 /** One try of the write; undefined when the record changed since it was read (try again). */

@@ -76,9 +76,11 @@ export interface InterviewFollowupStackProps extends StackProps {
   readonly linkAllowlist?: string;
   /**
    * Serve the self-serve pages (docs/self-serve.md): the api gets `SELF_SERVE=on` and the HTTP API
-   * the routes `GET /`, `POST /`, `GET`/`HEAD /manage/{token}` and `POST /manage/{token}/confirm`,
-   * throttled like the cancel routes. Context `selfServe` (`true`/`false`), default false while
-   * the pages are still being built.
+   * the form's, the preview's and the manage page's routes (`SELF_SERVE_ROUTES` in
+   * infra/constructs/api.ts), throttled like the cancel routes. Context `selfServe`
+   * (`true`/`false`); default true, but false with `wafRateLimit`, and refused with it: behind
+   * CloudFront the HTTP API sees CloudFront's address, not the client's, so the form's per-IP
+   * limit would be one for everyone who shares an edge location (README, "Self-serve on AWS").
    */
   readonly selfServe?: boolean;
   /** Where alarm notifications go (an SNS email subscription); empty means no topic. Context `alarmEmail`. */
@@ -269,9 +271,26 @@ export function readSettings(scope: Stack, props: InterviewFollowupStackProps): 
     alarmEmail,
     retainData,
     sesSandbox: booleanSetting(scope, 'sesSandbox', props.sesSandbox, false),
-    selfServe: booleanSetting(scope, 'selfServe', props.selfServe, false),
+    selfServe: selfServeSetting(scope, props.selfServe, wafRateLimit),
     entries: props.entries ?? DEFAULT_ENTRIES,
   };
+}
+
+/** `selfServe`: on unless turned off, or unless the WAF's CloudFront is in front (then refused). */
+function selfServeSetting(
+  scope: Stack,
+  prop: boolean | undefined,
+  wafRateLimit: number | undefined,
+): boolean {
+  const selfServe = booleanSetting(scope, 'selfServe', prop, wafRateLimit === undefined);
+  if (selfServe && wafRateLimit !== undefined) {
+    throw new Error(
+      'selfServe cannot be on with wafRateLimit: behind CloudFront the api sees CloudFront’s address, ' +
+        'not the client’s, so the form’s per-IP limit would be shared by everyone at one edge location. ' +
+        'Leave selfServe unset (it is then off) or set -c selfServe=false, or leave wafRateLimit unset.',
+    );
+  }
+  return selfServe;
 }
 
 /** A prop, else the context value, else `fallback`; throws when none is there. */

@@ -15,6 +15,8 @@ function port(name: string, fallback: number): number {
 }
 
 const portNumber = port('PORT', 3000);
+// The self-serve pages are on, as on AWS by default; SELF_SERVE=off turns them off.
+const selfServe = process.env.SELF_SERVE || 'on';
 const runtime = await startLocalRuntime({
   dataDir: resolve(process.env.DATA_DIR || '.data'),
   port: portNumber,
@@ -23,7 +25,7 @@ const runtime = await startLocalRuntime({
   dynamoPort: port('DYNAMODB_PORT', 8006),
   limits: Object.fromEntries(LIMIT_VARIABLES.map(([field, variable]) => [field, process.env[ENV[variable]]])),
   ...(process.env.LINK_ALLOWLIST && { linkAllowlist: process.env.LINK_ALLOWLIST }),
-  ...(process.env.SELF_SERVE && { selfServe: process.env.SELF_SERVE }),
+  selfServe,
   apiKey: process.env.API_KEY || DEFAULT_API_KEY,
   ...(process.env.PUBLIC_URL && { publicUrl: process.env.PUBLIC_URL }),
   ...(process.env.SENDER_ADDRESS && { senderAddress: process.env.SENDER_ADDRESS }),
@@ -41,6 +43,7 @@ const apiKeyLine =
 
 console.log(`
 interview-followup is running locally
+  Web app    ${runtime.apiUrl}/${selfServe === 'off' ? '   (off: SELF_SERVE=off)' : '   (open it in a browser: no key needed)'}
   API        ${runtime.apiUrl}
   Mailbox    ${runtime.mailUrl}   (captured emails as JSON: ${runtime.apiUrl}/_local/mail)
   Clock      ${runtime.apiUrl}/_local/clock

@@ -24,6 +24,23 @@ export interface Throttle {
   readonly burst: number;
 }
 
+/** The self-serve routes `selfServe` adds: the form, its preview, the manage page and its actions. */
+export const SELF_SERVE_ROUTES: readonly (readonly [HttpMethod, string])[] = [
+  [HttpMethod.GET, '/'],
+  [HttpMethod.HEAD, '/'],
+  [HttpMethod.POST, '/'],
+  [HttpMethod.POST, '/preview'],
+  [HttpMethod.GET, '/manage/{token}'],
+  [HttpMethod.HEAD, '/manage/{token}'],
+  [HttpMethod.POST, '/manage/{token}/confirm'],
+  [HttpMethod.POST, '/manage/{token}/cancel'],
+  [HttpMethod.POST, '/manage/{token}/restore'],
+  [HttpMethod.GET, '/manage/{token}/edit'],
+  [HttpMethod.HEAD, '/manage/{token}/edit'],
+  [HttpMethod.POST, '/manage/{token}/edit'],
+  [HttpMethod.POST, '/manage/{token}/erase'],
+];
+
 export interface PublicApiProps {
   /** The api function: every route but the description's goes to it. */
   readonly handler: IFunction;
@@ -31,10 +48,7 @@ export interface PublicApiProps {
   readonly docs: IFunction;
   /** The integrators' budget (`/interviews…`) and the anonymous one (`/cancel/{token}`, `/health`). */
   readonly throttle: { readonly interviews: Throttle; readonly cancel: Throttle };
-  /**
-   * The self-serve routes too (`GET /`, `POST /`, `GET`/`HEAD /manage/{token}`,
-   * `POST /manage/{token}/confirm`), to the api function on the anonymous budget.
-   */
+  /** The self-serve routes too (`SELF_SERVE_ROUTES`), to the api function on the anonymous budget. */
   readonly selfServe?: boolean;
   /** The access log's: kept with the data (`retainData`). */
   readonly logRemovalPolicy: RemovalPolicy;
@@ -87,18 +101,19 @@ export class PublicApi {
     const publicForm =
       'the self-serve form is public by design: nothing is scheduled until the candidate confirms ' +
       'from the emailed link, and submissions are limited per client IP';
-    const byManageToken = 'the secret token in the emailed verify link is the credential';
+    const byManageToken = 'the secret token in the emailed verify or confirmation link is the credential';
     // Each route's throttle budget: the integrators' (`throttleRate`/`throttleBurst`) or the
     // anonymous one (`cancelThrottleRate`/`cancelThrottleBurst`).
     type Route = readonly [string, HttpMethod, string, 'interviews' | 'cancel', HttpLambdaIntegration];
-    // The self-serve pages (lambdas/api/web.tsx; Hono answers HEAD from GET), anonymous like the cancel page.
-    const selfServe: readonly Route[] = [
-      ['/', HttpMethod.GET, publicForm, 'cancel', integration],
-      ['/', HttpMethod.POST, publicForm, 'cancel', integration],
-      ['/manage/{token}', HttpMethod.GET, byManageToken, 'cancel', integration],
-      ['/manage/{token}', HttpMethod.HEAD, byManageToken, 'cancel', integration],
-      ['/manage/{token}/confirm', HttpMethod.POST, byManageToken, 'cancel', integration],
-    ];
+    // The self-serve pages (lambdas/api/web.tsx, manage.tsx; Hono answers HEAD from GET, API
+    // Gateway needs a route of its own), anonymous like the cancel page.
+    const selfServe: readonly Route[] = SELF_SERVE_ROUTES.map(([method, path]) => [
+      path,
+      method,
+      path === '/' || path === '/preview' ? publicForm : byManageToken,
+      'cancel',
+      integration,
+    ]);
     const routes: readonly Route[] = [
       ['/interviews', HttpMethod.POST, byKey, 'interviews', integration],
       ['/interviews/preview', HttpMethod.POST, byKey, 'interviews', integration],

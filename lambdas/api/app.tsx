@@ -11,7 +11,7 @@ import type { KeyStore, SuppressionStore } from '../core/ports.js';
 import { parseSubmission, type ValidSubmission } from '../core/schema.js';
 import { hashSecret, sameHash } from '../core/tokens.js';
 import { emailView, etagOf, toOwnerView } from '../core/view.js';
-import { editInterview, MAX_EDITS } from '../usecases/edit.js';
+import { editInterview, ifMatches, MAX_EDITS } from '../usecases/edit.js';
 import { type Caller, type IntakeDeps, intake, limited } from '../usecases/intake.js';
 import { deleteInterview, findOwned, previewInterview, ServiceUnavailable } from '../usecases/interviews.js';
 import { restore } from '../usecases/restore.js';
@@ -20,6 +20,7 @@ import { errorResponse, readCancelChoice, readJson, tooLarge, withoutTrailingSla
 export { errorResponse } from './http.js';
 
 import { linkRoutes } from './link.js';
+import { manageRoutes } from './manage.js';
 import { webRoutes } from './web.js';
 
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -222,10 +223,10 @@ export function createApp(options: AppOptions): Hono<SubmissionEnv> {
     if (!read.ok) return read.response;
     const result = await editInterview(
       { ...options, rules: { ...(options.linkAllowlist && { linkAllowlist: options.linkAllowlist }) } },
-      id,
-      c.get('caller').keyId,
+      () => findOwned(options, id, c.get('caller').keyId),
+      { by: 'api', keyId: c.get('caller').keyId },
       read.body,
-      c.req.header('If-Match'),
+      (record) => ifMatches(c.req.header('If-Match'), etagOf(record)),
     );
     switch (result.kind) {
       case 'not-found':
@@ -311,7 +312,10 @@ export function createApp(options: AppOptions): Hono<SubmissionEnv> {
   });
 
   linkRoutes(app, options);
-  if (options.selfServe) webRoutes(app, options);
+  if (options.selfServe) {
+    webRoutes(app, options);
+    manageRoutes(app, options);
+  }
 
   return app;
 }

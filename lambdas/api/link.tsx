@@ -22,7 +22,7 @@ import { type CancelChoice, cancelPending, chosenKeys } from '../usecases/cancel
 import { type ApiDeps, findByToken } from '../usecases/interviews.js';
 import { restore } from '../usecases/restore.js';
 import { crossSite, errorResponse, pageHeaders, readCancelChoice, tooLarge, wantsJson } from './http.js';
-import { CancelPage, MessagePage } from './pages.js';
+import { CancelPage, cancelLinkActions, MessagePage, type PageActions } from './pages.js';
 
 const CANCEL_BODY_BYTES = 4 * 1024;
 const NOTHING_RESTORABLE =
@@ -94,7 +94,56 @@ const UNKNOWN_RECIPIENT_PAGE = {
   message: 'to must be the address of one of this interview’s interviewers.',
 };
 
-export function linkRoutes<E extends Env>(app: Hono<E>, options: ApiDeps & { publicUrl?: string }): void {
+/**
+ * Where a cancel and a restore post, and the page they answer: the cancel link's, or the manage
+ * page's (api/manage.tsx), which serves only what it `serves` (a self-serve interview).
+ */
+export interface LinkMount {
+  /** The two POST paths, each with its `:token`. */
+  cancel: string;
+  restore: string;
+  actions: (token: string) => PageActions;
+  serves?: (record: InterviewRecord) => boolean;
+}
+
+const CANCEL_LINK: LinkMount = {
+  cancel: '/cancel/:token',
+  restore: '/cancel/:token/restore',
+  actions: cancelLinkActions,
+};
+
+type LinkOptions = ApiDeps & { publicUrl?: string };
+
+/** The interview behind a token while its link works, or the page that says why not. */
+export async function lookUpLink(
+  options: LinkOptions,
+  token: string,
+  serves: (record: InterviewRecord) => boolean = () => true,
+) {
+  const record = isWellFormedToken(token) ? await findByToken(options, token) : undefined;
+  if (!record || !serves(record)) return { problem: [404, 'not_found', NOT_FOUND_PAGE] as const };
+  if (options.clock.now().getTime() >= cancelLinkExpiresAt(record).getTime()) {
+    return { problem: [410, 'gone', EXPIRED_PAGE] as const };
+  }
+  return { record };
+}
+
+export function linkRoutes<E extends Env>(app: Hono<E>, options: LinkOptions): void {
+  // GET (and HEAD, which Hono answers from the GET route) only reads: mail scanners fetch links.
+  app.get('/cancel/:token', async (c) => {
+    const token = c.req.param('token');
+    const found = await lookUpLink(options, token);
+    pageHeaders(c);
+    if (found.problem) return c.html(<MessagePage {...found.problem[2]} />, found.problem[0]);
+    return c.html(
+      <CancelPage record={found.record} actions={cancelLinkActions(token)} now={options.clock.now()} />,
+    );
+  });
+  linkActions(app, options, CANCEL_LINK);
+}
+
+/** The cancel and the restore of one mount: the cancel link's, or the manage page's. */
+export function linkActions<E extends Env>(app: Hono<E>, options: LinkOptions, mount: LinkMount): void {
   /** The page, or JSON for `Accept: application/json`; pages get their security headers. */
   const answer = (
     c: Context,
@@ -107,25 +156,6 @@ export function linkRoutes<E extends Env>(app: Hono<E>, options: ApiDeps & { pub
     pageHeaders(c);
     return c.html(<MessagePage {...page} />, status);
   };
-
-  /** The interview behind a token, or the reason there is none. */
-  const lookUp = async (token: string) => {
-    const record = isWellFormedToken(token) ? await findByToken(options, token) : undefined;
-    if (!record) return { problem: [404, 'not_found', NOT_FOUND_PAGE] as const };
-    if (options.clock.now().getTime() >= cancelLinkExpiresAt(record).getTime()) {
-      return { problem: [410, 'gone', EXPIRED_PAGE] as const };
-    }
-    return { record };
-  };
-
-  // GET (and HEAD, which Hono answers from the GET route) only reads: mail scanners fetch links.
-  app.get('/cancel/:token', async (c) => {
-    const token = c.req.param('token');
-    const found = await lookUp(token);
-    pageHeaders(c);
-    if (found.problem) return c.html(<MessagePage {...found.problem[2]} />, found.problem[0]);
-    return c.html(<CancelPage record={found.record} action={`/cancel/${token}`} now={options.clock.now()} />);
-  });
 
   /**
    * What both POSTs do first: refuse another site, bound the body, read the choice, find the
@@ -151,7 +181,7 @@ export function linkRoutes<E extends Env>(app: Hono<E>, options: ApiDeps & { pub
   const chosen = async (c: Context) => {
     const choice = await readCancelChoice(c);
     if (choice === undefined) return { response: answer(c, 400, 'invalid_request', BAD_KIND_PAGE) };
-    const found = await lookUp(c.req.param('token') ?? '');
+    const found = await lookUpLink(options, c.req.param('token') ?? '', mount.serves);
     if (found.problem) {
       const [status, code, page] = found.problem;
       return { response: answer(c, status, code, page) };
@@ -162,11 +192,11 @@ export function linkRoutes<E extends Env>(app: Hono<E>, options: ApiDeps & { pub
   const after = (c: Context, record: InterviewRecord, notice: string) => {
     if (wantsJson(c)) return c.json(toView(record));
     pageHeaders(c);
-    const action = `/cancel/${c.req.param('token')}`;
-    return c.html(<CancelPage record={record} action={action} notice={notice} now={options.clock.now()} />);
+    const actions = mount.actions(c.req.param('token') ?? '');
+    return c.html(<CancelPage record={record} actions={actions} notice={notice} now={options.clock.now()} />);
   };
 
-  app.post('/cancel/:token', ...guard, async (c) => {
+  app.post(mount.cancel, ...guard, async (c) => {
     const request = await chosen(c);
     if (!request.choice) return request.response;
     const keys = chosenKeys(request.record, request.choice);
@@ -176,7 +206,7 @@ export function linkRoutes<E extends Env>(app: Hono<E>, options: ApiDeps & { pub
   });
 
   // Restoring what the candidate cancelled (usecases/restore.ts), under the same rules as a cancel.
-  app.post('/cancel/:token/restore', ...guard, async (c) => {
+  app.post(mount.restore, ...guard, async (c) => {
     const request = await chosen(c);
     if (!request.choice) return request.response;
     const result = await restore(options, request.record, request.choice, BY_LINK);

@@ -19,16 +19,21 @@ h1{font-size:1.35rem;margin:0 0 .25rem}h2{font-size:1.05rem;margin:1.25rem 0 0}.
 .when,.note{color:#555}.notice{padding:.6rem .8rem;border-radius:.4rem;background:#e6f4ea}
 form{margin:.6rem 0}button{font:inherit;padding:.75rem 1rem;border:0;border-radius:.4rem;width:100%;cursor:pointer}
 .danger{background:#b3261e;color:#fff}.restore{background:#fff;color:#0b57d0;border:2px solid #0b57d0}.secondary{background:#fff;color:#b3261e;border:2px solid #b3261e}
-small{display:block;margin-top:1.25rem;color:#666}`;
+small{display:block;margin-top:1.25rem;color:#666}a.button{display:block;text-align:center;padding:.75rem 1rem;border-radius:.4rem;border:2px solid #0b57d0;color:#0b57d0;text-decoration:none;margin:.6rem 0}
+.check{display:flex;gap:.5rem;align-items:flex-start}.check input{margin-top:.35rem}.error{color:#b3261e;margin:.2rem 0 0}`;
 
 /**
  * A strict CSP for a page whose only stylesheet is `style`, inline and allowed by its hash: no
- * script, no other source, no framing; forms post to this origin only, or nowhere.
+ * script but `script` if given (by its hash too), no other source, no framing; forms post to
+ * this origin only, or nowhere.
  */
-export function pageCsp(style: string, forms: 'self' | 'none'): string {
+export function pageCsp(style: string, forms: 'self' | 'none', script?: string): string {
+  const hash = (text: string) => `'sha256-${createHash('sha256').update(text).digest('base64')}'`;
   return [
     "default-src 'none'",
-    `style-src 'sha256-${createHash('sha256').update(style).digest('base64')}'`,
+    `style-src ${hash(style)}`,
+    // A page's one script (the form's), by its hash, fetching from this origin only.
+    ...(script === undefined ? [] : [`script-src ${hash(script)}`, "connect-src 'self'"]),
     `form-action '${forms}'`,
     "base-uri 'none'",
     "frame-ancestors 'none'",
@@ -38,7 +43,14 @@ export function pageCsp(style: string, forms: 'self' | 'none'): string {
 export const PAGE_CSP = pageCsp(STYLE, 'self');
 
 /** The frame of every page we serve: its title, its one inline stylesheet, a main column. */
-export function Layout(props: { title: string; style: string; noindex?: boolean; children: Child }) {
+export function Layout(props: {
+  title: string;
+  style: string;
+  noindex?: boolean;
+  /** The page's one script, run at the end of the body. */
+  script?: string;
+  children: Child;
+}) {
   return (
     <html lang="en">
       <head>
@@ -50,6 +62,7 @@ export function Layout(props: { title: string; style: string; noindex?: boolean;
       </head>
       <body>
         <main>{props.children}</main>
+        {props.script ? <script dangerouslySetInnerHTML={{ __html: props.script }} /> : ''}
       </body>
     </html>
   );
@@ -65,7 +78,23 @@ const STATUS_TEXT: Record<EmailStatus, string> = {
   failed: 'Failed',
 };
 
-function EmailLine(props: { record: InterviewRecord; emailKey: EmailKey; action: string; now?: Date }) {
+/**
+ * Where a page's buttons post: the cancel link's (`/cancel/{token}`, its restore under it), or the
+ * manage page's, which adds a cancel button to each pending email, the edit and the erasure.
+ */
+export interface PageActions {
+  cancel: string;
+  restore: string;
+  /** The manage page's own: its edit form (a GET) and the erasure (a POST). */
+  manage?: { edit: string; erase: string };
+}
+
+export const cancelLinkActions = (token: string): PageActions => ({
+  cancel: `/cancel/${token}`,
+  restore: `/cancel/${token}/restore`,
+});
+
+function EmailLine(props: { record: InterviewRecord; emailKey: EmailKey; actions: PageActions; now?: Date }) {
   const e = props.record.emails[props.emailKey];
   if (!e) return '';
   const person = panelistOf(props.record.interviewers, props.emailKey);
@@ -96,7 +125,7 @@ function EmailLine(props: { record: InterviewRecord; emailKey: EmailKey; action:
       )}
       {e.reason ? <div class="note">{e.reason}</div> : ''}
       {props.now && restorable(props.record, props.emailKey, props.now) ? (
-        <form method="post" action={`${props.action}/restore`}>
+        <form method="post" action={props.actions.restore}>
           <input type="hidden" name="kind" value={kindOf(props.emailKey)} />
           {person ? <input type="hidden" name="to" value={person.email} /> : ''}
           <button class="restore" type="submit">
@@ -107,7 +136,29 @@ function EmailLine(props: { record: InterviewRecord; emailKey: EmailKey; action:
       ) : (
         ''
       )}
+      {props.actions.manage && e.status === 'scheduled' ? (
+        <CancelButton
+          action={props.actions.cancel}
+          kind={kindOf(props.emailKey)}
+          {...(person && { to: person.email })}
+          label={`Cancel this ${label.toLowerCase()}${
+            kindOf(props.emailKey) === 'follow-up' && secondPending(props.record, props.emailKey)
+              ? ' and the one after it'
+              : ''
+          }`}
+        />
+      ) : (
+        ''
+      )}
     </li>
+  );
+}
+
+/** Whether the second follow-up to the same person is still to go (it goes with the first). */
+function secondPending(record: InterviewRecord, key: EmailKey): boolean {
+  const person = parseEmailKey(key)?.person;
+  return scheduledKeys(record).some(
+    (k) => kindOf(k) === 'second-follow-up' && parseEmailKey(k)?.person === person && isPending(record, k),
   );
 }
 
@@ -137,8 +188,16 @@ const isFollowUp = (key: EmailKey) => kindOf(key) !== 'thank-you';
  * Every email, person by person. Buttons: everything; for a panel, everything to one person; the
  * follow-ups only (the second follow-up goes with the first), when something else is pending too.
  */
-export function CancelPage(props: { record: InterviewRecord; action: string; notice?: string; now?: Date }) {
-  const { record, action } = props;
+export function CancelPage(props: {
+  record: InterviewRecord;
+  actions: PageActions;
+  notice?: string;
+  now?: Date;
+  /** The erasure's error, on its checkbox (the manage page). */
+  eraseProblem?: string;
+}) {
+  const { record, actions } = props;
+  const action = actions.cancel;
   const panel = record.interviewers;
   const keys = scheduledKeys(record);
   const pending = keys.filter((key) => isPending(record, key));
@@ -174,7 +233,7 @@ export function CancelPage(props: { record: InterviewRecord; action: string; not
               <EmailLine
                 record={record}
                 emailKey={key}
-                action={action}
+                actions={actions}
                 {...(props.now && { now: props.now })}
               />
             ))}
@@ -211,11 +270,49 @@ export function CancelPage(props: { record: InterviewRecord; action: string; not
       ) : (
         <p class="note">Nothing is waiting to be sent.</p>
       )}
+      {actions.manage ? <ManageSections {...actions.manage} problem={props.eraseProblem} /> : ''}
       <small>
-        Opening this page never cancels anything; only the buttons do. Anyone who has this link can cancel or
-        restore, so please don't forward it. Emails already sent cannot be recalled.
+        Opening this page never changes anything; only the buttons do. Anyone who has this link can{' '}
+        {actions.manage ? 'change, cancel, restore or erase' : 'cancel or restore'}, so please don't forward
+        it. Emails already sent cannot be recalled.
       </small>
     </Layout>
+  );
+}
+
+/** The manage page's own sections: the edit form's link, and the erasure with its confirmation box. */
+function ManageSections(props: { edit: string; erase: string; problem?: string | undefined }) {
+  return (
+    <>
+      <h2>Change the details</h2>
+      <p class="note">Names, notes, dates away, the position, or who is on the panel.</p>
+      <a class="button" href={props.edit}>
+        Change the details
+      </a>
+      <h2>Erase your data</h2>
+      <form method="post" action={props.erase}>
+        <label class="check" for="f-confirm">
+          <input
+            id="f-confirm"
+            type="checkbox"
+            name="confirm"
+            value="on"
+            {...(props.problem && { 'aria-invalid': 'true', 'aria-describedby': 'f-confirm-error' })}
+          />
+          I understand: everything not yet sent is cancelled, and this page stops working.
+        </label>
+        {props.problem ? (
+          <p class="error" id="f-confirm-error">
+            {props.problem}
+          </p>
+        ) : (
+          ''
+        )}
+        <button class="danger" type="submit">
+          Erase my data
+        </button>
+      </form>
+    </>
   );
 }
 

@@ -5,11 +5,14 @@
  * posts the form back, kept as typed. Every field has its label, and its error is tied to it
  * (`aria-describedby`, `aria-invalid`).
  */
+import type { Child } from 'hono/jsx';
 import type { InterviewRecord } from '../core/interview.js';
 import { MAX_PANEL } from '../core/panel.js';
 import type { FieldProblem } from '../core/schema.js';
 import { formatForPeople } from '../core/time.js';
 import { Layout, PlanList } from './pages.js';
+import { labelOf } from './web-preview.js';
+import { WEB_SCRIPT } from './web-script.js';
 
 export const WEB_STYLE = `body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0;padding:1rem;color:#1b1b1b;background:#f6f6f4;line-height:1.5}
 main{max-width:36rem;margin:0 auto;background:#fff;border-radius:.5rem;padding:1.25rem;box-shadow:0 1px 3px rgba(0,0,0,.1)}
@@ -18,7 +21,8 @@ legend{font-weight:600;padding:0 .3rem}label{display:block;font-weight:600;margi
 input,textarea{font:inherit;width:100%;box-sizing:border-box;padding:.5rem;border:1px solid #8a8a85;border-radius:.3rem}input[type=checkbox]{width:auto;margin-right:.4rem}
 .check{display:flex;align-items:center;font-weight:400}[aria-invalid=true]{border:2px solid #b3261e}.error{color:#b3261e;margin:.2rem 0 0;font-size:.95rem}
 .problems{border:2px solid #b3261e;border-radius:.4rem;padding:.5rem .9rem}button{font:inherit;padding:.75rem 1rem;border:0;border-radius:.4rem;width:100%;cursor:pointer;margin-top:1rem}
-.primary{background:#0b57d0;color:#fff}.default{position:absolute;left:-10000px;width:1px;height:1px;overflow:hidden}.secondary{background:#fff;color:#0b57d0;border:2px solid #0b57d0}ul{padding-left:1.2rem}.addr{display:block;font-weight:400;color:#555;overflow-wrap:anywhere}.kind{font-weight:600}.note,small{color:#555}small{display:block;margin-top:1.25rem}`;
+.primary{background:#0b57d0;color:#fff}.default{position:absolute;left:-10000px;width:1px;height:1px;overflow:hidden}.secondary{background:#fff;color:#0b57d0;border:2px solid #0b57d0}ul{padding-left:1.2rem}.addr{display:block;font-weight:400;color:#555;overflow-wrap:anywhere}.kind{font-weight:600}.note,small{color:#555}small{display:block;margin-top:1.25rem}
+.fixed{margin:.7rem 0 0}#preview{margin-top:1rem}.email{border:1px solid #d7d7d2;border-radius:.4rem;padding:.5rem .8rem;margin:.6rem 0}.email p{margin:.2rem 0}.body{white-space:pre-wrap;overflow-wrap:anywhere;font-size:.95rem;margin:.4rem 0 0}.drop{outline:3px dashed #0b57d0}`;
 
 /** What the form holds: each field as typed, by its name (`candidate.name`, `interviewers.0.email`). */
 export type FormValues = Record<string, string>;
@@ -77,21 +81,42 @@ function Field(props: {
   );
 }
 
-function Check(props: { name: string; label: string; values: FormValues }) {
+function Check(props: { name: string; label: string; values: FormValues; problems: FieldProblem[] }) {
   const id = idOf(props.name);
+  const problem = props.problems.find((p) => p.path === props.name);
   return (
-    <label class="check" for={id}>
-      <input
-        id={id}
-        type="checkbox"
-        name={props.name}
-        value="on"
-        checked={props.values[props.name] === 'on'}
-      />
-      {props.label}
-    </label>
+    <>
+      <label class="check" for={id}>
+        <input
+          id={id}
+          type="checkbox"
+          name={props.name}
+          value="on"
+          checked={props.values[props.name] === 'on'}
+          {...(problem && { 'aria-invalid': 'true', 'aria-describedby': `${id}-error` })}
+        />
+        {props.label}
+      </label>
+      {problem ? (
+        <p class="error" id={`${id}-error`}>
+          {problem.message}
+        </p>
+      ) : (
+        ''
+      )}
+    </>
   );
 }
+
+/** Whether the form shows a field for `path` (an edit shows the fixed ones as text). */
+function onAField(path: string, editing: boolean): boolean {
+  if (editing && /^(candidate\.email|interview\.(endsAt|timeZone)|invite)$/.test(path)) return false;
+  return /^(candidate\.(name|email|phone)|interviewers\.\d+\.(name|email|note|awayUntil)|position|company|interview\.(endsAt|timeZone|decisionBy)|highlights|holidays|invite|secondFollowUp|noFollowUp)$/.test(
+    path,
+  );
+}
+
+const capitalised = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
 /** How many interviewer rows the form shows: those typed into, at least one, at most MAX_PANEL. */
 export function panelRows(values: FormValues): number {
@@ -102,29 +127,76 @@ export function panelRows(values: FormValues): number {
   return Math.min(MAX_PANEL, Math.max(1, ...typed.map((i) => i + 1)));
 }
 
-export function FormPage(props: { values: FormValues; problems: FieldProblem[]; rows: number }) {
+/**
+ * What the form is for: a new request (`POST /`), or the manage page's edit of a confirmed one,
+ * which posts to its own link with the revision it was read at, and shows what an edit may not change
+ * (the candidate's address, the interview's time and zone) as text.
+ */
+export type FormMode =
+  | { kind: 'new' }
+  | {
+      kind: 'edit';
+      action: string;
+      back: string;
+      /** The details' revision the form was read at (manage.tsx): another save since is a 412. */
+      revision: string;
+      /** Shown as text; the follow-ups' boxes only where they can change (off, never back on). */
+      fixed: { email: string; ended: string; secondFollowUp: boolean; followUp: boolean };
+    };
+
+const NEW: FormMode = { kind: 'new' };
+
+export function FormPage(props: {
+  values: FormValues;
+  problems: FieldProblem[];
+  rows: number;
+  mode?: FormMode;
+  /** The preview's fragment, when the form was posted back to preview it (JavaScript off). */
+  preview?: Child;
+}) {
   const { values, problems } = props;
-  const general = problems.filter(
-    (p) => !/^(candidate|interviewers|interview|position|company|highlights|holidays|invite)\b/.test(p.path),
-  );
+  const mode = props.mode ?? NEW;
+  const editing = mode.kind === 'edit';
+  const submitLabel = editing ? 'Save changes' : 'Send me the link to confirm';
+  // A problem on no field the form shows is listed at the top, by the field's name.
+  const general = problems.filter((p) => !onAField(p.path, editing));
   const f = (name: string, label: string, extra: Partial<Parameters<typeof Field>[0]> = {}) => (
     <Field name={name} label={label} values={values} problems={problems} {...extra} />
   );
+  const hidden = (name: string) =>
+    values[name] !== undefined ? <input type="hidden" name={name} value={values[name]} /> : '';
   return (
-    <Layout style={WEB_STYLE} title="Thank-you and follow-up emails after your interview">
-      <h1>After your interview</h1>
-      <p>
-        We send your thank-you to each interviewer a few hours after the interview, and a follow-up after
-        three business days, at sensible local times. Nothing goes out until you confirm from the email we
-        send you.
-      </p>
+    <Layout
+      style={WEB_STYLE}
+      {...(editing ? { noindex: true } : { script: WEB_SCRIPT })}
+      title={
+        problems.length > 0
+          ? `Please check the form: ${editing ? 'change your emails' : 'after your interview'}`
+          : editing
+            ? 'Change your emails'
+            : 'Thank-you and follow-up emails after your interview'
+      }
+    >
+      <h1>{editing ? 'Change your emails' : 'After your interview'}</h1>
+      {editing ? (
+        <p>
+          Emails already sent stay as they went. What is still to go follows what you save here, and we email
+          you the new plan. <a href={mode.back}>Back without changing anything</a>
+        </p>
+      ) : (
+        <p>
+          We send your thank-you to each interviewer a few hours after the interview, and a follow-up after
+          three business days, at sensible local times. Nothing goes out until you confirm from the email we
+          send you.
+        </p>
+      )}
       {problems.length > 0 ? (
         <div class="problems" role="alert">
           <p>Please check the fields marked below{general.length > 0 ? ':' : '.'}</p>
           {general.length > 0 ? (
             <ul>
               {general.map((p) => (
-                <li>{p.path === 'service' ? p.message : `${p.path} ${p.message}`}</li>
+                <li>{p.path === 'service' ? p.message : `${capitalised(labelOf(p.path))}: ${p.message}`}</li>
               ))}
             </ul>
           ) : (
@@ -134,57 +206,44 @@ export function FormPage(props: { values: FormValues; problems: FieldProblem[]; 
       ) : (
         ''
       )}
-      <form method="post" action="/" enctype="multipart/form-data" novalidate>
+      <form
+        method="post"
+        action={editing ? mode.action : '/'}
+        enctype="multipart/form-data"
+        novalidate
+        id="request"
+      >
         {/* The form's default button (Enter in a field) is its first: this one, the real submit,
             out of sight, ahead of the add and remove buttons. */}
         <button type="submit" class="default" tabindex={-1}>
-          Send me the link to confirm
+          {submitLabel}
         </button>
-        <fieldset>
-          <legend>Start from the invite (optional)</legend>
-          <label for="f-invite">
-            The interview's calendar invite
-            <span class="hint" id="f-invite-hint">
-              The .ics file from your calendar or the invitation email. It fills in the time, the interviewers
-              and the position, for you to check.
-            </span>
-          </label>
-          <input
-            id="f-invite"
-            name="invite"
-            type="file"
-            accept=".ics,text/calendar"
-            aria-describedby={[
-              'f-invite-hint',
-              ...(problems.some((p) => p.path === 'invite') ? ['f-invite-error'] : []),
-            ].join(' ')}
-            {...(problems.some((p) => p.path === 'invite') && { 'aria-invalid': 'true' })}
-          />
-          {problems
-            .filter((p) => p.path === 'invite')
-            .map((p) => (
-              <p class="error" id="f-invite-error">
-                {p.message}
-              </p>
-            ))}
-          <button type="submit" class="secondary" name="fill" value="1" formnovalidate>
-            Fill in from the invite
-          </button>
-        </fieldset>
+        {editing ? (
+          <input type="hidden" name="revision" value={mode.revision} />
+        ) : (
+          <InviteFields problems={problems} />
+        )}
         <fieldset>
           <legend>You</legend>
           {f('candidate.name', 'Your name', { required: true, autocomplete: 'name' })}
-          {f('candidate.email', 'Your email', {
-            type: 'email',
-            required: true,
-            autocomplete: 'email',
-            hint: 'We send the link to confirm here, and a copy of each email.',
-          })}
+          {editing ? (
+            <p class="fixed">
+              Your email: <strong>{mode.fixed.email}</strong>
+            </p>
+          ) : (
+            f('candidate.email', 'Your email', {
+              type: 'email',
+              required: true,
+              autocomplete: 'email',
+              hint: 'We send the link to confirm here, and a copy of each email.',
+            })
+          )}
           {f('candidate.phone', 'Your phone (optional)', { type: 'tel', autocomplete: 'tel' })}
         </fieldset>
         {Array.from({ length: props.rows }, (_, i) => (
           <fieldset>
             <legend>{props.rows > 1 ? `Interviewer ${i + 1}` : 'Your interviewer'}</legend>
+            {hidden(`interviewers.${i}.id`)}
             {f(`interviewers.${i}.name`, 'Name', { required: true })}
             {f(`interviewers.${i}.email`, 'Email', { type: 'email', required: true })}
             {f(`interviewers.${i}.note`, 'Something you talked about (optional)', {
@@ -214,11 +273,20 @@ export function FormPage(props: { values: FormValues; problems: FieldProblem[]; 
           <legend>The interview</legend>
           {f('position', 'Position', { required: true })}
           {f('company', 'Company (optional)')}
-          {f('interview.endsAt', 'When it ended', { type: 'datetime-local', required: true })}
-          {f('interview.timeZone', 'Time zone', {
-            required: true,
-            hint: 'Where the interview took place, e.g. America/New_York or Europe/Berlin.',
-          })}
+          {editing ? (
+            <p class="fixed">
+              It ended <strong>{mode.fixed.ended}</strong>.
+            </p>
+          ) : (
+            <>
+              {f('interview.endsAt', 'When it ended', { type: 'datetime-local', required: true })}
+              {f('interview.timeZone', 'Time zone', {
+                required: true,
+                autocomplete: 'off',
+                hint: 'Where the interview took place, e.g. America/New_York or Europe/Berlin.',
+              })}
+            </>
+          )}
           {f('highlights', 'What you would like to stress (optional)', {
             hint: 'e.g. "my experience in marketing". Plain text, no links.',
           })}
@@ -226,22 +294,90 @@ export function FormPage(props: { values: FormValues; problems: FieldProblem[]; 
           {f('holidays', 'Public holidays to skip (optional)', {
             hint: 'A country code such as US or DE-BY.',
           })}
-          <Check
-            name="secondFollowUp"
-            label="Also send a short second follow-up a week later"
-            values={values}
-          />
-          <Check name="noFollowUp" label="The employer asked candidates not to follow up" values={values} />
+          {!editing || mode.fixed.secondFollowUp ? (
+            <Check
+              name="secondFollowUp"
+              label="Also send a short second follow-up a week later"
+              values={values}
+              problems={problems}
+            />
+          ) : (
+            ''
+          )}
+          {!editing || mode.fixed.followUp ? (
+            <Check
+              name="noFollowUp"
+              label="The employer asked candidates not to follow up"
+              values={values}
+              problems={problems}
+            />
+          ) : (
+            <>
+              <input type="hidden" name="noFollowUp" value="on" />
+              <p class="fixed">No follow-ups: the employer asked candidates not to follow up.</p>
+            </>
+          )}
         </fieldset>
+        {editing ? (
+          ''
+        ) : (
+          <>
+            <button type="submit" class="secondary" name="preview" value="1">
+              Preview the emails
+            </button>
+            <section id="preview" aria-live="polite" aria-label="Preview of your emails">
+              {props.preview ?? ''}
+            </section>
+          </>
+        )}
         <button type="submit" class="primary">
-          Send me the link to confirm
+          {submitLabel}
         </button>
       </form>
-      <small>
-        We write to your interviewers only after you confirm, and only what you see on the next page. Your
-        data is deleted 90 days after the last email, or at once when you erase it.
-      </small>
+      {editing ? (
+        ''
+      ) : (
+        <small>
+          We write to your interviewers only after you confirm, and only what you see on the next page. Your
+          data is deleted 90 days after the last email, or at once when you erase it.
+        </small>
+      )}
     </Layout>
+  );
+}
+
+/** The invite's file input and its button (a new request only). */
+function InviteFields(props: { problems: FieldProblem[] }) {
+  const problem = props.problems.some((p) => p.path === 'invite');
+  return (
+    <fieldset id="invite-drop">
+      <legend>Start from the invite (optional)</legend>
+      <label for="f-invite">
+        The interview's calendar invite
+        <span class="hint" id="f-invite-hint">
+          The .ics file from your calendar or the invitation email. It fills in the time, the interviewers and
+          the position, for you to check.
+        </span>
+      </label>
+      <input
+        id="f-invite"
+        name="invite"
+        type="file"
+        accept=".ics,text/calendar"
+        aria-describedby={['f-invite-hint', ...(problem ? ['f-invite-error'] : [])].join(' ')}
+        {...(problem && { 'aria-invalid': 'true' })}
+      />
+      {props.problems
+        .filter((p) => p.path === 'invite')
+        .map((p) => (
+          <p class="error" id="f-invite-error">
+            {p.message}
+          </p>
+        ))}
+      <button type="submit" class="secondary" name="fill" value="1" formnovalidate>
+        Fill in from the invite
+      </button>
+    </fieldset>
   );
 }
 

@@ -201,12 +201,38 @@ export function confirmationWindow(
 }
 
 /**
+ * Who an IP address counts as: an IPv4 address itself (an IPv4-mapped IPv6 one too), an IPv6
+ * address by its /64 (one subscriber's network: a phone or a home gets a whole /64 and picks new
+ * addresses in it at will), anything else as given. Written here: it is a few lines of parsing,
+ * and `node:net`'s BlockList answers membership, not "which /64".
+ */
+export function clientNetwork(ip: string): string {
+  const mapped = /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/i.exec(ip);
+  if (mapped?.[1]) return mapped[1];
+  if (!ip.includes(':')) return ip;
+  const halves = ip.toLowerCase().split('::');
+  if (halves.length > 2) return ip;
+  const [head = '', tail] = halves;
+  const left = head === '' ? [] : head.split(':');
+  const right = tail === undefined || tail === '' ? [] : tail.split(':');
+  if (tail === undefined && left.length !== 8) return ip;
+  const groups = [...left, ...Array<string>(Math.max(0, 8 - left.length - right.length)).fill('0'), ...right];
+  if (groups.length !== 8 || !groups.every((g) => /^[0-9a-f]{1,4}$/.test(g))) return ip;
+  return `${groups
+    .slice(0, 4)
+    .map((g) => g.replace(/^0+(?=.)/, ''))
+    .join(':')}::/64`;
+}
+
+/**
  * The window a self-serve submission counts in for its client's IP address (keyed, as addresses
  * are, so the counter names no address): one person's phone, not a script.
  */
 export function ipWindow(now: Date, ip: string, limits: Limits, counterKey: string): LimitWindow {
   const hour = now.toISOString().slice(0, 13);
-  const id = createHmac('sha256', counterKey).update(`ip ${ip}`, 'utf8').digest('base64url');
+  const id = createHmac('sha256', counterKey)
+    .update(`ip ${clientNetwork(ip)}`, 'utf8')
+    .digest('base64url');
   return {
     name: 'self-serve-per-ip-per-hour',
     counter: `${ALL_KEYS}#ip#${id}#${hour}`,

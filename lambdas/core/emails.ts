@@ -335,8 +335,12 @@ export function renderConfirmation(
 }
 
 function cancelBlocks(cancelUrl: string): Block[] {
+  // A self-serve interview's link opens its manage page (api/manage.tsx), an API interview's the cancel page.
+  const manage = /\/manage\/[^/]+$/.test(cancelUrl);
   return [
-    'To cancel whatever has not been sent yet, open this link and press the button on the page:',
+    manage
+      ? 'To change, cancel or restore what has not been sent yet, or to erase your data, open this link and use the buttons on the page:'
+      : 'To cancel whatever has not been sent yet, open this link and press the button on the page:',
     { link: cancelUrl },
     'Good luck!',
   ];

@@ -10,7 +10,8 @@
  * it has an `@` with a dot somewhere after it.
  */
 const DELIMITERS = /([\s<>"'(),;:]+)/;
-const TOKEN_IN_PATH = /\/cancel\/[A-Za-z0-9_-]+/g;
+/** A link's token: the cancel page's, or the self-serve manage page's. */
+const TOKEN_IN_PATH = /\/(cancel|manage)\/[A-Za-z0-9_-]+/g;
 const BEARER = /Bearer\s+\S+/gi;
 
 function redactAddresses(text: string): string {
@@ -24,7 +25,7 @@ function redactAddresses(text: string): string {
 }
 
 export function redact(text: string): string {
-  return redactAddresses(text).replace(TOKEN_IN_PATH, '/cancel/[token]').replace(BEARER, 'Bearer [key]');
+  return redactAddresses(text).replace(TOKEN_IN_PATH, '/$1/[token]').replace(BEARER, 'Bearer [key]');
 }
 
 export function redactFields(fields: Record<string, unknown>): Record<string, unknown> {

@@ -33,8 +33,7 @@ import { type EditPlan, planEdit } from '../core/replan.js';
 import type { FieldProblem, TextRules } from '../core/schema.js';
 import { scheduleTime } from '../core/sendTimes.js';
 import { uniqueName } from '../core/tokens.js';
-import { etagOf } from '../core/view.js';
-import { type ApiDeps, findOwned, ServiceUnavailable } from './interviews.js';
+import { type ApiDeps, ServiceUnavailable } from './interviews.js';
 
 export interface EditDeps extends ApiDeps {
   access: LimitStore & SuppressionStore;
@@ -77,17 +76,25 @@ export function editScheduleName(id: string, key: EmailKey): string {
   return uniqueName(`${id}-${key}-e`, 8);
 }
 
+/**
+ * An edit of the interview `find` reads (afresh each round: its owner's through the API, the
+ * candidate's through the manage page's link), by `who`, under one set of rules and races.
+ */
 export async function editInterview(
   deps: EditDeps,
-  id: string,
-  keyId: string,
+  find: () => Promise<InterviewRecord | undefined>,
+  who: Acting,
   body: unknown,
-  ifMatch: string | undefined,
+  /**
+   * The edit's condition on each fresh read: the API's `If-Match` on the ETag (`ifMatches`), the
+   * manage form's on the revision it was read at (a send since changes the ETag, not the details).
+   */
+  matches: (record: InterviewRecord) => boolean,
 ): Promise<EditResult> {
   for (let round = 0; round < ROUNDS; round++) {
-    const record = await findOwned(deps, id, keyId);
+    const record = await find();
     if (!record) return { kind: 'not-found' };
-    if (!ifMatches(ifMatch, etagOf(record))) return { kind: 'precondition-failed' };
+    if (!matches(record)) return { kind: 'precondition-failed' };
     if ((record.revision ?? 0) >= MAX_EDITS) return { kind: 'conflict', code: 'too_many_edits', keys: [] };
     const parsed = parseEdit(record, body, deps.rules);
     if (!parsed.ok) return { kind: 'invalid', fields: parsed.fields };
@@ -100,7 +107,7 @@ export async function editInterview(
     }
     const refused = await suppressedAddresses(deps, parsed, planned.plan);
     if (refused.length > 0) return { kind: 'invalid', fields: refused };
-    const result = await attempt(deps, record, planned.plan, { by: 'api', keyId }, now);
+    const result = await attempt(deps, record, planned.plan, who, now);
     if (result) return result;
     await new Promise((resolve) => setTimeout(resolve, 50 * (round + 1)));
   }
@@ -146,7 +153,7 @@ async function attempt(
   const next: InterviewRecord = { ...plan.next, emails: { ...plan.next.emails } };
   const windows = limitWindows(
     now,
-    { keyId: who.keyId ?? '', interviewers: plan.newAddresses },
+    { keyId: record.ownerKeyId, interviewers: plan.newAddresses },
     deps.limits,
     deps.counterKey,
   ).filter((w) => w.name.startsWith('per-interviewer'));

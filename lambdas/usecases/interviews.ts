@@ -4,7 +4,7 @@
  */
 import type { Clock } from '../core/clock.js';
 import { renderForInterviewer } from '../core/emails.js';
-import { entry } from '../core/history.js';
+import { type Acting, entry } from '../core/history.js';
 import {
   CANCELLED_BY_DELETE,
   CONFIRMATIONS_LIMITED,
@@ -329,16 +329,17 @@ export async function findOwned(
 export async function deleteInterview(
   deps: ApiDeps & { access: Pick<IdempotencyStore, 'forget'> },
   record: InterviewRecord,
+  /** Its owner through the API, or the candidate from the manage page (`by: link`). */
+  who: Acting = { by: 'api', keyId: record.ownerKeyId },
 ): Promise<void> {
-  const byOwner = { by: 'api', keyId: record.ownerKeyId } as const;
   // Erased from the record as it is after the cancels (an edit in between may have added or
   // removed emails): every email it holds loses its times.
-  const current = await cancelPending(deps, record, emailKeys(record), CANCELLED_BY_DELETE, byOwner);
+  const current = await cancelPending(deps, record, emailKeys(record), CANCELLED_BY_DELETE, who);
   // Forgotten before the erasure, which removes the scope: a DELETE that fails in between is
   // retried (the interview is not erased yet) and forgets again, harmlessly.
   if (record.idempotencyScope) await deps.access.forget(record.idempotencyScope);
   const at = deps.clock.now().toISOString();
   // No key id in it: the erasure removes the owner (see erasedHistory).
-  await deps.store.erase(current, at, entry({ by: 'api' }, 'erased', at));
+  await deps.store.erase(current, at, entry({ by: who.by }, 'erased', at));
   deps.log('info', 'interview erased', { interviewId: record.id });
 }

@@ -239,7 +239,7 @@ export async function confirmSelfServe(
       read = current;
       continue;
     }
-    await sendConfirmation(deps, next, `${baseUrl}/cancel/${token}`, Promise.resolve(true));
+    await sendConfirmation(deps, next, manageUrl(baseUrl, token), Promise.resolve(true));
     log('info', 'self-serve interview confirmed', { interviewId: read.id });
     return { kind: 'confirmed', record: next };
   }

@@ -26,9 +26,11 @@ describe('InterviewFollowupStack (defaults)', () => {
   const { template } = defaultStack();
   const { configSetId, api } = idsOf(template);
 
-  it('HTTP API: exactly the thirteen routes, the description to the docs function and the rest to the api function', () => {
+  it('HTTP API: exactly the thirteen routes and the self-serve ones, the description to the docs function and the rest to the api function', () => {
     const routes = resources(template, 'AWS::ApiGatewayV2::Route').map(([, r]) => props(r));
-    expect(routes.map((r) => r.RouteKey).sort()).toEqual([...INTERVIEW_ROUTES, ...ANONYMOUS_ROUTES].sort());
+    expect(routes.map((r) => r.RouteKey).sort()).toEqual(
+      [...INTERVIEW_ROUTES, ...ANONYMOUS_ROUTES, ...SELF_SERVE_ROUTES].sort(),
+    );
     const integrations = new Map(
       resources(template, 'AWS::ApiGatewayV2::Integration').map(([id, r]) => [id, props(r)]),
     );
@@ -65,6 +67,7 @@ describe('InterviewFollowupStack (defaults)', () => {
       'GET /health': anonymous,
       'GET /openapi.json': anonymous,
       'GET /docs': anonymous,
+      ...Object.fromEntries(SELF_SERVE_ROUTES.map((key) => [key, anonymous])),
     });
     // A route added later without its own settings falls to the stage default: the anonymous budget.
     template.hasResourceProperties('AWS::ApiGatewayV2::Stage', { DefaultRouteSettings: anonymous });
@@ -148,17 +151,29 @@ function targetsOf(template: Template): Map<string, string> {
 describe('InterviewFollowupStack selfServe (the self-serve pages)', () => {
   const anonymous = { ThrottlingRateLimit: 10, ThrottlingBurstLimit: 20 };
 
-  it('unset (the default): none of the self-serve routes', () => {
-    const { template } = defaultStack();
-    const keys = [...targetsOf(template).keys()];
-    expect(keys.filter((key) => SELF_SERVE_ROUTES.includes(key))).toEqual([]);
-    expect(Object.keys(routeSettingsOf(template)).filter((key) => SELF_SERVE_ROUTES.includes(key))).toEqual(
-      [],
-    );
+  it('off (false, or unset with wafRateLimit): none of the self-serve routes', () => {
+    for (const props of [{ selfServe: false }, { wafRateLimit: 1000 }]) {
+      const { template } = synth(props);
+      const keys = [...targetsOf(template).keys()];
+      expect(
+        keys.filter((key) => SELF_SERVE_ROUTES.includes(key)),
+        JSON.stringify(props),
+      ).toEqual([]);
+      expect(Object.keys(routeSettingsOf(template)).filter((key) => SELF_SERVE_ROUTES.includes(key))).toEqual(
+        [],
+      );
+    }
   });
 
-  it('true: exactly the five self-serve routes more, each to the api function, on the anonymous budget', () => {
-    const { template } = synth({ selfServe: true });
+  it('refuses selfServe with wafRateLimit: behind CloudFront the per-IP limit would be everyone’s', () => {
+    expect(() => synth({ selfServe: true, wafRateLimit: 1000 })).toThrow(
+      /selfServe cannot be on with wafRateLimit/,
+    );
+    expect(() => synth({}, { selfServe: 'true', wafRateLimit: '1000' })).toThrow(/per-IP limit/);
+  });
+
+  it('unset (the default): exactly the self-serve routes more, each to the api function, on the anonymous budget', () => {
+    const { template } = defaultStack();
     const targets = targetsOf(template);
     expect([...targets.keys()].sort()).toEqual(
       [...INTERVIEW_ROUTES, ...ANONYMOUS_ROUTES, ...SELF_SERVE_ROUTES].sort(),
@@ -176,7 +191,7 @@ describe('InterviewFollowupStack selfServe (the self-serve pages)', () => {
     expect(stage.DependsOn).toEqual(expect.arrayContaining(routeIds));
   });
 
-  it('from context ("true"; "false" is the default), following the cancel throttle settings; a prop wins', () => {
+  it('from context ("true", the default; "false"), following the cancel throttle settings; a prop wins', () => {
     const on = routeSettingsOf(
       synth({}, { selfServe: 'true', cancelThrottleRate: '3', cancelThrottleBurst: '4' }).template,
     );

@@ -226,11 +226,11 @@ describe('InterviewFollowupStack settings', () => {
     },
   );
 
-  it('selfServe: unset sets no SELF_SERVE (off); true sets SELF_SERVE=on, which loadApiConfig reads', () => {
-    const { template: defaults } = defaultStack();
-    expect(envOf(defaults, 'Api')[ENV.selfServe]).toBeUndefined();
-    expect(loadDeployed(defaults, 'Api', loadApiConfig).config.selfServe).toBe(false);
-    const { template } = synth({ selfServe: true });
+  it('selfServe: unset or true sets SELF_SERVE=on, which loadApiConfig reads; false sets none (off)', () => {
+    const { template: off } = synth({ selfServe: false });
+    expect(envOf(off, 'Api')[ENV.selfServe]).toBeUndefined();
+    expect(loadDeployed(off, 'Api', loadApiConfig).config.selfServe).toBe(false);
+    const { template } = defaultStack();
     expect(envOf(template, 'Api')[ENV.selfServe]).toBe('on');
     const { config, unread } = loadDeployed(template, 'Api', loadApiConfig);
     expect(unread).toEqual([]);

@@ -167,13 +167,21 @@ export const ANONYMOUS_ROUTES = [
 ];
 /** The routes the docs function answers; every other goes to the api function. */
 export const DOCS_ROUTES = ['GET /openapi.json', 'GET /docs'];
-/** The routes `selfServe` adds, to the api function on the anonymous budget; none without it. */
+/** The routes `selfServe` adds (on by default), to the api function on the anonymous budget; none without it. */
 export const SELF_SERVE_ROUTES = [
   'GET /',
+  'HEAD /',
   'POST /',
+  'POST /preview',
   'GET /manage/{token}',
   'HEAD /manage/{token}',
   'POST /manage/{token}/confirm',
+  'POST /manage/{token}/cancel',
+  'POST /manage/{token}/restore',
+  'GET /manage/{token}/edit',
+  'HEAD /manage/{token}/edit',
+  'POST /manage/{token}/edit',
+  'POST /manage/{token}/erase',
 ];
 
 export function logGroupOf(template: Template, id: FunctionId): string {

@@ -4,51 +4,37 @@
  * fields, adding and removing an interviewer, the verify email to the candidate alone, the page its
  * link opens (which changes nothing), the confirmation, and what is refused.
  */
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { NO_LIMITS, useService } from '../integration/helpers.js';
 import { mailsTo } from '../support/panel.js';
+import { filledForm, webClient } from '../support/web.js';
 
 const { ctx } = useService({ selfServe: true, limits: { ...NO_LIMITS, selfServePerIpPerHour: 1_000 } });
 const SUBMITTED = '2026-11-27T19:30:00.000Z';
 
-const form = (fields: Record<string, string>, headers: Record<string, string> = {}) =>
-  ctx.api.call('/', {
-    method: 'POST',
-    headers: {
-      'Content-Type': 'application/x-www-form-urlencoded',
-      'Sec-Fetch-Site': 'same-origin',
-      ...headers,
-    },
-    body: new URLSearchParams(fields).toString(),
-  });
-
-const filled = (candidate: string, interviewer: string): Record<string, string> => ({
-  'candidate.name': 'Reagan Applicant',
-  'candidate.email': candidate,
-  'interviewers.0.name': 'Mrs. Hiring Manager',
-  'interviewers.0.email': interviewer,
-  position: 'Copywriter',
-  company: 'Example Corp',
-  'interview.endsAt': '2026-11-27T14:00',
-  'interview.timeZone': 'America/New_York',
-});
-
-/** The verify link the candidate got, by its token. */
-async function verifyToken(candidate: string): Promise<string> {
-  await ctx.runtime.emulator.settle();
-  const text = mailsTo(await ctx.api.mail(), candidate).at(-1)?.text ?? '';
-  const token = /\/manage\/([A-Za-z0-9_-]{43})/.exec(text)?.[1];
-  if (!token) throw new Error(`no verify link in: ${text}`);
-  return token;
-}
+const web = webClient(ctx);
+const form = web.form;
+const filled = filledForm;
+const verifyToken = web.linkToken;
 
 describe('the self-serve form', () => {
-  it('GET / is the form: every field labelled, a strict CSP, no script', async () => {
+  it('GET / is the form: every field labelled, a strict CSP allowing its one script by hash', async () => {
     const res = await ctx.api.call('/');
     expect(res.status).toBe(200);
-    expect(res.headers.get('Content-Security-Policy')).toMatch(/default-src 'none'; style-src 'sha256-/);
+    const csp = res.headers.get('Content-Security-Policy') ?? '';
+    expect(csp).toMatch(
+      /^default-src 'none'; style-src 'sha256-[^']+'; script-src 'sha256-[^']+'; connect-src 'self';/,
+    );
     const html = await res.text();
+    const scripts = [...html.matchAll(/<script>([\s\S]*?)<\/script>/g)].map((m) => m[1] ?? '');
+    expect(scripts).toHaveLength(1);
+    const hash = createHash('sha256')
+      .update(scripts[0] ?? '')
+      .digest('base64');
+    expect(csp).toContain(`script-src 'sha256-${hash}'`);
+    expect(html).not.toMatch(/<script[^>]+src=/);
     for (const name of [
       'candidate.name',
       'candidate.email',
@@ -62,7 +48,6 @@ describe('the self-serve form', () => {
       expect(html).toContain(`for="${id}"`);
       expect(html).toContain(`id="${id}" name="${name}"`);
     }
-    expect(html).not.toContain('<script');
   });
 
   it('refuses what is wrong field by field, keeping what was typed, each error tied to its field', async () => {
@@ -121,8 +106,10 @@ describe('the self-serve form', () => {
       });
     const first = await confirm();
     expect(first.status).toBe(303);
-    expect(first.headers.get('Location')).toBe(`/cancel/${token}`);
-    expect((await confirm()).status).toBe(303);
+    expect(first.headers.get('Location')).toBe(`/manage/${token}?done=confirmed`);
+    const again = await confirm();
+    expect(again.status).toBe(303);
+    expect(again.headers.get('Location')).toBe(`/manage/${token}`);
     await ctx.api.setClock('2026-12-03T00:00:00.000Z');
     expect(mailsTo(await ctx.api.mail(), 'w1@example.org').map((m) => m.subject)).toEqual([
       'Thank you for the Copywriter interview at Example Corp',
@@ -216,6 +203,32 @@ describe('the self-serve form', () => {
     });
     expect(missing.status).toBe(400);
     expect(await missing.text()).toContain('choose the invite (.ics) file first');
+  });
+  it('previews each email as it will go, with its local time, and sends or writes nothing', async () => {
+    await ctx.api.setClock(SUBMITTED);
+    const fields = filled('reagan+p1@example.com', 'p1@example.org');
+    const fragment = await web.post('/preview', fields);
+    expect(fragment.status).toBe(200);
+    const html = await fragment.text();
+    expect(html).toContain('To Mrs. Hiring Manager');
+    expect(html).toContain('Thank-you</span>, Friday, November 27 at');
+    expect(html).toContain('Subject: Thank you for the Copywriter interview at Example Corp');
+    expect(html).toContain('Subject: Re: Thank you for the Copywriter interview at Example Corp');
+    expect(html).toContain('Reagan Applicant'); // the signature, in the text itself
+    expect(html).not.toContain('<html'); // a fragment, for the page's script
+    // With JavaScript off, the same preview comes with the form as typed.
+    const page = await (await form({ ...fields, preview: '1' })).text();
+    expect(page).toContain('Subject: Thank you for the Copywriter interview at Example Corp');
+    expect(page).toContain('value="p1@example.org"');
+    // What is missing is named, for people, and nothing is refused as an error yet.
+    const partial = await (await web.post('/preview', { 'candidate.name': 'Reagan Applicant' })).text();
+    expect(partial).toContain('your email: is required');
+    expect(partial).toContain('interviewer 1’s name: is required');
+    await ctx.runtime.emulator.settle();
+    expect(mailsTo(await ctx.api.mail(), 'reagan+p1@example.com')).toEqual([]);
+    expect(mailsTo(await ctx.api.mail(), 'p1@example.org')).toEqual([]);
+    const crossSite = await web.post('/preview', fields, { 'Sec-Fetch-Site': 'cross-site' });
+    expect(crossSite.status).toBe(403);
   });
 });
 

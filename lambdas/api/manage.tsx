@@ -1,0 +1,294 @@
+/**
+ * The manage page (issue 18; docs/self-serve.md): what the self-serve confirmation's link opens.
+ * `GET /manage/{token}` shows every email by person while the request waits (with "Confirm and
+ * schedule", web.tsx) and afterwards (with a cancel for each email, each person and everything,
+ * the restores, the edit form's link and the erasure). Its POSTs go through the use cases the API
+ * uses: a cancel and a restore as the cancel link's (link.tsx, mounted here too), an edit as a
+ * `PATCH` (usecases/edit.ts: the same rules, limits, races and `If-Match`, read from the form),
+ * an erasure as a `DELETE`. GET and HEAD only read. Only a self-serve interview is managed here: an
+ * API interview's candidate has the cancel link, and its integrator the API.
+ */
+import type { Context, Env, Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { documentOf, followUpWanted } from '../core/edit.js';
+import { BY_LINK } from '../core/history.js';
+import type { InterviewRecord } from '../core/interview.js';
+import { EMAIL_LABEL } from '../core/interview.js';
+import { type EmailKey, kindOf, MAX_PANEL, panelistOf } from '../core/panel.js';
+import type { IdempotencyStore } from '../core/ports.js';
+import type { FieldProblem } from '../core/schema.js';
+import { candidateUnreachable, isHeld, SELF_SERVE_OWNER, SELF_SERVE_RULES } from '../core/self-serve.js';
+import { formatForPeople } from '../core/time.js';
+import { type EditDeps, type EditResult, editInterview } from '../usecases/edit.js';
+import { limited } from '../usecases/intake.js';
+import { deleteInterview, ServiceUnavailable } from '../usecases/interviews.js';
+import { crossSite, pageHeaders, tooLarge } from './http.js';
+import { linkActions, lookUpLink } from './link.js';
+import { CancelPage, MessagePage, type PageActions, pageCsp } from './pages.js';
+import { editableRow, editPatch, limitText, withoutRow } from './web-form.js';
+import { ConfirmPage, type FormMode, FormPage, type FormValues, panelRows, WEB_STYLE } from './web-pages.js';
+
+export type ManageDeps = Omit<EditDeps, 'rules' | 'access'> & {
+  access: EditDeps['access'] & Pick<IdempotencyStore, 'forget'>;
+  publicUrl?: string;
+};
+
+const FORM_CSP = pageCsp(WEB_STYLE, 'self');
+const EDIT_BYTES = 32 * 1024;
+const isSelfServe = (record: InterviewRecord) => record.ownerKeyId === SELF_SERVE_OWNER;
+/** Which save of the details a form was read at: each edit counts one (core/replan.ts). */
+const revisionOf = (record: InterviewRecord) => String(record.revision ?? 0);
+
+export const manageActions = (token: string): PageActions => ({
+  cancel: `/manage/${token}/cancel`,
+  restore: `/manage/${token}/restore`,
+  manage: { edit: `/manage/${token}/edit`, erase: `/manage/${token}/erase` },
+});
+
+/** What a redirect back to the page says (by a fixed word: nothing from the query is shown). */
+const DONE: Record<string, string> = {
+  confirmed: 'Confirmed: your emails are scheduled, and we sent you this plan with this page’s link.',
+  saved: 'Saved: what is still to go follows your changes, and we email you the new plan.',
+  unchanged: 'Nothing changed: the form had the same details.',
+};
+
+/** The form's values for a record: what `GET /interviews/{id}` shows, field by field. */
+export function valuesOf(record: InterviewRecord): FormValues {
+  const doc = documentOf(record);
+  const values: FormValues = {
+    'candidate.name': doc.candidate.name,
+    position: doc.position,
+    ...(doc.candidate.phone && { 'candidate.phone': doc.candidate.phone }),
+    ...(doc.company && { company: doc.company }),
+    ...(doc.highlights && { highlights: doc.highlights }),
+    ...(doc.holidays && { holidays: doc.holidays }),
+    ...(doc.interview.decisionBy && { 'interview.decisionBy': doc.interview.decisionBy }),
+    ...(doc.secondFollowUp && { secondFollowUp: 'on' }),
+    ...(!doc.followUp && { noFollowUp: 'on' }),
+  };
+  doc.interviewers.forEach((p, i) => {
+    Object.assign(values, editableRow(i, p));
+  });
+  return values;
+}
+
+/** A 409's emails, for people: "the thank-you to Mrs. Hiring Manager". */
+function named(record: InterviewRecord, keys: EmailKey[]): string {
+  return keys
+    .map((key) => {
+      const label = EMAIL_LABEL[kindOf(key) as keyof typeof EMAIL_LABEL].toLowerCase();
+      const person = panelistOf(record.interviewers, key);
+      return person ? `the ${label} to ${person.name}` : `the ${label}`;
+    })
+    .join(', ');
+}
+
+const CONFLICTS: Record<string, (what: string) => string> = {
+  already_sending: (what) =>
+    `${capital(what)} is being sent right now, so it can no longer change. Nothing was saved; try again in a minute.`,
+  already_sent: (what) => `${capital(what)} went already, so it cannot change. Nothing was saved.`,
+  nothing_pending: () => 'Every email went or was cancelled: there is nothing left to change.',
+  too_many_edits: () => 'These emails were changed as often as they may be (50 times). Nothing was saved.',
+};
+const capital = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
+
+/** A field problem of the edit, on the form's own field (`followUp` is the "asked not to" box). */
+const onForm = (p: FieldProblem): FieldProblem => (p.path === 'followUp' ? { ...p, path: 'noFollowUp' } : p);
+
+export function manageRoutes<E extends Env>(app: Hono<E>, options: ManageDeps): void {
+  const message = (c: Context, status: ContentfulStatusCode, title: string, text: string) => {
+    pageHeaders(c);
+    return c.html(<MessagePage title={title} message={text} />, status);
+  };
+  const problemPage = (c: Context, problem: readonly [number, string, { title: string; message: string }]) =>
+    message(c, problem[0] as ContentfulStatusCode, problem[2].title, problem[2].message);
+  const editMode = (token: string, record: InterviewRecord, revision = revisionOf(record)): FormMode => ({
+    kind: 'edit',
+    action: `/manage/${token}/edit`,
+    back: `/manage/${token}`,
+    revision,
+    fixed: {
+      email: record.candidate.email,
+      ended: formatForPeople(new Date(record.interview.endsAt), record.interview.timeZone),
+      secondFollowUp: record.timing.secondFollowUp === true,
+      followUp: followUpWanted(record),
+    },
+  });
+  const form = (
+    c: Context,
+    status: ContentfulStatusCode,
+    args: { values: FormValues; problems: FieldProblem[]; rows: number; mode: FormMode },
+  ) => {
+    pageHeaders(c, FORM_CSP);
+    return c.html(<FormPage {...args} />, status);
+  };
+  const managePage = (
+    c: Context,
+    record: InterviewRecord,
+    token: string,
+    notice?: string,
+    erase?: string,
+  ) => {
+    pageHeaders(c);
+    return c.html(
+      <CancelPage
+        record={record}
+        actions={manageActions(token)}
+        now={options.clock.now()}
+        {...(notice && { notice })}
+        {...(erase && { eraseProblem: erase })}
+      />,
+      erase ? 400 : 200,
+    );
+  };
+  const refused = (c: Context) =>
+    message(c, 403, 'Not allowed', 'This request came from another site, so it was refused.');
+  const limitBody = bodyLimit({
+    maxSize: EDIT_BYTES,
+    onError: (c) => {
+      tooLarge(c);
+      return message(c, 413, 'Request too large', 'This request is too large.');
+    },
+  });
+  const formValues = async (c: Context): Promise<FormValues | undefined> => {
+    try {
+      const body = await c.req.parseBody();
+      return Object.fromEntries(
+        Object.entries(body).filter((e): e is [string, string] => typeof e[1] === 'string'),
+      );
+    } catch {
+      return undefined;
+    }
+  };
+
+  // GET (and HEAD) only reads: mail scanners fetch links.
+  app.get('/manage/:token', async (c) => {
+    const token = c.req.param('token');
+    const found = await lookUpLink(options, token);
+    if (found.problem) return problemPage(c, found.problem);
+    const current = found.record;
+    const confirmed = current.history?.some((h) => h.action === 'confirmed') ?? false;
+    if (!confirmed && (candidateUnreachable(current) || current.emails.confirmation.status === 'cancelled')) {
+      return message(c, 409, 'Stopped', 'This request was stopped: nothing will be sent.');
+    }
+    if (isHeld(current)) {
+      pageHeaders(c, FORM_CSP);
+      return c.html(<ConfirmPage record={current} action={`/manage/${token}/confirm`} />);
+    }
+    // An API interview's candidate manages it from the cancel link.
+    if (!isSelfServe(current)) return c.redirect(`/cancel/${token}`, 303);
+    const done = c.req.query('done');
+    return managePage(c, current, token, done && Object.hasOwn(DONE, done) ? DONE[done] : undefined);
+  });
+
+  linkActions(app, options, {
+    cancel: '/manage/:token/cancel',
+    restore: '/manage/:token/restore',
+    actions: manageActions,
+    serves: isSelfServe,
+  });
+
+  app.get('/manage/:token/edit', async (c) => {
+    const token = c.req.param('token');
+    const found = await lookUpLink(options, token, isSelfServe);
+    if (found.problem) return problemPage(c, found.problem);
+    if (isHeld(found.record)) return c.redirect(`/manage/${token}`, 303);
+    const values = valuesOf(found.record);
+    return form(c, 200, {
+      values,
+      problems: [],
+      rows: panelRows(values),
+      mode: editMode(token, found.record),
+    });
+  });
+
+  app.post('/manage/:token/edit', limitBody, async (c) => {
+    if (crossSite(c, options.publicUrl)) return refused(c);
+    const token = c.req.param('token');
+    const found = await lookUpLink(options, token, isSelfServe);
+    if (found.problem) return problemPage(c, found.problem);
+    const record = found.record;
+    if (isHeld(record)) return c.redirect(`/manage/${token}`, 303);
+    const values = await formValues(c);
+    if (!values) return message(c, 400, 'Unreadable form', 'The form could not be read. Please try again.');
+    const rows = panelRows(values);
+    const mode = editMode(token, record, values.revision ?? revisionOf(record));
+    // Adding or removing an interviewer posts the form back as typed, without checking it.
+    if (values.add !== undefined) {
+      return form(c, 200, { values, problems: [], rows: Math.min(rows + 1, MAX_PANEL), mode });
+    }
+    const gone = Number(values.remove);
+    if (values.remove !== undefined && Number.isInteger(gone) && gone >= 0 && gone < rows && rows > 1) {
+      return form(c, 200, { values: withoutRow(values, gone), problems: [], rows: rows - 1, mode });
+    }
+    let result: EditResult;
+    try {
+      result = await editInterview(
+        { ...options, rules: SELF_SERVE_RULES },
+        async () => {
+          const fresh = await lookUpLink(options, token, isSelfServe);
+          return fresh.record;
+        },
+        BY_LINK,
+        editPatch(values, rows),
+        // On the details the form was read with: an email sent since changes nothing it shows (a
+        // send racing the write is the edit's own affair), another save does. A form without its
+        // revision never matches.
+        (current) => values.revision !== undefined && revisionOf(current) === values.revision,
+      );
+    } catch (err) {
+      if (!(err instanceof ServiceUnavailable)) throw err;
+      return form(c, 503, { values, problems: [{ path: 'service', message: err.message }], rows, mode });
+    }
+    switch (result.kind) {
+      case 'edited':
+        return c.redirect(
+          `/manage/${token}?done=${result.record.revision === record.revision ? 'unchanged' : 'saved'}`,
+          303,
+        );
+      case 'not-found':
+        return message(c, 404, 'Link not found', 'This link is not valid any more.');
+      case 'precondition-failed': {
+        // Shown as typed, under the ETag of now: saving again is a choice made on what it says.
+        const problems = [
+          {
+            path: 'service',
+            message:
+              'These details were saved from another page since this form was opened. Check them below, then save again.',
+          },
+        ];
+        return form(c, 412, { values, problems, rows, mode: editMode(token, record) });
+      }
+      case 'invalid':
+        return form(c, 400, { values, problems: result.fields.map(onForm), rows, mode });
+      case 'conflict': {
+        const text = CONFLICTS[result.code]?.(named(record, result.keys)) ?? 'Nothing was saved.';
+        return form(c, 409, { values, problems: [{ path: 'service', message: text }], rows, mode });
+      }
+      default: {
+        const { limit, retryAfterSeconds } = limited(result.refusal, options.clock.now());
+        c.header('Retry-After', String(retryAfterSeconds));
+        return message(c, 429, 'Please wait a little', limitText(limit, retryAfterSeconds));
+      }
+    }
+  });
+
+  app.post('/manage/:token/erase', limitBody, async (c) => {
+    if (crossSite(c, options.publicUrl)) return refused(c);
+    const token = c.req.param('token');
+    const found = await lookUpLink(options, token, isSelfServe);
+    if (found.problem) return problemPage(c, found.problem);
+    const values = await formValues(c);
+    if (values?.confirm !== 'on') {
+      return managePage(c, found.record, token, undefined, 'Tick this box to erase: it cannot be undone.');
+    }
+    await deleteInterview(options, found.record, BY_LINK);
+    return message(
+      c,
+      200,
+      'Erased',
+      'Your data is erased: nothing more will be sent, and this link no longer works. Emails already sent cannot be recalled.',
+    );
+  });
+}

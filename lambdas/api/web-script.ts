@@ -1,0 +1,63 @@
+/**
+ * The form page's one script, inline and allowed by its hash in the CSP (no other script runs).
+ * The page works without it; with it:
+ * - the time zone defaults to the browser's when it is blank;
+ * - the preview follows the fields as they change: each change posts the form (without the
+ *   invite's file) to `POST /preview` and shows the answer; a newer change aborts an older request,
+ *   so what shows is always the latest;
+ * - choosing an invite, or dropping one on its box, fills the form in at once (the same
+ *   "Fill in from the invite" post as without JavaScript).
+ * Kept as a string of plain browser JavaScript (no build step, no framework): it is these lines.
+ */
+export const WEB_SCRIPT = `(function () {
+  var form = document.getElementById('request');
+  var preview = document.getElementById('preview');
+  if (!form || !preview || !window.fetch || !window.FormData) return;
+  var zone = form.elements['interview.timeZone'];
+  try {
+    if (zone && !zone.value) zone.value = Intl.DateTimeFormat().resolvedOptions().timeZone || '';
+  } catch (e) {}
+  var pending = null;
+  var shown = 0;
+  function refresh() {
+    if (pending) pending.abort();
+    var mine = (pending = new AbortController());
+    var data = new FormData(form);
+    data.delete('invite');
+    var started = performance.now();
+    fetch('/preview', { method: 'POST', body: data, signal: mine.signal, credentials: 'same-origin' })
+      .then(function (r) { return r.ok ? r.text() : Promise.reject(r.status); })
+      .then(function (html) {
+        if (pending !== mine) return;
+        preview.innerHTML = html;
+        pending = null;
+        shown += 1;
+        preview.setAttribute('data-updates', String(shown));
+        preview.setAttribute('data-ms', String(Math.round(performance.now() - started)));
+      })
+      .catch(function () {});
+  }
+  form.addEventListener('input', function (e) { if (e.target && e.target.type !== 'file') refresh(); });
+  form.addEventListener('change', function (e) { if (e.target && e.target.type === 'checkbox') refresh(); });
+  var invite = form.elements.invite;
+  var fill = form.querySelector('button[name=fill]');
+  var drop = document.getElementById('invite-drop');
+  function fillIn() { if (fill && form.requestSubmit) form.requestSubmit(fill); else if (fill) fill.click(); }
+  if (invite && fill) {
+    invite.addEventListener('change', function () { if (invite.files && invite.files.length) fillIn(); });
+    if (drop) {
+      var hint = document.getElementById('f-invite-hint');
+      if (hint) hint.textContent += ' You can also drop it on this box.';
+      drop.addEventListener('dragover', function (e) { e.preventDefault(); drop.classList.add('drop'); });
+      drop.addEventListener('dragleave', function () { drop.classList.remove('drop'); });
+      drop.addEventListener('drop', function (e) {
+        e.preventDefault();
+        drop.classList.remove('drop');
+        if (!e.dataTransfer || !e.dataTransfer.files.length) return;
+        invite.files = e.dataTransfer.files;
+        fillIn();
+      });
+    }
+  }
+  refresh();
+})();`;

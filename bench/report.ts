@@ -10,6 +10,7 @@ import { FUNCTION_MEMORY_MB } from '../infra/bundling.js';
 import { DEFAULT_FIRE_CONCURRENCY } from '../local/emulator/index.js';
 import type { CostFacts } from './phases/cost.js';
 import type { DispatchFacts } from './phases/dispatch.js';
+import type { WebFacts } from './phases/web.js';
 import { PRICES_READ_ON } from './prices.js';
 
 /** What the entry passes each phase from its flags. */
@@ -74,9 +75,9 @@ function measuredCommit(): { commit: string; treeState: string } {
 /** docs/performance.md from a full run (every phase, not quick). */
 export async function writePerformanceDoc(
   file: string,
-  run: { report: Report; started: Date; dispatch: DispatchFacts; cost: CostFacts },
+  run: { report: Report; started: Date; dispatch: DispatchFacts; cost: CostFacts; web: WebFacts },
 ): Promise<void> {
-  const { report, started, dispatch, cost } = run;
+  const { report, started, dispatch, cost, web } = run;
   const { commit, treeState } = measuredCommit();
   const machine = machineDescription();
   await writeFile(
@@ -159,8 +160,42 @@ ${markdownTable(['operation', 'requests', 'WRU', 'RRU'], cost.dynamoByOperation)
 Prices used (us-east-1, read ${PRICES_READ_ON}; the first source is AWS's own page):
 
 ${markdownTable(['item', 'price', 'sources'], cost.prices)}
+
+${selfServeSection(web)}
 `,
   );
+}
+
+/** The doc's section on the self-serve form (the bench's "web" phase; its rows are in the table). */
+function selfServeSection(web: WebFacts): string {
+  const bytes = (n: number) => n.toLocaleString('en-US');
+  const ms = (n: number) => `${n.toFixed(1)} ms`;
+  const { page, preview, server, targets } = web;
+  return `## The self-serve form
+
+Issue 18's targets: the form under 50 KB transferred (${bytes(targets.pageBytes)} bytes), the live
+preview under ${targets.changeMs} ms per change.
+
+- Weight: \`GET /\` sends ${bytes(page.bytes)} bytes of HTML, its one stylesheet and one script inline, and
+  ${bytes(page.headers)} bytes of response headers as Chromium counts them. The local server and API Gateway's HTTP
+  API send it uncompressed, so those bytes are what travels; gzip would make the document
+  ${bytes(page.gzip)} bytes and brotli ${bytes(page.brotli)} (node:zlib's defaults), for reference. ${
+    web.extraRequests === 0
+      ? 'On load the page asks for\n  nothing but its first preview: no external assets.'
+      : `On load it makes ${web.extraRequests} request(s)\n  besides its first preview (the target is none).`
+  } Filled in, with its emails
+  previewed, it has fetched ${bytes(page.bytes + web.fragmentBytes)} bytes: the document and one preview fragment of ${bytes(web.fragmentBytes)}.
+- Live preview: in Chromium (headless, through playwright-core), the page loaded from the local
+  runtime's own address (its POSTs are refused from another site), every required field filled
+  and the emails shown, then ${web.changes} characters typed into the interviewer's note, one at a time,
+  each after the last one's preview showed. Each change is timed in the page with
+  \`performance.now()\`, from its keydown to the moment the preview's update counter goes up with
+  the note as typed in the thank-you's text (the script posts the form on every \`input\`,
+  aborting the request before): median ${ms(preview.median)}, p95 ${ms(preview.p95)}, max ${ms(preview.max)}. The target is held
+  to the p95 (every change is meant to be under it; the max is one stall of a shared machine).
+  Of that, the script's own fetch-to-shown time has a median of ${ms(web.scriptMedian)}. The baseline is
+  \`POST /preview\` alone: the page's last request (the filled form, the whole note) sent again
+  ${web.changes} times from the bench process on loopback, median ${ms(server.median)}, p95 ${ms(server.p95)}.`;
 }
 
 /**

@@ -7,18 +7,21 @@
  * 2. intake: POST /interviews beside the raw I/O it must do, then throughput at 50 clients;
  * 3. dispatch: 10,000 thank-yous due in one minute, the drain timed and its count checked exactly;
  * 4. cost: a full lifecycle, every billable unit counted (DynamoDB through bench/dynamo-meter.ts)
- *    and priced per 1,000 interviews (bench/prices.ts).
+ *    and priced per 1,000 interviews (bench/prices.ts);
+ * 5. web: the self-serve form's page weight, and its live preview per change in Chromium beside
+ *    `POST /preview` alone.
  *
  * Flags: `--quick` scales everything down (and writes no docs); `--only dispatch,cost` runs only
- * the named phases (cold, intake, dispatch, cost) and writes no docs either.
+ * the named phases (cold, intake, dispatch, cost, web) and writes no docs either.
  */
 import { coldStart } from './phases/cold.js';
 import { cost } from './phases/cost.js';
 import { dispatch } from './phases/dispatch.js';
 import { intakeOverhead } from './phases/intake.js';
+import { web } from './phases/web.js';
 import { phaseFlags, Report, writePerformanceDoc } from './report.js';
 
-const PHASES = ['cold', 'intake', 'dispatch', 'cost'] as const;
+const PHASES = ['cold', 'intake', 'dispatch', 'cost', 'web'] as const;
 const { quick, only, runs } = phaseFlags(PHASES);
 const options = { quick };
 const report = new Report();
@@ -30,12 +33,14 @@ if (runs('cold')) await coldStart(report, options);
 if (runs('intake')) await intakeOverhead(report, options);
 const dispatchFacts = runs('dispatch') ? await dispatch(report, options) : undefined;
 const costFacts = runs('cost') ? await cost(report, options) : undefined;
-if (!options.quick && dispatchFacts && costFacts && only === undefined) {
+const webFacts = runs('web') ? await web(report, options) : undefined;
+if (!options.quick && dispatchFacts && costFacts && webFacts && only === undefined) {
   await writePerformanceDoc('docs/performance.md', {
     report,
     started,
     dispatch: dispatchFacts,
     cost: costFacts,
+    web: webFacts,
   });
   console.log('\nwritten to docs/performance.md');
 }

@@ -20,7 +20,7 @@ h1{font-size:1.35rem;margin:0 0 .25rem}h2{font-size:1.05rem;margin:1.25rem 0 0}.
 form{margin:.6rem 0}button{font:inherit;padding:.75rem 1rem;border:0;border-radius:.4rem;width:100%;cursor:pointer}
 .danger{background:#b3261e;color:#fff}.restore{background:#fff;color:#0b57d0;border:2px solid #0b57d0}.secondary{background:#fff;color:#b3261e;border:2px solid #b3261e}
 small{display:block;margin-top:1.25rem;color:#666}a.button{display:block;text-align:center;padding:.75rem 1rem;border-radius:.4rem;border:2px solid #0b57d0;color:#0b57d0;text-decoration:none;margin:.6rem 0}
-.check{display:flex;gap:.5rem;align-items:flex-start}.check input{margin-top:.35rem}.error{color:#b3261e;margin:.2rem 0 0}`;
+.small{width:auto;padding:.4rem .8rem;font-size:.9rem;border-width:1px}li form{margin:.4rem 0 0}.check{display:flex;gap:.5rem;align-items:flex-start}.check input{margin-top:.35rem}.error{color:#b3261e;margin:.2rem 0 0}`;
 
 /**
  * A strict CSP for a page whose only stylesheet is `style`, inline and allowed by its hash: no
@@ -138,6 +138,7 @@ function EmailLine(props: { record: InterviewRecord; emailKey: EmailKey; actions
       )}
       {props.actions.manage && e.status === 'scheduled' ? (
         <CancelButton
+          small
           action={props.actions.cancel}
           kind={kindOf(props.emailKey)}
           {...(person && { to: person.email })}
@@ -169,12 +170,14 @@ function CancelButton(props: {
   to?: string;
   label: string;
   primary?: boolean;
+  /** One email's: smaller, beside its line. */
+  small?: boolean;
 }) {
   return (
     <form method="post" action={props.action}>
       <input type="hidden" name="kind" value={props.kind} />
       {props.to ? <input type="hidden" name="to" value={props.to} /> : ''}
-      <button class={props.primary ? 'danger' : 'secondary'} type="submit">
+      <button class={props.primary ? 'danger' : props.small ? 'secondary small' : 'secondary'} type="submit">
         {props.label}
       </button>
     </form>

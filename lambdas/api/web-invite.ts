@@ -18,9 +18,15 @@ export function fillFromInvite(
   const read = readInvite(text, values['candidate.email']?.trim() || undefined);
   const next: FormValues = { ...values };
   const blank = (name: string) => !next[name]?.trim();
+  // The zone the page's script guessed from the browser, untouched since: the invite's wins.
+  const guess = next.timeZoneGuess?.trim();
+  const guessed = guess !== undefined && guess !== '' && next['interview.timeZone']?.trim() === guess;
+  if (guessed) delete next['interview.timeZone'];
+  delete next.timeZoneGuess;
   const { fields } = read;
   if (fields.position && blank('position')) next.position = fields.position;
   if (fields.timeZone && blank('interview.timeZone')) next['interview.timeZone'] = fields.timeZone;
+  else if (guessed) next['interview.timeZone'] = guess; // the invite has none: the guess stays
   if (fields.endsAt) {
     // A UTC time shows on the form's wall clock once a zone is known (typed, or the invite's).
     const zone = canonicalTimeZone(next['interview.timeZone']?.trim() ?? '');

@@ -53,16 +53,15 @@ function Field(props: {
   };
   return (
     <>
-      <label for={id}>
-        {props.label}
-        {props.hint ? (
-          <span class="hint" id={`${id}-hint`}>
-            {props.hint}
-          </span>
-        ) : (
-          ''
-        )}
-      </label>
+      {/* The hint beside its label, not in it: read once, as the field's description. */}
+      <label for={id}>{props.label}</label>
+      {props.hint ? (
+        <span class="hint" id={`${id}-hint`}>
+          {props.hint}
+        </span>
+      ) : (
+        ''
+      )}
       {props.multiline ? (
         <textarea {...common} rows={3}>
           {props.values[props.name] ?? ''}
@@ -352,13 +351,11 @@ function InviteFields(props: { problems: FieldProblem[] }) {
   return (
     <fieldset id="invite-drop">
       <legend>Start from the invite (optional)</legend>
-      <label for="f-invite">
-        The interview's calendar invite
-        <span class="hint" id="f-invite-hint">
-          The .ics file from your calendar or the invitation email. It fills in the time, the interviewers and
-          the position, for you to check.
-        </span>
-      </label>
+      <label for="f-invite">The interview's calendar invite</label>
+      <span class="hint" id="f-invite-hint">
+        The .ics file from your calendar or the invitation email. It fills in the time, the interviewers and
+        the position, for you to check.
+      </span>
       <input
         id="f-invite"
         name="invite"

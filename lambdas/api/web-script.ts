@@ -1,7 +1,8 @@
 /**
  * The form page's one script, inline and allowed by its hash in the CSP (no other script runs).
  * The page works without it; with it:
- * - the time zone defaults to the browser's when it is blank;
+ * - the time zone defaults to the browser's when it is blank (posted as a guess too, which an
+ *   invite's zone replaces);
  * - the preview follows the fields as they change: each change posts the form (without the
  *   invite's file) to `POST /preview` and shows the answer; a newer change aborts an older request,
  *   so what shows is always the latest;
@@ -15,7 +16,15 @@ export const WEB_SCRIPT = `(function () {
   if (!form || !preview || !window.fetch || !window.FormData) return;
   var zone = form.elements['interview.timeZone'];
   try {
-    if (zone && !zone.value) zone.value = Intl.DateTimeFormat().resolvedOptions().timeZone || '';
+    if (zone && !zone.value) {
+      zone.value = Intl.DateTimeFormat().resolvedOptions().timeZone || '';
+      // Said to be a guess, so that an invite's own zone still wins over it (web-invite.ts).
+      var guessed = document.createElement('input');
+      guessed.type = 'hidden';
+      guessed.name = 'timeZoneGuess';
+      guessed.value = zone.value;
+      form.appendChild(guessed);
+    }
   } catch (e) {}
   var pending = null;
   var shown = 0;
@@ -37,6 +46,9 @@ export const WEB_SCRIPT = `(function () {
       })
       .catch(function () {});
   }
+  // The preview follows the fields: its button (for a page without JavaScript) is not needed.
+  var button = form.querySelector('button[name=preview]');
+  if (button) button.hidden = true;
   form.addEventListener('input', function (e) { if (e.target && e.target.type !== 'file') refresh(); });
   form.addEventListener('change', function (e) { if (e.target && e.target.type === 'checkbox') refresh(); });
   var invite = form.elements.invite;

@@ -182,6 +182,33 @@ describe('the self-serve form', () => {
     expect(mailsTo(await ctx.api.mail(), 'hiring.manager@example.org')).toEqual([]);
   });
 
+  it('an invite’s zone replaces the one the page guessed from the browser, never one typed', async () => {
+    const ics = readFileSync(
+      new URL('../fixtures/invites/outlook-windows-zone.ics', import.meta.url),
+      'utf8',
+    );
+    const zoneAfter = async (fields: Record<string, string>, text = ics) => {
+      const body = new FormData();
+      for (const [name, value] of Object.entries(fields)) body.set(name, value);
+      body.set('invite', new Blob([text], { type: 'text/calendar' }), 'invite.ics');
+      body.set('fill', '1');
+      const res = await ctx.api.call('/', {
+        method: 'POST',
+        headers: { 'Sec-Fetch-Site': 'same-origin' },
+        body,
+      });
+      const html = await res.text();
+      expect(html).not.toContain('name="timeZoneGuess"');
+      return /name="interview\.timeZone"[^>]*value="([^"]*)"/.exec(html)?.[1];
+    };
+    const guess = { 'interview.timeZone': 'UTC', timeZoneGuess: 'UTC' };
+    expect(await zoneAfter(guess)).toBe('America/Los_Angeles');
+    expect(await zoneAfter({ ...guess, 'interview.timeZone': 'Europe/Berlin' })).toBe('Europe/Berlin');
+    // An invite without a zone (a floating time) keeps the guess.
+    const floating = ics.replace(/DTSTART;TZID=[^:]+:/, 'DTSTART:').replace(/DTEND;TZID=[^:]+:/, 'DTEND:');
+    expect(await zoneAfter(guess, floating)).toBe('UTC');
+  });
+
   it('says what it could not read in an invite, on the invite field', async () => {
     const body = new FormData();
     body.set('invite', new Blob(['not a calendar'], { type: 'text/calendar' }), 'invite.ics');

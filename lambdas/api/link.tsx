@@ -50,10 +50,11 @@ function cancelNotice(
     const verb = inFlight.length === 1 ? 'was' : 'were';
     return `The ${inFlight.map(named).join(' and ')} ${verb} already being sent and may go out; everything else you chose is cancelled.`;
   }
-  // Stopped by this request: pending when it came (scheduled, or being sent and then given up).
+  // Stopped by this request: pending when it came (scheduled, held for a confirm, or being sent
+  // and then given up).
   const stopped = keys.filter(
     (key) =>
-      ['scheduled', 'sending'].includes(before.emails[key]?.status ?? '') &&
+      ['scheduled', 'held', 'sending'].includes(before.emails[key]?.status ?? '') &&
       after.emails[key]?.status === 'cancelled',
   );
   if (stopped.length === 0)
@@ -123,7 +124,8 @@ export async function lookUpLink(
   const record = isWellFormedToken(token) ? await findByToken(options, token) : undefined;
   if (!record || !serves(record)) return { problem: [404, 'not_found', NOT_FOUND_PAGE] as const };
   if (options.clock.now().getTime() >= cancelLinkExpiresAt(record).getTime()) {
-    return { problem: [410, 'gone', EXPIRED_PAGE] as const };
+    // The record too: its erasure outlives the link (manage.tsx), its data being kept longer.
+    return { problem: [410, 'gone', EXPIRED_PAGE] as const, expired: record };
   }
   return { record };
 }

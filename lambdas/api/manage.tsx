@@ -18,14 +18,21 @@ import { EMAIL_LABEL } from '../core/interview.js';
 import { type EmailKey, kindOf, MAX_PANEL, panelistOf } from '../core/panel.js';
 import type { IdempotencyStore } from '../core/ports.js';
 import type { FieldProblem } from '../core/schema.js';
-import { candidateUnreachable, isHeld, SELF_SERVE_OWNER, SELF_SERVE_RULES } from '../core/self-serve.js';
+import {
+  candidateUnreachable,
+  heldEmailsLeft,
+  isHeld,
+  neverConfirmed,
+  SELF_SERVE_OWNER,
+  SELF_SERVE_RULES,
+} from '../core/self-serve.js';
 import { formatForPeople } from '../core/time.js';
 import { type EditDeps, type EditResult, editInterview } from '../usecases/edit.js';
 import { limited } from '../usecases/intake.js';
 import { deleteInterview, ServiceUnavailable } from '../usecases/interviews.js';
 import { crossSite, pageHeaders, tooLarge } from './http.js';
 import { linkActions, lookUpLink } from './link.js';
-import { CancelPage, MessagePage, type PageActions, pageCsp } from './pages.js';
+import { CancelPage, ExpiredManagePage, MessagePage, type PageActions, pageCsp } from './pages.js';
 import { editableRow, editPatch, limitText, withoutRow } from './web-form.js';
 import { ConfirmPage, type FormMode, FormPage, type FormValues, panelRows, WEB_STYLE } from './web-pages.js';
 
@@ -142,6 +149,14 @@ export function manageRoutes<E extends Env>(app: Hono<E>, options: ManageDeps): 
       erase ? 400 : 200,
     );
   };
+  /** A link past its days: nothing is left to send or change, and only the erasure is offered. */
+  const expiredPage = (c: Context, token: string, problem?: string) => {
+    pageHeaders(c);
+    return c.html(
+      <ExpiredManagePage erase={`/manage/${token}/erase`} problem={problem} />,
+      problem ? 400 : 410,
+    );
+  };
   const refused = (c: Context) =>
     message(c, 403, 'Not allowed', 'This request came from another site, so it was refused.');
   const limitBody = bodyLimit({
@@ -166,18 +181,23 @@ export function manageRoutes<E extends Env>(app: Hono<E>, options: ManageDeps): 
   app.get('/manage/:token', async (c) => {
     const token = c.req.param('token');
     const found = await lookUpLink(options, token);
+    // An API interview's candidate manages it from the cancel link.
+    const any = found.record ?? found.expired;
+    if (any && !isSelfServe(any)) return c.redirect(`/cancel/${token}`, 303);
+    // Past the link's days only the erasure is left (the data is kept longer than the link works).
+    if (found.expired) return expiredPage(c, token);
     if (found.problem) return problemPage(c, found.problem);
     const current = found.record;
-    const confirmed = current.history?.some((h) => h.action === 'confirmed') ?? false;
-    if (!confirmed && (candidateUnreachable(current) || current.emails.confirmation.status === 'cancelled')) {
+    if (
+      neverConfirmed(current) &&
+      (candidateUnreachable(current) || !isHeld(current) || !heldEmailsLeft(current))
+    ) {
       return message(c, 409, 'Stopped', 'This request was stopped: nothing will be sent.');
     }
     if (isHeld(current)) {
       pageHeaders(c, FORM_CSP);
       return c.html(<ConfirmPage record={current} action={`/manage/${token}/confirm`} />);
     }
-    // An API interview's candidate manages it from the cancel link.
-    if (!isSelfServe(current)) return c.redirect(`/cancel/${token}`, 303);
     const done = c.req.query('done');
     return managePage(c, current, token, done && Object.hasOwn(DONE, done) ? DONE[done] : undefined);
   });
@@ -250,15 +270,22 @@ export function manageRoutes<E extends Env>(app: Hono<E>, options: ManageDeps): 
       case 'not-found':
         return message(c, 404, 'Link not found', 'This link is not valid any more.');
       case 'precondition-failed': {
-        // Shown as typed, under the ETag of now: saving again is a choice made on what it says.
+        // Shown as saved now, under its revision: what was typed here was typed over details
+        // that no longer stand, so it is made again on what they are (never saved over them).
+        const fresh = valuesOf(result.record);
         const problems = [
           {
             path: 'service',
             message:
-              'These details were saved from another page since this form was opened. Check them below, then save again.',
+              'These details were saved from another page since this form was opened. The form now shows them as saved: make your change again, then save.',
           },
         ];
-        return form(c, 412, { values, problems, rows, mode: editMode(token, record) });
+        return form(c, 412, {
+          values: fresh,
+          problems,
+          rows: panelRows(fresh),
+          mode: editMode(token, result.record),
+        });
       }
       case 'invalid':
         return form(c, 400, { values, problems: result.fields.map(onForm), rows, mode });
@@ -278,12 +305,19 @@ export function manageRoutes<E extends Env>(app: Hono<E>, options: ManageDeps): 
     if (crossSite(c, options.publicUrl)) return refused(c);
     const token = c.req.param('token');
     const found = await lookUpLink(options, token, isSelfServe);
-    if (found.problem) return problemPage(c, found.problem);
+    // Past the link's days the erasure still works: the data outlives the link.
+    const record = found.record ?? (found.expired && isSelfServe(found.expired) ? found.expired : undefined);
+    if (!record)
+      return problemPage(
+        c,
+        found.problem ?? [404, 'not_found', { title: 'Link not found', message: 'This link is not valid.' }],
+      );
     const values = await formValues(c);
     if (values?.confirm !== 'on') {
-      return managePage(c, found.record, token, undefined, 'Tick this box to erase: it cannot be undone.');
+      const problem = 'Tick this box to erase: it cannot be undone.';
+      return found.record ? managePage(c, record, token, undefined, problem) : expiredPage(c, token, problem);
     }
-    await deleteInterview(options, found.record, BY_LINK);
+    await deleteInterview(options, record, BY_LINK);
     return message(
       c,
       200,

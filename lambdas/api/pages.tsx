@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import type { Child } from 'hono/jsx';
 import type { ScheduledKind } from '../core/events.js';
 import type { EmailStatus, InterviewRecord } from '../core/interview.js';
-import { EMAIL_LABEL, scheduledKeys } from '../core/interview.js';
+import { CANCEL_LINK_DAYS, EMAIL_LABEL, RETENTION_DAYS, scheduledKeys } from '../core/interview.js';
 import { type EmailKey, kindOf, panelistOf, parseEmailKey } from '../core/panel.js';
 import { formatForPeople } from '../core/time.js';
 import { restorable } from '../usecases/restore.js';
@@ -292,6 +292,15 @@ function ManageSections(props: { edit: string; erase: string; problem?: string |
       <a class="button" href={props.edit}>
         Change the details
       </a>
+      <EraseForm erase={props.erase} problem={props.problem} />
+    </>
+  );
+}
+
+/** "Erase my data", behind its tick box. */
+function EraseForm(props: { erase: string; problem?: string | undefined }) {
+  return (
+    <>
       <h2>Erase your data</h2>
       <form method="post" action={props.erase}>
         <label class="check" for="f-confirm">
@@ -316,6 +325,21 @@ function ManageSections(props: { edit: string; erase: string; problem?: string |
         </button>
       </form>
     </>
+  );
+}
+
+/** A manage link past its days: nothing is left to send or change; the erasure still works. */
+export function ExpiredManagePage(props: { erase: string; problem?: string | undefined }) {
+  return (
+    <Layout style={STYLE} noindex title="Link expired">
+      <h1>Link expired</h1>
+      <p>
+        This link stopped working for changes {CANCEL_LINK_DAYS} days after the last email of the interview,
+        and nothing is waiting to be sent. What you gave us is deleted {RETENTION_DAYS} days after that last
+        email; you can erase it now instead.
+      </p>
+      <EraseForm erase={props.erase} problem={props.problem} />
+    </Layout>
   );
 }
 

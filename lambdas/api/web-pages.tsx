@@ -222,6 +222,10 @@ export function FormPage(props: {
         ) : (
           <InviteFields problems={problems} />
         )}
+        {/* The zone the script guessed, still untouched: kept a guess across a post-back. */}
+        {!editing && values.timeZoneGuess && values.timeZoneGuess === values['interview.timeZone']
+          ? hidden('timeZoneGuess')
+          : ''}
         <fieldset>
           <legend>You</legend>
           {f('candidate.name', 'Your name', { required: true, autocomplete: 'name' })}

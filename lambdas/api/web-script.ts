@@ -4,8 +4,9 @@
  * - the time zone defaults to the browser's when it is blank (posted as a guess too, which an
  *   invite's zone replaces);
  * - the preview follows the fields as they change: each change posts the form (without the
- *   invite's file) to `POST /preview` and shows the answer; a newer change aborts an older request,
- *   so what shows is always the latest;
+ *   invite's file) to `POST /preview` and shows the answer, one request at a time (a change made
+ *   meanwhile goes when it returns, so the last state always shows); a failed one (the route's
+ *   throttle, say) marks the preview as not up to date;
  * - choosing an invite, or dropping one on its box, fills the form in at once (the same
  *   "Fill in from the invite" post as without JavaScript).
  * Kept as a string of plain browser JavaScript (no build step, no framework): it is these lines.
@@ -26,30 +27,47 @@ export const WEB_SCRIPT = `(function () {
       form.appendChild(guessed);
     }
   } catch (e) {}
-  var pending = null;
+  // One request at a time: a change made while one is out is sent, as the form then is, when it
+  // returns. So a slow answer never queues a request per keystroke, and the last state always goes.
+  var busy = false;
+  var again = false;
   var shown = 0;
+  function stale() {
+    if (preview.querySelector('[data-stale]')) return;
+    var note = document.createElement('p');
+    note.className = 'note';
+    note.setAttribute('role', 'status');
+    note.setAttribute('data-stale', '');
+    note.textContent = 'The preview could not be updated just now: it shows the form as it was. It updates with your next change.';
+    preview.insertBefore(note, preview.firstChild);
+  }
   function refresh() {
-    if (pending) pending.abort();
-    var mine = (pending = new AbortController());
+    if (busy) { again = true; return; }
+    busy = true;
+    again = false;
     var data = new FormData(form);
     data.delete('invite');
     var started = performance.now();
-    fetch('/preview', { method: 'POST', body: data, signal: mine.signal, credentials: 'same-origin' })
+    fetch('/preview', { method: 'POST', body: data, credentials: 'same-origin' })
       .then(function (r) { return r.ok ? r.text() : Promise.reject(r.status); })
       .then(function (html) {
-        if (pending !== mine) return;
         preview.innerHTML = html;
-        pending = null;
         shown += 1;
         preview.setAttribute('data-updates', String(shown));
         preview.setAttribute('data-ms', String(Math.round(performance.now() - started)));
-      })
-      .catch(function () {});
+      }, stale)
+      .then(function () {
+        busy = false;
+        if (again) refresh();
+      });
   }
   // The preview follows the fields: its button (for a page without JavaScript) is not needed.
   var button = form.querySelector('button[name=preview]');
   if (button) button.hidden = true;
-  form.addEventListener('input', function (e) { if (e.target && e.target.type !== 'file') refresh(); });
+  form.addEventListener('input', function (e) {
+    var type = e.target && e.target.type;
+    if (type !== 'file' && type !== 'checkbox') refresh();
+  });
   form.addEventListener('change', function (e) { if (e.target && e.target.type === 'checkbox') refresh(); });
   var invite = form.elements.invite;
   var fill = form.querySelector('button[name=fill]');

@@ -184,7 +184,7 @@ export function webRoutes<E extends Env>(
           c,
           409,
           'Stopped',
-          'This request was stopped (your address refused our email). Nothing will be sent.',
+          'This request was stopped: its emails were cancelled from its link, or your address refused our email. Nothing will be sent.',
         );
       default:
         return tooMany(c, result.limit, result.retryAfterSeconds);

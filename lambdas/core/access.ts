@@ -146,6 +146,9 @@ function minuteWindow(name: string, counter: string, now: Date, limit: number): 
   };
 }
 
+/** The window of an interviewer address across every key and the web app's form. */
+export const ALL_KEYS_INTERVIEWER_WINDOW = 'per-interviewer-per-day, all keys';
+
 /**
  * The windows a submission counts in, with the instant each ends (for Retry-After): the key's, then
  * the two per-interviewer windows of each address of the panel, counted once however often or in
@@ -170,7 +173,7 @@ export function limitWindows(
         endsAt: dayEnds,
       },
       {
-        name: 'per-interviewer-per-day, all keys',
+        name: ALL_KEYS_INTERVIEWER_WINDOW,
         counter: `${ALL_KEYS}#interviewer#${interviewer}#${day}`,
         limit: limits.perInterviewerAllKeysPerDay,
         endsAt: dayEnds,

@@ -9,7 +9,7 @@
  * reads as gone from then on even before DynamoDB's TTL removes it.
  */
 import { entry } from './history.js';
-import { type EmailState, type InterviewRecord, RETENTION_DAYS } from './interview.js';
+import { type EmailState, type InterviewRecord, RETENTION_DAYS, scheduledKeys } from './interview.js';
 import { newInterview, personEmails } from './new-interview.js';
 import type { TextRules, ValidSubmission } from './schema.js';
 
@@ -62,6 +62,25 @@ export function heldInterview(args: {
  */
 export function candidateUnreachable(record: InterviewRecord): boolean {
   return [record.emails.verify, record.emails.confirmation].some((e) => e?.status === 'failed');
+}
+
+/**
+ * Whether a self-serve request was never confirmed (whatever happened to it since: cancelled,
+ * stopped, erased). Its interviewer emails may only ever be scheduled by the confirm, which
+ * counts each interviewer's day and checks the suppression list: never by a restore.
+ */
+export function neverConfirmed(record: InterviewRecord): boolean {
+  return (
+    record.ownerKeyId === SELF_SERVE_OWNER && !(record.history ?? []).some((h) => h.action === 'confirmed')
+  );
+}
+
+/**
+ * Whether a waiting request has anything left to confirm: some interviewer email still held (the
+ * candidate may cancel them all from the link before confirming; then it is stopped).
+ */
+export function heldEmailsLeft(record: InterviewRecord): boolean {
+  return scheduledKeys(record).some((key) => record.emails[key]?.status === 'held');
 }
 
 /** Whether a record is a self-serve submission still waiting for its candidate. */

@@ -22,7 +22,13 @@
  * edits within a few minutes make one email (it is written when it goes, with the plan then).
  */
 import { randomUUID } from 'node:crypto';
-import { addressCounterId, confirmationWindow, type Limits, limitWindows } from '../core/access.js';
+import {
+  ALL_KEYS_INTERVIEWER_WINDOW,
+  addressCounterId,
+  confirmationWindow,
+  type Limits,
+  limitWindows,
+} from '../core/access.js';
 import { type ParsedEdit, parseEdit } from '../core/edit.js';
 import { type Acting, entry, type HistoryEntry } from '../core/history.js';
 import { type EmailState, type InterviewRecord, RETENTION_DAYS, scheduleOf } from '../core/interview.js';
@@ -31,6 +37,7 @@ import type { LimitRefusal, LimitStore, OneTimeSchedule, SuppressionStore } from
 import { stuck, sweepPlan } from '../core/reconcile.js';
 import { type EditPlan, planEdit } from '../core/replan.js';
 import type { FieldProblem, TextRules } from '../core/schema.js';
+import { SELF_SERVE_OWNER } from '../core/self-serve.js';
 import { scheduleTime } from '../core/sendTimes.js';
 import { uniqueName } from '../core/tokens.js';
 import { type ApiDeps, ServiceUnavailable } from './interviews.js';
@@ -52,7 +59,8 @@ const ROUNDS = 5;
 export type EditResult =
   | { kind: 'edited'; record: InterviewRecord }
   | { kind: 'not-found' }
-  | { kind: 'precondition-failed' }
+  /** `record`: the interview as the refusing read found it. */
+  | { kind: 'precondition-failed'; record: InterviewRecord }
   | { kind: 'invalid'; fields: FieldProblem[] }
   | {
       kind: 'conflict';
@@ -94,7 +102,7 @@ export async function editInterview(
   for (let round = 0; round < ROUNDS; round++) {
     const record = await find();
     if (!record) return { kind: 'not-found' };
-    if (!matches(record)) return { kind: 'precondition-failed' };
+    if (!matches(record)) return { kind: 'precondition-failed', record };
     if ((record.revision ?? 0) >= MAX_EDITS) return { kind: 'conflict', code: 'too_many_edits', keys: [] };
     const parsed = parseEdit(record, body, deps.rules);
     if (!parsed.ok) return { kind: 'invalid', fields: parsed.fields };
@@ -151,12 +159,18 @@ async function attempt(
   if (changed === 0) return { kind: 'edited', record };
   const stamp = now.toISOString();
   const next: InterviewRecord = { ...plan.next, emails: { ...plan.next.emails } };
+  // A self-serve interview's key is everyone's (the form's): only the all-keys window counts its
+  // new addresses, as at the confirm; a per-key window would be one for every candidate.
   const windows = limitWindows(
     now,
     { keyId: record.ownerKeyId, interviewers: plan.newAddresses },
     deps.limits,
     deps.counterKey,
-  ).filter((w) => w.name.startsWith('per-interviewer'));
+  ).filter((w) =>
+    record.ownerKeyId === SELF_SERVE_OWNER
+      ? w.name === ALL_KEYS_INTERVIEWER_WINDOW
+      : w.name.startsWith('per-interviewer'),
+  );
   // The candidate hears of a move or a redirect: arm the notice unless one is armed already.
   // (A cancelled email moved is not news: it goes nowhere unless restored.)
   const goes = (key: EmailKey) => next.emails[key]?.status === 'scheduled';

@@ -21,6 +21,7 @@ import {
 } from '../core/interview.js';
 import { type EmailKey, emailKey, eventFor, parseEmailKey } from '../core/panel.js';
 import { sweepPlan } from '../core/reconcile.js';
+import { neverConfirmed } from '../core/self-serve.js';
 import { scheduleTime } from '../core/sendTimes.js';
 import { type CancelChoice, chosenKeys } from './cancel.js';
 import { type ApiDeps, ServiceUnavailable } from './interviews.js';
@@ -32,7 +33,8 @@ export const MAX_RESTORES = 10;
  * Whether an email can be restored at `now`: cancelled by the candidate, its time still ahead,
  * and nothing since has said no more should go: not a revoked key (any email cancelled for it),
  * not a bounce or complaint about that person or the candidate (any of their emails failed), a
- * second follow-up only while its first is to go or went, and within MAX_RESTORES.
+ * second follow-up only while its first is to go or went, not a self-serve request never
+ * confirmed, and within MAX_RESTORES.
  */
 export function restorable(record: InterviewRecord, key: EmailKey, now: Date): boolean {
   const email = record.emails[key];
@@ -44,6 +46,8 @@ export function restorable(record: InterviewRecord, key: EmailKey, now: Date): b
   ) {
     return false;
   }
+  // A self-serve request cancelled before its confirm: only the confirm may schedule its emails.
+  if (neverConfirmed(record)) return false;
   const all = Object.entries(record.emails);
   if (all.some(([, e]) => e?.reason === CANCELLED_BY_REVOKE)) return false;
   const person = parseEmailKey(key)?.person;

@@ -11,7 +11,14 @@
  * address on the suppression list (it bounced for good, or its owner complained, anywhere in the
  * service; see usecases/feedback.ts), field by field.
  */
-import { addressCounterId, confirmationWindow, ipWindow, type Limits, limitWindows } from '../core/access.js';
+import {
+  ALL_KEYS_INTERVIEWER_WINDOW,
+  addressCounterId,
+  confirmationWindow,
+  ipWindow,
+  type Limits,
+  limitWindows,
+} from '../core/access.js';
 import { BY_LINK, entry } from '../core/history.js';
 import { type InterviewRecord, scheduledKeys } from '../core/interview.js';
 import { eventFor } from '../core/panel.js';
@@ -21,6 +28,7 @@ import type { FieldProblem, ValidSubmission } from '../core/schema.js';
 import {
   candidateUnreachable,
   confirmedInterview,
+  heldEmailsLeft,
   heldExpired,
   heldInterview,
   isHeld,
@@ -172,7 +180,9 @@ export async function confirmSelfServe(
   let read = record;
   for (let round = 0; round < 3; round++) {
     const now = clock.now();
-    if (candidateUnreachable(read) || read.emails.confirmation.status === 'cancelled')
+    // Stopped: the candidate's address refused mail, a DELETE, or every email cancelled by the link.
+    const cancelled = isHeld(read) && !heldEmailsLeft(read);
+    if (candidateUnreachable(read) || read.emails.confirmation.status === 'cancelled' || cancelled)
       return { kind: 'stopped' };
     if (!isHeld(read)) return { kind: 'already', record: read };
     if (heldExpired(read, now)) return { kind: 'expired' };
@@ -190,7 +200,7 @@ export async function confirmSelfServe(
       { keyId: SELF_SERVE_OWNER, interviewers: next.interviewers.map((p) => p.email) },
       deps.limits,
       deps.counterKey,
-    ).filter((w) => w.name === 'per-interviewer-per-day, all keys');
+    ).filter((w) => w.name === ALL_KEYS_INTERVIEWER_WINDOW);
     const refusal = await deps.access.take(windows);
     if (refusal) return limited(refusal, now);
     const giveBack = () => deps.access.giveBack(windows).catch(() => undefined);

@@ -213,6 +213,12 @@ describe('the self-serve web app in a browser', () => {
     await page.dispatchEvent('#invite-drop', 'drop', { dataTransfer: dropped });
     await page.waitForSelector('input[value="jordan@example.org"]');
     expect(await page.getByLabel('Time zone').inputValue()).toBe('America/Los_Angeles');
+
+    // A preview refused (the route's throttle, say) says the preview is not up to date.
+    await page.route('**/preview', (route) => route.fulfill({ status: 429, body: '' }));
+    await page.getByLabel('Your name').fill('Reagan Applicant');
+    await page.getByText('The preview could not be updated just now').waitFor();
+    expect(await axeViolations(page)).toEqual([]);
     await context.close();
   });
 });

@@ -141,6 +141,59 @@ describe('the manage page', () => {
     expect(saved.headers.get('Location')).toBe(`/manage/${token}?done=saved`);
   });
 
+  it('a request cancelled before its confirm cannot be restored: only the confirm schedules', async () => {
+    await ctx.api.setClock(SUBMITTED);
+    expect((await web.form(filledForm('reagan+m8@example.com', 'm8@example.org'))).status).toBe(200);
+    const token = await web.linkToken('reagan+m8@example.com');
+    for (const [cancel, restore] of [
+      [`/manage/${token}/cancel`, `/manage/${token}/restore`],
+      [`/cancel/${token}`, `/cancel/${token}/restore`],
+    ] as const) {
+      expect((await web.post(cancel, { kind: 'all' })).status, cancel).toBe(200);
+      const restored = await web.post(restore, { kind: 'all' }, { Accept: 'application/json' });
+      expect(restored.status, restore).toBe(409);
+    }
+    expect((await page(token)).html).toContain('This request was stopped');
+    expect((await web.post(`/manage/${token}/confirm`, {})).status).toBe(409);
+    await ctx.api.setClock(LATER);
+    expect(await subjects('m8@example.org')).toEqual([]);
+  });
+
+  it('after a 412 the form shows the details as saved, so saving it again keeps the other save', async () => {
+    const { token, a } = await confirmedPanel('m9');
+    const opened = formFields(await (await ctx.api.call(`/manage/${token}/edit`)).text());
+    const first = await web.post(`/manage/${token}/edit`, {
+      ...opened,
+      'interviewers.0.name': 'Dr. Hiring Manager',
+    });
+    expect(first.status).toBe(303);
+    const stale = await web.post(`/manage/${token}/edit`, { ...opened, 'interviewers.0.note': 'our chat' });
+    expect(stale.status).toBe(412);
+    const shown = formFields(await stale.text());
+    expect(shown['interviewers.0.name']).toBe('Dr. Hiring Manager');
+    expect(shown['interviewers.0.note']).toBe(''); // to make again, on what is saved
+    const again = await web.post(`/manage/${token}/edit`, { ...shown, 'interviewers.0.note': 'our chat' });
+    expect(again.status).toBe(303);
+    await ctx.api.setClock(LATER);
+    const text = mailsTo(await ctx.api.mail(), a)[0]?.text ?? '';
+    expect(text).toContain('Dr. Hiring Manager');
+    expect(text).toContain('our chat');
+  });
+
+  it('past the link’s days only the erasure is left, and it still erases', async () => {
+    const { token } = await confirmedPanel('m10');
+    await ctx.api.setClock('2027-02-01T00:00:00.000Z'); // past 30 days after the last email
+    const expired = await page(token);
+    expect(expired.status).toBe(410);
+    expect(expired.html).toContain(`action="/manage/${token}/erase"`);
+    expect(expired.html).not.toContain('Change the details');
+    expect((await web.post(`/manage/${token}/cancel`, { kind: 'all' })).status).toBe(410);
+    expect((await web.post(`/manage/${token}/erase`, {})).status).toBe(400);
+    const erased = await web.post(`/manage/${token}/erase`, { confirm: 'on' });
+    expect(erased.status).toBe(200);
+    expect((await page(token)).status).toBe(404);
+  });
+
   it('refuses a blank name or a link on its field, and an id that is none of the panel', async () => {
     const { token } = await confirmedPanel('m4');
     const html = await (await ctx.api.call(`/manage/${token}/edit`)).text();
@@ -212,6 +265,12 @@ describe('the manage page', () => {
     expect(opened.status).toBe(303);
     expect(opened.headers.get('Location')).toBe(`/cancel/${apiToken}`);
     expect((await ctx.api.call(`/manage/${apiToken}/edit`)).status).toBe(404);
-    expect((await web.post(`/manage/${apiToken}/erase`, { confirm: 'on' })).status).toBe(404);
+    for (const path of ['cancel', 'restore', 'edit', 'erase']) {
+      const res = await web.post(`/manage/${apiToken}/${path}`, { confirm: 'on', kind: 'all' });
+      expect(res.status, path).toBe(404);
+    }
+    // Nothing of it changed: its emails still go.
+    await ctx.api.setClock(LATER);
+    expect(await subjects('api-m6@example.org')).toHaveLength(2);
   });
 });

@@ -101,7 +101,7 @@ describe('a self-serve submission', () => {
     expect(emails['follow-up']).toMatchObject({ status: 'scheduled', sendAt: '2026-12-02T15:00:00.000Z' });
   });
 
-  it('cancelled from its link before it was confirmed: nothing is scheduled by a later confirm', async () => {
+  it('cancelled from its link before it was confirmed: a later confirm is stopped, and schedules nothing', async () => {
     const { record, token } = await submitted('s5@example.org');
     const res = await ctx.api.fetch(`${base()}/cancel/${token}`, {
       method: 'POST',
@@ -109,8 +109,10 @@ describe('a self-serve submission', () => {
       body: JSON.stringify({ kind: 'all' }),
     });
     expect(res.status).toBe(200);
+    // Nothing is left to confirm: the request is stopped, and no confirmation goes.
     const confirmed = await confirmSelfServe(deps(), record, token, base());
-    expect(confirmed.kind).toBe('confirmed');
+    expect(confirmed.kind).toBe('stopped');
+    expect((await ctx.runtime.store.get(record.id))?.emails.confirmation.status).toBe('held');
     const stored = await ctx.runtime.store.get(record.id);
     expect([stored?.emails['thank-you']?.status, stored?.emails['follow-up']?.status]).toEqual([
       'cancelled',

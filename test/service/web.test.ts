@@ -203,6 +203,9 @@ describe('the self-serve form', () => {
     };
     const guess = { 'interview.timeZone': 'UTC', timeZoneGuess: 'UTC' };
     expect(await zoneAfter(guess)).toBe('America/Los_Angeles');
+    // A post-back (adding an interviewer) keeps the guess a guess, for an invite chosen later.
+    const added = await (await form({ ...guess, add: '1' })).text();
+    expect(added).toContain('<input type="hidden" name="timeZoneGuess" value="UTC"/>');
     expect(await zoneAfter({ ...guess, 'interview.timeZone': 'Europe/Berlin' })).toBe('Europe/Berlin');
     // An invite without a zone (a floating time) keeps the guess.
     const floating = ics.replace(/DTSTART;TZID=[^:]+:/, 'DTSTART:').replace(/DTEND;TZID=[^:]+:/, 'DTEND:');

@@ -155,15 +155,7 @@ describe('the self-serve form', () => {
       new URL('../fixtures/invites/outlook-windows-zone.ics', import.meta.url),
       'utf8',
     );
-    const body = new FormData();
-    body.set('candidate.email', 'reagan@example.com');
-    body.set('invite', new Blob([ics], { type: 'text/calendar' }), 'invite.ics');
-    body.set('fill', '1');
-    const res = await ctx.api.call('/', {
-      method: 'POST',
-      headers: { 'Sec-Fetch-Site': 'same-origin' },
-      body,
-    });
+    const res = await web.fillFromInvite({ 'candidate.email': 'reagan@example.com' }, ics);
     expect(res.status).toBe(200);
     const html = await res.text();
     for (const [name, value] of [
@@ -188,16 +180,7 @@ describe('the self-serve form', () => {
       'utf8',
     );
     const zoneAfter = async (fields: Record<string, string>, text = ics) => {
-      const body = new FormData();
-      for (const [name, value] of Object.entries(fields)) body.set(name, value);
-      body.set('invite', new Blob([text], { type: 'text/calendar' }), 'invite.ics');
-      body.set('fill', '1');
-      const res = await ctx.api.call('/', {
-        method: 'POST',
-        headers: { 'Sec-Fetch-Site': 'same-origin' },
-        body,
-      });
-      const html = await res.text();
+      const html = await (await web.fillFromInvite(fields, text)).text();
       expect(html).not.toContain('name="timeZoneGuess"');
       return /name="interview\.timeZone"[^>]*value="([^"]*)"/.exec(html)?.[1];
     };
@@ -213,24 +196,10 @@ describe('the self-serve form', () => {
   });
 
   it('says what it could not read in an invite, on the invite field', async () => {
-    const body = new FormData();
-    body.set('invite', new Blob(['not a calendar'], { type: 'text/calendar' }), 'invite.ics');
-    body.set('fill', '1');
-    const res = await ctx.api.call('/', {
-      method: 'POST',
-      headers: { 'Sec-Fetch-Site': 'same-origin' },
-      body,
-    });
-    const html = await res.text();
+    const html = await (await web.fillFromInvite({}, 'not a calendar')).text();
     expect(html).toContain('aria-describedby="f-invite-hint f-invite-error" aria-invalid="true"');
     expect(html).toMatch(/id="f-invite-error">from the invite: could not be read/);
-    const none = new FormData();
-    none.set('fill', '1');
-    const missing = await ctx.api.call('/', {
-      method: 'POST',
-      headers: { 'Sec-Fetch-Site': 'same-origin' },
-      body: none,
-    });
+    const missing = await web.fillFromInvite({}, undefined);
     expect(missing.status).toBe(400);
     expect(await missing.text()).toContain('choose the invite (.ics) file first');
   });

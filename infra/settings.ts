@@ -101,6 +101,7 @@ export interface InterviewFollowupStackProps extends StackProps {
     readonly feedback: string;
     readonly sweep: string;
     readonly docs: string;
+    readonly invite: string;
   };
   /**
    * The SES account is still in the sandbox: there SES also checks the sender's permission

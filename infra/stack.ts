@@ -31,7 +31,13 @@ import {
   configure,
   type SettingVariable,
 } from './constructs/bind.js';
-import { apiFunction, docsFunction, feedbackFunction, senderFunction } from './constructs/functions.js';
+import {
+  apiFunction,
+  docsFunction,
+  feedbackFunction,
+  inviteFunction,
+  senderFunction,
+} from './constructs/functions.js';
 import { Mail } from './constructs/mail.js';
 import { FailureQueues } from './constructs/queues.js';
 import { Scheduling } from './constructs/scheduling.js';
@@ -88,6 +94,10 @@ export class InterviewFollowupStack extends Stack {
     });
     const sweep = new Sweep(this, { entry: entries.sweep, logRemovalPolicy: dataRemovalPolicy });
     const docs = docsFunction(this, { entry: entries.docs, logRemovalPolicy: dataRemovalPolicy });
+    // With the self-serve pages only: "Fill in from the invite" (lambdas/invite/).
+    const invite = settings.selfServe
+      ? inviteFunction(this, { entry: entries.invite, logRemovalPolicy: dataRemovalPolicy })
+      : undefined;
 
     // ---- What each function may touch: its variables and its grants, bound together -------
     // The sender: one email; SES may refuse it for now, then it schedules its own retry.
@@ -127,7 +137,7 @@ export class InterviewFollowupStack extends Stack {
       handler: api,
       docs,
       throttle: settings.throttle,
-      selfServe: settings.selfServe,
+      ...(invite && { selfServe: { invite } }),
       logRemovalPolicy: dataRemovalPolicy,
     });
     // Optional: CloudFront with a per-IP WAF rate rule in front of the API (infra/edge.ts).
@@ -141,7 +151,10 @@ export class InterviewFollowupStack extends Stack {
     // Emailed links: the configured public URL, else CloudFront's (so they pass the rate rule),
     // else none (the api uses the URL it was called at).
     const publicUrl = settings.publicUrl !== '' ? settings.publicUrl : edge?.url;
-    if (publicUrl !== undefined) configure(api, { [ENV.publicUrl]: publicUrl });
+    if (publicUrl !== undefined) {
+      configure(api, { [ENV.publicUrl]: publicUrl });
+      if (invite) configure(invite, { [ENV.publicUrl]: publicUrl });
+    }
 
     // ---- Alarms ------------------------------------------------------------------------------
     new Alarms(this, {

@@ -94,6 +94,8 @@ export type FeedbackConfig = AwsConfig & CounterKeyConfig & { tableName: string;
 
 /** The sweep reads the due index and hands overdue emails to the sender. */
 export type SweepConfig = AwsConfig & { tableName: string; senderFunctionArn: string };
+/** The invite function's (lambdas/invite/): no AWS service, only the public URL, as the api has it. */
+export type InviteConfig = { publicUrl?: string };
 
 /** Checks a set variable: returns the value to keep and reports each problem through `fail`. */
 type Check<T> = (value: string, fail: (message: string) => void) => T;
@@ -276,4 +278,11 @@ export function loadSweepConfig(env: Env): SweepConfig {
     tableName: read.required('tableName', ENV.tableName, name),
     senderFunctionArn: read.required('senderFunctionArn', ENV.senderFunctionArn, arn),
   }));
+}
+
+export function loadInviteConfig(env: Env): InviteConfig {
+  return load(env, 'invite', (read) => {
+    const publicUrl = read.optional('publicUrl', ENV.publicUrl, publicBase);
+    return publicUrl === undefined ? {} : { publicUrl };
+  });
 }

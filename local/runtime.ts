@@ -28,6 +28,7 @@ import {
 import type { Limits } from '../lambdas/core/access.js';
 import { CountingMetrics, jsonLogger, type Logger } from '../lambdas/core/ports.js';
 import { hashSecret } from '../lambdas/core/tokens.js';
+import { createInviteApp, type InviteOptions } from '../lambdas/invite/app.js';
 import { reportTimeZoneDisagreements } from '../lambdas/shared/timezones.js';
 import { parseSendEvent, sendEmail } from '../lambdas/usecases/send.js';
 import { apiDeps, feedbackDeps, senderDeps, sweepDeps } from '../lambdas/wiring.js';
@@ -338,8 +339,11 @@ export async function startLocalRuntime(options: LocalOptions): Promise<LocalRun
   const feedback = feedbackDeps(loadFeedbackConfig(env), api, runtime, counterKey);
   // Resolved per request, once the port is known.
   Object.defineProperty(appOptions, 'publicUrl', { get: () => publicUrl ?? apiUrl });
+  const inviteOptions: InviteOptions = { clock };
+  Object.defineProperty(inviteOptions, 'publicUrl', { get: () => publicUrl ?? apiUrl });
   const service = localService({
     api: createApp(appOptions),
+    ...(apiConfig.selfServe && { invite: createInviteApp(inviteOptions) }),
     clock,
     dispatcher: {
       fireDue: () => emulator.fireDue(),

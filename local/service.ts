@@ -57,6 +57,8 @@ export interface Dispatcher {
 export interface ServiceParts {
   /** The API (createApp), with whatever adapters. */
   api: ReturnType<typeof createApp>;
+  /** "Fill in from the invite" (createInviteApp), with the self-serve pages; its own function on AWS. */
+  invite?: Hono;
   clock: LocalClock;
   dispatcher: Dispatcher;
   /** The sweep's store: `nextCheckAt` tells the clock walk when the next sweep can find anything. */
@@ -186,8 +188,9 @@ export function localService(parts: ServiceParts): LocalService {
     return c.json({ now: instant.toISOString(), fired: fired.map((f) => ({ name: f.name, at: f.at })) });
   });
   app.route('/', parts.api);
-  // On AWS the HTTP API routes these two paths to the docs function (see infra/constructs/api.ts).
+  // On AWS the HTTP API routes these paths to the docs and invite functions (infra/constructs/api.ts).
   app.route('/', createDocsApp());
+  if (parts.invite) app.route('/', parts.invite);
   app.notFound((c) => errorResponse(c, 404, 'not_found', `No route for ${c.req.method} ${c.req.path}.`));
   app.onError((err, c) => {
     log('error', 'unhandled error in a local route', {

@@ -30,6 +30,7 @@ export const SELF_SERVE_ROUTES: readonly (readonly [HttpMethod, string])[] = [
   [HttpMethod.HEAD, '/'],
   [HttpMethod.POST, '/'],
   [HttpMethod.POST, '/preview'],
+  [HttpMethod.POST, '/invite'],
   [HttpMethod.GET, '/manage/{token}'],
   [HttpMethod.HEAD, '/manage/{token}'],
   [HttpMethod.POST, '/manage/{token}/confirm'],
@@ -48,8 +49,11 @@ export interface PublicApiProps {
   readonly docs: IFunction;
   /** The integrators' budget (`/interviews…`) and the anonymous one (`/cancel/{token}`, `/health`). */
   readonly throttle: { readonly interviews: Throttle; readonly cancel: Throttle };
-  /** The self-serve routes too (`SELF_SERVE_ROUTES`), to the api function on the anonymous budget. */
-  readonly selfServe?: boolean;
+  /**
+   * The self-serve routes too (`SELF_SERVE_ROUTES`), on the anonymous budget: `POST /invite` to
+   * the invite function, the others to the api function.
+   */
+  readonly selfServe?: { readonly invite: IFunction };
   /** The access log's: kept with the data (`retainData`). */
   readonly logRemovalPolicy: RemovalPolicy;
 }
@@ -107,13 +111,16 @@ export class PublicApi {
     type Route = readonly [string, HttpMethod, string, 'interviews' | 'cancel', HttpLambdaIntegration];
     // The self-serve pages (lambdas/api/web.tsx, manage.tsx; Hono answers HEAD from GET, API
     // Gateway needs a route of its own), anonymous like the cancel page.
-    const selfServe: readonly Route[] = SELF_SERVE_ROUTES.map(([method, path]) => [
-      path,
-      method,
-      path === '/' || path === '/preview' ? publicForm : byManageToken,
-      'cancel',
-      integration,
-    ]);
+    const invite = props.selfServe && new HttpLambdaIntegration('InviteIntegration', props.selfServe.invite);
+    const selfServe: readonly Route[] = invite
+      ? SELF_SERVE_ROUTES.map(([method, path]) => [
+          path,
+          method,
+          path.startsWith('/manage/') ? byManageToken : publicForm,
+          'cancel',
+          path === '/invite' ? invite : integration,
+        ])
+      : [];
     const routes: readonly Route[] = [
       ['/interviews', HttpMethod.POST, byKey, 'interviews', integration],
       ['/interviews/preview', HttpMethod.POST, byKey, 'interviews', integration],
@@ -128,7 +135,7 @@ export class PublicApi {
       ['/health', HttpMethod.GET, 'a public health check that reveals nothing', 'cancel', integration],
       ['/openapi.json', HttpMethod.GET, described, 'cancel', docs],
       ['/docs', HttpMethod.GET, described, 'cancel', docs],
-      ...(props.selfServe ? selfServe : []),
+      ...selfServe,
     ];
     // HttpStage has no route-settings prop, so they go on its CfnStage (RouteSettings, keyed by
     // route key). CloudFormation refuses settings for a route key that does not exist yet: the

@@ -31,6 +31,7 @@ export const DEFAULT_ENTRIES = {
   feedback: path.join(PROJECT_ROOT, 'lambdas', 'feedback', 'handler.ts'),
   sweep: path.join(PROJECT_ROOT, 'lambdas', 'sweep', 'handler.ts'),
   docs: path.join(PROJECT_ROOT, 'lambdas', 'docs', 'handler.ts'),
+  invite: path.join(PROJECT_ROOT, 'lambdas', 'invite', 'handler.ts'),
 } as const;
 
 // Lambda's newest Node.js runtime in this aws-cdk-lib; the esbuild target follows it (bundling.ts).
@@ -96,6 +97,18 @@ export function apiFunction(scope: Stack, props: FunctionProps): NodejsFunction 
 export function docsFunction(scope: Stack, props: FunctionProps): NodejsFunction {
   return serviceFunction(scope, 'Docs', props, {
     description: 'HTTP API: the OpenAPI document and the API reference page',
+    timeout: Duration.seconds(5),
+  });
+}
+
+/**
+ * "Fill in from the invite" (`POST /invite`, with the self-serve pages): a function of its own, so
+ * the api's bundle carries no iCalendar parser. It reads nothing and may touch nothing beyond its
+ * log group; its one setting is the public URL (the cross-site check's).
+ */
+export function inviteFunction(scope: Stack, props: FunctionProps): NodejsFunction {
+  return serviceFunction(scope, 'Invite', props, {
+    description: 'HTTP API: the self-serve form filled in from a calendar invite',
     timeout: Duration.seconds(5),
   });
 }

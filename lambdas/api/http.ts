@@ -148,3 +148,22 @@ export function clientIp(c: Context): string {
     | undefined;
   return env?.event?.requestContext?.http?.sourceIp ?? env?.incoming?.socket?.remoteAddress ?? 'unknown';
 }
+
+/**
+ * A posted form's text fields by name, and its `invite` file if one was chosen (a page's form;
+ * the files of any other name are dropped); undefined when the body cannot be read as a form.
+ */
+export async function readFormFields(
+  c: Context,
+): Promise<{ values: Record<string, string>; invite?: File } | undefined> {
+  try {
+    const form = await c.req.parseBody();
+    const values = Object.fromEntries(
+      Object.entries(form).filter((e): e is [string, string] => typeof e[1] === 'string'),
+    );
+    const invite = form.invite instanceof File && form.invite.size > 0 ? form.invite : undefined;
+    return { values, ...(invite && { invite }) };
+  } catch {
+    return undefined;
+  }
+}

@@ -33,8 +33,8 @@ import { deleteInterview, ServiceUnavailable } from '../usecases/interviews.js';
 import { crossSite, pageHeaders, tooLarge } from './http.js';
 import { linkActions, lookUpLink } from './link.js';
 import { CancelPage, ExpiredManagePage, MessagePage, type PageActions, pageCsp } from './pages.js';
-import { editableRow, editPatch, limitText, withoutRow } from './web-form.js';
-import { ConfirmPage, type FormMode, FormPage, type FormValues, panelRows, WEB_STYLE } from './web-pages.js';
+import { editableRow, editPatch, limitText, panelRows, withoutRow } from './web-form.js';
+import { ConfirmPage, type FormMode, FormPage, type FormValues, WEB_STYLE } from './web-pages.js';
 
 export type ManageDeps = Omit<EditDeps, 'rules' | 'access'> & {
   access: EditDeps['access'] & Pick<IdempotencyStore, 'forget'>;
@@ -306,12 +306,8 @@ export function manageRoutes<E extends Env>(app: Hono<E>, options: ManageDeps): 
     const token = c.req.param('token');
     const found = await lookUpLink(options, token, isSelfServe);
     // Past the link's days the erasure still works: the data outlives the link.
-    const record = found.record ?? (found.expired && isSelfServe(found.expired) ? found.expired : undefined);
-    if (!record)
-      return problemPage(
-        c,
-        found.problem ?? [404, 'not_found', { title: 'Link not found', message: 'This link is not valid.' }],
-      );
+    if (found.problem && !found.expired) return problemPage(c, found.problem);
+    const record = (found.record ?? found.expired) as InterviewRecord;
     const values = await formValues(c);
     if (values?.confirm !== 'on') {
       const problem = 'Tick this box to erase: it cannot be undone.';

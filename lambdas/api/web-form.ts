@@ -2,7 +2,7 @@
  * The self-serve form's values as the use cases take them (web.tsx for a new request, manage.tsx
  * for an edit), its rows, and the `429` page's words for each limit.
  */
-import type { Panelist } from '../core/panel.js';
+import { MAX_PANEL, type Panelist } from '../core/panel.js';
 import type { FormValues } from './web-pages.js';
 
 /** The form's own fields: any other name posted is ignored, never walked into. */
@@ -111,4 +111,36 @@ export function limitText(limit: string, seconds: number): string {
   if (limit.startsWith('per-interviewer-per-day'))
     return `An interviewer you named has had as many emails today as one may get from us. ${when}`;
   return `Too many requests for now. ${when}`;
+}
+
+/** How many interviewer rows the form shows: those typed into, at least one, at most MAX_PANEL. */
+export function panelRows(values: FormValues): number {
+  const typed = Object.keys(values)
+    .map((name) => /^interviewers\.(\d+)\./.exec(name)?.[1])
+    .filter((i): i is string => i !== undefined)
+    .map(Number);
+  return Math.min(MAX_PANEL, Math.max(1, ...typed.map((i) => i + 1)));
+}
+
+/** What a field is called on the form, for a problem the preview names. */
+export function labelOf(path: string): string {
+  const person = /^interviewers\.(\d+)\.(\w+)$/.exec(path);
+  if (person) {
+    const part = { name: 'name', email: 'email', note: 'note', awayUntil: 'away date' }[person[2] ?? ''];
+    return `interviewer ${Number(person[1]) + 1}’s ${part ?? person[2]}`;
+  }
+  const labels: Record<string, string> = {
+    'candidate.name': 'your name',
+    'candidate.email': 'your email',
+    'candidate.phone': 'your phone',
+    position: 'the position',
+    company: 'the company',
+    'interview.endsAt': 'when it ended',
+    'interview.timeZone': 'the time zone',
+    'interview.decisionBy': 'the decision date',
+    highlights: 'what you would like to stress',
+    holidays: 'the public holidays',
+    interviewers: 'the interviewers',
+  };
+  return labels[path] ?? path;
 }

@@ -10,8 +10,8 @@ import type { InterviewRecord } from '../core/interview.js';
 import { MAX_PANEL } from '../core/panel.js';
 import type { FieldProblem } from '../core/schema.js';
 import { formatForPeople } from '../core/time.js';
-import { Layout, PlanList } from './pages.js';
-import { labelOf } from './web-preview.js';
+import { Layout, PlanList, pageCsp } from './pages.js';
+import { labelOf } from './web-form.js';
 import { WEB_SCRIPT } from './web-script.js';
 
 export const WEB_STYLE = `body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0;padding:1rem;color:#1b1b1b;background:#f6f6f4;line-height:1.5}
@@ -23,6 +23,9 @@ input,textarea{font:inherit;width:100%;box-sizing:border-box;padding:.5rem;borde
 .problems{border:2px solid #b3261e;border-radius:.4rem;padding:.5rem .9rem}button{font:inherit;padding:.75rem 1rem;border:0;border-radius:.4rem;width:100%;cursor:pointer;margin-top:1rem}
 .primary{background:#0b57d0;color:#fff}.default{position:absolute;left:-10000px;width:1px;height:1px;overflow:hidden}.secondary{background:#fff;color:#0b57d0;border:2px solid #0b57d0}ul{padding-left:1.2rem}.addr{display:block;font-weight:400;color:#555;overflow-wrap:anywhere}.kind{font-weight:600}.note,small{color:#555}small{display:block;margin-top:1.25rem}
 .fixed{margin:.7rem 0 0}#preview{margin-top:1rem}.email{border:1px solid #d7d7d2;border-radius:.4rem;padding:.5rem .8rem;margin:.6rem 0}.email p{margin:.2rem 0}.body{white-space:pre-wrap;overflow-wrap:anywhere;font-size:.95rem;margin:.4rem 0 0}.drop{outline:3px dashed #0b57d0}`;
+
+/** The form page's CSP: its stylesheet and its one script, by hash (web-script.ts). */
+export const FORM_PAGE_CSP = pageCsp(WEB_STYLE, 'self', WEB_SCRIPT);
 
 /** What the form holds: each field as typed, by its name (`candidate.name`, `interviewers.0.email`). */
 export type FormValues = Record<string, string>;
@@ -116,15 +119,6 @@ function onAField(path: string, editing: boolean): boolean {
 }
 
 const capitalised = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
-
-/** How many interviewer rows the form shows: those typed into, at least one, at most MAX_PANEL. */
-export function panelRows(values: FormValues): number {
-  const typed = Object.keys(values)
-    .map((name) => /^interviewers\.(\d+)\./.exec(name)?.[1])
-    .filter((i): i is string => i !== undefined)
-    .map(Number);
-  return Math.min(MAX_PANEL, Math.max(1, ...typed.map((i) => i + 1)));
-}
 
 /**
  * What the form is for: a new request (`POST /`), or the manage page's edit of a confirmed one,
@@ -375,7 +369,8 @@ function InviteFields(props: { problems: FieldProblem[] }) {
             {p.message}
           </p>
         ))}
-      <button type="submit" class="secondary" name="fill" value="1" formnovalidate>
+      {/* To the invite function (lambdas/invite/): the iCalendar parser is kept out of the api. */}
+      <button type="submit" class="secondary" name="fill" value="1" formaction="/invite" formnovalidate>
         Fill in from the invite
       </button>
     </fieldset>

@@ -6,32 +6,12 @@
  * the page's script (`POST /preview`) as the fields change.
  */
 import { EMAIL_LABEL } from '../core/interview.js';
-import type { FieldProblem, ValidSubmission } from '../core/schema.js';
+import { type FieldProblem, parseSubmission, type ValidSubmission } from '../core/schema.js';
+import { SELF_SERVE_RULES } from '../core/self-serve.js';
 import { formatForPeople } from '../core/time.js';
 import { previewInterview } from '../usecases/interviews.js';
-
-/** What a field is called on the form, for a problem the preview names. */
-export function labelOf(path: string): string {
-  const person = /^interviewers\.(\d+)\.(\w+)$/.exec(path);
-  if (person) {
-    const part = { name: 'name', email: 'email', note: 'note', awayUntil: 'away date' }[person[2] ?? ''];
-    return `interviewer ${Number(person[1]) + 1}’s ${part ?? person[2]}`;
-  }
-  const labels: Record<string, string> = {
-    'candidate.name': 'your name',
-    'candidate.email': 'your email',
-    'candidate.phone': 'your phone',
-    position: 'the position',
-    company: 'the company',
-    'interview.endsAt': 'when it ended',
-    'interview.timeZone': 'the time zone',
-    'interview.decisionBy': 'the decision date',
-    highlights: 'what you would like to stress',
-    holidays: 'the public holidays',
-    interviewers: 'the interviewers',
-  };
-  return labels[path] ?? path;
-}
+import { formBody, labelOf, panelRows } from './web-form.js';
+import type { FormValues } from './web-pages.js';
 
 /** The preview of a valid form: every email, person by person, or why it is not sent. */
 export function Preview(props: { submission: ValidSubmission; now: Date }) {
@@ -89,5 +69,19 @@ export function PreviewPending(props: { problems: FieldProblem[] }) {
         {props.problems.length > shown.length ? <li>and {props.problems.length - shown.length} more</li> : ''}
       </ul>
     </>
+  );
+}
+
+/** The preview of what the form holds at `now`: the emails, or what is still missing. */
+export function FormPreview(props: { values: FormValues; now: Date }) {
+  const parsed = parseSubmission(
+    formBody(props.values, panelRows(props.values)),
+    props.now,
+    SELF_SERVE_RULES,
+  );
+  return parsed.ok ? (
+    <Preview submission={parsed} now={props.now} />
+  ) : (
+    <PreviewPending problems={parsed.fields} />
   );
 }

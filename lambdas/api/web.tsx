@@ -7,23 +7,25 @@
 import type { Context, Env, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { MAX_INVITE_BYTES } from '../core/invite.js';
 import { MAX_PANEL } from '../core/panel.js';
 import { parseSubmission } from '../core/schema.js';
-import { SELF_SERVE_RULES } from '../core/self-serve.js';
+import { MAX_INVITE_BYTES, SELF_SERVE_RULES } from '../core/self-serve.js';
 import { isWellFormedToken } from '../core/tokens.js';
 import { findByToken, ServiceUnavailable } from '../usecases/interviews.js';
 import { confirmSelfServe, type SelfServeDeps, submitSelfServe } from '../usecases/self-serve.js';
-import { clientIp, crossSite, pageHeaders, tooLarge, withoutTrailingSlashes } from './http.js';
+import {
+  clientIp,
+  crossSite,
+  pageHeaders,
+  readFormFields,
+  tooLarge,
+  withoutTrailingSlashes,
+} from './http.js';
 import { MessagePage, pageCsp } from './pages.js';
-import { formBody, limitText, withoutRow } from './web-form.js';
-import { fillFromInvite } from './web-invite.js';
-import { CheckInboxPage, FormPage, type FormValues, panelRows, WEB_STYLE } from './web-pages.js';
-import { Preview, PreviewPending } from './web-preview.js';
-import { WEB_SCRIPT } from './web-script.js';
+import { formBody, limitText, panelRows, withoutRow } from './web-form.js';
+import { CheckInboxPage, FORM_PAGE_CSP, FormPage, type FormValues, WEB_STYLE } from './web-pages.js';
+import { FormPreview } from './web-preview.js';
 
-/** The form page's: its stylesheet and its one script by hash (web-script.ts). */
-const WEB_CSP = pageCsp(WEB_STYLE, 'self', WEB_SCRIPT);
 /** The pages without the script (the confirm page). */
 const PLAIN_CSP = pageCsp(WEB_STYLE, 'self');
 /** A preview's form, without the invite's file (the script leaves it out). */
@@ -36,7 +38,7 @@ export function webRoutes<E extends Env>(
   options: SelfServeDeps & { publicUrl?: string },
 ): void {
   const page = (c: Context, status: ContentfulStatusCode, body: ReturnType<typeof MessagePage>) => {
-    pageHeaders(c, WEB_CSP);
+    pageHeaders(c, FORM_PAGE_CSP);
     return c.html(body, status);
   };
   // A message page has the cancel page's stylesheet, and its CSP.
@@ -56,36 +58,14 @@ export function webRoutes<E extends Env>(
     c.header('Retry-After', String(seconds));
     return message(c, 429, 'Please wait a little', limitText(limit, seconds));
   };
-  /** The form's text fields, and its invite file if one was chosen; undefined when unreadable. */
-  const readForm = async (c: Context) => {
-    try {
-      const form = await c.req.parseBody();
-      const values: FormValues = Object.fromEntries(
-        Object.entries(form).filter((e): e is [string, string] => typeof e[1] === 'string'),
-      );
-      const invite = form.invite instanceof File && form.invite.size > 0 ? form.invite : undefined;
-      return { values, invite };
-    } catch {
-      return undefined;
-    }
-  };
-  /** The preview of what the form holds: the emails, or what is still missing. */
-  const previewOf = (values: FormValues) => {
-    const rows = panelRows(values);
-    const parsed = parseSubmission(formBody(values, rows), options.clock.now(), SELF_SERVE_RULES);
-    return parsed.ok ? (
-      <Preview submission={parsed} now={options.clock.now()} />
-    ) : (
-      <PreviewPending problems={parsed.fields} />
-    );
-  };
+  const previewOf = (values: FormValues) => <FormPreview values={values} now={options.clock.now()} />;
 
   app.get('/', (c) => page(c, 200, <FormPage values={{}} problems={[]} rows={1} />));
 
   // The preview as a fragment, for the form's script: it writes, counts and sends nothing.
   app.post('/preview', bodyLimit({ maxSize: PREVIEW_BYTES, onError: tooLargeAnswer }), async (c) => {
     if (crossSite(c, options.publicUrl)) return notOurs(c);
-    const form = await readForm(c);
+    const form = await readFormFields(c);
     if (!form) return message(c, 400, 'Unreadable form', 'The form could not be read.');
     pageHeaders(c, PLAIN_CSP);
     return c.html(previewOf(form.values));
@@ -93,29 +73,14 @@ export function webRoutes<E extends Env>(
 
   app.post('/', limitBody, async (c) => {
     if (crossSite(c, options.publicUrl)) return notOurs(c);
-    const form = await readForm(c);
+    const form = await readFormFields(c);
     if (!form) {
       return message(c, 400, 'Unreadable form', 'The form could not be read. Please go back and try again.');
     }
-    const { values, invite } = form;
-    // "Fill in from the invite": the file's fields into the form, shown to check, nothing sent.
-    if (values.fill !== undefined) {
-      if (!invite) {
-        const problems = [{ path: 'invite', message: 'choose the invite (.ics) file first' }];
-        return page(c, 400, <FormPage values={values} problems={problems} rows={panelRows(values)} />);
-      }
-      const filled = fillFromInvite(values, await invite.text());
-      return page(
-        c,
-        200,
-        <FormPage
-          values={filled.values}
-          problems={filled.problems}
-          rows={filled.rows}
-          preview={previewOf(filled.values)}
-        />,
-      );
-    }
+    const { values } = form;
+    // "Fill in from the invite" is the invite function's (a browser posts it there by the
+    // button's formaction): a client that posts it here is sent on, body and all.
+    if (values.fill !== undefined) return c.redirect('/invite', 307);
     let rows = panelRows(values);
     // Adding or removing an interviewer posts the form back as typed, without checking it.
     if (values.add !== undefined) {

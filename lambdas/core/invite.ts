@@ -7,19 +7,17 @@
  * said field by field.
  *
  * Zones: a `TZID` may be an IANA name (`America/New_York`, any case or alias), a Windows name
- * (`Pacific Standard Time`, as Outlook and Exchange write them; mapped with windows-iana), or a
+ * (`Pacific Standard Time`, as Outlook and Exchange write them; mapped by the table compiled from windows-iana, core/windows-zones.ts), or a
  * path ending in an IANA name (`/mozilla.org/20050126_1/Europe/Berlin`). The wall time is kept as
  * written and the zone named, so the service's own tz data (time.ts) turns it into an instant, as
  * for typed input; the invite's VTIMEZONE rules are not used. A UTC time (`…Z`) is kept as an
  * instant, and its zone left for the person to choose; a floating time (no zone) likewise.
  */
 import ICAL from 'ical.js';
-import { findIana } from 'windows-iana';
 import { MAX_PANEL, sameMailbox } from './panel.js';
+import { MAX_INVITE_BYTES } from './self-serve.js';
 import { canonicalTimeZone } from './time.js';
-
-/** At most this much of a file is read: an invite is a few kilobytes. */
-export const MAX_INVITE_BYTES = 256 * 1024;
+import { WINDOWS_ZONES } from './windows-zones.js';
 
 export interface InviteFields {
   /** `YYYY-MM-DDTHH:mm` on `timeZone`'s wall clock, or an ISO instant (`…Z`) when the zone is not known. */
@@ -53,7 +51,8 @@ export function zoneOfTzid(tzid: string): string | undefined {
     const tail = canonicalTimeZone(parts.slice(-take).join('/'));
     if (tail && parts.length >= take) return tail;
   }
-  const windows = findIana(name)?.[0];
+  const key = name.toLowerCase();
+  const windows = Object.hasOwn(WINDOWS_ZONES, key) ? WINDOWS_ZONES[key] : undefined;
   return windows ? canonicalTimeZone(windows) : undefined;
 }
 

@@ -22,6 +22,8 @@ export const SELF_SERVE_RULES: TextRules = { linkAllowlist: [], noLinks: true, p
 
 /** How long an unconfirmed submission waits for its candidate. */
 export const HELD_HOURS = 24;
+/** At most this much of a file is read: an invite is a few kilobytes. */
+export const MAX_INVITE_BYTES = 256 * 1024;
 /** The owner of every self-serve interview: no API key can have it (keys are `env` or `key_…`). */
 export const SELF_SERVE_OWNER = 'web';
 

@@ -12,6 +12,7 @@ import {
   fn,
   getAtt,
   INTERVIEW_ROUTES,
+  INVITE_ROUTES,
   idsOf,
   only,
   props,
@@ -35,6 +36,7 @@ describe('InterviewFollowupStack (defaults)', () => {
       resources(template, 'AWS::ApiGatewayV2::Integration').map(([id, r]) => [id, props(r)]),
     );
     const docs = fn(template, 'Docs');
+    const invite = fn(template, 'Invite');
     for (const route of routes) {
       const target = (route.Target as { 'Fn::Join': [string, unknown[]] })['Fn::Join'][1][1] as {
         Ref: string;
@@ -42,7 +44,14 @@ describe('InterviewFollowupStack (defaults)', () => {
       const integration = integrations.get(target.Ref);
       expect(integration).toMatchObject({
         IntegrationType: 'AWS_PROXY',
-        IntegrationUri: getAtt((DOCS_ROUTES.includes(String(route.RouteKey)) ? docs : api).logicalId),
+        IntegrationUri: getAtt(
+          (DOCS_ROUTES.includes(String(route.RouteKey))
+            ? docs
+            : INVITE_ROUTES.includes(String(route.RouteKey))
+              ? invite
+              : api
+          ).logicalId,
+        ),
         PayloadFormatVersion: '2.0',
       });
     }
@@ -172,14 +181,17 @@ describe('InterviewFollowupStack selfServe (the self-serve pages)', () => {
     expect(() => synth({}, { selfServe: 'true', wafRateLimit: '1000' })).toThrow(/per-IP limit/);
   });
 
-  it('unset (the default): exactly the self-serve routes more, each to the api function, on the anonymous budget', () => {
+  it('unset (the default): exactly the self-serve routes more, each to the api function (POST /invite to the invite function), on the anonymous budget', () => {
     const { template } = defaultStack();
     const targets = targetsOf(template);
     expect([...targets.keys()].sort()).toEqual(
       [...INTERVIEW_ROUTES, ...ANONYMOUS_ROUTES, ...SELF_SERVE_ROUTES].sort(),
     );
     const { api } = idsOf(template);
-    for (const key of SELF_SERVE_ROUTES) expect(targets.get(key), key).toBe(api.logicalId);
+    const invite = fn(template, 'Invite');
+    for (const key of SELF_SERVE_ROUTES) {
+      expect(targets.get(key), key).toBe(INVITE_ROUTES.includes(key) ? invite.logicalId : api.logicalId);
+    }
     const routeSettings = routeSettingsOf(template);
     expect(Object.keys(routeSettings).sort()).toEqual([...targets.keys()].sort());
     for (const key of SELF_SERVE_ROUTES) expect(routeSettings[key], key).toEqual(anonymous);

@@ -9,6 +9,7 @@ import {
   LIMIT_VARIABLES,
   loadApiConfig,
   loadFeedbackConfig,
+  loadInviteConfig,
   loadSenderConfig,
   loadSweepConfig,
 } from '../../lambdas/config.js';
@@ -25,6 +26,7 @@ import {
   logGroupOf,
   PLATFORM_VARIABLES,
   ref,
+  resources,
   roleOf,
   statementsOfRole,
   synth,
@@ -128,6 +130,25 @@ describe('InterviewFollowupStack (defaults)', () => {
       'logs:PutLogEvents',
     ]);
     expect(JSON.stringify(statements)).toContain(logGroupOf(template, 'Docs'));
+  });
+
+  it('invite environment: the platform variables, PUBLIC_URL when set, read by loadInviteConfig; its role may write its own log group and nothing else', () => {
+    expect(Object.keys(envOf(template, 'Invite')).sort()).toEqual([...PLATFORM_VARIABLES].sort());
+    const statements = statementsOfRole(template, roleOf(template, 'Invite'));
+    expect(statements.flatMap((s) => [s.Action].flat()).sort()).toEqual([
+      'logs:CreateLogStream',
+      'logs:PutLogEvents',
+    ]);
+    expect(JSON.stringify(statements)).toContain(logGroupOf(template, 'Invite'));
+    const withUrl = synth({ publicUrl: 'https://followup.example.com' }).template;
+    expect(envOf(withUrl, 'Invite')[ENV.publicUrl]).toBe('https://followup.example.com');
+    const { config, unread } = loadDeployed(withUrl, 'Invite', loadInviteConfig);
+    // It reaches no AWS service, so the region Lambda sets goes unread.
+    expect(unread).toEqual(['AWS_REGION']);
+    expect(config.publicUrl).toBe('https://followup.example.com');
+    // Without the self-serve pages there is no invite function.
+    const off = synth({ selfServe: false }).template;
+    expect(resources(off, 'AWS::Lambda::Function').some(([id]) => id.startsWith('Invite'))).toBe(false);
   });
 
   it('no API key configured: API_KEY_SHA256 is 64 zeros and a warning says how to set one', () => {
@@ -236,7 +257,7 @@ describe('InterviewFollowupStack settings', () => {
     expect(unread).toEqual([]);
     expect(config.selfServe).toBe(true);
     // The api function's alone.
-    for (const id of ['Sender', 'Feedback', 'Sweep', 'Docs'] as const) {
+    for (const id of ['Sender', 'Feedback', 'Sweep', 'Docs', 'Invite'] as const) {
       expect(envOf(template, id)[ENV.selfServe], id).toBeUndefined();
     }
     expect(envOf(synth({}, { selfServe: 'true' }).template, 'Api')[ENV.selfServe]).toBe('on');

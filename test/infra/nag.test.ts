@@ -90,6 +90,7 @@ describe('cdk-nag AwsSolutions', () => {
       'HEAD--',
       'POST--',
       'POST--preview',
+      'POST--invite',
       'GET--manage--{token}',
       'HEAD--manage--{token}',
       'POST--manage--{token}--confirm',

@@ -22,13 +22,14 @@ export const STUB_ENTRIES = {
   feedback: STUB_ENTRY,
   sweep: STUB_ENTRY,
   docs: STUB_ENTRY,
+  invite: STUB_ENTRY,
 } as const;
 export const ZERO_KEY = '0'.repeat(64);
 export const GOOD_KEY = 'a'.repeat(32) + '0123456789abcdef'.repeat(2);
 export const SENDER = { senderAddress: 'followup@example.com', senderDomain: 'example.com' } as const;
 
 export type Json = Record<string, unknown>;
-export type FunctionId = 'Api' | 'Sender' | 'Feedback' | 'Sweep' | 'Docs';
+export type FunctionId = 'Api' | 'Sender' | 'Feedback' | 'Sweep' | 'Docs' | 'Invite';
 /** Read by the runtime or by Powertools, not by our config loaders. */
 export const PLATFORM_VARIABLES = ['NODE_OPTIONS', 'POWERTOOLS_SERVICE_NAME'];
 export interface Statement {
@@ -165,14 +166,17 @@ export const ANONYMOUS_ROUTES = [
   'GET /openapi.json',
   'GET /docs',
 ];
-/** The routes the docs function answers; every other goes to the api function. */
+/** The routes the docs function answers; every other goes to the api function but the invite's. */
 export const DOCS_ROUTES = ['GET /openapi.json', 'GET /docs'];
+/** The route the invite function answers (with the self-serve pages). */
+export const INVITE_ROUTES = ['POST /invite'];
 /** The routes `selfServe` adds (on by default), to the api function on the anonymous budget; none without it. */
 export const SELF_SERVE_ROUTES = [
   'GET /',
   'HEAD /',
   'POST /',
   'POST /preview',
+  'POST /invite',
   'GET /manage/{token}',
   'HEAD /manage/{token}',
   'POST /manage/{token}/confirm',

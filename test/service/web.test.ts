@@ -200,6 +200,16 @@ describe('the self-serve form', () => {
     expect(html).toContain('aria-describedby="f-invite-hint f-invite-error" aria-invalid="true"');
     expect(html).toMatch(/id="f-invite-error">from the invite: could not be read/);
     const missing = await web.fillFromInvite({}, undefined);
+    // Posted to the form's own route, it is sent on to the invite's, body and all (307).
+    const here = await web.post('/', { fill: '1' });
+    expect(here.status).toBe(307);
+    expect(here.headers.get('Location')).toBe('/invite');
+    expect((await web.fillFromInvite({}, 'x')).status).toBe(200);
+    const crossSite = await ctx.api.call('/invite', {
+      method: 'POST',
+      headers: { 'Sec-Fetch-Site': 'cross-site' },
+    });
+    expect(crossSite.status).toBe(403);
     expect(missing.status).toBe(400);
     expect(await missing.text()).toContain('choose the invite (.ics) file first');
   });

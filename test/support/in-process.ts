@@ -9,6 +9,7 @@ import { createApp } from '../../lambdas/api/app.js';
 import { type Limits, limitsFrom } from '../../lambdas/core/access.js';
 import { CountingMetrics, type Logger } from '../../lambdas/core/ports.js';
 import { hashSecret } from '../../lambdas/core/tokens.js';
+import { createInviteApp } from '../../lambdas/invite/app.js';
 import { MemoryAccessStore } from '../../lambdas/memory/access.js';
 import { MemoryMailer } from '../../lambdas/memory/mailer.js';
 import { MemoryInvoker, MemoryScheduler } from '../../lambdas/memory/scheduler.js';
@@ -90,6 +91,7 @@ export function startInProcess(options: InProcessOptions = {}) {
       apiKeySha256: hashSecret(apiKey),
       publicUrl: IN_PROCESS_URL,
     }),
+    ...(options.selfServe && { invite: createInviteApp({ clock, publicUrl: IN_PROCESS_URL }) }),
     clock,
     dispatcher: { fireDue, settle, pendingTimes: () => scheduler.pending().map((s) => s.at.toISOString()) },
     store,

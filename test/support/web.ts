@@ -19,13 +19,16 @@ export function webClient(ctx: Ctx) {
     });
   return {
     post,
-    /** "Fill in from the invite": the form's fields and an `.ics` file's text, posted as a browser does. */
+    /**
+     * "Fill in from the invite": the form's fields and an `.ics` file's text, posted as a browser
+     * does (to the button's formaction, the invite function's `POST /invite`).
+     */
     fillFromInvite: (fields: Record<string, string>, ics: string | undefined) => {
       const body = new FormData();
       for (const [name, value] of Object.entries(fields)) body.set(name, value);
       if (ics !== undefined) body.set('invite', new Blob([ics], { type: 'text/calendar' }), 'invite.ics');
       body.set('fill', '1');
-      return ctx.api.call('/', { method: 'POST', headers: { 'Sec-Fetch-Site': 'same-origin' }, body });
+      return ctx.api.call('/invite', { method: 'POST', headers: { 'Sec-Fetch-Site': 'same-origin' }, body });
     },
     form: (fields: Record<string, string>, headers: Record<string, string> = {}) =>
       post('/', fields, headers),

@@ -191,7 +191,7 @@ preview under ${targets.changeMs} ms per change.
   each after the last one's preview showed. Each change is timed in the page with
   \`performance.now()\`, from its keydown to the moment the preview's update counter goes up with
   the note as typed in the thank-you's text (the script posts the form on every \`input\`,
-  aborting the request before): median ${ms(preview.median)}, p95 ${ms(preview.p95)}, max ${ms(preview.max)}. The target is held
+  one request at a time): median ${ms(preview.median)}, p95 ${ms(preview.p95)}, max ${ms(preview.max)}. The target is held
   to the p95 (every change is meant to be under it; the max is one stall of a shared machine).
   Of that, the script's own fetch-to-shown time has a median of ${ms(web.scriptMedian)}. The baseline is
   \`POST /preview\` alone: the page's last request (the filled form, the whole note) sent again

@@ -122,24 +122,23 @@ describe('InterviewFollowupStack (defaults)', () => {
     expect(config.senderFunctionArn).toBe(DEPLOYED_VALUES[ENV.senderFunctionArn]);
   });
 
-  it('docs environment: only the platform variables; its role may write its own log group and nothing else', () => {
-    expect(Object.keys(envOf(template, 'Docs')).sort()).toEqual([...PLATFORM_VARIABLES].sort());
-    const statements = statementsOfRole(template, roleOf(template, 'Docs'));
+  /** A function with the platform's variables only, whose role may write its own log group and nothing else. */
+  const expectLogsOnly = (id: 'Docs' | 'Invite') => {
+    expect(Object.keys(envOf(template, id)).sort()).toEqual([...PLATFORM_VARIABLES].sort());
+    const statements = statementsOfRole(template, roleOf(template, id));
     expect(statements.flatMap((s) => [s.Action].flat()).sort()).toEqual([
       'logs:CreateLogStream',
       'logs:PutLogEvents',
     ]);
-    expect(JSON.stringify(statements)).toContain(logGroupOf(template, 'Docs'));
+    expect(JSON.stringify(statements)).toContain(logGroupOf(template, id));
+  };
+
+  it('docs environment: only the platform variables; its role may write its own log group and nothing else', () => {
+    expectLogsOnly('Docs');
   });
 
   it('invite environment: the platform variables, PUBLIC_URL when set, read by loadInviteConfig; its role may write its own log group and nothing else', () => {
-    expect(Object.keys(envOf(template, 'Invite')).sort()).toEqual([...PLATFORM_VARIABLES].sort());
-    const statements = statementsOfRole(template, roleOf(template, 'Invite'));
-    expect(statements.flatMap((s) => [s.Action].flat()).sort()).toEqual([
-      'logs:CreateLogStream',
-      'logs:PutLogEvents',
-    ]);
-    expect(JSON.stringify(statements)).toContain(logGroupOf(template, 'Invite'));
+    expectLogsOnly('Invite');
     const withUrl = synth({ publicUrl: 'https://followup.example.com' }).template;
     expect(envOf(withUrl, 'Invite')[ENV.publicUrl]).toBe('https://followup.example.com');
     const { config, unread } = loadDeployed(withUrl, 'Invite', loadInviteConfig);

@@ -24,26 +24,8 @@ import {
 import type { EmailKey } from '../core/panel.js';
 import type { InterviewStore, TransitionOptions } from '../core/ports.js';
 import { ACCESS_PREFIX } from './access.js';
+import { appendLog, erasedPaths, unchangedSinceCondition } from './store-expressions.js';
 import { DUE_SHARDS, dueShard, TABLE } from './table.js';
-
-/** The erasure's REMOVE paths for `keys` (core/interview.ts lists the fields), with the due index's shard. */
-const erasedPaths = (keys: readonly EmailKey[]) => [
-  ...ERASED_RECORD_FIELDS.map((_, i) => `#r${i}`),
-  '#shard',
-  ...keys.flatMap((_, i) => ERASED_EMAIL_FIELDS.map((_f, j) => `#e.#k${i}.#f${j}`)),
-];
-
-/** `SET` clause appending `log` (one entry or several) to the history (history.ts), its names and values added. */
-function appendLog(
-  names: Record<string, string>,
-  values: Record<string, unknown>,
-  log: HistoryEntry | readonly HistoryEntry[],
-): string {
-  names['#h'] = 'history';
-  values[':log'] = Array.isArray(log) ? [...log] : [log];
-  values[':noLog'] = [];
-  return '#h = list_append(if_not_exists(#h, :noLog), :log)';
-}
 
 /** Every item read is brought to today's shape (an interview stored before panels, see fromStored). */
 const read = (item: Record<string, unknown> | undefined) => (item ? fromStored(item) : undefined);
@@ -180,34 +162,7 @@ export class DynamoInterviewStore implements InterviewStore {
   }
 
   async replace(next: InterviewRecord, read: InterviewRecord): Promise<boolean> {
-    // core/interview.ts `unchangedSince`, as the Put's condition.
-    const names: Record<string, string> = {
-      '#pk': TABLE.partitionKey,
-      '#erased': 'erasedAt',
-      '#rev': 'revision',
-      '#e': 'emails',
-      '#s': 'status',
-      '#u': 'updatedAt',
-    };
-    const values: Record<string, unknown> = {};
-    const conditions = ['attribute_exists(#pk)', 'attribute_not_exists(#erased)'];
-    const entries = read.history?.length ?? 0;
-    names['#h'] = 'history';
-    if (entries === 0) conditions.push('(attribute_not_exists(#h) OR size(#h) = :none)');
-    else conditions.push('size(#h) = :entries');
-    values[entries === 0 ? ':none' : ':entries'] = entries;
-    if (read.revision === undefined) conditions.push('attribute_not_exists(#rev)');
-    else {
-      values[':rev'] = read.revision;
-      conditions.push('#rev = :rev');
-    }
-    Object.entries(read.emails).forEach(([key, email], i) => {
-      if (!email) return;
-      names[`#k${i}`] = key;
-      values[`:s${i}`] = email.status;
-      values[`:u${i}`] = email.updatedAt;
-      conditions.push(`#e.#k${i}.#s = :s${i}`, `#e.#k${i}.#u = :u${i}`);
-    });
+    const { conditions, names, values } = unchangedSinceCondition(read);
     try {
       await this.db.send(
         new PutCommand({

@@ -5,7 +5,8 @@
 import type { FieldProblem } from '../core/schema.js';
 import type { FormValues } from './web-pages.js';
 
-const idOf = (name: string) => `f-${name.replaceAll('.', '-')}`;
+/** A field's element id: `f-candidate-email` for `candidate.email`. */
+export const fieldId = (name: string) => `f-${name.replaceAll('.', '-')}`;
 
 export function Field(props: {
   name: string;
@@ -18,7 +19,7 @@ export function Field(props: {
   multiline?: boolean;
   autocomplete?: string;
 }) {
-  const id = idOf(props.name);
+  const id = fieldId(props.name);
   const problem = props.problems.find((p) => p.path === props.name);
   const described = [props.hint ? `${id}-hint` : '', problem ? `${id}-error` : ''].filter(Boolean).join(' ');
   const common = {
@@ -59,7 +60,7 @@ export function Field(props: {
 }
 
 export function Check(props: { name: string; label: string; values: FormValues; problems: FieldProblem[] }) {
-  const id = idOf(props.name);
+  const id = fieldId(props.name);
   const problem = props.problems.find((p) => p.path === props.name);
   return (
     <>

@@ -11,7 +11,7 @@ import { MAX_PANEL } from '../core/panel.js';
 import type { FieldProblem } from '../core/schema.js';
 import { formatForPeople } from '../core/time.js';
 import { Layout, PlanList, pageCsp } from './pages.js';
-import { Check, capitalised, Field, InviteFields, onAField } from './web-fields.js';
+import { Check, capitalised, Field, fieldId, InviteFields, onAField } from './web-fields.js';
 import { labelOf } from './web-form.js';
 import { WEB_SCRIPT } from './web-script.js';
 
@@ -62,8 +62,6 @@ export function FormPage(props: {
   const mode = props.mode ?? NEW;
   const editing = mode.kind === 'edit';
   const submitLabel = editing ? 'Save changes' : 'Send me the link to confirm';
-  // A problem on no field the form shows is listed at the top, by the field's name.
-  const general = problems.filter((p) => !onAField(p.path, editing));
   const f = (name: string, label: string, extra: Partial<Parameters<typeof Field>[0]> = {}) => (
     <Field name={name} label={label} values={values} problems={problems} {...extra} />
   );
@@ -96,16 +94,15 @@ export function FormPage(props: {
       )}
       {problems.length > 0 ? (
         <div class="problems" role="alert">
-          <p>Please check the fields marked below{general.length > 0 ? ':' : '.'}</p>
-          {general.length > 0 ? (
-            <ul>
-              {general.map((p) => (
-                <li>{p.path === 'service' ? p.message : `${capitalised(labelOf(p.path))}: ${p.message}`}</li>
-              ))}
-            </ul>
-          ) : (
-            ''
-          )}
+          <p>{problems.length === 1 ? 'Please check this:' : 'Please check these:'}</p>
+          {/* Each problem once: one on a field links to it (the field shows it too); the others
+              (the service, or a field the form does not show) are said here alone. */}
+          <ul>
+            {problems.map((p) => {
+              const text = p.path === 'service' ? p.message : `${capitalised(labelOf(p.path))}: ${p.message}`;
+              return <li>{onAField(p.path, editing) ? <a href={`#${fieldId(p.path)}`}>{text}</a> : text}</li>;
+            })}
+          </ul>
         </div>
       ) : (
         ''

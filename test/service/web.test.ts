@@ -58,7 +58,9 @@ describe('the self-serve form', () => {
     expect(html).toMatch(/id="f-interviewers-0-email-error">[^<]+</);
     expect(html).toContain('value="Reagan Applicant"');
     // The summary at the top names it too, and links to the field (a plain anchor: no script).
-    expect(html).toMatch(/<div class="problems" role="alert">.*<a href="#f-interviewers-0-email">Interviewer 1’s email: [^<]+<\/a>/s);
+    expect(html).toMatch(
+      /<div class="problems" role="alert">.*<a href="#f-interviewers-0-email">Interviewer 1’s email: [^<]+<\/a>/s,
+    );
     // A link is refused in a self-serve text, even to the interviewer's own domain.
     const link = await form({
       ...filled('reagan@example.com', 'm@example.org'),

@@ -14,15 +14,16 @@ import {
   EMAIL_LABEL,
   type InterviewRecord,
 } from '../core/interview.js';
-import { type EmailKey, kindOf, panelistOf, sameAddress } from '../core/panel.js';
+import { type EmailKey, kindOf, sameAddress } from '../core/panel.js';
 import type { FieldProblem } from '../core/schema.js';
 import { isWellFormedToken } from '../core/tokens.js';
 import { toView } from '../core/view.js';
 import { type CancelChoice, cancelPending, chosenKeys } from '../usecases/cancel.js';
 import { type ApiDeps, findByToken } from '../usecases/interviews.js';
 import { restore } from '../usecases/restore.js';
+import { CROSS_SITE_PAGE, type Message, messagePage, TOO_LARGE_PAGE } from './answers.js';
 import { crossSite, errorResponse, pageHeaders, readCancelChoice, tooLarge, wantsJson } from './http.js';
-import { CancelPage, cancelLinkActions, MessagePage, type PageActions } from './pages.js';
+import { CancelPage, cancelLinkActions, emailName, MessagePage, type PageActions } from './pages.js';
 
 const CANCEL_BODY_BYTES = 4 * 1024;
 const NOTHING_RESTORABLE =
@@ -40,11 +41,7 @@ function cancelNotice(
 ): string {
   if (keys.length === 0) return 'There is no such email to cancel: nothing changed.';
   const panel = after.interviewers.length > 1;
-  const named = (key: EmailKey) => {
-    const label = EMAIL_LABEL[kindOf(key) as keyof typeof EMAIL_LABEL].toLowerCase();
-    const person = panelistOf(after.interviewers, key);
-    return panel && person ? `${label} to ${person.name}` : label;
-  };
+  const named = (key: EmailKey) => emailName(after, key, panel);
   const inFlight = keys.filter((key) => after.emails[key]?.status === 'sending');
   if (inFlight.length > 0) {
     const verb = inFlight.length === 1 ? 'was' : 'were';
@@ -80,12 +77,6 @@ const EXPIRED_PAGE = {
   title: 'Link expired',
   message: `This link stopped working ${CANCEL_LINK_DAYS} days after the last email of the interview. Nothing is waiting to be sent.`,
 };
-const CROSS_SITE_PAGE = {
-  title: 'Not allowed',
-  message:
-    'This request came from another site, so it was refused. Open the link from your email and press the button there.',
-};
-const TOO_LARGE_PAGE = { title: 'Request too large', message: 'This request is too large.' };
 const BAD_KIND_PAGE = {
   title: 'Unknown choice',
   message: 'kind must be "all", "thank-you", "follow-up" or "second-follow-up", and to an email address.',
@@ -151,13 +142,9 @@ export function linkActions<E extends Env>(app: Hono<E>, options: LinkOptions, m
     c: Context,
     status: ContentfulStatusCode,
     code: string,
-    page: { title: string; message: string },
+    page: Message,
     fields?: FieldProblem[],
-  ) => {
-    if (wantsJson(c)) return errorResponse(c, status, code, page.message, fields);
-    pageHeaders(c);
-    return c.html(<MessagePage {...page} />, status);
-  };
+  ) => (wantsJson(c) ? errorResponse(c, status, code, page.message, fields) : messagePage(c, status, page));
 
   /**
    * What both POSTs do first: refuse another site, bound the body, read the choice, find the

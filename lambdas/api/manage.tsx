@@ -9,41 +9,45 @@
  * API interview's candidate has the cancel link, and its integrator the API.
  */
 import type { Context, Env, Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { documentOf, followUpWanted } from '../core/edit.js';
 import { BY_LINK } from '../core/history.js';
 import type { InterviewRecord } from '../core/interview.js';
-import { EMAIL_LABEL } from '../core/interview.js';
-import { type EmailKey, kindOf, MAX_PANEL, panelistOf } from '../core/panel.js';
+import type { EmailKey } from '../core/panel.js';
 import type { IdempotencyStore } from '../core/ports.js';
 import type { FieldProblem } from '../core/schema.js';
 import {
   candidateUnreachable,
   heldEmailsLeft,
   isHeld,
+  isSelfServe,
   neverConfirmed,
-  SELF_SERVE_OWNER,
   SELF_SERVE_RULES,
 } from '../core/self-serve.js';
 import { formatForPeople } from '../core/time.js';
 import { type EditDeps, type EditResult, editInterview } from '../usecases/edit.js';
 import { limited } from '../usecases/intake.js';
 import { deleteInterview, ServiceUnavailable } from '../usecases/interviews.js';
-import { crossSite, pageHeaders, tooLarge } from './http.js';
+import {
+  CROSS_SITE_PAGE,
+  type Message,
+  messagePage,
+  pageBodyLimit,
+  UNREADABLE_FORM_PAGE,
+} from './answers.js';
+import { crossSite, pageHeaders, readFormFields } from './http.js';
 import { linkActions, lookUpLink } from './link.js';
-import { CancelPage, ExpiredManagePage, MessagePage, type PageActions, pageCsp } from './pages.js';
-import { editableRow, editPatch, limitText, panelRows, withoutRow } from './web-form.js';
-import { ConfirmPage, type FormMode, FormPage, type FormValues, WEB_STYLE } from './web-pages.js';
+import { CancelPage, ExpiredManagePage, emailName, type PageActions } from './pages.js';
+import { capitalised } from './web-fields.js';
+import { editableRow, editPatch, limitText, panelRows, rowChange } from './web-form.js';
+import { ConfirmPage, type FormMode, FormPage, type FormValues, WEB_PAGE_CSP } from './web-pages.js';
 
 export type ManageDeps = Omit<EditDeps, 'rules' | 'access'> & {
   access: EditDeps['access'] & Pick<IdempotencyStore, 'forget'>;
   publicUrl?: string;
 };
 
-const FORM_CSP = pageCsp(WEB_STYLE, 'self');
 const EDIT_BYTES = 32 * 1024;
-const isSelfServe = (record: InterviewRecord) => record.ownerKeyId === SELF_SERVE_OWNER;
 /** Which save of the details a form was read at: each edit counts one (core/replan.ts). */
 const revisionOf = (record: InterviewRecord) => String(record.revision ?? 0);
 
@@ -82,34 +86,25 @@ export function valuesOf(record: InterviewRecord): FormValues {
 
 /** A 409's emails, for people: "the thank-you to Mrs. Hiring Manager". */
 function named(record: InterviewRecord, keys: EmailKey[]): string {
-  return keys
-    .map((key) => {
-      const label = EMAIL_LABEL[kindOf(key) as keyof typeof EMAIL_LABEL].toLowerCase();
-      const person = panelistOf(record.interviewers, key);
-      return person ? `the ${label} to ${person.name}` : `the ${label}`;
-    })
-    .join(', ');
+  return keys.map((key) => `the ${emailName(record, key, true)}`).join(', ');
 }
 
 const CONFLICTS: Record<string, (what: string) => string> = {
   already_sending: (what) =>
-    `${capital(what)} is being sent right now, so it can no longer change. Nothing was saved; try again in a minute.`,
-  already_sent: (what) => `${capital(what)} went already, so it cannot change. Nothing was saved.`,
+    `${capitalised(what)} is being sent right now, so it can no longer change. Nothing was saved; try again in a minute.`,
+  already_sent: (what) => `${capitalised(what)} went already, so it cannot change. Nothing was saved.`,
   nothing_pending: () => 'Every email went or was cancelled: there is nothing left to change.',
   too_many_edits: () => 'These emails were changed as often as they may be (50 times). Nothing was saved.',
 };
-const capital = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
 /** A field problem of the edit, on the form's own field (`followUp` is the "asked not to" box). */
 const onForm = (p: FieldProblem): FieldProblem => (p.path === 'followUp' ? { ...p, path: 'noFollowUp' } : p);
 
 export function manageRoutes<E extends Env>(app: Hono<E>, options: ManageDeps): void {
-  const message = (c: Context, status: ContentfulStatusCode, title: string, text: string) => {
-    pageHeaders(c);
-    return c.html(<MessagePage title={title} message={text} />, status);
-  };
-  const problemPage = (c: Context, problem: readonly [number, string, { title: string; message: string }]) =>
-    message(c, problem[0] as ContentfulStatusCode, problem[2].title, problem[2].message);
+  const message = (c: Context, status: ContentfulStatusCode, title: string, text: string) =>
+    messagePage(c, status, { title, message: text });
+  const problemPage = (c: Context, problem: readonly [number, string, Message]) =>
+    messagePage(c, problem[0] as ContentfulStatusCode, problem[2]);
   const editMode = (token: string, record: InterviewRecord, revision = revisionOf(record)): FormMode => ({
     kind: 'edit',
     action: `/manage/${token}/edit`,
@@ -127,7 +122,7 @@ export function manageRoutes<E extends Env>(app: Hono<E>, options: ManageDeps): 
     status: ContentfulStatusCode,
     args: { values: FormValues; problems: FieldProblem[]; rows: number; mode: FormMode },
   ) => {
-    pageHeaders(c, FORM_CSP);
+    pageHeaders(c, WEB_PAGE_CSP);
     return c.html(<FormPage {...args} />, status);
   };
   const managePage = (
@@ -157,25 +152,10 @@ export function manageRoutes<E extends Env>(app: Hono<E>, options: ManageDeps): 
       problem ? 400 : 410,
     );
   };
-  const refused = (c: Context) =>
-    message(c, 403, 'Not allowed', 'This request came from another site, so it was refused.');
-  const limitBody = bodyLimit({
-    maxSize: EDIT_BYTES,
-    onError: (c) => {
-      tooLarge(c);
-      return message(c, 413, 'Request too large', 'This request is too large.');
-    },
-  });
-  const formValues = async (c: Context): Promise<FormValues | undefined> => {
-    try {
-      const body = await c.req.parseBody();
-      return Object.fromEntries(
-        Object.entries(body).filter((e): e is [string, string] => typeof e[1] === 'string'),
-      );
-    } catch {
-      return undefined;
-    }
-  };
+  const refused = (c: Context) => messagePage(c, 403, CROSS_SITE_PAGE);
+  const limitBody = pageBodyLimit(EDIT_BYTES);
+  /** The form's text fields; undefined when the body cannot be read as a form. */
+  const formValues = async (c: Context) => (await readFormFields(c))?.values;
 
   // GET (and HEAD) only reads: mail scanners fetch links.
   app.get('/manage/:token', async (c) => {
@@ -195,7 +175,7 @@ export function manageRoutes<E extends Env>(app: Hono<E>, options: ManageDeps): 
       return message(c, 409, 'Stopped', 'This request was stopped: nothing will be sent.');
     }
     if (isHeld(current)) {
-      pageHeaders(c, FORM_CSP);
+      pageHeaders(c, WEB_PAGE_CSP);
       return c.html(<ConfirmPage record={current} action={`/manage/${token}/confirm`} />);
     }
     const done = c.req.query('done');
@@ -231,17 +211,12 @@ export function manageRoutes<E extends Env>(app: Hono<E>, options: ManageDeps): 
     const record = found.record;
     if (isHeld(record)) return c.redirect(`/manage/${token}`, 303);
     const values = await formValues(c);
-    if (!values) return message(c, 400, 'Unreadable form', 'The form could not be read. Please try again.');
+    if (!values) return messagePage(c, 400, UNREADABLE_FORM_PAGE);
     const rows = panelRows(values);
     const mode = editMode(token, record, values.revision ?? revisionOf(record));
     // Adding or removing an interviewer posts the form back as typed, without checking it.
-    if (values.add !== undefined) {
-      return form(c, 200, { values, problems: [], rows: Math.min(rows + 1, MAX_PANEL), mode });
-    }
-    const gone = Number(values.remove);
-    if (values.remove !== undefined && Number.isInteger(gone) && gone >= 0 && gone < rows && rows > 1) {
-      return form(c, 200, { values: withoutRow(values, gone), problems: [], rows: rows - 1, mode });
-    }
+    const changed = rowChange(values);
+    if (changed) return form(c, 200, { ...changed, problems: [], mode });
     let result: EditResult;
     try {
       result = await editInterview(

@@ -89,6 +89,13 @@ export interface PageActions {
   manage?: { edit: string; erase: string };
 }
 
+/** An email for people: "thank-you", or with `toWhom` "thank-you to Jordan Example". */
+export function emailName(record: InterviewRecord, key: EmailKey, toWhom: boolean): string {
+  const label = EMAIL_LABEL[kindOf(key) as ScheduledKind].toLowerCase();
+  const person = panelistOf(record.interviewers, key);
+  return toWhom && person ? `${label} to ${person.name}` : label;
+}
+
 export const cancelLinkActions = (token: string): PageActions => ({
   cancel: `/cancel/${token}`,
   restore: `/cancel/${token}/restore`,

@@ -90,6 +90,21 @@ export function withoutRow(values: FormValues, gone: number): FormValues {
   return out;
 }
 
+/**
+ * An "Add an interviewer" or "Remove interviewer N" post-back (the buttons that work without
+ * JavaScript): the form's values and rows to show again as typed, unchecked; undefined for any
+ * other post.
+ */
+export function rowChange(values: FormValues): { values: FormValues; rows: number } | undefined {
+  const rows = panelRows(values);
+  if (values.add !== undefined) return { values, rows: Math.min(rows + 1, MAX_PANEL) };
+  const gone = Number(values.remove);
+  if (values.remove !== undefined && Number.isInteger(gone) && gone >= 0 && gone < rows && rows > 1) {
+    return { values: withoutRow(values, gone), rows: rows - 1 };
+  }
+  return undefined;
+}
+
 /** "5 minutes", "3 hours": when a full window takes one more, for people. */
 export function waitFor(seconds: number): string {
   const minutes = Math.max(1, Math.ceil(seconds / 60));

@@ -27,6 +27,8 @@ input,textarea{font:inherit;width:100%;box-sizing:border-box;padding:.5rem;borde
 
 /** The form page's CSP: its stylesheet and its one script, by hash (web-script.ts). */
 export const FORM_PAGE_CSP = pageCsp(WEB_STYLE, 'self', WEB_SCRIPT);
+/** The other pages in its style (the confirm page, the edit form, the preview's fragment): no script. */
+export const WEB_PAGE_CSP = pageCsp(WEB_STYLE, 'self');
 
 /** What the form holds: each field as typed, by its name (`candidate.name`, `interviewers.0.email`). */
 export type FormValues = Record<string, string>;

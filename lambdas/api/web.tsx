@@ -5,29 +5,18 @@
  * (`POST /manage/{token}/confirm`). Every POST is refused from another site.
  */
 import type { Context, Env, Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { MAX_PANEL } from '../core/panel.js';
 import { parseSubmission } from '../core/schema.js';
 import { MAX_INVITE_BYTES, SELF_SERVE_RULES } from '../core/self-serve.js';
 import { isWellFormedToken } from '../core/tokens.js';
 import { findByToken, ServiceUnavailable } from '../usecases/interviews.js';
 import { confirmSelfServe, type SelfServeDeps, submitSelfServe } from '../usecases/self-serve.js';
-import {
-  clientIp,
-  crossSite,
-  pageHeaders,
-  readFormFields,
-  tooLarge,
-  withoutTrailingSlashes,
-} from './http.js';
-import { MessagePage, pageCsp } from './pages.js';
-import { formBody, limitText, panelRows, withoutRow } from './web-form.js';
-import { CheckInboxPage, FORM_PAGE_CSP, FormPage, type FormValues, WEB_STYLE } from './web-pages.js';
+import { CROSS_SITE_PAGE, messagePage, pageBodyLimit, UNREADABLE_FORM_PAGE } from './answers.js';
+import { clientIp, crossSite, pageHeaders, readFormFields, withoutTrailingSlashes } from './http.js';
+import { formBody, limitText, panelRows, rowChange } from './web-form.js';
+import { CheckInboxPage, FORM_PAGE_CSP, FormPage, type FormValues, WEB_PAGE_CSP } from './web-pages.js';
 import { FormPreview } from './web-preview.js';
 
-/** The pages without the script (the confirm page). */
-const PLAIN_CSP = pageCsp(WEB_STYLE, 'self');
 /** A preview's form, without the invite's file (the script leaves it out). */
 const PREVIEW_BYTES = 32 * 1024;
 /** The form, and an invite posted with it (an invite is a few kilobytes; MAX_INVITE_BYTES at most). */
@@ -37,22 +26,14 @@ export function webRoutes<E extends Env>(
   app: Hono<E>,
   options: SelfServeDeps & { publicUrl?: string },
 ): void {
-  const page = (c: Context, status: ContentfulStatusCode, body: ReturnType<typeof MessagePage>) => {
+  const page = (c: Context, status: ContentfulStatusCode, body: ReturnType<typeof FormPage>) => {
     pageHeaders(c, FORM_PAGE_CSP);
     return c.html(body, status);
   };
-  // A message page has the cancel page's stylesheet, and its CSP.
-  const message = (c: Context, status: ContentfulStatusCode, title: string, text: string) => {
-    pageHeaders(c);
-    return c.html(<MessagePage title={title} message={text} />, status);
-  };
-  const notOurs = (c: Context) =>
-    message(c, 403, 'Not allowed', 'This request came from another site, so it was refused.');
-  const tooLargeAnswer = (c: Context) => {
-    tooLarge(c);
-    return message(c, 413, 'Request too large', 'This request is too large.');
-  };
-  const limitBody = bodyLimit({ maxSize: FORM_BYTES, onError: tooLargeAnswer });
+  const message = (c: Context, status: ContentfulStatusCode, title: string, text: string) =>
+    messagePage(c, status, { title, message: text });
+  const notOurs = (c: Context) => messagePage(c, 403, CROSS_SITE_PAGE);
+  const limitBody = pageBodyLimit(FORM_BYTES);
   const base = (c: Context) => withoutTrailingSlashes(options.publicUrl ?? new URL(c.req.url).origin);
   const tooMany = (c: Context, limit: string, seconds: number) => {
     c.header('Retry-After', String(seconds));
@@ -63,33 +44,26 @@ export function webRoutes<E extends Env>(
   app.get('/', (c) => page(c, 200, <FormPage values={{}} problems={[]} rows={1} />));
 
   // The preview as a fragment, for the form's script: it writes, counts and sends nothing.
-  app.post('/preview', bodyLimit({ maxSize: PREVIEW_BYTES, onError: tooLargeAnswer }), async (c) => {
+  app.post('/preview', pageBodyLimit(PREVIEW_BYTES), async (c) => {
     if (crossSite(c, options.publicUrl)) return notOurs(c);
     const form = await readFormFields(c);
-    if (!form) return message(c, 400, 'Unreadable form', 'The form could not be read.');
-    pageHeaders(c, PLAIN_CSP);
+    if (!form) return messagePage(c, 400, UNREADABLE_FORM_PAGE);
+    pageHeaders(c, WEB_PAGE_CSP);
     return c.html(previewOf(form.values));
   });
 
   app.post('/', limitBody, async (c) => {
     if (crossSite(c, options.publicUrl)) return notOurs(c);
     const form = await readFormFields(c);
-    if (!form) {
-      return message(c, 400, 'Unreadable form', 'The form could not be read. Please go back and try again.');
-    }
+    if (!form) return messagePage(c, 400, UNREADABLE_FORM_PAGE);
     const { values } = form;
     // "Fill in from the invite" is the invite function's (a browser posts it there by the
     // button's formaction): a client that posts it here is sent on, body and all.
     if (values.fill !== undefined) return c.redirect('/invite', 307);
     let rows = panelRows(values);
     // Adding or removing an interviewer posts the form back as typed, without checking it.
-    if (values.add !== undefined) {
-      return page(c, 200, <FormPage values={values} problems={[]} rows={Math.min(rows + 1, MAX_PANEL)} />);
-    }
-    const gone = Number(values.remove);
-    if (values.remove !== undefined && Number.isInteger(gone) && gone >= 0 && gone < rows && rows > 1) {
-      return page(c, 200, <FormPage values={withoutRow(values, gone)} problems={[]} rows={rows - 1} />);
-    }
+    const changed = rowChange(values);
+    if (changed) return page(c, 200, <FormPage {...changed} problems={[]} />);
     // "Preview the emails" (JavaScript off): the form as typed, with its preview.
     if (values.preview !== undefined) {
       return page(c, 200, <FormPage values={values} problems={[]} rows={rows} preview={previewOf(values)} />);

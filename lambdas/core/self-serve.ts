@@ -72,9 +72,12 @@ export function candidateUnreachable(record: InterviewRecord): boolean {
  * counts each interviewer's day and checks the suppression list: never by a restore.
  */
 export function neverConfirmed(record: InterviewRecord): boolean {
-  return (
-    record.ownerKeyId === SELF_SERVE_OWNER && !(record.history ?? []).some((h) => h.action === 'confirmed')
-  );
+  return isSelfServe(record) && !(record.history ?? []).some((h) => h.action === 'confirmed');
+}
+
+/** Whether the web app's form made the interview (its owner is the form, not an API key). */
+export function isSelfServe(record: Pick<InterviewRecord, 'ownerKeyId'>): boolean {
+  return record.ownerKeyId === SELF_SERVE_OWNER;
 }
 
 /**

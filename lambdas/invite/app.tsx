@@ -9,9 +9,8 @@
  * cross-site check compares with. Locally and in the tests it is mounted beside the api.
  */
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
-import { crossSite, pageHeaders, readFormFields, tooLarge } from '../api/http.js';
-import { MessagePage } from '../api/pages.js';
+import { CROSS_SITE_PAGE, messagePage, pageBodyLimit, UNREADABLE_FORM_PAGE } from '../api/answers.js';
+import { crossSite, pageHeaders, readFormFields } from '../api/http.js';
 import { panelRows } from '../api/web-form.js';
 import { fillFromInvite } from '../api/web-invite.js';
 import { FORM_PAGE_CSP, FormPage } from '../api/web-pages.js';
@@ -27,46 +26,25 @@ export interface InviteOptions {
 
 export function createInviteApp(options: InviteOptions): Hono {
   const app = new Hono();
-  const message = (title: string, text: string) => <MessagePage title={title} message={text} />;
-  app.post(
-    '/invite',
-    bodyLimit({
-      maxSize: MAX_INVITE_BYTES + 32 * 1024,
-      onError: (c) => {
-        tooLarge(c);
-        pageHeaders(c);
-        return c.html(message('Request too large', 'This invite is too large to read.'), 413);
-      },
-    }),
-    async (c) => {
-      if (crossSite(c, options.publicUrl)) {
-        pageHeaders(c);
-        return c.html(message('Not allowed', 'This request came from another site, so it was refused.'), 403);
-      }
-      const form = await readFormFields(c);
-      if (!form) {
-        pageHeaders(c);
-        return c.html(
-          message('Unreadable form', 'The form could not be read. Please go back and try again.'),
-          400,
-        );
-      }
-      pageHeaders(c, FORM_PAGE_CSP);
-      const { values, invite } = form;
-      if (!invite) {
-        const problems = [{ path: 'invite', message: 'choose the invite (.ics) file first' }];
-        return c.html(<FormPage values={values} problems={problems} rows={panelRows(values)} />, 400);
-      }
-      const filled = fillFromInvite(values, await invite.text());
-      return c.html(
-        <FormPage
-          values={filled.values}
-          problems={filled.problems}
-          rows={filled.rows}
-          preview={<FormPreview values={filled.values} now={options.clock.now()} />}
-        />,
-      );
-    },
-  );
+  app.post('/invite', pageBodyLimit(MAX_INVITE_BYTES + 32 * 1024), async (c) => {
+    if (crossSite(c, options.publicUrl)) return messagePage(c, 403, CROSS_SITE_PAGE);
+    const form = await readFormFields(c);
+    if (!form) return messagePage(c, 400, UNREADABLE_FORM_PAGE);
+    pageHeaders(c, FORM_PAGE_CSP);
+    const { values, invite } = form;
+    if (!invite) {
+      const problems = [{ path: 'invite', message: 'choose the invite (.ics) file first' }];
+      return c.html(<FormPage values={values} problems={problems} rows={panelRows(values)} />, 400);
+    }
+    const filled = fillFromInvite(values, await invite.text());
+    return c.html(
+      <FormPage
+        values={filled.values}
+        problems={filled.problems}
+        rows={filled.rows}
+        preview={<FormPreview values={filled.values} now={options.clock.now()} />}
+      />,
+    );
+  });
   return app;
 }

@@ -37,7 +37,7 @@ import type { LimitRefusal, LimitStore, OneTimeSchedule, SuppressionStore } from
 import { stuck, sweepPlan } from '../core/reconcile.js';
 import { type EditPlan, planEdit } from '../core/replan.js';
 import type { FieldProblem, TextRules } from '../core/schema.js';
-import { SELF_SERVE_OWNER } from '../core/self-serve.js';
+import { isSelfServe } from '../core/self-serve.js';
 import { scheduleTime } from '../core/sendTimes.js';
 import { uniqueName } from '../core/tokens.js';
 import { type ApiDeps, ServiceUnavailable } from './interviews.js';
@@ -167,9 +167,7 @@ async function attempt(
     deps.limits,
     deps.counterKey,
   ).filter((w) =>
-    record.ownerKeyId === SELF_SERVE_OWNER
-      ? w.name === ALL_KEYS_INTERVIEWER_WINDOW
-      : w.name.startsWith('per-interviewer'),
+    isSelfServe(record) ? w.name === ALL_KEYS_INTERVIEWER_WINDOW : w.name.startsWith('per-interviewer'),
   );
   // The candidate hears of a move or a redirect: arm the notice unless one is armed already.
   // (A cancelled email moved is not news: it goes nowhere unless restored.)

@@ -16,14 +16,7 @@ import type { InterviewRecord } from '../core/interview.js';
 import type { EmailKey } from '../core/panel.js';
 import type { IdempotencyStore } from '../core/ports.js';
 import type { FieldProblem } from '../core/schema.js';
-import {
-  candidateUnreachable,
-  heldEmailsLeft,
-  isHeld,
-  isSelfServe,
-  neverConfirmed,
-  SELF_SERVE_RULES,
-} from '../core/self-serve.js';
+import { isHeld, isSelfServe, SELF_SERVE_RULES, stopped } from '../core/self-serve.js';
 import { formatForPeople } from '../core/time.js';
 import { type EditDeps, type EditResult, editInterview } from '../usecases/edit.js';
 import { limited } from '../usecases/intake.js';
@@ -168,10 +161,7 @@ export function manageRoutes<E extends Env>(app: Hono<E>, options: ManageDeps): 
     if (found.expired) return expiredPage(c, token);
     if (found.problem) return problemPage(c, found.problem);
     const current = found.record;
-    if (
-      neverConfirmed(current) &&
-      (candidateUnreachable(current) || !isHeld(current) || !heldEmailsLeft(current))
-    ) {
+    if (stopped(current)) {
       return message(c, 409, 'Stopped', 'This request was stopped: nothing will be sent.');
     }
     if (isHeld(current)) {

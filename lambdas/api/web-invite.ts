@@ -27,7 +27,7 @@ export function fillFromInvite(
   if (fields.position && blank('position')) next.position = fields.position;
   if (fields.timeZone && blank('interview.timeZone')) next['interview.timeZone'] = fields.timeZone;
   else if (guessed) next['interview.timeZone'] = guess; // the invite has none: the guess stays
-  if (fields.endsAt) {
+  if (fields.endsAt && blank('interview.endsAt')) {
     // A UTC time shows on the form's wall clock once a zone is known (typed, or the invite's).
     const zone = canonicalTimeZone(next['interview.timeZone']?.trim() ?? '');
     const local = fields.endsAt.endsWith('Z')

@@ -7,7 +7,7 @@
 import type { Context, Env, Hono } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { parseSubmission } from '../core/schema.js';
-import { MAX_INVITE_BYTES, SELF_SERVE_RULES } from '../core/self-serve.js';
+import { MAX_FORM_BYTES, SELF_SERVE_RULES } from '../core/self-serve.js';
 import { isWellFormedToken } from '../core/tokens.js';
 import { findByToken, ServiceUnavailable } from '../usecases/interviews.js';
 import { confirmSelfServe, type SelfServeDeps, submitSelfServe } from '../usecases/self-serve.js';
@@ -19,8 +19,6 @@ import { FormPreview } from './web-preview.js';
 
 /** A preview's form, without the invite's file (the script leaves it out). */
 const PREVIEW_BYTES = 32 * 1024;
-/** The form, and an invite posted with it (an invite is a few kilobytes; MAX_INVITE_BYTES at most). */
-const FORM_BYTES = MAX_INVITE_BYTES + 32 * 1024;
 
 export function webRoutes<E extends Env>(
   app: Hono<E>,
@@ -33,7 +31,7 @@ export function webRoutes<E extends Env>(
   const message = (c: Context, status: ContentfulStatusCode, title: string, text: string) =>
     messagePage(c, status, { title, message: text });
   const notOurs = (c: Context) => messagePage(c, 403, CROSS_SITE_PAGE);
-  const limitBody = pageBodyLimit(FORM_BYTES);
+  const limitBody = pageBodyLimit(MAX_FORM_BYTES);
   const base = (c: Context) => withoutTrailingSlashes(options.publicUrl ?? new URL(c.req.url).origin);
   const tooMany = (c: Context, limit: string, seconds: number) => {
     c.header('Retry-After', String(seconds));

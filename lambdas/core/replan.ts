@@ -34,15 +34,19 @@ import { type EmailKey, emailKey, MAX_PANEL_ID, type Panelist, parseEmailKey, sa
 import { stuck } from './reconcile.js';
 import { applyReschedule, bare, goesAt } from './reschedule.js';
 import type { FieldProblem } from './schema.js';
-import { computeSendTimes, MIN_SCHEDULE_LEAD_MS, nextWholeMinute, outOfQuietHours } from './sendTimes.js';
+import {
+  computeSendTimes,
+  MIN_SCHEDULE_LEAD_MS,
+  MIN_SPACING_MS,
+  nextWholeMinute,
+  outOfQuietHours,
+} from './sendTimes.js';
 
 export const REPLANNED_TOO_LATE =
   'Not sent: after the edit its time was more than a day past, and a late thank-you reads as an afterthought.';
 export const SECOND_FOLLOW_UP_OFF = 'Turned off by an edit: no second follow-up.';
 export const ADDED_TOO_LATE =
   'Not sent: they joined the panel more than a day after the thank-you’s time, and a late thank-you reads as an afterthought.';
-const _DAY_MS = 86_400_000;
-const SPACING_MS = 24 * 3_600_000;
 
 export interface EditPlan {
   next: InterviewRecord;
@@ -286,7 +290,7 @@ function notPast(
       ? planned
       : outOfQuietHours(nextWholeMinute(new Date(earliest)), zone);
   }
-  const spaced = earlierTimes(record, kind, person).map((t) => t + SPACING_MS);
+  const spaced = earlierTimes(record, kind, person).map((t) => t + MIN_SPACING_MS);
   const from = Math.max(earliest, ...spaced);
   return planned.getTime() >= from ? planned : nextFollowUpSlot(new Date(from), zone, record.timing.holidays);
 }

@@ -9,12 +9,15 @@ import { type EmailKey, emailKey, parseEmailKey, sameAddress } from './panel.js'
 import { stuck } from './reconcile.js';
 import type { EditPlan } from './replan.js';
 import type { FieldProblem } from './schema.js';
-import { isBusinessDay, MIN_SCHEDULE_LEAD_MS, QUIET_FROM_HOUR, QUIET_UNTIL_HOUR } from './sendTimes.js';
-import { MAX_FUTURE_DAYS } from './submission-schema.js';
+import {
+  isBusinessDay,
+  MIN_SCHEDULE_LEAD_MS,
+  MIN_SPACING_MS,
+  QUIET_FROM_HOUR,
+  QUIET_UNTIL_HOUR,
+} from './sendTimes.js';
+import { DAY_MS, MAX_FUTURE_DAYS } from './submission-schema.js';
 import { localDate, parseLocalMinute, toLocalMinute, wallClock } from './time.js';
-
-const DAY_MS = 86_400_000;
-const SPACING_MS = 24 * 3_600_000;
 
 /** When an email went (sent) or goes (to go, being sent), in epoch ms; undefined otherwise. */
 export function goesAt(e: EmailState | undefined): number | undefined {
@@ -91,7 +94,7 @@ export function applyReschedule(
     const person = parseEmailKey(key)?.person as number;
     const times = SCHEDULED_KINDS.map((k) => goesAt(record.emails[emailKey(k, person)]));
     const present = times.filter((t): t is number => t !== undefined);
-    const ordered = present.every((t, i) => i === 0 || t - (present[i - 1] as number) >= SPACING_MS);
+    const ordered = present.every((t, i) => i === 0 || t - (present[i - 1] as number) >= MIN_SPACING_MS);
     if (!ordered) {
       problems.push({
         path,

@@ -11,6 +11,7 @@
 import { entry } from './history.js';
 import { type EmailState, type InterviewRecord, RETENTION_DAYS, scheduledKeys } from './interview.js';
 import { newInterview, personEmails } from './new-interview.js';
+import { parseEmailKey } from './panel.js';
 import type { TextRules, ValidSubmission } from './schema.js';
 
 /**
@@ -24,6 +25,8 @@ export const SELF_SERVE_RULES: TextRules = { linkAllowlist: [], noLinks: true, p
 export const HELD_HOURS = 24;
 /** At most this much of a file is read: an invite is a few kilobytes. */
 export const MAX_INVITE_BYTES = 256 * 1024;
+/** The largest form body a page takes: an invite posted with the form, and the form's fields. */
+export const MAX_FORM_BYTES = MAX_INVITE_BYTES + 32 * 1024;
 /** The owner of every self-serve interview: no API key can have it (keys are `env` or `key_…`). */
 export const SELF_SERVE_OWNER = 'web';
 
@@ -86,6 +89,26 @@ export function isSelfServe(record: Pick<InterviewRecord, 'ownerKeyId'>): boolea
  */
 export function heldEmailsLeft(record: InterviewRecord): boolean {
   return scheduledKeys(record).some((key) => record.emails[key]?.status === 'held');
+}
+
+/** The panel's people with an email still held for the confirm (the candidate may cancel some first). */
+export function heldPeople(record: InterviewRecord): InterviewRecord['interviewers'] {
+  return record.interviewers.filter((p) =>
+    scheduledKeys(record).some(
+      (key) => parseEmailKey(key)?.person === p.id && record.emails[key]?.status === 'held',
+    ),
+  );
+}
+
+/**
+ * Whether a request never confirmed is stopped for good: its candidate's address refused mail, a
+ * DELETE or the link cancelled it, or every held email was cancelled from the link. The confirm
+ * answers so, and the page says so.
+ */
+export function stopped(record: InterviewRecord): boolean {
+  return (
+    neverConfirmed(record) && (candidateUnreachable(record) || !isHeld(record) || !heldEmailsLeft(record))
+  );
 }
 
 /** Whether a record is a self-serve submission still waiting for its candidate. */

@@ -16,7 +16,7 @@ import { fillFromInvite } from '../api/web-invite.js';
 import { FORM_PAGE_CSP, FormPage } from '../api/web-pages.js';
 import { FormPreview } from '../api/web-preview.js';
 import type { Clock } from '../core/clock.js';
-import { MAX_INVITE_BYTES } from '../core/self-serve.js';
+import { MAX_FORM_BYTES } from '../core/self-serve.js';
 
 export interface InviteOptions {
   clock: Clock;
@@ -26,7 +26,7 @@ export interface InviteOptions {
 
 export function createInviteApp(options: InviteOptions): Hono {
   const app = new Hono();
-  app.post('/invite', pageBodyLimit(MAX_INVITE_BYTES + 32 * 1024), async (c) => {
+  app.post('/invite', pageBodyLimit(MAX_FORM_BYTES), async (c) => {
     if (crossSite(c, options.publicUrl)) return messagePage(c, 403, CROSS_SITE_PAGE);
     const form = await readFormFields(c);
     if (!form) return messagePage(c, 400, UNREADABLE_FORM_PAGE);

@@ -33,7 +33,13 @@ import { type ParsedEdit, parseEdit } from '../core/edit.js';
 import { type Acting, entry, type HistoryEntry } from '../core/history.js';
 import { type EmailState, type InterviewRecord, RETENTION_DAYS, scheduleOf } from '../core/interview.js';
 import { type EmailKey, eventFor } from '../core/panel.js';
-import type { LimitRefusal, LimitStore, OneTimeSchedule, SuppressionStore } from '../core/ports.js';
+import type {
+  InterviewStore,
+  LimitRefusal,
+  LimitStore,
+  OneTimeSchedule,
+  SuppressionStore,
+} from '../core/ports.js';
 import { stuck, sweepPlan } from '../core/reconcile.js';
 import { type EditPlan, planEdit } from '../core/replan.js';
 import type { FieldProblem, TextRules } from '../core/schema.js';
@@ -250,7 +256,7 @@ async function attempt(
     written = await deps.store.replace(next, record);
   } catch (err) {
     // The write may have landed with only its answer lost: then its schedules must stay.
-    if (await landed(deps, next)) written = true;
+    if (await landed(deps.store, next)) written = true;
     else {
       await undo();
       await giveBack();
@@ -258,7 +264,7 @@ async function attempt(
     }
   }
   // An SDK retry of a write that landed is refused by its own condition: the same question.
-  if (!written && (await landed(deps, next))) written = true;
+  if (!written && (await landed(deps.store, next))) written = true;
   if (!written) {
     await undo();
     await giveBack();
@@ -292,8 +298,8 @@ async function attempt(
 }
 
 /** Whether this edit's write is in the table (its `editId` is), whatever the write answered. */
-async function landed(deps: EditDeps, next: InterviewRecord): Promise<boolean> {
-  const current = await deps.store.get(next.id).catch(() => undefined);
+export async function landed(store: Pick<InterviewStore, 'get'>, next: InterviewRecord): Promise<boolean> {
+  const current = await store.get(next.id).catch(() => undefined);
   return current?.editId !== undefined && current.editId === next.editId;
 }
 

@@ -11,6 +11,8 @@
  * address on the suppression list (it bounced for good, or its owner complained, anywhere in the
  * service; see usecases/feedback.ts), field by field.
  */
+
+import { randomUUID } from 'node:crypto';
 import {
   ALL_KEYS_INTERVIEWER_WINDOW,
   addressCounterId,
@@ -26,16 +28,17 @@ import type { LimitStore, OneTimeSchedule, SuppressionStore } from '../core/port
 import { sweepPlan } from '../core/reconcile.js';
 import type { FieldProblem, ValidSubmission } from '../core/schema.js';
 import {
-  candidateUnreachable,
   confirmedInterview,
-  heldEmailsLeft,
   heldExpired,
   heldInterview,
+  heldPeople,
   isHeld,
   SELF_SERVE_OWNER,
+  stopped,
 } from '../core/self-serve.js';
 import { scheduleTime } from '../core/sendTimes.js';
 import { hashSecret, newInterviewId, newToken, uniqueName } from '../core/tokens.js';
+import { landed } from './edit.js';
 import { limited } from './intake.js';
 import { type ApiDeps, ServiceUnavailable, sendConfirmation } from './interviews.js';
 
@@ -180,16 +183,18 @@ export async function confirmSelfServe(
   let read = record;
   for (let round = 0; round < 3; round++) {
     const now = clock.now();
-    // Stopped: the candidate's address refused mail, a DELETE, or every email cancelled by the link.
-    const cancelled = isHeld(read) && !heldEmailsLeft(read);
-    if (candidateUnreachable(read) || read.emails.confirmation.status === 'cancelled' || cancelled)
-      return { kind: 'stopped' };
+    if (stopped(read)) return { kind: 'stopped' };
     if (!isHeld(read)) return { kind: 'already', record: read };
     if (heldExpired(read, now)) return { kind: 'expired' };
-    const fields = await suppressedFields(deps, read.candidate.email, read.interviewers, true);
+    // Only the people still to be written to: one the candidate cancelled from the link counts for nothing.
+    const people = heldPeople(read);
+    const fields = await suppressedFields(deps, read.candidate.email, people, true);
     if (fields.length > 0) return { kind: 'suppressed', fields };
     const stamp = now.toISOString();
     const next = confirmedInterview(read, now);
+    // This write's own id: a write that landed with its answer lost, or retried after it landed
+    // (and so failing its own condition), is known by it (as an edit's is).
+    next.editId = randomUUID();
     next.history = [...(read.history ?? []), entry(BY_LINK, 'confirmed', stamp)];
     const checkAt = sweepPlan(next, now).next;
     if (checkAt !== undefined) next.checkAt = checkAt;
@@ -197,7 +202,7 @@ export async function confirmSelfServe(
     // holds the candidate's mailbox asks: nobody writes to one hiring manager from many "candidates".
     const windows = limitWindows(
       now,
-      { keyId: SELF_SERVE_OWNER, interviewers: next.interviewers.map((p) => p.email) },
+      { keyId: SELF_SERVE_OWNER, interviewers: people.map((p) => p.email) },
       deps.limits,
       deps.counterKey,
     ).filter((w) => w.name === ALL_KEYS_INTERVIEWER_WINDOW);
@@ -220,11 +225,11 @@ export async function confirmSelfServe(
     let written = false;
     if (!failure) {
       try {
-        written = await store.replace(next, read);
+        // A `false` may be the SDK's retry of a write that had landed: then it stands too.
+        written = (await store.replace(next, read)) || (await landed(store, next));
       } catch (err) {
         // The write may have landed with only its answer lost: then it stands, schedules and all.
-        const after = await store.get(read.id).catch(() => undefined);
-        if (after?.history?.at(-1)?.at !== stamp || isHeld(after)) {
+        if (!(await landed(store, next))) {
           await Promise.allSettled(schedules.map((s) => scheduler.delete(s.name)));
           await giveBack();
           throw err;

@@ -20,11 +20,15 @@ const base = () => ctx.runtime.apiUrl;
 
 const deps = (limits: Record<string, number> = {}) => selfServeDeps(ctx, limits);
 
-function submission(address: string, candidate = 'reagan@example.com'): ValidSubmission {
+function submission(address: string, candidate = 'reagan@example.com', second?: string): ValidSubmission {
+  const { interviewer: _one, ...rest } = validBody();
   const body = {
-    ...validBody(),
+    ...rest,
     candidate: { name: 'Reagan Applicant', email: candidate },
-    interviewer: { name: 'Mrs. Hiring Manager', email: address },
+    interviewers: [
+      { name: 'Mrs. Hiring Manager', email: address },
+      ...(second ? [{ name: 'Jordan Example', email: second }] : []),
+    ],
   };
   const parsed = parseSubmission(body, ctx.runtime.clock.now(), {});
   if (!parsed.ok) throw new Error(JSON.stringify(parsed.fields));
@@ -35,9 +39,15 @@ async function submitted(
   address: string,
   candidate = `reagan+${address.split('@')[0]}@example.com`,
   at = SUBMITTED,
+  second?: string,
 ) {
   await ctx.api.setClock(at);
-  const result = await submitSelfServe(deps(), submission(address, candidate), { ip: '192.0.2.1' }, base());
+  const result = await submitSelfServe(
+    deps(),
+    submission(address, candidate, second),
+    { ip: '192.0.2.1' },
+    base(),
+  );
   if (result.kind !== 'held') throw new Error(result.kind);
   await ctx.runtime.emulator.settle();
   // The token is not answered: the candidate's mailbox has it, in the verify email's link.
@@ -119,6 +129,44 @@ describe('a self-serve submission', () => {
       'cancelled',
     ]);
     expect(ctx.runtime.emulator.pending().filter((p) => p.name.startsWith(record.id))).toEqual([]);
+  });
+
+  it('a confirm whose write landed but answered "not written" (an SDK retry of it) stands: schedules kept, the confirmation sent', async () => {
+    const { record, token, candidate } = await submitted('s6@example.org');
+    const { store } = ctx.runtime;
+    // The first try lands and its answer is lost; the retry fails its own condition.
+    const replace = async (next: typeof record, read: typeof record) => {
+      await store.replace(next, read);
+      return false;
+    };
+    const retried = { ...deps(), store: Object.assign(Object.create(store) as typeof store, { replace }) };
+    const confirmed = await confirmSelfServe(retried, record, token, base());
+    expect(confirmed.kind).toBe('confirmed');
+    const pending = ctx.runtime.emulator.pending().filter((p) => p.name.startsWith(record.id));
+    expect(pending.length).toBeGreaterThan(0);
+    await ctx.runtime.emulator.settle();
+    expect(mailsTo(await ctx.api.mail(), candidate).map((m) => m.subject)).toContain(
+      'Scheduled: your thank-you and follow-up to Mrs. Hiring Manager',
+    );
+  });
+
+  it('an interviewer the candidate cancelled before the confirm counts for nothing at it', async () => {
+    const limits = { perInterviewerAllKeysPerDay: 1 };
+    // Jordan's day is used by another candidate's confirmed request.
+    const other = await submitted('s7b@example.org', 'sam+s7@example.com');
+    expect((await confirmSelfServe(deps(limits), other.record, other.token, base())).kind).toBe('confirmed');
+    const { record, token } = await submitted('s7a@example.org', undefined, SUBMITTED, 's7b@example.org');
+    const cancel = await ctx.api.fetch(`${base()}/cancel/${token}`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+      body: JSON.stringify({ kind: 'all', to: 's7b@example.org' }),
+    });
+    expect(cancel.status).toBe(200);
+    // Only Mrs. Hiring Manager is still to be written to: her window alone is counted.
+    const current = await ctx.runtime.store.get(record.id);
+    if (!current) throw new Error('the request is gone');
+    const confirmed = await confirmSelfServe(deps(limits), current, token, base());
+    expect(confirmed.kind).toBe('confirmed');
   });
 
   it('unconfirmed after 24 hours: expired, nothing scheduled', async () => {

@@ -194,6 +194,11 @@ describe('the self-serve form', () => {
     const added = await (await form({ ...guess, add: '1' })).text();
     expect(added).toContain('<input type="hidden" name="timeZoneGuess" value="UTC"/>');
     expect(await zoneAfter({ ...guess, 'interview.timeZone': 'Europe/Berlin' })).toBe('Europe/Berlin');
+    // A time typed by hand wins over the invite's too.
+    const typedTime = await (
+      await web.fillFromInvite({ 'interview.endsAt': '2026-11-27T15:30' }, ics)
+    ).text();
+    expect(typedTime).toMatch(/name="interview\.endsAt"[^>]*value="2026-11-27T15:30"/);
     // An invite without a zone (a floating time) keeps the guess.
     const floating = ics.replace(/DTSTART;TZID=[^:]+:/, 'DTSTART:').replace(/DTEND;TZID=[^:]+:/, 'DTEND:');
     expect(await zoneAfter(guess, floating)).toBe('UTC');

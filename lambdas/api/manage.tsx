@@ -208,12 +208,15 @@ export function manageRoutes<E extends Env>(app: Hono<E>, options: ManageDeps): 
     const changed = rowChange(values);
     if (changed) return form(c, 200, { ...changed, problems: [], mode });
     let result: EditResult;
+    let unread: InterviewRecord | undefined = record;
     try {
       result = await editInterview(
         { ...options, rules: SELF_SERVE_RULES },
+        // The first round takes the record this request read; a later one (after a race) reads again.
         async () => {
-          const fresh = await lookUpLink(options, token, isSelfServe);
-          return fresh.record;
+          const first = unread;
+          unread = undefined;
+          return first ?? (await lookUpLink(options, token, isSelfServe)).record;
         },
         BY_LINK,
         editPatch(values, rows),

@@ -308,8 +308,9 @@ function ManageSections(props: { edit: string; erase: string; problem?: string |
 function EraseForm(props: { erase: string; problem?: string | undefined }) {
   return (
     <>
-      <h2>Erase your data</h2>
-      <form method="post" action={props.erase}>
+      <h2 id="erase">Erase your data</h2>
+      {/* The answer comes back scrolled here (the action's fragment): a refusal is seen at once. */}
+      <form method="post" action={`${props.erase}#erase`}>
         <label class="check" for="f-confirm">
           <input
             id="f-confirm"
@@ -321,7 +322,7 @@ function EraseForm(props: { erase: string; problem?: string | undefined }) {
           I understand: everything not yet sent is cancelled, and this page stops working.
         </label>
         {props.problem ? (
-          <p class="error" id="f-confirm-error">
+          <p class="error" id="f-confirm-error" role="alert">
             {props.problem}
           </p>
         ) : (

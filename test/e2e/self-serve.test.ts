@@ -86,6 +86,9 @@ async function manage(page: Page, suffix: string, javaScript: boolean, first: st
   await page.reload();
   await page.getByRole('button', { name: 'Erase my data' }).click(); // not ticked: refused
   await page.getByText('Tick this box to erase').waitFor();
+  // The answer opens scrolled to the refusal, not at the top of a long page.
+  const refusal = await page.getByText('Tick this box to erase').boundingBox();
+  expect(refusal && refusal.y >= 0 && refusal.y + refusal.height <= 800).toBe(true);
   await checked(page, `self-serve-erase-unticked-${suffix}`, javaScript);
   await page.getByLabel(/I understand: everything not yet sent is cancelled/).check();
   await page.getByRole('button', { name: 'Erase my data' }).click();

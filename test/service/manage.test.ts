@@ -64,7 +64,7 @@ describe('the manage page', () => {
     expect(html.match(/Cancel this thank-you/g)).toHaveLength(2);
     expect(html.match(/Cancel this follow-up/g)).toHaveLength(2);
     expect(html).toContain(`href="/manage/${token}/edit"`);
-    expect(html).toContain(`action="/manage/${token}/erase"`);
+    expect(html).toContain(`action="/manage/${token}/erase#erase"`);
     // The confirmation's link is this page, and says what it does.
     await ctx.runtime.emulator.settle();
     const confirmation = mailsTo(await ctx.api.mail(), candidate).at(-1)?.text ?? '';
@@ -185,7 +185,7 @@ describe('the manage page', () => {
     await ctx.api.setClock('2027-02-01T00:00:00.000Z'); // past 30 days after the last email
     const expired = await page(token);
     expect(expired.status).toBe(410);
-    expect(expired.html).toContain(`action="/manage/${token}/erase"`);
+    expect(expired.html).toContain(`action="/manage/${token}/erase#erase"`);
     expect(expired.html).not.toContain('Change the details');
     expect((await web.post(`/manage/${token}/cancel`, { kind: 'all' })).status).toBe(410);
     expect((await web.post(`/manage/${token}/erase`, {})).status).toBe(400);

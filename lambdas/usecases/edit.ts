@@ -24,7 +24,6 @@
 import { randomUUID } from 'node:crypto';
 import {
   ALL_KEYS_INTERVIEWER_WINDOW,
-  addressCounterId,
   confirmationWindow,
   type Limits,
   limitWindows,
@@ -47,6 +46,7 @@ import { isSelfServe } from '../core/self-serve.js';
 import { scheduleTime } from '../core/sendTimes.js';
 import { uniqueName } from '../core/tokens.js';
 import { type ApiDeps, ServiceUnavailable } from './interviews.js';
+import { suppressedOf } from './suppression.js';
 
 export interface EditDeps extends ApiDeps {
   access: LimitStore & SuppressionStore;
@@ -139,16 +139,12 @@ async function suppressedAddresses(
   plan: EditPlan,
 ): Promise<FieldProblem[]> {
   const fresh = parsed.submission.value.interviewers.flatMap((p, i) =>
-    plan.newAddresses.includes(p.email) ? [{ i, id: addressCounterId(p.email, deps.counterKey) }] : [],
+    plan.newAddresses.includes(p.email) ? [{ i, address: p.email }] : [],
   );
-  if (fresh.length === 0) return [];
-  const listed = new Set(await deps.access.isSuppressed(fresh.map((f) => f.id)));
-  return fresh
-    .filter((f) => listed.has(f.id))
-    .map((f) => ({
-      path: `interviewers.${f.i}.email`,
-      message: 'bounced or was reported as spam before: it is not written to again',
-    }));
+  return (await suppressedOf(deps, fresh)).map((f) => ({
+    path: `interviewers.${f.i}.email`,
+    message: 'bounced or was reported as spam before: it is not written to again',
+  }));
 }
 
 /** One try of the write; undefined when the record changed since it was read (try again). */

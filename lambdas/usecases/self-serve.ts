@@ -15,7 +15,6 @@
 import { randomUUID } from 'node:crypto';
 import {
   ALL_KEYS_INTERVIEWER_WINDOW,
-  addressCounterId,
   confirmationWindow,
   ipWindow,
   type Limits,
@@ -41,6 +40,7 @@ import { hashSecret, newInterviewId, newToken, uniqueName } from '../core/tokens
 import { landed } from './edit.js';
 import { limited } from './intake.js';
 import { type ApiDeps, ServiceUnavailable, sendConfirmation } from './interviews.js';
+import { suppressedOf } from './suppression.js';
 
 export interface SelfServeDeps extends ApiDeps {
   access: LimitStore & SuppressionStore;
@@ -67,24 +67,20 @@ async function suppressedFields(
   interviewers: readonly { name: string; email: string }[],
   named = false,
 ): Promise<FieldProblem[]> {
-  const id = (address: string) => addressCounterId(address, deps.counterKey);
   const fields = [
-    { path: 'candidate.email', id: id(candidate), who: 'your address' },
+    { path: 'candidate.email', address: candidate, who: 'your address' },
     ...interviewers.map((p, i) => ({
       path: `interviewers.${i}.email`,
-      id: id(p.email),
+      address: p.email,
       who: `${p.name}'s address`,
     })),
   ];
-  const listed = new Set(await deps.access.isSuppressed(fields.map((f) => f.id)));
-  return fields
-    .filter((f) => listed.has(f.id))
-    .map((f) => ({
-      path: f.path,
-      message: named
-        ? `Our email to ${f.who} bounced or was reported as spam, so none can be sent to it.`
-        : REFUSED,
-    }));
+  return (await suppressedOf(deps, fields)).map((f) => ({
+    path: f.path,
+    message: named
+      ? `Our email to ${f.who} bounced or was reported as spam, so none can be sent to it.`
+      : REFUSED,
+  }));
 }
 
 /** The page of a self-serve interview: where its candidate confirms, and later manages it. */
